@@ -1,0 +1,1 @@
+"""newsweave: one neutral, cited brief per news event, from many outlets."""

@@ -1,0 +1,91 @@
+"""The exceptions newsweave raises, named after the condition they report.
+
+    NewsweaveError                  every error the project raises on purpose
+    ├── SettingsError               a settings file, variable or override is invalid
+    ├── StoreError                  the store cannot be opened or written
+    │   └── StoreLocked             another process holds the store's write lock too long
+    └── InputError                  one input given by the user cannot be used
+        ├── UnsupportedInput        not a kind of input newsweave reads
+        ├── UnreadableInput         empty, binary, too large or malformed
+        └── FetchError              fetching a URL failed
+            ├── AddressNotAllowed   the URL resolves to a private, loopback or link-local address
+            ├── RobotsDisallowed    the site's robots.txt forbids fetching the URL
+            ├── FetchTimeout        the server did not answer in time
+            ├── HTTPStatusError     the server answered with an error status
+            └── ResponseTooLarge    the response is over the size cap
+
+Every message says what happened, to which input, and what to try. The CLI turns any
+`NewsweaveError` into one line and a non-zero exit code; an expected rejection of one item in a
+batch is a value (`model.Rejection`) built from the error's message, so the rest of the batch
+goes on.
+"""
+
+from __future__ import annotations
+
+
+class NewsweaveError(Exception):
+    """Base of every error newsweave raises on purpose."""
+
+
+class SettingsError(NewsweaveError):
+    """A setting has an unknown name or a value of the wrong type."""
+
+
+class StoreError(NewsweaveError):
+    """The store cannot be opened, migrated or written."""
+
+
+class StoreLocked(StoreError):
+    """Another process kept the store's write lock past the busy timeout."""
+
+
+class InputError(NewsweaveError):
+    """One input (file, URL, feed, line) cannot be used.
+
+    `input` names the input as the user gave it; `reason` is a short stable key used to count
+    rejections by kind (for example ``"empty"`` or ``"http-404"``).
+    """
+
+    reason = "unreadable"
+
+    def __init__(self, input: str, message: str, *, reason: str | None = None) -> None:
+        self.input = input
+        if reason is not None:
+            self.reason = reason
+        super().__init__(f"{input}: {message}")
+
+
+class UnsupportedInput(InputError):
+    reason = "unsupported"
+
+
+class UnreadableInput(InputError):
+    reason = "unreadable"
+
+
+class FetchError(InputError):
+    reason = "fetch-failed"
+
+
+class AddressNotAllowed(FetchError):
+    reason = "private-address"
+
+
+class RobotsDisallowed(FetchError):
+    reason = "robots-disallowed"
+
+
+class FetchTimeout(FetchError):
+    reason = "timeout"
+
+
+class HTTPStatusError(FetchError):
+    reason = "http-error"
+
+    def __init__(self, input: str, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(input, message, reason=f"http-{status}")
+
+
+class ResponseTooLarge(FetchError):
+    reason = "too-large"

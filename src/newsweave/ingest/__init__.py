@@ -1,0 +1,1 @@
+"""Reading inputs into articles: files (`files`), pages (`web`), feeds (`feeds`), run by `stage`."""

@@ -1,0 +1,204 @@
+"""Articles from local files: `.txt`, `.html`, `.json` and `.jsonl`.
+
+A `.txt` file holds one article: its first line is the title, optionally followed by header lines
+(`source: …`, `url: …`, `published: …`, `author: …`), a blank line, then the body. Site chrome
+before the title (a scraped page's "Press Enter to search") is skipped. `.json` holds one article
+or a list, `.jsonl` one article a line, in the article schema `{"id", "title", "text",
+"published_at", "source", "url"}`; other keys (a gold label, say) are ignored. A bad line is
+rejected with its line number and the other lines go on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from newsweave.clean import is_boilerplate_line
+from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
+from newsweave.ingest.draft import Draft
+from newsweave.ingest.web import extract_html
+from newsweave.model import Rejection
+
+ARTICLE_SUFFIXES = {".txt", ".html", ".htm", ".json", ".jsonl"}
+HEADER_KEYS = {"source", "url", "published", "author", "id", "language", "canonical"}
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refusing what cannot be an article before reading it whole."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableInput(
+            str(path),
+            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; split it "
+            "or raise max_file_bytes",
+            reason="too-large",
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableInput(str(path), "file is empty; nothing to ingest", reason="empty")
+    if b"\x00" in data[:8192]:
+        raise UnreadableInput(
+            str(path), "file looks binary, not text; give a text, HTML or JSON file", reason="binary"
+        )
+    return data
+
+
+def decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("cp1252", errors="replace")
+    controls = sum(1 for char in text if ord(char) < 32 and char not in "\n\r\t")
+    if controls > len(text) / 100 or text.count("\ufffd") > len(text) / 100:
+        raise UnreadableInput(
+            origin, "file is neither UTF-8 nor readable text; save it as UTF-8", reason="binary"
+        )
+    return text
+
+
+def read_file(path: Path, max_bytes: int) -> Iterator[Draft | Rejection]:
+    """The articles in one file; errors about the whole file are raised, per-line ones yielded."""
+    suffix = path.suffix.lower()
+    if suffix not in ARTICLE_SUFFIXES:
+        raise UnsupportedInput(
+            str(path),
+            f"newsweave does not read {suffix or 'extension-less'} files; give .txt, .html, "
+            ".json, .jsonl, an RSS/Atom feed or an OPML list",
+        )
+    text = decode(read_bytes(path, max_bytes), str(path))
+    if suffix == ".txt":
+        yield read_txt(text, str(path))
+    elif suffix in (".html", ".htm"):
+        yield extract_html(text, url=None, origin=str(path))
+    elif suffix == ".json":
+        yield from read_json(text, str(path))
+    else:
+        yield from read_jsonl(text, str(path))
+
+
+def read_txt(text: str, origin: str) -> Draft:
+    lines = text.splitlines()
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or is_boilerplate_line(lines[start])):
+        start += 1
+    if start == len(lines):
+        raise UnreadableInput(origin, "file has no text besides site chrome", reason="empty")
+    title = lines[start].strip()
+    header: dict[str, str] = {}
+    position = start + 1
+    while position < len(lines) and ":" in lines[position]:
+        name, _, value = lines[position].partition(":")
+        if name.strip().lower() not in HEADER_KEYS:
+            break
+        header[name.strip().lower()] = value.strip()
+        position += 1
+    body = "\n".join(lines[position:]).strip()
+    if not body:
+        raise UnreadableInput(origin, "file has a title but no body text", reason="empty")
+    url = header.get("url") or None
+    return Draft(
+        origin=origin,
+        title=title,
+        text=body,
+        source_name=header.get("source") or None,
+        domain=domain_of(url),
+        url=url,
+        canonical_url=header.get("canonical") or None,
+        author=header.get("author") or None,
+        published_at=parse_time(header.get("published"), origin, "published"),
+        external_id=header.get("id") or None,
+        language=header.get("language") or None,
+    )
+
+
+def read_json(text: str, origin: str) -> Iterator[Draft | Rejection]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableInput(
+            origin, f"is not valid JSON ({error}); for one article a line, use .jsonl"
+        ) from None
+    items = data if isinstance(data, list) else [data]
+    for number, item in enumerate(items, start=1):
+        yield _draft_or_rejection(item, f"{origin}[{number}]")
+
+
+def read_jsonl(text: str, origin: str) -> Iterator[Draft | Rejection]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{origin}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Rejection(where, "bad-json", f"{where}: line is not valid JSON ({error.msg})")
+            continue
+        yield _draft_or_rejection(item, where)
+
+
+def _draft_or_rejection(item: Any, origin: str) -> Draft | Rejection:
+    try:
+        return draft_from_record(item, origin)
+    except InputError as error:
+        return Rejection(origin, error.reason, str(error))
+
+
+def draft_from_record(item: Any, origin: str) -> Draft:
+    """One article in the article schema of the evaluation data."""
+    if not isinstance(item, dict):
+        raise UnreadableInput(origin, "expected a JSON object with at least a 'text' key")
+    text = item.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise UnreadableInput(origin, "article has no 'text'; every article needs its text")
+    for key in ("id", "title", "source", "url", "published_at"):
+        if item.get(key) is not None and not isinstance(item[key], str):
+            raise UnreadableInput(origin, f"'{key}' must be a string or null")
+    source = item.get("source") or None
+    url = item.get("url") or None
+    is_domain = bool(source) and "." in source and " " not in source
+    title = (item.get("title") or "").strip() or text.strip().splitlines()[0][:120]
+    return Draft(
+        origin=origin,
+        title=title,
+        text=text,
+        source_name=source,
+        domain=source if is_domain else domain_of(url),
+        url=url,
+        published_at=parse_time(item.get("published_at"), origin, "published_at"),
+        external_id=item.get("id") or None,
+    )
+
+
+def parse_time(value: str | None, origin: str, field: str) -> datetime | None:
+    """An ISO 8601 (or RFC 2822) time as UTC; a date alone means midnight UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            raise UnreadableInput(
+                origin,
+                f"{field} {value!r} is not a time; write it as ISO 8601, e.g. "
+                "2026-03-05T09:30:00+00:00 or 2026-03-05",
+                reason="bad-date",
+            ) from None
+    if isinstance(parsed, date) and not isinstance(parsed, datetime):
+        parsed = datetime(parsed.year, parsed.month, parsed.day)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host of a URL without its `www.`, the usual way to name an outlet's site."""
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None

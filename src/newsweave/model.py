@@ -1,0 +1,119 @@
+"""The data newsweave passes between stages: frozen dataclasses and nothing else.
+
+An article's identity has two parts. Its `key` names the article as its outlet publishes it (the
+canonical URL, else the URL, else a name built from the outlet and the id the input gave), so a
+changed text at the same key is a new *revision* of one article. Its `article_id` is a hash of
+the key and the content as received, so ingesting the same thing twice gives the same id and
+stores nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+FLAG_KINDS = (
+    "boilerplate",  # site chrome lines were removed from the text
+    "mojibake",  # broken unicode was repaired
+    "garbled",  # a token looks like a corrupted spelling of a name used elsewhere
+    "truncated",  # the body stops mid-sentence
+    "paywall",  # the text is a subscription stub
+    "too_short",  # too few words to be a news report
+    "non_english",  # the text is not in English
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """An outlet (or wire agency) that publishes articles."""
+
+    name: str
+    domain: str | None = None
+    family: str | None = None  # the publisher group that owns the outlet, when known
+    country: str | None = None  # ISO 3166 code
+    language: str | None = None  # ISO 639-1 code
+
+
+@dataclass(frozen=True)
+class QualityFlag:
+    """Something a reader should know about an article's text, found by the clean stage."""
+
+    kind: str  # one of FLAG_KINDS
+    detail: str  # what was found, in words a user can read
+    span: tuple[int, int] | None = None  # character offsets into the cleaned text
+    repair: str | None = None  # the proposed correction, for garbled tokens
+
+
+@dataclass(frozen=True)
+class Article:
+    article_id: str
+    key: str
+    source: Source
+    title: str
+    text: str  # the cleaned text the later stages read
+    raw_text: str  # the text exactly as received, kept so nothing is lost
+    url: str | None = None
+    canonical_url: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None  # timezone-aware, UTC
+    fetched_at: datetime | None = None  # timezone-aware, UTC
+    language: str | None = None
+    flags: tuple[QualityFlag, ...] = ()
+    revision: int = 1
+
+    def has_flag(self, kind: str) -> bool:
+        return any(flag.kind == kind for flag in self.flags)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """One input that was not stored, with the reason a user can act on."""
+
+    input: str
+    reason: str  # a short key, counted in the ingest summary ("empty", "http-404", ...)
+    message: str  # one line: what happened, to which input, what to try
+
+
+@dataclass
+class IngestReport:
+    """What one `ingest` call did; counts are per article, rejections per input."""
+
+    ingested: list[str] = field(default_factory=list)  # article ids stored new
+    revised: list[str] = field(default_factory=list)  # article ids stored as new revisions
+    unchanged: list[str] = field(default_factory=list)  # article ids already stored
+    rejected: list[Rejection] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files in a folder that are not articles
+
+    @property
+    def is_partial(self) -> bool:
+        return bool(self.rejected)
+
+    def rejected_by_reason(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for rejection in self.rejected:
+            counts[rejection.reason] = counts.get(rejection.reason, 0) + 1
+        return dict(sorted(counts.items()))
+
+
+def article_key(
+    *, url: str | None, canonical_url: str | None, source: str, external_id: str | None, title: str
+) -> str:
+    """The name an article keeps across revisions."""
+    if canonical_url:
+        return canonical_url
+    if url:
+        return url
+    local = external_id or title
+    return f"urn:newsweave:{_slug(source)}:{_slug(local)}"
+
+
+def article_id(key: str, title: str, raw_text: str) -> str:
+    """A content hash: the same article received twice gets the same id."""
+    digest = hashlib.sha256("\x1f".join((key, title, raw_text)).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "untitled"

@@ -1,0 +1,15 @@
+"""Where newsweave keeps its data; `open_store` picks the implementation for a location."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsweave.store.base import PutOutcome, Store
+from newsweave.store.sqlite import SQLiteStore
+
+__all__ = ["PutOutcome", "SQLiteStore", "Store", "open_store"]
+
+
+def open_store(path: Path | str) -> SQLiteStore:
+    """The store at `path` (a SQLite file), created and migrated if needed."""
+    return SQLiteStore(path)

@@ -1,0 +1,51 @@
+"""The store: the only state the pipeline's stages share.
+
+A stage reads and writes through this small interface and never through SQL, so the SQLite file
+of a single machine and a PostgreSQL server of a team are interchangeable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Literal, Protocol
+
+from newsweave.model import Article, Rejection, Source
+
+PutOutcome = Literal["ingested", "revised", "unchanged"]
+
+
+class Store(Protocol):
+    def transaction(self) -> AbstractContextManager[None]:
+        """Group several writes into one atomic unit (writes outside one commit at once)."""
+
+    def put_source(self, source: Source) -> None:
+        """Record an outlet; known fields of a stored outlet are kept, missing ones filled in."""
+
+    def get_source(self, name: str) -> Source | None: ...
+
+    def put_article(self, article: Article) -> tuple[PutOutcome, Article]:
+        """Store an article: a new key is ingested, a changed text at a known key becomes the
+        next revision, and the same content again changes nothing (a text the outlet had
+        before and went back to becomes the current revision again). Returns the outcome and
+        the article as stored (with its revision number)."""
+
+    def get_article(self, article_id: str) -> Article | None:
+        """An article by id, or by a prefix of its id that names exactly one article."""
+
+    def iter_articles(self, *, all_revisions: bool = False) -> Iterator[Article]:
+        """Articles in publication order (latest revision of each unless `all_revisions`)."""
+
+    def list_articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Latest revisions, newest first."""
+
+    def count_articles(self) -> int: ...
+
+    def revisions(self, key: str) -> list[Article]:
+        """Every stored revision of one article, oldest first."""
+
+    def add_rejection(self, rejection: Rejection) -> None: ...
+
+    def list_rejections(self, *, limit: int | None = None) -> list[Rejection]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,53 @@
+"""The store's schema, as numbered migrations.
+
+Each migration is a small function that moves the schema one version forward; the store runs the
+ones a file has not seen yet, each in its own transaction, and records the version in SQLite's
+`user_version`. A migration, once released, never changes: a new need is a new migration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def create_articles(db: sqlite3.Connection) -> None:
+    db.execute(
+        """CREATE TABLE sources (
+             name TEXT PRIMARY KEY,
+             domain TEXT,
+             family TEXT,
+             country TEXT,
+             language TEXT)"""
+    )
+    db.execute(
+        """CREATE TABLE articles (
+             article_id TEXT PRIMARY KEY,
+             key TEXT NOT NULL,
+             revision INTEGER NOT NULL,
+             is_current INTEGER NOT NULL,
+             source_name TEXT NOT NULL REFERENCES sources (name),
+             title TEXT NOT NULL,
+             text TEXT NOT NULL,
+             raw_text TEXT NOT NULL,
+             url TEXT,
+             canonical_url TEXT,
+             author TEXT,
+             published_at TEXT,
+             fetched_at TEXT,
+             language TEXT,
+             flags TEXT NOT NULL,
+             stored_at TEXT NOT NULL,
+             UNIQUE (key, revision))"""
+    )
+    db.execute("CREATE INDEX articles_current ON articles (is_current, published_at)")
+    db.execute(
+        """CREATE TABLE rejections (
+             input TEXT NOT NULL,
+             reason TEXT NOT NULL,
+             message TEXT NOT NULL,
+             rejected_at TEXT NOT NULL)"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_articles]

@@ -1,0 +1,284 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+WAL lets one writer and many readers work at once (the web server keeps answering while an
+ingest writes). Every write runs in a transaction started with BEGIN IMMEDIATE, so a process
+killed mid-ingest leaves the file as it was after its last commit; ids are content hashes, so a
+rerun stores what was lost and duplicates nothing. The schema is versioned with SQLite's
+`user_version` and moved forward by the registered migrations in `store/migrations.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsweave.errors import StoreError, StoreLocked
+from newsweave.model import Article, QualityFlag, Rejection, Source
+from newsweave.store.base import PutOutcome
+from newsweave.store.migrations import MIGRATIONS
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class SQLiteStore:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(path), isolation_level=None, check_same_thread=False, timeout=30
+            )
+            self._db.row_factory = sqlite3.Row
+            self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+        except (sqlite3.DatabaseError, OSError) as error:
+            raise StoreError(
+                f"cannot open the store at {path} ({error}); check the path given by --db "
+                "or NEWSWEAVE_DB"
+            ) from None
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._migrate()
+
+    # -- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                raise _store_error(self.path, error) from None
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"the store at {self.path} has schema version {version}, newer than this "
+                f"newsweave knows ({len(MIGRATIONS)}); upgrade newsweave"
+            )
+        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                migration(self._db)
+                self._db.execute(f"PRAGMA user_version = {number}")
+
+    # -- sources ------------------------------------------------------------------------
+
+    def put_source(self, source: Source) -> None:
+        with self.transaction():
+            self._db.execute(
+                """INSERT INTO sources (name, domain, family, country, language)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (name) DO UPDATE SET
+                     domain = coalesce(sources.domain, excluded.domain),
+                     family = coalesce(sources.family, excluded.family),
+                     country = coalesce(sources.country, excluded.country),
+                     language = coalesce(sources.language, excluded.language)""",
+                (source.name, source.domain, source.family, source.country, source.language),
+            )
+
+    def get_source(self, name: str) -> Source | None:
+        row = self._db.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
+        return _source(row) if row else None
+
+    # -- articles -----------------------------------------------------------------------
+
+    def put_article(self, article: Article) -> tuple[PutOutcome, Article]:
+        with self.transaction():
+            existing = self._db.execute(
+                f"{_ARTICLE_SELECT} WHERE a.article_id = ?", (article.article_id,)
+            ).fetchone()
+            if existing and existing["is_current"]:
+                return "unchanged", _article(existing)
+            if existing:  # the outlet went back to an earlier text: that one is current again
+                self._set_current(article.key, article.article_id)
+                return "revised", _article(existing)
+            self.put_source(article.source)
+            latest = self._db.execute(
+                "SELECT max(revision) FROM articles WHERE key = ?", (article.key,)
+            ).fetchone()[0]
+            revision = (latest or 0) + 1
+            self._db.execute(
+                """INSERT INTO articles (article_id, key, revision, is_current, source_name,
+                     title, text, raw_text, url, canonical_url, author, published_at,
+                     fetched_at, language, flags, stored_at)
+                   VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    article.article_id,
+                    article.key,
+                    revision,
+                    article.source.name,
+                    article.title,
+                    article.text,
+                    article.raw_text,
+                    article.url,
+                    article.canonical_url,
+                    article.author,
+                    _time(article.published_at),
+                    _time(article.fetched_at),
+                    article.language,
+                    json.dumps([_flag_dict(flag) for flag in article.flags]),
+                    _time(datetime.now(UTC)),
+                ),
+            )
+            self._set_current(article.key, article.article_id)
+        stored = self.get_article(article.article_id)
+        assert stored is not None
+        return ("ingested" if revision == 1 else "revised"), stored
+
+    def _set_current(self, key: str, article_id: str) -> None:
+        self._db.execute(
+            "UPDATE articles SET is_current = (article_id = ?) WHERE key = ?", (article_id, key)
+        )
+
+    def get_article(self, article_id: str) -> Article | None:
+        if not article_id:
+            return None
+        pattern = article_id.replace("%", "").replace("_", "") + "%"
+        rows = self._db.execute(
+            f"{_ARTICLE_SELECT} WHERE a.article_id LIKE ? LIMIT 2", (pattern,)
+        ).fetchall()
+        return _article(rows[0]) if len(rows) == 1 else None
+
+    def iter_articles(self, *, all_revisions: bool = False) -> Iterator[Article]:
+        where = "" if all_revisions else "WHERE a.is_current = 1"
+        cursor = self._db.execute(
+            f"{_ARTICLE_SELECT} {where} ORDER BY a.published_at IS NULL, a.published_at, "
+            "a.article_id"
+        )
+        for row in cursor:
+            yield _article(row)
+
+    def list_articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+        rows = self._db.execute(
+            f"{_ARTICLE_SELECT} WHERE a.is_current = 1 "
+            "ORDER BY a.published_at IS NULL, a.published_at DESC, a.article_id "
+            "LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        ).fetchall()
+        return [_article(row) for row in rows]
+
+    def count_articles(self) -> int:
+        return self._db.execute("SELECT count(*) FROM articles WHERE is_current = 1").fetchone()[0]
+
+    def revisions(self, key: str) -> list[Article]:
+        rows = self._db.execute(
+            f"{_ARTICLE_SELECT} WHERE a.key = ? ORDER BY a.revision", (key,)
+        ).fetchall()
+        return [_article(row) for row in rows]
+
+    # -- rejections ---------------------------------------------------------------------
+
+    def add_rejection(self, rejection: Rejection) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT INTO rejections (input, reason, message, rejected_at) VALUES (?, ?, ?, ?)",
+                (rejection.input, rejection.reason, rejection.message, _time(datetime.now(UTC))),
+            )
+
+    def list_rejections(self, *, limit: int | None = None) -> list[Rejection]:
+        rows = self._db.execute(
+            "SELECT input, reason, message FROM rejections ORDER BY rowid DESC LIMIT ?",
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        return [Rejection(row["input"], row["reason"], row["message"]) for row in rows]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_ARTICLE_SELECT = """SELECT a.*, s.domain AS source_domain, s.family AS source_family,
+    s.country AS source_country, s.language AS source_language
+    FROM articles a JOIN sources s ON s.name = a.source_name"""
+
+
+def _store_error(path: Path, error: sqlite3.OperationalError) -> StoreError:
+    if "locked" in str(error) or "busy" in str(error):
+        return StoreLocked(
+            f"the store at {path} stayed locked by another process for "
+            f"{BUSY_TIMEOUT_MS // 1000} s; wait for it to finish and try again"
+        )
+    return StoreError(f"cannot write the store at {path} ({error})")
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _flag_dict(flag: QualityFlag) -> dict[str, Any]:
+    return {"kind": flag.kind, "detail": flag.detail, "span": flag.span, "repair": flag.repair}
+
+
+def _source(row: sqlite3.Row) -> Source:
+    return Source(row["name"], row["domain"], row["family"], row["country"], row["language"])
+
+
+def _article(row: sqlite3.Row) -> Article:
+    flags = tuple(
+        QualityFlag(
+            kind=item["kind"],
+            detail=item["detail"],
+            span=tuple(item["span"]) if item["span"] else None,
+            repair=item["repair"],
+        )
+        for item in json.loads(row["flags"])
+    )
+    source = Source(
+        row["source_name"],
+        row["source_domain"],
+        row["source_family"],
+        row["source_country"],
+        row["source_language"],
+    )
+    return Article(
+        article_id=row["article_id"],
+        key=row["key"],
+        source=source,
+        title=row["title"],
+        text=row["text"],
+        raw_text=row["raw_text"],
+        url=row["url"],
+        canonical_url=row["canonical_url"],
+        author=row["author"],
+        published_at=_parse_time(row["published_at"]),
+        fetched_at=_parse_time(row["fetched_at"]),
+        language=row["language"],
+        flags=flags,
+        revision=row["revision"],
+    )
