@@ -12,6 +12,11 @@ class Draft:
 
     `origin` names the input as the user gave it (a path, `path:line`, a URL, or a feed URL with
     the entry's link), so that every message about this article can point back at it.
+
+    `text` is the article's own text as the reader found it; `raw_text` is the whole input as
+    received when that holds more (a `.txt` file with chrome above its title, the visible text
+    of an HTML page), and `chrome` lists the lines of it the reader left out as site chrome, so
+    that cleaning can report them with the rest.
     """
 
     origin: str
@@ -26,3 +31,5 @@ class Draft:
     fetched_at: datetime | None = None  # timezone-aware, UTC
     external_id: str | None = None  # the id the input gave the article, if any
     language: str | None = None
+    raw_text: str | None = None  # None: the same as `text`
+    chrome: tuple[str, ...] = ()
