@@ -1,0 +1,468 @@
+"""The clean stage: an article's text as received becomes the text every later stage reads.
+
+`clean_text` runs these steps and records each finding as a `QualityFlag` (data shown to users):
+
+1. Unicode repair with ftfy. Real mojibake repair ("donâ€™t" → "don’t") is flagged `mojibake`;
+   typographic quotes are kept as they are, because later stages match quotes verbatim.
+2. Whitespace is normalised and the text split into paragraphs (blocks separated by blank lines,
+   or one paragraph per line when the text has no blank lines); site chrome is removed
+   (`boilerplate`), subscription prompts are removed (`paywall`), and a first line repeating
+   the title is dropped. The output separates paragraphs by one blank line.
+3. Names corrupted by an inserted word ("Zel positronkyy" for "Zelenskyy") are flagged
+   `garbled` with a proposed repair; the text itself is left alone.
+4. A body that stops mid-sentence is flagged `truncated`, fewer than `min_words` words
+   `too_short`, and text that py3langid is confident is not English `non_english`.
+
+The garble detector is hand-written because no library does this: spelling correctors work from
+a dictionary and would "correct" rare names, while this corruption keeps a name's first and last
+letters and puts a real-looking lowercase chunk between them. It compares each capitalised
+fragment and the word after it with the names known in the article and in a corpus-wide
+`NameVocabulary`; the exact rule is in `_garbled_name`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import ftfy
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from newsweave.model import QualityFlag
+
+__all__ = ["Cleaned", "NameVocabulary", "clean_text", "is_boilerplate_line"]
+
+MAX_CHROME_WORDS = 25  # a line longer than this is prose, whatever it starts with
+MAX_PAYWALL_WORDS = 30
+MAX_CREDIT_WORDS = 12
+MIN_ENGLISH_CONFIDENCE = 0.9  # normalised probability needed to call a text non-English
+MIN_LANGUAGE_CONFIDENCE = 0.5  # below this `language` is left unknown
+LANGUAGE_SAMPLE_CHARS = 2000  # enough text to tell a language, and cheap
+ENGLISH_LIKE = {"en", "pcm", "sco", "zxx", "und"}  # never flagged non_english
+
+# Garble rule thresholds (see `_garbled_name`).
+MIN_FRAGMENT = 3  # letters of the name kept before the inserted chunk
+MIN_SUFFIX = 3  # letters of the name kept at the end of the following word
+MIN_INSERTED = 4  # letters of the inserted chunk
+MAX_REPLACED = 3  # letters of the name the chunk may have replaced
+KNOWN_RATIO = 20  # a word seen at least 1/20 as often as the name is a real word
+MAX_NAME_WORDS = 5  # the longest multi-word name counted
+
+_WS = re.compile(r"\s+")
+_ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+_NAV_SEPARATOR = re.compile(r"\s*[|•·›»]\s*")
+_CHROME_WHOLE = re.compile(
+    r"""skip\ to\ (main\ )?content | menu | search | close | home | sections
+    | press\ enter\ to\ search(\ or\ esc(ape)?\ to\ close)?
+    | accept(\ all)?\ cookies | reject(\ all)?(\ cookies)? | aceptar(\ todas)?(\ las)?\ cookies
+    | cookie\ (policy|settings|preferences) | manage\ (cookie\ )?(preferences|settings|cookies)
+    | advertisement | advertising | sponsored(\ content)? | ad | publicidad | anzeige
+    | share | share\ this(\ article|\ story|\ page|\ post)? | share\ (on|via)\ [\w ]{1,20}
+    | tweet | copy\ link | link\ copied | email | print | comments? | \d+\ comments
+    | read\ more | related | related\ (articles|stories|content|coverage) | more\ on\ this\ story
+    | most\ (read|popular|viewed) | subscribe | sign\ (in|up) | log\ in | newsletter
+    | back\ to\ top | show\ more | load\ more | continue\ reading | all\ rights\ reserved""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CHROME_START = re.compile(
+    r"""(read\ more|related|see\ also|also\ read|more|watch|listen|leer\ m[aá]s
+        |lee\ tambi[eé]n|lesen\ sie\ auch)\s?:
+    | (photo(graph)?s?|image|picture|illustration|video|credit|foto|imagen|bild)\s?:
+    | (photo|image|picture)\ (by|credit|courtesy)\b | click\ here | tap\ here
+    | we\ use\ cookies | this\ (web)?site\ uses\ cookies | by\ (continuing|using)\ (to\ use\ )?
+      (this|our)\ (web)?site
+    | subscribe\ to\ (our|the)\ ([\w-]+\ )?newsletter | sign\ up\ (for|to)\b
+    | (get|join)\ (our|the)\ ([\w-]+\ ){0,3}newsletter | follow\ us\ on | download\ (our|the)\ app
+    | suscr[ií]bete | ©| \(c\)\ \d{4} | copyright\ (©|\(c\)|\d{4})""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_CHROME_END = re.compile(r"all rights reserved\W*$", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(
+    r"\([^()]*\b(getty|ap photo|afp|shutterstock|alamy|photo|image|picture)[^()]*\)",
+    re.IGNORECASE,
+)
+_PAYWALL = re.compile(
+    r"""(subscribe|sign\ in|log\ in)\ to\ (continue|keep)\ reading
+    | this\ (article|story|content)\ is\ (only\ )?(for|available\ to)\ (paying\ )?subscribers
+      (\ only)?
+    | to\ read\ the\ full\ (story|article),?\ (please\ )?subscribe
+    | already\ a\ subscriber\??(\ (log|sign)\ in)?
+    | you\ (have|'ve|’ve)\ reached\ your\ (free\ )?(article|story|monthly)\ limit
+    | become\ a\ subscriber\ to\ (read|continue)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A wire or reporting credit closing the body ("— CPA", "(Reuters)", "Reporting by …").
+_CREDIT = re.compile(
+    r"[—–-]\s*\S.*|\([^()]+\)|((additional\s+)?(reporting|writing|editing)\s+by)\b.*",
+    re.IGNORECASE,
+)
+_TERMINAL = tuple(".!?\"”’')…]»")
+_DANGLING_BEFORE_STOP = {"the", "a", "an", "and", "or", "but"}
+_DANGLING_BEFORE_ELLIPSIS = _DANGLING_BEFORE_STOP | {
+    *("of", "to", "for", "with", "in", "on", "at", "by", "from", "that", "which", "who"),
+    *("is", "are", "was", "were", "as", "than", "if", "his", "her", "their", "its"),
+}
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s*(\.\.\.|…|\.)$")
+
+_NON_LETTERS = {code: " " for code in range(0x3000) if not chr(code).isalpha()}  # to split words
+_CAPITAL = "[" + "".join(chr(code) for code in range(0x530) if chr(code).isupper()) + "]"
+# Patterns start with the capital class so that the regex engine skips ahead quickly.
+_MID_SENTENCE_NAME = re.compile(rf"{_CAPITAL}(?<=[\w,;:] .)[^\W\d_]*")
+_NAME_RUN = re.compile(rf"{_CAPITAL}(?<![^\W\d_].)[^\W\d_]+(?: {_CAPITAL}[^\W\d_]+)+")
+_PAIR = re.compile(
+    rf"{_CAPITAL}(?<![^\W\d_].)[^\W\d_]{{{MIN_FRAGMENT - 1},}}"
+    rf"(?= ([^\W\d_]{{{MIN_INSERTED + MIN_SUFFIX},}})(?![^\W\d_]))"
+)
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False)
+_MOJIBAKE_FIXES = {"restore_byte_a0", "replace_lossy_sequences", "decode_inconsistent_utf8"}
+_MOJIBAKE_FIXES |= {"fix_c1_controls"}
+_LANGUAGE_NAMES = {
+    "ar": "Arabic", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek", "es": "Spanish",
+    "fi": "Finnish", "fr": "French", "hu": "Hungarian", "it": "Italian", "ja": "Japanese",
+    "nl": "Dutch", "no": "Norwegian", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian",
+    "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """The result of cleaning one article's text."""
+
+    text: str  # paragraphs separated by one blank line
+    flags: tuple[QualityFlag, ...] = ()
+    language: str | None = None  # ISO 639-1, when py3langid is confident enough
+
+
+class NameVocabulary:
+    """How often each word, capitalised name and multi-word name appeared across a corpus.
+
+    Built with one `add_text` call per article (a few regular-expression passes, so 20,000
+    articles take seconds). The garble detector asks it which names are real and frequent and
+    which words are known; the counts keep case, so "Bill" and "bill" are told apart.
+    """
+
+    def __init__(self) -> None:
+        self._tokens: Counter[str] = Counter()  # every word, case kept
+        self._mid_sentence: Counter[str] = Counter()  # capitalised words not opening a sentence
+        self._phrases: Counter[str] = Counter()  # two to five capitalised words in a row
+        self._by_prefix: dict[str, list[str]] | None = None
+
+    def add_text(self, text: str) -> None:
+        self._tokens.update(text.translate(_NON_LETTERS).split())
+        self._mid_sentence.update(_MID_SENTENCE_NAME.findall(text))
+        for run in _NAME_RUN.findall(text):
+            words = run.split()[:MAX_NAME_WORDS]
+            self._phrases.update(
+                " ".join(words[start:end])
+                for start in range(len(words) - 1)
+                for end in range(start + 2, len(words) + 1)
+            )
+        self._by_prefix = None
+
+    def count(self, name: str) -> int:
+        """Occurrences of one word or a multi-word name ("Volodymyr Zelenskyy"), case kept."""
+        return self._phrases[name] if " " in name else self._tokens[name]
+
+    def count_any_case(self, word: str) -> int:
+        forms = {word, word.lower(), word.capitalize(), word.upper()}
+        return sum(self._tokens[form] for form in forms)
+
+    def is_name(self, word: str) -> bool:
+        """Seen at least twice, capitalised in mid-sentence at least once, rarely in lowercase."""
+        seen = self._tokens[word]
+        return (
+            seen >= 2 and self._mid_sentence[word] >= 1 and self._tokens[word.lower()] * 10 <= seen
+        )
+
+    def names_starting_with(self, prefix: str) -> list[str]:
+        """Names seen in mid-sentence that start with `prefix` and are longer than it."""
+        if len(prefix) < MIN_FRAGMENT:
+            return []
+        if self._by_prefix is None:
+            index: dict[str, list[str]] = {}
+            for word in self._mid_sentence:
+                index.setdefault(word[:MIN_FRAGMENT], []).append(word)
+            self._by_prefix = index
+        candidates = self._by_prefix.get(prefix[:MIN_FRAGMENT], [])
+        return [word for word in candidates if len(word) > len(prefix) and word.startswith(prefix)]
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """Whether a line, as a whole, is site chrome rather than article text.
+
+    A line is chrome when it is one of the known prompts in full ("Menu", "Share this article",
+    "Accept cookies"), when a short line starts with one ("Read more: …", "Photo: …",
+    "Subscribe to our newsletter", "© 2026 …"), when it is a navigation bar ("Home | World |
+    Sport"), a parenthesised photo credit, or has no letters or digits at all ("* * *").
+    A sentence that merely contains such words ("she would not share details") is not chrome.
+    """
+    text = _WS.sub(" ", line).strip()
+    if not text:
+        return False
+    if not any(char.isalnum() for char in text):
+        return True
+    bare = text.strip(" .:!›»>→|-–—•·")
+    if _CHROME_WHOLE.fullmatch(bare) or _is_navigation(text):
+        return True
+    if len(text.split()) > MAX_CHROME_WORDS:
+        return False
+    return bool(
+        _CHROME_START.match(text) or _CHROME_END.search(text) or _PHOTO_CREDIT.fullmatch(text)
+    )
+
+
+def clean_text(
+    raw_text: str,
+    *,
+    title: str = "",
+    min_words: int = 60,
+    vocabulary: NameVocabulary | None = None,
+    removed_chrome: Sequence[str] = (),
+) -> Cleaned:
+    """Clean one article's text and say what was found; never raises on odd input.
+
+    `vocabulary` is the corpus the article belongs to, ideally including this article (as ingest
+    builds it); it lets the garble detector recognise a name spelled correctly only elsewhere.
+    `removed_chrome` are lines of site chrome the reader already left out of `raw_text` (page
+    navigation outside an HTML article); they are reported in the same `boilerplate` flag.
+    """
+    text, mojibake = _repair_unicode(raw_text or "")
+    paragraphs, chrome, paywall = _split_paragraphs(text, title)
+    cleaned = "\n\n".join(paragraphs)
+    chrome = [*removed_chrome, *chrome]
+    flags = [mojibake, _removal_flag("boilerplate", "site chrome", chrome)]
+    flags.append(_removal_flag("paywall", "subscription prompt", paywall))
+    flags.extend(_find_garbles(cleaned, vocabulary))
+    flags.extend((_truncation_flag(paragraphs), _too_short_flag(cleaned, min_words)))
+    language, language_flag = _detect_language(cleaned)
+    flags.append(language_flag)
+    return Cleaned(cleaned, tuple(flag for flag in flags if flag), language)
+
+
+def _is_navigation(text: str) -> bool:
+    parts = [part for part in _NAV_SEPARATOR.split(text) if part]
+    return len(parts) >= 3 and all(len(part.split()) <= 3 and part[0].isupper() for part in parts)
+
+
+# Step 1: unicode
+
+
+def _repair_unicode(text: str) -> tuple[str, QualityFlag | None]:
+    fixed_lines, repairs = [], []
+    for line in text.splitlines():
+        if line.isascii() and line.isprintable() and "&" not in line:
+            fixed_lines.append(line)
+            continue
+        fixed, steps = ftfy.fix_and_explain(line, _FTFY_CONFIG)
+        if any(act in ("encode", "decode") or fix in _MOJIBAKE_FIXES for act, fix in steps or ()):
+            repairs.extend(_changed_words(line, fixed))
+        fixed_lines.append(fixed)
+    flag = None
+    if repairs:
+        worded = [pair for pair in repairs if any(char.isalpha() for char in pair[1])]
+        before, after = (worded or repairs)[0]
+        places = "1 place" if len(repairs) == 1 else f"{len(repairs)} places"
+        detail = f"repaired broken characters in {places}, such as '{before}' → '{after}'"
+        flag = QualityFlag("mojibake", detail)
+    return "\n".join(fixed_lines), flag
+
+
+def _changed_words(before: str, after: str) -> list[tuple[str, str]]:
+    old, new = before.split(), after.split()
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [
+        (" ".join(old[i1:i2])[:60], " ".join(new[j1:j2])[:60])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag == "replace"
+    ]
+
+
+# Step 2: paragraphs, chrome, paywall
+
+
+def _split_paragraphs(text: str, title: str) -> tuple[list[str], list[str], list[str]]:
+    """Paragraphs kept, chrome lines removed, paywall lines removed."""
+    title_key = _WS.sub(" ", title).strip().casefold()
+    paragraphs, chrome, paywall = [], [], []
+    for block in _blocks(_ZERO_WIDTH.sub("", text)):
+        kept = []
+        for line in block:
+            if _is_paywall_line(line):
+                paywall.append(line)
+            elif is_boilerplate_line(line):
+                chrome.append(line)
+            elif paragraphs or kept or not title_key or line.casefold() != title_key:
+                kept.append(line)
+        paragraph = " ".join(kept)
+        if len(kept) > 1 and _is_paywall_line(paragraph):
+            paywall.append(paragraph)
+        elif len(kept) > 1 and is_boilerplate_line(paragraph):
+            chrome.append(paragraph)
+        elif paragraph:
+            paragraphs.append(paragraph)
+    return paragraphs, chrome, paywall
+
+
+def _blocks(text: str) -> list[list[str]]:
+    """Lines grouped by blank lines; one line per group when the text has no blank line."""
+    blocks: list[list[str]] = [[]]
+    for raw_line in text.splitlines():
+        line = _WS.sub(" ", raw_line).strip()
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [block for block in blocks if block]
+    if len(blocks) == 1:
+        return [[line] for line in blocks[0]]
+    return blocks
+
+
+def _is_paywall_line(line: str) -> bool:
+    match = _PAYWALL.search(line)
+    return bool(match) and (match.start() == 0 or len(line.split()) <= MAX_PAYWALL_WORDS)
+
+
+def _removal_flag(kind: str, what: str, lines: list[str]) -> QualityFlag | None:
+    if not lines:
+        return None
+    shown = ", ".join(f"'{line[:80]}'" for line in lines[:5])
+    more = f" and {len(lines) - 5} more" if len(lines) > 5 else ""
+    plural = "line" if len(lines) == 1 else "lines"
+    return QualityFlag(kind, f"removed {len(lines)} {plural} of {what}: {shown}{more}")
+
+
+# Step 3: garbled names
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What the article itself and the corpus know; each count is the larger of the two."""
+
+    vocabularies: tuple[NameVocabulary, ...]
+
+    def count(self, word: str) -> int:
+        return max(vocabulary.count(word) for vocabulary in self.vocabularies)
+
+    def is_name(self, word: str) -> bool:
+        return any(vocabulary.is_name(word) for vocabulary in self.vocabularies)
+
+    def is_known_word(self, word: str, name: str) -> bool:
+        seen = max(vocabulary.count_any_case(word) for vocabulary in self.vocabularies)
+        return seen >= 2 and seen * KNOWN_RATIO >= self.count(name)
+
+    def names_starting_with(self, prefix: str) -> set[str]:
+        return {name for vocab in self.vocabularies for name in vocab.names_starting_with(prefix)}
+
+
+def _find_garbles(text: str, vocabulary: NameVocabulary | None) -> list[QualityFlag]:
+    local = NameVocabulary()
+    local.add_text(text)
+    evidence = _Evidence((local,) if vocabulary is None else (local, vocabulary))
+    flags = []
+    for match in _PAIR.finditer(text):
+        fragment, tail = match.group(0), match.group(1)
+        if not tail.islower():
+            continue
+        name = _garbled_name(fragment, tail, evidence)
+        if name:
+            start, end = match.start(), match.end(1)
+            detail = f"'{text[start:end]}' looks like a corrupted '{name}'"
+            flags.append(QualityFlag("garbled", detail, (start, end), name))
+    return flags
+
+
+def _garbled_name(fragment: str, tail: str, evidence: _Evidence) -> str | None:
+    """The known name that `fragment tail` ("Zel positronkyy") corrupts, if any.
+
+    The rule: a capitalised fragment F followed by a lowercase word T is a corrupted name N when
+    - F is N's beginning, at least 3 letters, and shorter than N;
+    - T ends with at least 3 of N's last letters (the suffix S), not overlapping F;
+    - the rest of T, the inserted chunk, has at least 4 letters, and it replaces at most 3
+      letters of N ("Zel|ens|kyy" → "Zel| positron|kyy", "Drav||enko" → "Drav| kilometr|enko");
+    - N is a known name: seen at least twice, capitalised in mid-sentence at least once and
+      rarely in lowercase, in this article or in the corpus vocabulary;
+    - neither F nor T is a known word: each was seen at most once, or less than 1/20 as often
+      as N (so "Putin said", "Star customer" near "Starmer" with a corpus, and two real names
+      sharing a prefix are left alone).
+    When several names fit, the one sharing most letters with F and T, then the most frequent,
+    is proposed.
+    """
+    best: tuple[tuple[int, int], str] | None = None
+    for name in evidence.names_starting_with(fragment):
+        limit = len(name) - len(fragment)
+        suffix = _common_suffix_length(tail, name, limit)
+        if (
+            suffix < MIN_SUFFIX
+            or len(tail) - suffix < MIN_INSERTED
+            or limit - suffix > MAX_REPLACED
+            or not evidence.is_name(name)
+            or evidence.is_known_word(fragment, name)
+            or evidence.is_known_word(tail, name)
+        ):
+            continue
+        key = (len(fragment) + suffix, evidence.count(name))
+        if best is None or key > best[0]:
+            best = (key, name)
+    return best[1] if best else None
+
+
+def _common_suffix_length(first: str, second: str, limit: int) -> int:
+    length = 0
+    while length < min(limit, len(first)) and first[-1 - length] == second[-1 - length]:
+        length += 1
+    return length
+
+
+# Step 4: truncation, length, language
+
+
+def _truncation_flag(paragraphs: list[str]) -> QualityFlag | None:
+    body = list(paragraphs)
+    while body and len(body[-1].split()) <= MAX_CREDIT_WORDS and _CREDIT.fullmatch(body[-1]):
+        body.pop()
+    if not body:
+        return None
+    last = body[-1]
+    if last.endswith(_TERMINAL) and not _ends_with_dangling_word(last):
+        return None
+    tail = " ".join(last.split()[-6:])
+    return QualityFlag("truncated", f"body ends mid-sentence: '{tail}'")
+
+
+def _ends_with_dangling_word(paragraph: str) -> bool:
+    match = _LAST_WORD.search(paragraph)
+    if not match:
+        return False
+    word, stop = match.groups()
+    dangling = _DANGLING_BEFORE_STOP if stop == "." else _DANGLING_BEFORE_ELLIPSIS
+    return word in dangling
+
+
+def _too_short_flag(text: str, min_words: int) -> QualityFlag | None:
+    words = len(text.split())
+    if words >= min_words:
+        return None
+    return QualityFlag("too_short", f"{words} words, fewer than the {min_words} a report needs")
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _detect_language(text: str) -> tuple[str | None, QualityFlag | None]:
+    if not any(char.isalpha() for char in text):
+        return None, None
+    code, confidence = _identifier().classify(text[:LANGUAGE_SAMPLE_CHARS])
+    language = code if confidence >= MIN_LANGUAGE_CONFIDENCE and len(code) == 2 else None
+    if code in ENGLISH_LIKE or confidence < MIN_ENGLISH_CONFIDENCE:
+        return language, None
+    name = _LANGUAGE_NAMES.get(code, f"language '{code}'")
+    detail = f"text looks like {name} ({code}, confidence {confidence:.2f}), not English"
+    return language, QualityFlag("non_english", detail)
