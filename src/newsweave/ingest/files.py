@@ -2,7 +2,8 @@
 
 A `.txt` file holds one article: its first line is the title, optionally followed by header lines
 (`source: …`, `url: …`, `published: …`, `author: …`), a blank line, then the body. Site chrome
-before the title (a scraped page's "Press Enter to search") is skipped. `.json` holds one article
+before the title (a scraped page's "Press Enter to search") is left out of the text and
+reported as removed chrome; the stored raw text is the whole file. `.json` holds one article
 or a list, `.jsonl` one article a line, in the article schema `{"id", "title", "text",
 "published_at", "source", "url"}`; other keys (a gold label, say) are ignored. A bad line is
 rejected with its line number and the other lines go on.
@@ -43,7 +44,9 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         raise UnreadableInput(str(path), "file is empty; nothing to ingest", reason="empty")
     if b"\x00" in data[:8192]:
         raise UnreadableInput(
-            str(path), "file looks binary, not text; give a text, HTML or JSON file", reason="binary"
+            str(path),
+            "file looks binary, not text; give a text, HTML or JSON file",
+            reason="binary",
         )
     return data
 
@@ -89,6 +92,7 @@ def read_txt(text: str, origin: str) -> Draft:
         start += 1
     if start == len(lines):
         raise UnreadableInput(origin, "file has no text besides site chrome", reason="empty")
+    chrome = tuple(line.strip() for line in lines[:start] if line.strip())
     title = lines[start].strip()
     header: dict[str, str] = {}
     position = start + 1
@@ -114,6 +118,8 @@ def read_txt(text: str, origin: str) -> Draft:
         published_at=parse_time(header.get("published"), origin, "published"),
         external_id=header.get("id") or None,
         language=header.get("language") or None,
+        raw_text=text if chrome else None,
+        chrome=chrome,
     )
 
 

@@ -1,4 +1,4 @@
-"""The ingest stage: what the user names (files, folders, URLs, feeds, OPML lists) becomes stored articles.
+"""The ingest stage: the files, folders, URLs, feeds and OPML lists a user names become articles.
 
 Each input is read into drafts (`files`, `web`, `feeds`), every draft is cleaned (`clean`) and
 stored; an input that cannot be used becomes a `Rejection` with its reason and the rest of the
@@ -92,7 +92,8 @@ class _Reader:
     def _read_path(self, path: Path) -> Iterator[Draft | Rejection]:
         if not path.exists():
             raise UnreadableInput(
-                str(path), "no such file or folder; check the path, or give a full http(s) URL",
+                str(path),
+                "no such file or folder; check the path, or give a full http(s) URL",
                 reason="not-found",
             )
         if not path.is_dir():
@@ -201,7 +202,11 @@ def build_article(
     """The cleaned, identified article for one draft."""
     title = ftfy.fix_text(draft.title).strip()
     cleaned = clean_text(
-        draft.text, title=title, min_words=settings.min_words, vocabulary=vocabulary
+        draft.text,
+        title=title,
+        min_words=settings.min_words,
+        vocabulary=vocabulary,
+        removed_chrome=draft.chrome,
     )
     key = article_key(
         url=draft.url,
@@ -216,7 +221,7 @@ def build_article(
         source=source,
         title=title,
         text=cleaned.text,
-        raw_text=draft.text,
+        raw_text=draft.raw_text or draft.text,
         url=draft.url,
         canonical_url=draft.canonical_url,
         author=draft.author,
@@ -227,9 +232,7 @@ def build_article(
     )
 
 
-def _source_for(
-    draft: Draft, sources: dict[str, Source], by_domain: dict[str, Source]
-) -> Source:
+def _source_for(draft: Draft, sources: dict[str, Source], by_domain: dict[str, Source]) -> Source:
     if draft.source_name and draft.source_name in sources:
         return sources[draft.source_name]
     if draft.domain and draft.domain in by_domain:
