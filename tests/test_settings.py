@@ -50,7 +50,7 @@ def test_bad_values_name_the_setting_and_where_it_came_from(env, message):
 def test_bad_toml_names_the_file(tmp_path):
     config = tmp_path / "broken.toml"
     config.write_text("db = \n")
-    with pytest.raises(SettingsError, match="broken.toml is not valid TOML"):
+    with pytest.raises(SettingsError, match=r"broken\.toml is not valid TOML"):
         load_settings(config, environ={})
     with pytest.raises(SettingsError, match="does not exist"):
         load_settings(tmp_path / "missing.toml", environ={})

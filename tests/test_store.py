@@ -95,7 +95,9 @@ def test_schema_is_versioned(tmp_path):
 
 def test_rejections_are_kept(store):
     store.add_rejection(Rejection("feed.xml", "bad-feed", "feed.xml: malformed feed"))
-    assert store.list_rejections() == [Rejection("feed.xml", "bad-feed", "feed.xml: malformed feed")]
+    assert store.list_rejections() == [
+        Rejection("feed.xml", "bad-feed", "feed.xml: malformed feed")
+    ]
 
 
 def test_an_unopenable_path_is_a_clear_error(tmp_path):

@@ -47,7 +47,7 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             err.print("interrupted; what was committed before stays in the store")
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - the one place a bug becomes a clean line
+        except Exception as error:
             err.print(
                 f"internal error: {type(error).__name__}: {error}. This is a bug in newsweave; "
                 "please report it with the command you ran.",
@@ -89,9 +89,10 @@ def ingest_command(settings: Settings, sources: tuple[str, ...], as_json: bool) 
     with open_store(settings.db) as store, _progress_bar() as bar:
         task = bar.add_task("storing", total=None)
         report = ingest(
-            list(sources), store, settings, progress=lambda done, total: bar.update(
-                task, completed=done, total=total
-            )
+            list(sources),
+            store,
+            settings,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     _print_report(report, as_json)
     if report.is_partial:
@@ -145,9 +146,7 @@ def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
             "text": article.text,
             "raw_text": article.raw_text,
             "flags": [asdict(flag) for flag in article.flags],
-            "revisions": [
-                {"revision": r.revision, "article_id": r.article_id} for r in revisions
-            ],
+            "revisions": [{"revision": r.revision, "article_id": r.article_id} for r in revisions],
         }
         out.print_json(json.dumps(data, default=str))
         return
