@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import html
 import multiprocessing
+import re
 import resource
 import tempfile
 import time
@@ -43,7 +44,11 @@ def write_site(folder: Path, count: int) -> None:
     items = []
     for number in range(count):
         page = originals[number % len(originals)].read_text(encoding="utf-8")
-        (folder / f"{number:05}.html").write_text(page.replace("<h1>", f"<h1>{number} "), "utf-8")
+        # Each copy is its own article: its own canonical URL and a numbered title.
+        page = re.sub(r'<link rel="canonical"[^>]*>', "", page)
+        page = re.sub(r"<title>", f"<title>{number} ", page)
+        page = re.sub(r"(<h1[^>]*>)", rf"\g<1>{number} ", page)
+        (folder / f"{number:05}.html").write_text(page, "utf-8")
         link = f"http://127.0.0.1:{{port}}/{number:05}.html"
         items.append(
             f"<item><title>Story {number}</title><link>{link}</link>"

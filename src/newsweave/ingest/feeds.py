@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import xml.sax
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -107,6 +108,7 @@ class _Feed:
     domain: str | None
     fetcher: Fetcher | None
     settings: Settings
+    malformed: str | None = None  # the XML error of a feed read only in part
 
 
 def drafts_from_feed(
@@ -123,12 +125,14 @@ def drafts_from_feed(
             f"malformed feed ({problem}); check that the URL or file is an RSS or Atom feed",
             reason="malformed-feed",
         )
+    bozo = parsed.get("bozo_exception")
     feed = _Feed(
         origin=origin,
         title=_one_line(parsed.feed.get("title")) or None,
         domain=_domain(parsed.feed.get("link")) or _domain(origin),
         fetcher=fetcher,
         settings=settings,
+        malformed=str(bozo) if isinstance(bozo, xml.sax.SAXException) else None,
     )
     for number, entry in enumerate(parsed.entries, start=1):
         yield _read_entry(entry, number, feed)
@@ -156,6 +160,14 @@ def _read_entry(entry: Any, number: int, feed: _Feed) -> Draft | Rejection:
                 return draft  # the page failed; the feed's own text is kept
             return Rejection(f"{feed.origin} entry {link}", error.reason, str(error))
         return _with_page(draft, page)
+    if not text and feed.malformed:  # most likely the entry the feed breaks off in
+        return Rejection(
+            f"{feed.origin} entry {link or number}",
+            "malformed-feed",
+            f"{feed.origin} entry {link or number}: the feed is malformed ({feed.malformed}) "
+            "and gives no text for this entry; check that the URL or file is a complete RSS or "
+            "Atom feed",
+        )
     if not text:
         why = "its page was not fetched (feed_fetch_pages = never)" if link else "it has no link"
         return Rejection(

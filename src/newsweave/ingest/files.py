@@ -41,7 +41,11 @@ def read_bytes(path: Path, max_bytes: int) -> bytes:
         )
     data = path.read_bytes()
     if not data.strip():
-        raise UnreadableInput(str(path), "file is empty; nothing to ingest", reason="empty")
+        raise UnreadableInput(
+            str(path),
+            "file is empty; nothing to ingest (check that it was saved or downloaded in full)",
+            reason="empty",
+        )
     if b"\x00" in data[:8192]:
         raise UnreadableInput(
             str(path),
@@ -136,14 +140,19 @@ def read_json(text: str, origin: str) -> Iterator[Draft | Rejection]:
 
 
 def read_jsonl(text: str, origin: str) -> Iterator[Draft | Rejection]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):  # JSON may hold U+2028
         if not line.strip():
             continue
         where = f"{origin}:{number}"
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
-            yield Rejection(where, "bad-json", f"{where}: line is not valid JSON ({error.msg})")
+            yield Rejection(
+                where,
+                "bad-json",
+                f"{where}: line is not valid JSON ({error.msg}); fix or remove that line, each "
+                "line must be one JSON article object",
+            )
             continue
         yield _draft_or_rejection(item, where)
 
