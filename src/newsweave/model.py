@@ -85,6 +85,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)  # article ids already stored
     rejected: list[Rejection] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in a folder that are not articles
+    article_of: dict[str, str] = field(default_factory=dict)  # input (path:line, URL) -> id
 
     @property
     def is_partial(self) -> bool:
@@ -95,6 +96,36 @@ class IngestReport:
         for rejection in self.rejected:
             counts[rejection.reason] = counts.get(rejection.reason, 0) + 1
         return dict(sorted(counts.items()))
+
+
+@dataclass(frozen=True)
+class Event:
+    """One news event: the articles, from any number of outlets, that report it."""
+
+    event_id: str
+    title: str  # the headline of its first full report
+    article_ids: tuple[str, ...]  # in publication order
+    outlets: tuple[str, ...]  # every outlet that ran a report, wire copies included
+    independent_sources: int  # wire copies and outlets of one publisher family count once
+    first_seen: datetime | None
+    last_seen: datetime | None
+    storyline_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event_id: str
+    date: datetime | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Storyline:
+    """Events that continue one another (a proposal, the talks, the refusal), dated."""
+
+    storyline_id: str
+    title: str  # the title of its first event
+    timeline: tuple[TimelineEntry, ...]  # in date order
 
 
 def article_key(

@@ -46,6 +46,11 @@ class Settings:
     )
     max_file_bytes: int = _setting(10_000_000, "largest local file ingested, in bytes")
     min_words: int = _setting(60, "texts with fewer words are flagged too_short")
+    embedder: str = _setting(
+        "minilm",
+        "sentence embedder: minilm (packaged all-MiniLM-L6-v2), static (wordllama: faster, "
+        "weaker), or the folder of an ONNX sentence-transformers export",
+    )
 
     def describe(self) -> list[tuple[str, Any, str]]:
         """(name, value, help) for every setting, in declaration order."""

@@ -192,6 +192,7 @@ def _store_drafts(
                     continue
                 outcome, stored = store.put_article(article)
                 getattr(report, outcome).append(stored.article_id)
+                report.article_of[draft.origin] = stored.article_id
         if progress:
             progress(min(start + WRITE_BATCH, len(drafts)), len(drafts))
 

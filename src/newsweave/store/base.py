@@ -6,9 +6,11 @@ of a single machine and a PostgreSQL server of a team are interchangeable.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Literal, Protocol
+
+import numpy as np
 
 from newsweave.model import Article, Rejection, Source
 
@@ -45,6 +47,32 @@ class Store(Protocol):
         """Every stored revision of one article, oldest first."""
 
     def add_rejection(self, rejection: Rejection) -> None: ...
+
+    def get_vectors(self, model: str) -> dict[str, np.ndarray]:
+        """Every stored embedding made by `model`, by article id."""
+
+    def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
+
+    def get_copy_groups(self) -> dict[str, str]:
+        """The copy group (wire copies, rewrites) of every grouped article, by article id."""
+
+    def put_copy_groups(self, groups: Mapping[str, str]) -> None: ...
+
+    def get_event_members(self) -> dict[str, tuple[str, float]]:
+        """(event id, score) of every clustered article, by article id."""
+
+    def put_event_members(self, members: Mapping[str, tuple[str, float]]) -> None: ...
+
+    def merge_event(self, old_id: str, new_id: str) -> None:
+        """Move an event's articles into another; the old id redirects to the new one."""
+
+    def resolve_event(self, event_id: str) -> str | None:
+        """The current id of an event, following merges, from its id or a unique prefix."""
+
+    def get_storylines(self) -> dict[str, str]:
+        """The storyline id of every event in one, by event id."""
+
+    def replace_storylines(self, storylines: Mapping[str, str]) -> None: ...
 
     def list_rejections(self, *, limit: int | None = None) -> list[Rejection]: ...
 

@@ -50,4 +50,39 @@ def create_articles(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_articles]
+def create_stories(db: sqlite3.Connection) -> None:
+    """What the stories stage derives from articles: vectors, copy groups, events, storylines."""
+    db.execute(
+        """CREATE TABLE embeddings (
+             article_id TEXT NOT NULL REFERENCES articles (article_id),
+             model TEXT NOT NULL,
+             vector BLOB NOT NULL,
+             PRIMARY KEY (model, article_id))"""
+    )
+    db.execute(
+        """CREATE TABLE copy_groups (
+             article_id TEXT PRIMARY KEY REFERENCES articles (article_id),
+             group_id TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE event_members (
+             article_id TEXT PRIMARY KEY REFERENCES articles (article_id),
+             event_id TEXT NOT NULL,
+             score REAL NOT NULL,
+             joined_at TEXT NOT NULL)"""
+    )
+    db.execute("CREATE INDEX event_members_event ON event_members (event_id)")
+    db.execute(
+        """CREATE TABLE event_redirects (
+             old_id TEXT PRIMARY KEY,
+             new_id TEXT NOT NULL,
+             merged_at TEXT NOT NULL)"""
+    )
+    db.execute(
+        """CREATE TABLE storylines (
+             event_id TEXT PRIMARY KEY,
+             storyline_id TEXT NOT NULL)"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_articles, create_stories]

@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from newsweave.errors import StoreError, StoreLocked
 from newsweave.model import Article, QualityFlag, Rejection, Source
@@ -208,6 +210,87 @@ class SQLiteStore:
             (-1 if limit is None else limit,),
         ).fetchall()
         return [Rejection(row["input"], row["reason"], row["message"]) for row in rows]
+
+    # -- stories ------------------------------------------------------------------------
+
+    def get_vectors(self, model: str) -> dict[str, np.ndarray]:
+        rows = self._db.execute(
+            "SELECT article_id, vector FROM embeddings WHERE model = ?", (model,)
+        )
+        return {row[0]: np.frombuffer(row[1], dtype=np.float32) for row in rows}
+
+    def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO embeddings (article_id, model, vector) VALUES (?, ?, ?)",
+                (
+                    (article_id, model, np.asarray(vector, dtype=np.float32).tobytes())
+                    for article_id, vector in vectors.items()
+                ),
+            )
+
+    def get_copy_groups(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT article_id, group_id FROM copy_groups").fetchall())
+
+    def put_copy_groups(self, groups: Mapping[str, str]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "INSERT OR REPLACE INTO copy_groups (article_id, group_id) VALUES (?, ?)",
+                groups.items(),
+            )
+
+    def get_event_members(self) -> dict[str, tuple[str, float]]:
+        rows = self._db.execute("SELECT article_id, event_id, score FROM event_members")
+        return {row[0]: (row[1], row[2]) for row in rows}
+
+    def put_event_members(self, members: Mapping[str, tuple[str, float]]) -> None:
+        now = _time(datetime.now(UTC))
+        with self.transaction():
+            self._db.executemany(
+                """INSERT OR REPLACE INTO event_members (article_id, event_id, score, joined_at)
+                   VALUES (?, ?, ?, ?)""",
+                ((article_id, event, score, now) for article_id, (event, score) in members.items()),
+            )
+
+    def merge_event(self, old_id: str, new_id: str) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE event_members SET event_id = ? WHERE event_id = ?", (new_id, old_id)
+            )
+            self._db.execute(
+                "UPDATE event_redirects SET new_id = ? WHERE new_id = ?", (new_id, old_id)
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO event_redirects (old_id, new_id, merged_at) "
+                "VALUES (?, ?, ?)",
+                (old_id, new_id, _time(datetime.now(UTC))),
+            )
+
+    def resolve_event(self, event_id: str) -> str | None:
+        if not event_id:
+            return None
+        redirect = self._db.execute(
+            "SELECT new_id FROM event_redirects WHERE old_id = ?", (event_id,)
+        ).fetchone()
+        if redirect:
+            return redirect[0]
+        pattern = event_id.replace("%", "").replace("_", "") + "%"
+        rows = self._db.execute(
+            "SELECT DISTINCT event_id FROM event_members WHERE event_id LIKE ? LIMIT 2",
+            (pattern,),
+        ).fetchall()
+        return rows[0][0] if len(rows) == 1 else None
+
+    def get_storylines(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT event_id, storyline_id FROM storylines").fetchall())
+
+    def replace_storylines(self, storylines: Mapping[str, str]) -> None:
+        with self.transaction():
+            self._db.execute("DELETE FROM storylines")
+            self._db.executemany(
+                "INSERT INTO storylines (event_id, storyline_id) VALUES (?, ?)",
+                storylines.items(),
+            )
 
     def close(self) -> None:
         self._db.close()

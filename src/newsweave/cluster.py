@@ -1,0 +1,401 @@
+"""Online event clustering: each batch of new articles joins existing events or opens new ones.
+
+Each `add` call takes a batch of articles in (published_at, item_id) order (undated articles
+after dated ones) and works in two steps.
+
+Linking. Every article is counted and indexed, then linked to its nearest articles:
+
+1. its `neighbours` nearest articles by embedding come from an approximate-nearest-neighbour
+   index (usearch HNSW), minus those outside a time window around its date; cost per article
+   does not grow with the corpus;
+2. each link gets a hybrid similarity: TF-IDF cosine (incremental document frequencies over
+   the opening of the text; the lead and proper nouns / numbers are counted extra) mixed with the
+   cosine of the embeddings after subtracting the running corpus mean ("centring", which keeps a
+   corpus where every article is about the same kind of incident from collapsing);
+3. similarities are locally scaled: each article keeps the mean of its best `scale_k` links,
+   and a pair pays a penalty of the two means, so articles in a dense neighbourhood (a
+   same-topic corpus, two similar incidents) need a higher raw similarity to link than isolated
+   ones (CSLS, as used against hubness in embedding spaces);
+4. dated pairs lose similarity with a half-life as their dates drift apart.
+
+Grouping. The new articles and the existing events they link to are grouped by average linkage
+over those links, a new article also being scored against the `max_members` most recent members
+of each event it links to (pairs never scored count as zero): the two groups with the best
+mean scaled link merge while it clears `join_threshold`. Existing events are never split; two
+of them merge only through a new article linking them and when their mean link clears
+`merge_threshold`, the younger into the older, reported as (retired id, surviving id) so
+callers can redirect stored ids. Average linkage over the whole batch is what makes a large
+batch as good as offline clustering; mean link (rather than centroids) was far more robust on a
+same-topic corpus. A batch of one article reduces to "join the best-linked event or open one";
+small batches score lower on the dev files than large ones (bench/cluster_research.py --batch).
+
+Event ids derive from the founding article's id, so re-running on the same input gives the same
+ids; `restore` rebuilds the state from stored articles and their event ids without deciding
+anything. The module is hand-written because no library does online event clustering with these
+signals (embedding + incremental TF-IDF + names + dates, local scaling, average-linkage joins,
+merges, stable ids).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from newsweave.cluster_features import Lexicon, term_counts
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """One default setting for every corpus; chosen on the dev files (see bench/)."""
+
+    embedding_weight: float = 0.3  # share of centred-embedding cosine in the hybrid similarity
+    neighbours: int = 20  # nearest articles (by embedding, from the ANN index) linked to each
+    scale_k: int = 3  # best links averaged for an article's local-scaling level
+    scale_alpha: float = 0.5  # strength of the local-scaling penalty
+    join_threshold: float = 0.08  # mean scaled link needed to join two groups
+    merge_threshold: float = 0.08  # the same when both groups hold an earlier event
+    max_members: int = 48  # most recent members that stand for an earlier event
+    text_chars: int = 5000  # only the opening of a long text is counted (the inverted pyramid)
+    lead_sentences: int = 2
+    lead_boost: float = 1.0  # extra count for terms of the title and lead
+    name_boost: float = 1.0  # extra count for proper nouns and numbers
+    window_days: float = 30.0  # dated pairs further apart than this never link
+    half_life_days: float = 7.0  # similarity halves per this many days beyond one day apart
+
+
+@dataclass(frozen=True)
+class ClusterItem:
+    """What the clusterer needs of an article."""
+
+    item_id: str
+    published_at: datetime | None
+    title: str | None
+    text: str
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class Assignment:
+    item_id: str
+    event_id: str
+    is_new_event: bool
+    score: float  # mean scaled link at which the article joined its group (0.0: founded it)
+
+
+@dataclass
+class ClusterUpdate:
+    """The outcome of one `add` call: final assignments and the merges that happened."""
+
+    assignments: list[Assignment] = field(default_factory=list)
+    merges: list[tuple[str, str]] = field(default_factory=list)  # (retired id, surviving id)
+
+    def event_of(self) -> dict[str, str]:
+        return {a.item_id: a.event_id for a in self.assignments}
+
+
+def event_id_for(item_id: str) -> str:
+    """Stable event id derived from the id of the article that founded the event."""
+    return "ev_" + hashlib.sha1(item_id.encode("utf-8")).hexdigest()[:16]
+
+
+def processing_key(item: ClusterItem) -> tuple:
+    """Dated articles by date then id; undated ones after them, by id."""
+    if item.published_at is None:
+        return (1, 0.0, item.item_id)
+    return (0, _timestamp(item.published_at), item.item_id)
+
+
+def _timestamp(at: datetime) -> float:
+    return at.timestamp() if at.tzinfo else at.replace(tzinfo=None).timestamp()
+
+
+@dataclass
+class _Doc:
+    item_id: str
+    at: float | None  # POSIX seconds
+    terms: tuple[np.ndarray, np.ndarray]  # term ids and sublinear tf, see `Lexicon`
+    event: int = -1
+    links: dict[int, float] = field(
+        default_factory=dict
+    )  # similarity to neighbours inserted before
+    best: list[float] = field(default_factory=list)  # min-heap of its best similarities
+
+
+class OnlineClusterer:
+    """Incremental event clustering over embedded articles; see the module docstring."""
+
+    def __init__(self, settings: ClusterSettings | None = None) -> None:
+        self.settings = settings or ClusterSettings()
+        self._docs: list[_Doc] = []
+        self._by_id: dict[str, int] = {}
+        self._vectors: np.ndarray | None = None
+        self._vector_sum: np.ndarray | None = None
+        self._index = None
+        self._lexicon = Lexicon()
+        self._members: dict[int, list[int]] = {}  # event key -> doc rows, oldest first
+        self._event_ids: dict[int, str] = {}
+        self._next_event = 0
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def event_of(self, item_id: str) -> str:
+        return self._event_ids[self._docs[self._by_id[item_id]].event]
+
+    def events(self) -> dict[str, list[str]]:
+        """Every event id with its articles' ids, in processing order."""
+        return {
+            self._event_ids[k]: [self._docs[r].item_id for r in rows]
+            for k, rows in self._members.items()
+        }
+
+    def add(self, items: Iterable[ClusterItem]) -> ClusterUpdate:
+        """Cluster new articles; already-seen ids keep their event. Order of `items` is ignored."""
+        fresh = {i.item_id: i for i in items if i.item_id not in self._by_id}
+        rows = self._insert(sorted(fresh.values(), key=processing_key))
+        update = ClusterUpdate()
+        if rows:
+            self._link(rows, update)
+        return update
+
+    def restore(self, items: Iterable[ClusterItem], event_of: Mapping[str, str]) -> None:
+        """Rebuild the state left by earlier `add` calls from stored articles and event ids.
+
+        The articles are indexed, counted and linked as one `add` of them all would do, but
+        nothing is decided: each keeps its stored event id (every item needs one).
+        """
+        keys = {event_id: key for key, event_id in self._event_ids.items()}
+        fresh = {i.item_id: i for i in items if i.item_id not in self._by_id}
+        ordered = sorted(fresh.values(), key=processing_key)
+        for item, row in zip(ordered, self._insert(ordered), strict=True):
+            event_id = event_of[item.item_id]
+            if event_id in keys:
+                self._members[keys[event_id]].append(row)
+                self._docs[row].event = keys[event_id]
+            else:
+                keys[event_id] = self._open_event([row], event_id)
+
+    # -- linking -------------------------------------------------------------------------------
+
+    def _insert(self, items: list[ClusterItem]) -> list[int]:
+        """Index and count a batch of articles, then link each to its nearest neighbours.
+
+        The links are scored once the whole batch is counted, so every article of a batch sees
+        the same document frequencies and corpus mean. Returns the new rows.
+        """
+        s = self.settings
+        rows: list[int] = []
+        for item in items:
+            vector = np.asarray(item.vector, dtype=np.float32).ravel()
+            vector = vector / (float(np.linalg.norm(vector)) or 1.0)
+            text = item.text[: s.text_chars]
+            raw = term_counts(item.title, text, s.lead_sentences, s.lead_boost, s.name_boost)
+            at = _timestamp(item.published_at) if item.published_at else None
+            rows.append(self._store(vector))
+            self._docs.append(_Doc(item.item_id, at, self._lexicon.add(raw)))
+            self._by_id[item.item_id] = rows[-1]
+        if not rows:
+            return rows
+        batch = slice(rows[0], rows[-1] + 1)
+        # One thread: a multi-threaded build may differ run to run, and so might the events.
+        self._index.add(np.arange(batch.start, batch.stop), self._vectors[batch], threads=1)
+        count = min(len(self._docs), s.neighbours + 1)
+        found = self._index.search(self._vectors[batch], count, threads=1).keys
+        found = np.atleast_2d(found).tolist()
+        for row, keys in zip(rows, found, strict=True):
+            others = [
+                k
+                for k in sorted(set(keys))
+                if 0 <= k < len(self._docs)
+                and k != row
+                and self._days_apart(row, k) <= s.window_days
+            ]
+            if not others:
+                continue
+            for other, sim in self._hybrid(row, others).items():
+                later, earlier = max(row, other), min(row, other)
+                if earlier not in self._docs[later].links:
+                    self._docs[later].links[earlier] = sim
+                    self._remember(self._docs[row], sim)
+                    self._remember(self._docs[other], sim)
+        return rows
+
+    def _store(self, vector: np.ndarray) -> int:
+        """Keep the vector (for centring and the nearest-neighbour index); returns its row."""
+        from usearch.index import Index
+
+        row = len(self._docs)
+        if self._vectors is None:
+            self._vectors = np.empty((1024, vector.size), dtype=np.float32)
+            self._vector_sum = np.zeros(vector.size, dtype=np.float64)
+            self._index = Index(ndim=vector.size, metric="cos", dtype="f16", expansion_add=40)
+        if row >= len(self._vectors):
+            self._vectors = np.concatenate([self._vectors, np.empty_like(self._vectors)])
+        self._vectors[row] = vector
+        self._vector_sum += vector
+        return row
+
+    def _hybrid(self, row: int, rows: Sequence[int]) -> dict[int, float]:
+        """Centred-embedding cosine mixed with TF-IDF cosine, from `row` to each of `rows`."""
+        w = self.settings.embedding_weight
+        mean = (self._vector_sum / len(self._docs)).astype(np.float32)
+        centred = self._vectors[list(rows)] - mean
+        centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
+        own = self._vectors[row] - mean
+        own /= max(float(np.linalg.norm(own)), 1e-9)
+        lexical = self._lexicon.cosines(self._docs[row].terms, [self._docs[r].terms for r in rows])
+        mixed = w * (centred @ own) + (1 - w) * lexical
+        return dict(zip(rows, mixed.tolist(), strict=True))
+
+    def _remember(self, doc: _Doc, sim: float) -> None:
+        sim = max(sim, 0.0)  # the level is a density: unrelated neighbours count as zero
+        if len(doc.best) < self.settings.scale_k:
+            heapq.heappush(doc.best, sim)
+        elif sim > doc.best[0]:
+            heapq.heapreplace(doc.best, sim)
+
+    def _level(self, row: int) -> float:
+        return sum(self._docs[row].best) / self.settings.scale_k
+
+    def _days_apart(self, a: int, b: int) -> float:
+        """Days between two articles' dates; 0.0 when either is undated."""
+        at_a, at_b = self._docs[a].at, self._docs[b].at
+        return 0.0 if at_a is None or at_b is None else abs(at_a - at_b) / 86400.0
+
+    def _scaled(self, a: int, b: int, sim: float) -> float:
+        s = self.settings
+        days = self._days_apart(a, b)
+        if days > s.window_days:
+            return -1.0
+        sim *= 0.5 ** (max(0.0, days - 1.0) / s.half_life_days)
+        return sim - s.scale_alpha * (self._level(a) + self._level(b)) / 2
+
+    # -- events --------------------------------------------------------------------------------
+
+    def _link(self, rows: list[int], update: ClusterUpdate) -> None:
+        """Average-linkage agglomeration of new articles and the earlier events they touch.
+
+        Start: each new article alone, each touched event whole. The two groups with the best
+        mean scaled link merge while it clears `join_threshold`, or `merge_threshold` when both
+        hold an earlier event. Earlier events are never split, so their articles keep their
+        events; a merge of two of them is reported as (retired id, surviving id), the older
+        event surviving.
+        """
+        s = self.settings
+        label, reps, links = self._link_sums(rows)
+        size = {c: len(reps[c]) if c in reps else 1 for c in links}
+        has_old = {c: c in reps for c in size}
+        has_new = {c: c not in reps for c in size}
+        heap = [
+            (-v / (size[a] * size[b]), a, b) for a in links for b, v in links[a].items() if a < b
+        ]
+        heapq.heapify(heap)
+        parent: dict[int, int] = {}
+        score = {}
+        floor = min(s.join_threshold, s.merge_threshold)
+        while heap:
+            neg, a, b = heapq.heappop(heap)
+            if -neg < floor:
+                break
+            if a not in size or b not in size or links[a].get(b, 0.0) / (size[a] * size[b]) != -neg:
+                continue
+            merging_events = has_old[a] and has_old[b]
+            if merging_events and not (has_new[a] or has_new[b]):
+                continue  # earlier events merge only through a new article linking them
+            if -neg < (s.merge_threshold if merging_events else s.join_threshold):
+                continue
+            for single in (a, b):
+                if size[single] == 1 and not has_old[single]:
+                    score[single] = -neg
+            if merging_events:
+                update.merges.append((self._event_ids[b], self._event_ids[a]))
+                self._absorb(a, b)
+            del links[a][b], links[b][a]
+            for c, v in links.pop(b).items():
+                del links[c][b]
+                links[a][c] = links[c][a] = links[a].get(c, 0.0) + v
+            parent[b] = a
+            size[a] += size.pop(b)
+            has_old[a] = has_old[a] or has_old.pop(b)
+            has_new[a] = has_new[a] or has_new.pop(b)
+            for c, v in links[a].items():
+                heapq.heappush(heap, (-v / (size[a] * size[c]), min(a, c), max(a, c)))
+
+        clusters: dict[int, list[int]] = {}
+        for r in rows:
+            root = label[r]
+            while root in parent:
+                root = parent[root]
+            clusters.setdefault(root, []).append(r)
+        for root, new_rows in sorted(clusters.items()):
+            if root in reps:
+                self._members[root].extend(new_rows)
+                for r in new_rows:
+                    self._docs[r].event = root
+            else:
+                self._open_event(new_rows, event_id_for(self._docs[new_rows[0]].item_id))
+        for r in rows:
+            doc = self._docs[r]
+            is_new = self._members[doc.event][0] == r
+            link = 0.0 if is_new else score.get(label[r], 0.0)
+            update.assignments.append(
+                Assignment(doc.item_id, self._event_ids[doc.event], is_new, link)
+            )
+
+    def _link_sums(self, rows: list[int]) -> tuple[dict, dict, dict[int, dict[int, float]]]:
+        """Groups to start from and the sums of scaled links between them.
+
+        Returns the group label of every row involved (new rows get labels after every event
+        key), the touched events with their `max_members` most recent members (which stand for
+        them), and the link sums. Sums come from the stored neighbour links plus every new
+        article's similarity to each member of its candidate events; a pair never scored adds
+        nothing, as a scaled similarity of zero.
+        """
+        first_new = rows[0]
+        label = {r: self._next_event + r - first_new for r in rows}
+        touched = sorted(
+            {self._docs[o].event for r in rows for o in self._docs[r].links if o < first_new}
+        )
+        reps = {e: self._members[e][-self.settings.max_members :] for e in touched}
+        for e, members in reps.items():
+            label.update((m, e) for m in members)
+        links: dict[int, dict[int, float]] = {c: {} for c in set(label.values())}
+
+        def connect(a: int, b: int, value: float) -> None:
+            links[a][b] = links[b][a] = links[a].get(b, 0.0) + value
+
+        for r in rows:
+            sims = self._docs[r].links
+            events = sorted({self._docs[o].event for o in sims if o < first_new})
+            members = [m for e in events for m in reps[e]]
+            missing = [m for m in members if m not in sims]
+            scored = {**sims, **(self._hybrid(r, missing) if missing else {})}
+            for o in members + [o for o in sims if o >= first_new]:
+                connect(label[r], label[o], self._scaled(r, o, scored[o]))
+        for e, members in reps.items():
+            for m in members:
+                for o, sim in self._docs[m].links.items():
+                    if label.get(o, e) != e:
+                        connect(e, label[o], self._scaled(m, o, sim))
+        return label, reps, links
+
+    def _open_event(self, rows: list[int], event_id: str) -> int:
+        key = self._next_event
+        self._next_event += 1
+        self._members[key] = rows
+        self._event_ids[key] = event_id
+        for r in rows:
+            self._docs[r].event = key
+        return key
+
+    def _absorb(self, keep: int, gone: int) -> None:
+        """Move every article of event `gone` into the older event `keep`."""
+        for r in self._members[gone]:
+            self._docs[r].event = keep
+        self._members[keep] = sorted(self._members[keep] + self._members.pop(gone))
+        del self._event_ids[gone]

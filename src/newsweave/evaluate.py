@@ -1,0 +1,128 @@
+"""Scores against gold data in the schemas of the evaluation README, through the real pipeline.
+
+`evaluate_clustering(path)` ingests a clustering file (one article a line, with its gold event)
+into a temporary store with the same `ingest` a user runs, builds stories with the same
+`build_stories`, and compares the events found with the gold ones. The gold labels are read
+here only, after clustering; the pipeline never sees them (ingest ignores unknown keys).
+
+B-cubed and the adjusted Rand index are a few lines of counting, written here rather than
+importing scikit-learn (a large install) for one formula; the tests check ARI against
+scikit-learn's.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from math import comb
+from pathlib import Path
+
+from newsweave.embed import Embedder
+from newsweave.errors import UnreadableInput
+from newsweave.ingest.stage import ingest
+from newsweave.settings import Settings
+from newsweave.store import open_store
+from newsweave.stories import build_stories
+
+__all__ = ["ClusterScores", "adjusted_rand_index", "bcubed", "evaluate_clustering"]
+
+
+@dataclass(frozen=True)
+class ClusterScores:
+    b3_precision: float
+    b3_recall: float
+    b3_f1: float
+    ari: float
+    articles: int
+    gold_clusters: int
+    found_clusters: int
+    articles_per_second: float  # the whole path: ingest, copies, embeddings, clustering
+
+
+def evaluate_clustering(
+    path: Path, settings: Settings, *, embedder: Embedder | None = None
+) -> ClusterScores:
+    """Cluster the articles of a gold clustering file as a user's would be; score the result."""
+    gold = _read_gold(path)
+    with tempfile.TemporaryDirectory(prefix="newsweave-eval-") as folder:
+        store_path = Path(folder) / "eval.db"
+        eval_settings = replace(settings, db=store_path)
+        with open_store(store_path) as store:
+            start = time.perf_counter()
+            report = ingest([str(path)], store, eval_settings)
+            build_stories(store, eval_settings, embedder=embedder)
+            seconds = time.perf_counter() - start
+            event_of = {article: event for article, (event, _) in store.get_event_members().items()}
+    found, expected = [], []
+    for origin, label in gold.items():
+        article_id = report.article_of.get(origin)
+        # An article the pipeline rejected is scored as an event of its own.
+        found.append(event_of.get(article_id, f"unclustered:{origin}"))
+        expected.append(label)
+    precision, recall, f1 = bcubed(found, expected)
+    return ClusterScores(
+        b3_precision=precision,
+        b3_recall=recall,
+        b3_f1=f1,
+        ari=adjusted_rand_index(found, expected),
+        articles=len(gold),
+        gold_clusters=len(set(expected)),
+        found_clusters=len(set(found)),
+        articles_per_second=len(gold) / seconds if seconds else 0.0,
+    )
+
+
+def bcubed(found: Sequence[str], gold: Sequence[str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall (averaged over items) and the F1 of the two averages."""
+    if len(found) != len(gold) or not found:
+        raise ValueError("bcubed needs two labellings of the same, non-empty set of items")
+    pairs = Counter(zip(found, gold, strict=True))
+    found_sizes, gold_sizes = Counter(found), Counter(gold)
+    precision = sum(n * n / found_sizes[f] for (f, _), n in pairs.items()) / len(found)
+    recall = sum(n * n / gold_sizes[g] for (_, g), n in pairs.items()) / len(found)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def adjusted_rand_index(found: Sequence[str], gold: Sequence[str]) -> float:
+    """Hubert and Arabie's adjusted Rand index, as scikit-learn computes it."""
+    n = len(found)
+    pairs = sum(comb(count, 2) for count in Counter(zip(found, gold, strict=True)).values())
+    found_pairs = sum(comb(count, 2) for count in Counter(found).values())
+    gold_pairs = sum(comb(count, 2) for count in Counter(gold).values())
+    expected = found_pairs * gold_pairs / comb(n, 2) if n > 1 else 0.0
+    best = (found_pairs + gold_pairs) / 2
+    if best == expected:  # both labellings trivial (all one cluster, or all singletons)
+        return 1.0
+    return (pairs - expected) / (best - expected)
+
+
+def _read_gold(path: Path) -> dict[str, str]:
+    """The gold event of every line, keyed by the origin ingest gives that line (path:line)."""
+    if not path.is_file():
+        raise UnreadableInput(
+            str(path), "no such file; give a .jsonl file in the clustering schema"
+        )
+    gold: dict[str, str] = {}
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                label = json.loads(line).get("gold")
+            except (json.JSONDecodeError, AttributeError):
+                label = None
+            if not isinstance(label, str) or not label:
+                raise UnreadableInput(
+                    f"{path}:{number}",
+                    "line has no 'gold' event; the clustering schema is one JSON article a line "
+                    'with a "gold" key',
+                )
+            gold[f"{path}:{number}"] = label
+    if not gold:
+        raise UnreadableInput(str(path), "file has no articles")
+    return gold

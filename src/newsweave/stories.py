@@ -1,0 +1,260 @@
+"""The stories stage: stored articles become events and storylines, incrementally.
+
+One run does four steps, each over what the store does not know yet:
+
+1. copy groups: every new article is checked for wire copies and light rewrites of the articles
+   before it (`dedupe`), so that a group counts once when sources are counted;
+2. vectors: new articles are embedded in batches with the configured embedder, and the vectors
+   are stored under the embedder's name, so nothing is embedded twice;
+3. events: the clusterer is restored from the stored memberships, then the new articles join
+   events in publication order (`cluster`); a merge is stored as a redirect from the old id;
+4. storylines: events that continue one another are linked (`storylines`); this is recomputed
+   over all events each run, which is cheap (there are far fewer events than articles) and
+   keeps ids stable, since a storyline is named after its earliest event.
+
+Reading events back (`list_events`, `list_storylines`) joins the stored memberships with the
+current revision of each article, so a revised article is shown once, in its latest text.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from newsweave.cluster import ClusterItem, OnlineClusterer
+from newsweave.dedupe import CopyIndex, independent_sources
+from newsweave.embed import EMBEDDER_NAMES, Embedder, load_embedder
+from newsweave.errors import SettingsError
+from newsweave.model import Article, Event, Storyline
+from newsweave.settings import Settings
+from newsweave.store import Store
+from newsweave.storylines import EventSummary, build_storylines, link_storylines
+
+__all__ = ["StoriesReport", "build_stories", "embedder_for", "list_events", "list_storylines"]
+
+EMBED_BATCH = 64
+# An event is titled after its first full report, not a stub or a cut-off text.
+_PARTIAL_TEXT = ("too_short", "paywall", "truncated", "non_english")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class StoriesReport:
+    """What one `build_stories` run did."""
+
+    articles: int = 0  # current articles in the store
+    new_articles: int = 0  # articles clustered in this run
+    embedded: int = 0
+    events: int = 0  # events in the store after the run
+    new_events: int = 0
+    merged: list[tuple[str, str]] = field(default_factory=list)  # (old id, id it redirects to)
+    storylines: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent in each step
+
+
+def embedder_for(settings: Settings) -> Embedder:
+    """The embedder the `embedder` setting names: a packaged one, or a model folder."""
+    if settings.embedder in EMBEDDER_NAMES and settings.embedder != "onnx":
+        return load_embedder(settings.embedder)
+    folder = Path(settings.embedder).expanduser()
+    if not folder.is_dir():
+        raise SettingsError(
+            f"setting embedder is {settings.embedder!r}, which is neither minilm, static nor a "
+            "folder; give a folder holding model.onnx and tokenizer.json"
+        )
+    return load_embedder("onnx", model_dir=folder)
+
+
+def build_stories(
+    store: Store,
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> StoriesReport:
+    """Group, embed and cluster the articles no run has seen yet; relink storylines."""
+    report = StoriesReport()
+    articles = list(store.iter_articles())
+    members = store.get_event_members()
+    known = [article for article in articles if article.article_id in members]
+    new = [article for article in articles if article.article_id not in members]
+    report.articles, report.new_articles = len(articles), len(new)
+
+    if new:
+        _group_copies(store, known, new, report)
+        embedder = embedder or embedder_for(settings)
+        with _timed(report, "embed"):
+            vectors = _vectors(store, embedder, articles, report, progress)
+        _cluster(store, known, new, members, vectors, report)
+
+    with _timed(report, "storylines"):
+        events = _events_with_articles(store)
+        storylines = link_storylines(_summary(event, articles) for event, articles in events)
+        store.replace_storylines(storylines)
+    report.events = len(events)
+    report.storylines = len(set(storylines.values()))
+    return report
+
+
+def list_events(store: Store) -> list[Event]:
+    """Every event, the most recently updated first."""
+    events = [event for event, _ in _events_with_articles(store)]
+    return sorted(events, key=_recency, reverse=True)
+
+
+def list_storylines(store: Store) -> list[Storyline]:
+    """Every storyline with its dated timeline, the most recently updated first."""
+    events = _events_with_articles(store)
+    storylines = build_storylines(
+        (_summary(event, articles) for event, articles in events), store.get_storylines()
+    )
+    return sorted(storylines, key=lambda s: _date_key(s.timeline[-1].date), reverse=True)
+
+
+def _events_with_articles(store: Store) -> list[tuple[Event, list[Article]]]:
+    members = store.get_event_members()
+    groups = store.get_copy_groups()
+    storylines = store.get_storylines()
+    by_event: dict[str, list[Article]] = defaultdict(list)
+    for article in store.iter_articles():  # publication order
+        if article.article_id in members:
+            by_event[members[article.article_id][0]].append(article)
+    return [
+        (_event(event_id, articles, groups, storylines.get(event_id)), articles)
+        for event_id, articles in by_event.items()
+    ]
+
+
+# -- steps --------------------------------------------------------------------------------
+
+
+def _group_copies(
+    store: Store, known: Sequence[Article], new: Sequence[Article], report: StoriesReport
+) -> None:
+    with _timed(report, "copies"):
+        stored = store.get_copy_groups()
+        copies = CopyIndex.restore(
+            (article.article_id, article.text, stored.get(article.article_id, article.article_id))
+            for article in known
+        )
+        for article in new:
+            copies.add(article.article_id, article.text)
+        # Every group, not only the new articles': a new article can bridge two older groups.
+        store.put_copy_groups(copies.groups())
+
+
+def _cluster(
+    store: Store,
+    known: Sequence[Article],
+    new: Sequence[Article],
+    members: dict[str, tuple[str, float]],
+    vectors: dict[str, np.ndarray],
+    report: StoriesReport,
+) -> None:
+    with _timed(report, "cluster"):
+        clusterer = OnlineClusterer()
+        clusterer.restore(
+            (_item(article, vectors) for article in known),
+            {article.article_id: members[article.article_id][0] for article in known},
+        )
+        update = clusterer.add(_item(article, vectors) for article in new)
+        with store.transaction():
+            store.put_event_members({a.item_id: (a.event_id, a.score) for a in update.assignments})
+            for old_id, new_id in update.merges:
+                store.merge_event(old_id, new_id)
+    report.new_events = sum(a.is_new_event for a in update.assignments)
+    report.merged = list(update.merges)
+
+
+def _vectors(
+    store: Store,
+    embedder: Embedder,
+    articles: Sequence[Article],
+    report: StoriesReport,
+    progress: Progress | None,
+) -> dict[str, np.ndarray]:
+    vectors = store.get_vectors(embedder.name)
+    missing = [article for article in articles if article.article_id not in vectors]
+    for start in range(0, len(missing), EMBED_BATCH):
+        batch = missing[start : start + EMBED_BATCH]
+        made = embedder.embed([_embedding_text(article) for article in batch])
+        fresh = {article.article_id: made[row] for row, article in enumerate(batch)}
+        store.put_vectors(embedder.name, fresh)
+        vectors.update(fresh)
+        report.embedded += len(batch)
+        if progress:
+            progress("embedding", min(start + EMBED_BATCH, len(missing)), len(missing))
+    return vectors
+
+
+def _embedding_text(article: Article) -> str:
+    return f"{article.title}\n\n{article.text}"
+
+
+def _item(article: Article, vectors: dict[str, np.ndarray]) -> ClusterItem:
+    return ClusterItem(
+        item_id=article.article_id,
+        published_at=article.published_at,
+        title=article.title,
+        text=article.text,
+        vector=vectors[article.article_id],
+    )
+
+
+def _event(
+    event_id: str, articles: list[Article], groups: dict[str, str], storyline_id: str | None
+) -> Event:
+    dated = [article.published_at for article in articles if article.published_at]
+    outlets = tuple(dict.fromkeys(article.source.name for article in articles))
+    full_reports = [a for a in articles if not any(a.has_flag(k) for k in _PARTIAL_TEXT)]
+    return Event(
+        event_id=event_id,
+        title=(full_reports or articles)[0].title,
+        article_ids=tuple(article.article_id for article in articles),
+        outlets=outlets,
+        independent_sources=independent_sources(
+            (
+                article.article_id,
+                article.source.name,
+                article.source.family,
+                groups.get(article.article_id, article.article_id),
+            )
+            for article in articles
+        ),
+        first_seen=min(dated) if dated else None,
+        last_seen=max(dated) if dated else None,
+        storyline_id=storyline_id,
+    )
+
+
+def _summary(event: Event, articles: Sequence[Article]) -> EventSummary:
+    return EventSummary(
+        event_id=event.event_id,
+        title=event.title,
+        first_seen=event.first_seen,
+        last_seen=event.last_seen,
+        reports=tuple((article.title, article.text) for article in articles),
+    )
+
+
+def _recency(event: Event) -> tuple[bool, datetime | str, int]:
+    return (event.last_seen is not None, event.last_seen or "", len(event.article_ids))
+
+
+def _date_key(date: datetime | None) -> tuple[bool, datetime | str]:
+    return (date is not None, date or "")
+
+
+@contextmanager
+def _timed(report: StoriesReport, step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    report.seconds[step] = report.seconds.get(step, 0.0) + time.perf_counter() - start

@@ -1,0 +1,240 @@
+"""Storylines: events that continue one another (a proposal, the talks, the refusal), dated.
+
+Two events belong to one storyline when they are about the same particular people, places and
+organisations, not merely the same kind of thing: two earthquakes, or two central banks raising
+rates in one week, are the same kind of news about different subjects, while a fire, the arrest
+of the plant's director and his first court hearing share the plant, the city and the man.
+So the evidence is names, weighed by how specific and how central they are:
+
+- Names: capitalised words that the corpus never uses in lower case (so a sentence-initial
+  "Police" or "Fighting" is not a name), minus weekdays and months. All-capital tokens are left
+  out: in news they are mostly agency tags ("CPA", "AP"), datelines and units, which syndication
+  spreads across unrelated stories.
+- Centrality: within an event, a name weighs 1 for each report that has it in its title or lead
+  (the first two sentences) and `BODY_WEIGHT` for each that has it only further down, averaged
+  over the event's reports. Background (last week's quake in a talks story, the other country's
+  bank in a rate story) sits in the body of a few reports; the subject is in every lead.
+- Specificity: each name is weighed by its inverse event frequency (smoothed as scikit-learn's
+  idf, so a name in every event still counts a little, and a corpus of three events can link).
+  A rare name shared by two events is strong evidence; a country that half the events mention
+  is weak.
+
+The link score of two events is the weighted name mass they share, as a share of the smaller
+event's mass plus a prior of `PRIOR_NAMES` names that no other event has (so an event with one
+or two names cannot link on a single common one), times a decay for the days between the end
+of the earlier event and the start of the later one: no decay within `GRACE_DAYS` (follow-ups
+come within the week), then halving every `HALF_LIFE_DAYS` (a court case months later must
+share more). Events link when the score reaches `LINK_THRESHOLD`; storylines are the connected
+groups of two or more events (union-find, so E1-E2 and E2-E3 make one storyline).
+
+Embedding similarity is deliberately not used: it measures topic, which is exactly what the
+confusable pairs share and what a continuing story often changes (fire, arrest, court).
+
+On the sample corpus the pairs of each gold storyline score 0.29-0.51 (the storylines need only
+the links at 0.37 and above), and the closest wrong pairs (the Teskaria earthquake against the
+Korvania-Teskaria talks; the two rate rises, 0.16) score 0.21 and below; the margin holds with
+`BODY_WEIGHT` 0.25-0.5 and `PRIOR_NAMES` 1-4.
+
+A storyline's id derives from its earliest event's id, so it survives reruns and new events.
+Everything is computed from sets and exact sums, so the result ignores input order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import combinations
+
+from newsweave.cluster_features import STOP_WORDS, split_lead
+from newsweave.model import Storyline, TimelineEntry
+
+__all__ = ["EventSummary", "build_storylines", "link_storylines"]
+
+LEAD_SENTENCES = 2
+BODY_WEIGHT = 0.25  # weight of a name found only after the lead, against 1 for one in the lead
+PRIOR_NAMES = 2.0  # unshared names every event is assumed to carry, so thin events link less
+GRACE_DAYS = 7.0
+HALF_LIFE_DAYS = 30.0
+LINK_THRESHOLD = 0.3
+
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_CALENDAR = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class EventSummary:
+    """What linking needs to know about one event."""
+
+    event_id: str
+    title: str
+    first_seen: datetime | None
+    last_seen: datetime | None
+    reports: tuple[tuple[str, str], ...]  # (title, text) of each of its articles
+
+
+def link_storylines(events: Iterable[EventSummary]) -> dict[str, str]:
+    """The storyline id of every event that continues, or is continued by, another."""
+    events = sorted(events, key=lambda event: event.event_id)
+    by_id = {event.event_id: event for event in events}
+    parent = {event_id: event_id for event_id in by_id}
+    for a, b, score in _link_scores(events):
+        if score >= LINK_THRESHOLD:
+            _union(parent, a, b, key=lambda event_id: _date_key(by_id[event_id]))
+    members: dict[str, list[str]] = defaultdict(list)
+    for event_id in by_id:
+        members[_find(parent, event_id)].append(event_id)
+    return {
+        event_id: _storyline_id(root)
+        for root, group in members.items()
+        if len(group) > 1
+        for event_id in group
+    }
+
+
+def build_storylines(
+    events: Iterable[EventSummary], storyline_of: Mapping[str, str]
+) -> list[Storyline]:
+    """Each storyline with its events in date order, titled after its first event."""
+    members: dict[str, list[EventSummary]] = defaultdict(list)
+    for event in events:
+        if event.event_id in storyline_of:
+            members[storyline_of[event.event_id]].append(event)
+    storylines = []
+    for storyline_id, group in sorted(members.items()):
+        timeline = tuple(
+            TimelineEntry(event.event_id, event.first_seen, event.title)
+            for event in sorted(group, key=_date_key)
+        )
+        storylines.append(Storyline(storyline_id, timeline[0].title, timeline))
+    return storylines
+
+
+def _link_scores(events: Sequence[EventSummary]) -> list[tuple[str, str, float]]:
+    """(event id, event id, score) for every pair of events that share a name."""
+    names = _event_names(events)
+    idf = {name: _idf(df, len(events)) for name, df in _frequencies(names).items()}
+    prior = PRIOR_NAMES * _idf(1, len(events))
+    mass = {
+        event_id: math.fsum(idf[n] * w for n, w in weights.items())
+        for event_id, weights in names.items()
+    }
+    by_id = {event.event_id: event for event in events}
+    scores = []
+    for a, b in _candidate_pairs(names):
+        shared = math.fsum(
+            idf[n] * min(names[a][n], names[b][n]) for n in names[a].keys() & names[b].keys()
+        )
+        score = shared / (min(mass[a], mass[b]) + prior) * _decay(by_id[a], by_id[b])
+        scores.append((a, b, score))
+    return scores
+
+
+def _event_names(events: Sequence[EventSummary]) -> dict[str, dict[str, float]]:
+    """Per event, each name's centrality: the mean over reports of its lead/body weight."""
+    lower_case = {
+        word
+        for event in events
+        for title, text in event.reports
+        for word in _WORD_RE.findall(f"{title}\n{text}")
+        if word.islower()
+    }
+
+    def names_in(text: str) -> set[str]:
+        return (
+            {
+                word.lower()
+                for word in _WORD_RE.findall(text)
+                if len(word) > 1 and word[0].isupper() and word[1:].islower()
+            }
+            - lower_case
+            - STOP_WORDS
+            - _CALENDAR
+        )
+
+    out: dict[str, dict[str, float]] = {}
+    for event in events:
+        weights: Counter[str] = Counter()
+        for title, text in event.reports:
+            lead = names_in(split_lead(title, text, LEAD_SENTENCES))
+            weights.update(dict.fromkeys(lead, 1.0))
+            weights.update(dict.fromkeys(names_in(text) - lead, BODY_WEIGHT))
+        count = len(event.reports) or 1
+        out[event.event_id] = {name: weight / count for name, weight in weights.items()}
+    return out
+
+
+def _frequencies(names: Mapping[str, Mapping[str, float]]) -> Counter[str]:
+    return Counter(name for weights in names.values() for name in weights)
+
+
+def _idf(events_with_name: int, events: int) -> float:
+    return math.log((events + 1) / (events_with_name + 1)) + 1
+
+
+def _candidate_pairs(names: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str]]:
+    """Pairs of events that share at least one name (an inverted index, not all pairs)."""
+    events_with: dict[str, list[str]] = defaultdict(list)
+    for event_id, weights in names.items():
+        for name in weights:
+            events_with[name].append(event_id)
+    return sorted({pair for ids in events_with.values() for pair in combinations(sorted(ids), 2)})
+
+
+def _decay(a: EventSummary, b: EventSummary) -> float:
+    earlier, later = sorted((a, b), key=_date_key)
+    if earlier.first_seen is None or later.first_seen is None:
+        return 1.0
+    end = earlier.last_seen or earlier.first_seen
+    gap_days = (later.first_seen - end).total_seconds() / 86400
+    return 0.5 ** (max(0.0, gap_days - GRACE_DAYS) / HALF_LIFE_DAYS)
+
+
+def _date_key(event: EventSummary) -> tuple[bool, float, str]:
+    """Dated events first, in date order; the event id breaks ties."""
+    timestamp = event.first_seen.timestamp() if event.first_seen else 0.0
+    return (event.first_seen is None, timestamp, event.event_id)
+
+
+def _find(parent: dict[str, str], node: str) -> str:
+    while parent[node] != node:
+        parent[node] = parent[parent[node]]
+        node = parent[node]
+    return node
+
+
+def _union(parent: dict[str, str], a: str, b: str, *, key) -> None:
+    root_a, root_b = _find(parent, a), _find(parent, b)
+    if root_a != root_b:
+        earlier, later = sorted((root_a, root_b), key=key)
+        parent[later] = earlier
+
+
+def _storyline_id(root_event_id: str) -> str:
+    return "sl_" + hashlib.sha1(root_event_id.encode("utf-8")).hexdigest()[:16]

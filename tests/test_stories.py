@@ -1,0 +1,153 @@
+"""The stories stage on the sample corpus, against its gold events, copies and storylines."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from newsweave.evaluate import bcubed
+from newsweave.ingest.stage import ingest
+from newsweave.settings import Settings
+from newsweave.store import open_store
+from newsweave.stories import build_stories, list_events, list_storylines
+
+SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
+GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
+# Independent sources per gold event, counted by hand: wire copies count once, and so do
+# outlets of one publisher family reporting together.
+GOLD_INDEPENDENT = {
+    "E01": 4, "E02": 5, "E03": 6, "E04": 3, "E05": 3, "E06": 2,
+    "E07": 4, "E08": 3, "E09": 2, "E10": 3, "E11": 3, "E12": 1,
+}  # fmt: skip
+
+
+def gold_event(article) -> str:
+    return GOLD["articles"][article.url or article.canonical_url]["event"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    path = tmp_path_factory.mktemp("stories") / "store.db"
+    settings = Settings(db=path)
+    with open_store(path) as store:
+        ingest([str(SAMPLE / "articles")], store, settings)
+        report = build_stories(store, settings)
+        articles = {article.article_id: article for article in store.iter_articles()}
+        yield store, settings, report, list_events(store), articles
+
+
+def test_events_match_the_gold_events(built):
+    _, _, report, events, articles = built
+    found, gold = [], []
+    for event in events:
+        for article_id in event.article_ids:
+            found.append(event.event_id)
+            gold.append(gold_event(articles[article_id]))
+    assert report.articles == len(articles) == len(found)
+    precision, recall, f1 = bcubed(found, gold)
+    assert precision >= 0.95 and f1 >= 0.9, (precision, recall, f1)
+
+
+def test_confusable_events_are_never_one_event(built):
+    _, _, _, events, articles = built
+    for event in events:
+        golds = {gold_event(articles[article_id]) for article_id in event.article_ids}
+        for confusable in GOLD["confusable_events"]:
+            assert len(golds & set(confusable)) <= 1, (event.title, golds)
+
+
+def test_wire_copies_share_an_event_and_count_once(built):
+    store, _, _, events, articles = built
+    by_url = {a.url or a.canonical_url: a.article_id for a in articles.values()}
+    groups = store.get_copy_groups()
+    for wire in GOLD["wire_copies"]:
+        ids = [by_url[url] for url in wire["articles"]]
+        assert len({groups[i] for i in ids}) == 1, wire["agency"]
+        (event,) = [e for e in events if set(ids) <= set(e.article_ids)]
+        assert event.independent_sources < len(event.outlets)
+
+
+def test_events_found_whole_have_the_gold_independent_source_counts(built):
+    _, _, _, events, articles = built
+    gold_sizes = Counter(entry["event"] for entry in GOLD["articles"].values())
+    checked = 0
+    for event in events:
+        golds = {gold_event(articles[article_id]) for article_id in event.article_ids}
+        if len(golds) == 1 and gold_sizes[next(iter(golds))] == len(event.article_ids):
+            assert event.independent_sources == GOLD_INDEPENDENT[golds.pop()], event.title
+            checked += 1
+    assert checked >= 8
+
+
+def test_storylines_link_the_gold_storylines_and_nothing_else(built):
+    store, _, _, events, articles = built
+    majority = {
+        event.event_id: Counter(gold_event(articles[a]) for a in event.article_ids).most_common(1)[
+            0
+        ][0]
+        for event in events
+    }
+    found = {
+        frozenset(majority[entry.event_id] for entry in storyline.timeline)
+        for storyline in list_storylines(store)
+    }
+    gold = {frozenset(storyline["events"]) for storyline in GOLD["storylines"].values()}
+    assert found == gold
+    for storyline in list_storylines(store):
+        dates = [entry.date for entry in storyline.timeline]
+        assert dates == sorted(dates)
+
+
+def test_a_second_run_embeds_and_clusters_nothing_and_keeps_every_id(built):
+    store, settings, _, events, _ = built
+    again = build_stories(store, settings)
+    assert (again.new_articles, again.embedded, again.new_events) == (0, 0, 0)
+    assert [(e.event_id, e.article_ids, e.storyline_id) for e in list_events(store)] == [
+        (e.event_id, e.article_ids, e.storyline_id) for e in events
+    ]
+
+
+def test_a_late_article_joins_its_event_and_older_ids_stay(tmp_path):
+    folder = tmp_path / "articles"
+    shutil.copytree(SAMPLE / "articles", folder)
+    late_name = "2026-03-16-northerndispatch-plant-boss-crown-court.txt"
+    late = folder / late_name
+    held_back = late.read_text(encoding="utf-8")
+    late.unlink()
+    settings = Settings(db=tmp_path / "store.db")
+    with open_store(settings.db) as store:
+        ingest([str(folder)], store, settings)
+        build_stories(store, settings)
+        before = {e.event_id: set(e.article_ids) for e in list_events(store)}
+        (tmp_path / late_name).write_text(held_back, encoding="utf-8")
+        ingest([str(tmp_path / late_name)], store, settings)
+        report = build_stories(store, settings)
+        after = {e.event_id: set(e.article_ids) for e in list_events(store)}
+    assert report.new_articles == 1 and report.embedded == 1
+    assert report.new_events == 0, "the trial report joins the trial event"
+    grown = [event_id for event_id in before if after[event_id] != before[event_id]]
+    assert len(grown) == 1 and len(after[grown[0]] - before[grown[0]]) == 1
+    assert set(before) == set(after)
+
+
+def test_stories_cli_lists_events_as_json(built):
+    _, settings, _, events, _ = built
+    done = subprocess.run(
+        [sys.executable, "-m", "newsweave", "stories", "--json", "--db", str(settings.db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    assert [item["event_id"] for item in listed] == [event.event_id for event in events]
+    assert set(listed[0]) >= {
+        "title", "articles", "independent_sources", "outlets", "first_seen", "last_seen",
+        "storyline_id",
+    }  # fmt: skip
