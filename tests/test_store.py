@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -118,3 +119,32 @@ def test_any_sequence_of_puts_keeps_one_current_revision_per_key(tmp_path_factor
         revisions = store.revisions(current[0].key)
         assert len(revisions) == len(set(texts))
         assert [r.revision for r in revisions] == list(range(1, len(revisions) + 1))
+
+
+def test_vectors_round_trip_per_model(store):
+    first = make_article()
+    store.put_article(first)
+    vector = np.arange(4, dtype=np.float32) / 7
+    store.put_vectors("minilm", {first.article_id: vector})
+    assert np.array_equal(store.get_vectors("minilm")[first.article_id], vector)
+    assert store.get_vectors("static") == {}
+
+
+def test_a_merged_event_redirects_and_chained_merges_resolve_to_the_last(store):
+    articles = [make_article(f"https://a.example/{n}", f"Text {n}.") for n in range(3)]
+    for article in articles:
+        store.put_article(article)
+    store.put_event_members(
+        {
+            articles[0].article_id: ("ev_old", 0.0),
+            articles[1].article_id: ("ev_middle", 0.0),
+            articles[2].article_id: ("ev_new", 0.0),
+        }
+    )
+    store.merge_event("ev_old", "ev_middle")
+    store.merge_event("ev_middle", "ev_new")
+    assert {event for event, _ in store.get_event_members().values()} == {"ev_new"}
+    assert store.resolve_event("ev_old") == "ev_new"
+    assert store.resolve_event("ev_middle") == "ev_new"
+    assert store.resolve_event("ev_n") == "ev_new"  # a unique prefix
+    assert store.resolve_event("ev_nothing") is None

@@ -162,9 +162,9 @@ class SQLiteStore:
     def get_article(self, article_id: str) -> Article | None:
         if not article_id:
             return None
-        pattern = article_id.replace("%", "").replace("_", "") + "%"
         rows = self._db.execute(
-            f"{_ARTICLE_SELECT} WHERE a.article_id LIKE ? LIMIT 2", (pattern,)
+            f"{_ARTICLE_SELECT} WHERE a.article_id LIKE ? ESCAPE '\\' LIMIT 2",
+            (_prefix_pattern(article_id),),
         ).fetchall()
         return _article(rows[0]) if len(rows) == 1 else None
 
@@ -274,10 +274,9 @@ class SQLiteStore:
         ).fetchone()
         if redirect:
             return redirect[0]
-        pattern = event_id.replace("%", "").replace("_", "") + "%"
         rows = self._db.execute(
-            "SELECT DISTINCT event_id FROM event_members WHERE event_id LIKE ? LIMIT 2",
-            (pattern,),
+            "SELECT DISTINCT event_id FROM event_members WHERE event_id LIKE ? ESCAPE '\\' LIMIT 2",
+            (_prefix_pattern(event_id),),
         ).fetchall()
         return rows[0][0] if len(rows) == 1 else None
 
@@ -314,6 +313,12 @@ def _store_error(path: Path, error: sqlite3.OperationalError) -> StoreError:
             f"{BUSY_TIMEOUT_MS // 1000} s; wait for it to finish and try again"
         )
     return StoreError(f"cannot write the store at {path} ({error})")
+
+
+def _prefix_pattern(prefix: str) -> str:
+    """A LIKE pattern matching ids that start with `prefix`, taken literally."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
 
 
 def _time(value: datetime | None) -> str | None:
