@@ -81,7 +81,7 @@ def test_json_file_with_a_list(tmp_path):
     path = tmp_path / "two.json"
     path.write_text(json.dumps([{"text": "First."}, {"title": "Second", "text": "Second."}]))
     drafts = list(read_file(path, LIMIT))
-    assert [d.title for d in drafts] == ["First.", "Second"]
+    assert [d.title for d in drafts] == ["", "Second"]  # ingest names the first by its text
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,22 @@ def test_an_oversized_file_is_refused_before_it_is_read(tmp_path):
         file.truncate(50_000_000)
     with pytest.raises(UnreadableInput, match=r"50\.0 MB, over the 10 MB limit"):
         list(read_file(path, 10_000_000))
+
+
+def test_an_untitled_record_is_named_after_its_first_line_which_stays_in_the_text(tmp_path):
+    from newsweave.ingest.stage import build_article, headline
+    from newsweave.model import Source
+    from newsweave.settings import Settings
+
+    lead = (
+        "The harbour authority closed the north pier on Tuesday after a crane collapsed"
+        " during the night shift, and the port's two ferry lines were moved to the south quay"
+    )
+    body = "Engineers will inspect the remaining cranes this week, officials said."
+    draft = Draft(origin="x.jsonl:1", title="", text=f"{lead} into the water.\n\n{body}")
+    article = build_article(draft, Source(name="Harbor Ledger"), Settings(db=tmp_path / "n.db"))
+    assert article.title == headline(article.text)
+    assert article.title.endswith("…") and len(article.title) <= 121
+    assert article.title[:-1] in lead
+    assert article.text.startswith(lead)
+    assert headline("Short first line.\nMore.") == "Short first line."

@@ -20,7 +20,7 @@ class Draft:
     """
 
     origin: str
-    title: str
+    title: str  # "" when the input gives none; the article is then named after its first line
     text: str
     source_name: str | None = None
     domain: str | None = None

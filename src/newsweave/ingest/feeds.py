@@ -143,7 +143,7 @@ def _read_entry(entry: Any, number: int, feed: _Feed) -> Draft | Rejection:
     text = _plain_text(_entry_html(entry))
     draft = Draft(
         origin=link or f"{feed.origin}#entry-{number}",
-        title=_one_line(entry.get("title")) or text[:120],
+        title=_one_line(entry.get("title")),
         text=text,
         source_name=feed.title or feed.domain,
         domain=feed.domain or _domain(link),

@@ -177,7 +177,7 @@ def draft_from_record(item: Any, origin: str) -> Draft:
     source = item.get("source") or None
     url = item.get("url") or None
     is_domain = bool(source) and "." in source and " " not in source
-    title = (item.get("title") or "").strip() or text.strip().splitlines()[0][:120]
+    title = (item.get("title") or "").strip()
     return Draft(
         origin=origin,
         title=title,

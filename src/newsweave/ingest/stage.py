@@ -201,14 +201,15 @@ def build_article(
     draft: Draft, source: Source, settings: Settings, vocabulary: NameVocabulary | None = None
 ) -> Article:
     """The cleaned, identified article for one draft."""
-    title = ftfy.fix_text(draft.title).strip()
+    given_title = ftfy.fix_text(draft.title).strip()
     cleaned = clean_text(
         draft.text,
-        title=title,
+        title=given_title,
         min_words=settings.min_words,
         vocabulary=vocabulary,
         removed_chrome=draft.chrome,
     )
+    title = given_title or headline(cleaned.text)
     key = article_key(
         url=draft.url,
         canonical_url=draft.canonical_url,
@@ -231,6 +232,14 @@ def build_article(
         language=cleaned.language or draft.language,
         flags=cleaned.flags,
     )
+
+
+def headline(text: str, limit: int = 120) -> str:
+    """A title for an article that came without one: its first line, cut at a word."""
+    first = text.strip().split("\n", 1)[0].strip() if text.strip() else ""
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _source_for(draft: Draft, sources: dict[str, Source], by_domain: dict[str, Source]) -> Source:

@@ -55,6 +55,7 @@ __all__ = ["Fetcher", "Page", "extract_html", "fetch_article"]
 
 DEADLINE_FACTOR = 4  # a request may take this many times (connect + read timeout) in all
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
+MIN_UNTITLED_WORDS = 20  # a page with no title and less text than this is not an article page
 
 
 @dataclass(frozen=True)
@@ -382,13 +383,15 @@ def extract_html(html: str, url: str | None, origin: str) -> Draft:
     tree = _parse_html(html)
     document = None if tree is None else _bare_extraction(tree, url)
     paragraphs = _paragraphs(document)
-    if tree is None or document is None or not paragraphs:
+    title = (document.title or "").strip() if document is not None else ""
+    if not paragraphs or (
+        not title and sum(len(p.split()) for p in paragraphs) < MIN_UNTITLED_WORDS
+    ):
         raise UnreadableInput(
             origin,
             "no article text found in the page; is it an article page?",
             reason="no-article-text",
         )
-    title = (document.title or "").strip()
     if paragraphs[0] == title and len(paragraphs) > 1:
         paragraphs = paragraphs[1:]
     canonical_url = _canonical_url(tree, url)
@@ -397,7 +400,7 @@ def extract_html(html: str, url: str | None, origin: str) -> Draft:
     page_lines = _visible_lines(tree)
     return Draft(
         origin=origin,
-        title=title or paragraphs[0][:120],
+        title=title,
         text=text,
         source_name=document.sitename or domain,
         domain=domain,
