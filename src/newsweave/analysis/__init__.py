@@ -1,0 +1,1 @@
+"""The analysis stage: sentences, entities, dates, quotes, claims, disagreements, support."""

