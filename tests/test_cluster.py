@@ -237,7 +237,7 @@ def test_an_article_linking_two_events_merges_them():
     e1, e2 = basis[0], basis[1]
     fillers = [
         ClusterItem(f"filler-{n:02d}", DAY, None, f"filler {n}", rng.normal(size=DIM))
-        for n in range(40)
+        for n in range(20)
     ]
     a = ClusterItem("a", DAY + timedelta(days=1), None, "a", e1)
     b = ClusterItem("b", DAY + timedelta(days=1, hours=1), None, "b", e2)
@@ -268,3 +268,31 @@ def test_lead_names_and_numbers():
     }
     assert "he" not in counts and "@he" not in counts  # stop words stay out, capitalised or not
     assert counts["wexley"] > counts["envoy"]  # lead terms count extra
+
+
+RERUNS = 20  # runs of every report, 20 days apart, all before the window
+
+
+def test_reruns_of_stories_outside_the_window_do_not_crowd_out_their_neighbours():
+    """Earlier runs of the same reports, months back, are each article's nearest texts by far;
+    the search widens past them to the reports inside the window, which still group right."""
+    settings = ClusterSettings()
+    old = [
+        dataclasses.replace(
+            item,
+            item_id=f"rerun{n}-{item.item_id}",
+            published_at=item.published_at - timedelta(days=settings.window_days + 10 + 20 * n),
+        )
+        for n in range(RERUNS)
+        for item in shooting_items()
+    ]
+    clusterer = OnlineClusterer(settings)
+    clusterer.add(old)
+    current = shooting_items()
+    update = clusterer.add(current)
+    events: dict[str, set[str]] = {}
+    for item_id, event_id in update.event_of().items():
+        events.setdefault(event_id, set()).add(item_id)
+    found = {frozenset(p) for p in events.values() if not any(i.startswith("news") for i in p)}
+    assert found == gold_partition(current)
+    assert settings.neighbours < RERUNS * 3  # each article has more reruns than neighbours

@@ -48,6 +48,8 @@ import numpy as np
 
 from newsweave.cluster_features import Lexicon, term_counts
 
+MAX_WIDENING = 16  # a search for neighbours inside the time window looks this far at most
+
 
 @dataclass(frozen=True)
 class ClusterSettings:
@@ -204,17 +206,7 @@ class OnlineClusterer:
         batch = slice(rows[0], rows[-1] + 1)
         # One thread: a multi-threaded build may differ run to run, and so might the events.
         self._index.add(np.arange(batch.start, batch.stop), self._vectors[batch], threads=1)
-        count = min(len(self._docs), s.neighbours + 1)
-        found = self._index.search(self._vectors[batch], count, threads=1).keys
-        found = np.atleast_2d(found).tolist()
-        for row, keys in zip(rows, found, strict=True):
-            others = [
-                k
-                for k in sorted(set(keys))
-                if 0 <= k < len(self._docs)
-                and k != row
-                and self._days_apart(row, k) <= s.window_days
-            ]
+        for row, others in zip(rows, self._neighbours(batch), strict=True):
             if not others:
                 continue
             for other, sim in self._hybrid(row, others).items():
@@ -224,6 +216,38 @@ class OnlineClusterer:
                     self._remember(self._docs[row], sim)
                     self._remember(self._docs[other], sim)
         return rows
+
+    def _neighbours(self, batch: slice) -> list[list[int]]:
+        """Each batch row's `neighbours` nearest other articles inside the time window.
+
+        The index knows nothing of dates, so a search can come back full of articles from
+        outside the window (a story that recurs every few weeks, a weekly briefing); the search
+        is then widened, up to `MAX_WIDENING` times the neighbours, so cost per article stays
+        bounded however large the corpus grows.
+        """
+        s = self.settings
+        wanted = s.neighbours
+        found: list[list[int]] = [[] for _ in range(batch.start, batch.stop)]
+        pending = list(range(batch.start, batch.stop))
+        count = wanted + 1
+        while pending:
+            count = min(count, len(self._docs))
+            keys = self._index.search(self._vectors[pending], count, threads=1).keys
+            widen = []
+            for row, row_keys in zip(pending, np.atleast_2d(keys).tolist(), strict=True):
+                inside = [
+                    k
+                    for k in row_keys
+                    if 0 <= k < len(self._docs)
+                    and k != row
+                    and self._days_apart(row, k) <= s.window_days
+                ]
+                found[row - batch.start] = sorted(set(inside[:wanted]))
+                more = count < min(len(self._docs), wanted * MAX_WIDENING)
+                if len(inside) < wanted and more:
+                    widen.append(row)
+            pending, count = widen, count * 4
+        return found
 
     def _store(self, vector: np.ndarray) -> int:
         """Keep the vector (for centring and the nearest-neighbour index); returns its row."""

@@ -48,7 +48,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import combinations
 
 from newsweave.cluster_features import STOP_WORDS, split_lead
 from newsweave.model import Storyline, TimelineEntry
@@ -61,6 +60,8 @@ PRIOR_NAMES = 2.0  # unshared names every event is assumed to carry, so thin eve
 GRACE_DAYS = 7.0
 HALF_LIFE_DAYS = 30.0
 LINK_THRESHOLD = 0.3
+# A score is at most 1 times the decay, so events further apart than this can never link.
+HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _CALENDAR = frozenset(
@@ -147,7 +148,7 @@ def _link_scores(events: Sequence[EventSummary]) -> list[tuple[str, str, float]]
     }
     by_id = {event.event_id: event for event in events}
     scores = []
-    for a, b in _candidate_pairs(names):
+    for a, b in _candidate_pairs(names, by_id):
         shared = math.fsum(
             idf[n] * min(names[a][n], names[b][n]) for n in names[a].keys() & names[b].keys()
         )
@@ -198,21 +199,46 @@ def _idf(events_with_name: int, events: int) -> float:
     return math.log((events + 1) / (events_with_name + 1)) + 1
 
 
-def _candidate_pairs(names: Mapping[str, Mapping[str, float]]) -> list[tuple[str, str]]:
-    """Pairs of events that share at least one name (an inverted index, not all pairs)."""
+def _candidate_pairs(
+    names: Mapping[str, Mapping[str, float]], events: Mapping[str, EventSummary]
+) -> list[tuple[str, str]]:
+    """Pairs of events that share a name and lie within `HORIZON_DAYS` of each other.
+
+    An inverted index from names to events, walked in date order: a name common to thousands
+    of events over a year pairs each only with those of the same months, so the cost follows
+    how dense the news is, not how long the store has been collecting it.
+    """
     events_with: dict[str, list[str]] = defaultdict(list)
     for event_id, weights in names.items():
         for name in weights:
             events_with[name].append(event_id)
-    return sorted({pair for ids in events_with.values() for pair in combinations(sorted(ids), 2)})
+    pairs: set[tuple[str, str]] = set()
+    for ids in events_with.values():
+        undated = sorted(i for i in ids if events[i].first_seen is None)
+        dated = sorted(
+            (i for i in ids if events[i].first_seen is not None), key=lambda i: _date_key(events[i])
+        )
+        pairs.update(tuple(sorted((u, other))) for u in undated for other in ids if other != u)
+        start = 0
+        for at, later in enumerate(dated):
+            begins = events[later].first_seen
+            while _gap_days(events[dated[start]], begins) > HORIZON_DAYS:
+                start += 1
+            pairs.update(tuple(sorted((earlier, later))) for earlier in dated[start:at])
+    return sorted(pairs)
+
+
+def _gap_days(earlier: EventSummary, later_start: datetime) -> float:
+    """Days from the end of an earlier event to the start of a later one."""
+    end = earlier.last_seen or earlier.first_seen
+    return (later_start - end).total_seconds() / 86400
 
 
 def _decay(a: EventSummary, b: EventSummary) -> float:
     earlier, later = sorted((a, b), key=_date_key)
     if earlier.first_seen is None or later.first_seen is None:
         return 1.0
-    end = earlier.last_seen or earlier.first_seen
-    gap_days = (later.first_seen - end).total_seconds() / 86400
+    gap_days = _gap_days(earlier, later.first_seen)
     return 0.5 ** (max(0.0, gap_days - GRACE_DAYS) / HALF_LIFE_DAYS)
 
 
