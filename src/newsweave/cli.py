@@ -22,8 +22,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from newsweave.analysis.nli import load_nli
 from newsweave.errors import NewsweaveError
-from newsweave.evaluate import evaluate_clustering
+from newsweave.evaluate import evaluate_clustering, evaluate_support
 from newsweave.ingest.stage import ingest
 from newsweave.model import Article, Event, IngestReport
 from newsweave.settings import Settings, load_settings
@@ -220,6 +221,62 @@ def eval_cluster_command(settings: Settings, file: Path, as_json: bool) -> None:
         f"F1 {scores.b3_f1:.3f}, ARI {scores.ari:.3f}; {scores.articles} articles, "
         f"{scores.gold_clusters} gold events, {scores.found_clusters} found; "
         f"{scores.articles_per_second:.1f} articles/s",
+        markup=False,
+    )
+
+
+@eval_group.command("support")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@_with_settings
+def eval_support_command(settings: Settings, file: Path, as_json: bool) -> None:
+    """Check every pair of a support file; print balanced accuracy and the two recalls.
+
+    FILE has one pair a line: "source" (an article's text), "claim" and a gold "label"
+    (supported or unsupported). A pair counts as predicted supported only when the checker
+    says supported; the support_nli setting, when set, names the NLI model that decides.
+    """
+    scores = evaluate_support(file, nli=load_nli(settings.support_nli))
+    if as_json:
+        keys = ("balanced_accuracy", "pairs", "supported_recall", "unsupported_recall")
+        out.print_json(json.dumps({key: getattr(scores, key) for key in keys}))
+        return
+    recalls = [
+        f"{name} recall {value:.3f}" if value is not None else f"no {name} pairs"
+        for name, value in (
+            ("supported", scores.supported_recall),
+            ("unsupported", scores.unsupported_recall),
+        )
+    ]
+    out.print(
+        f"{file}: balanced accuracy {scores.balanced_accuracy:.3f} on {scores.pairs} pairs "
+        f"({', '.join(recalls)}); {scores.pairs_per_second:.1f} pairs/s",
+        markup=False,
+    )
+
+
+@eval_group.command("attribution")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+def eval_attribution_command(file: Path, as_json: bool) -> None:
+    """Extract the quotes of a gold attribution file; print source, cue, content and
+    attribution F1 and speed.
+
+    FILE has one article a line with its gold attributions (source, cue and content offsets);
+    the extractor sees only the text.
+    """
+    from newsweave.evaluate_attribution import evaluate_attribution  # loads spaCy: only here
+
+    scores = evaluate_attribution(file)
+    if as_json:
+        keys = ("source_f1", "cue_f1", "content_f1", "attribution_f1", "articles")
+        out.print_json(json.dumps({key: getattr(scores, key) for key in keys}))
+        return
+    out.print(
+        f"{file}: F1 source {scores.source_f1:.3f}, cue {scores.cue_f1:.3f}, content "
+        f"{scores.content_f1:.3f}, attribution {scores.attribution_f1:.3f}; {scores.articles} "
+        f"articles, {scores.gold_attributions} gold attributions, {scores.found_attributions} "
+        f"found; {scores.articles_per_second:.1f} articles/s",
         markup=False,
     )
 

@@ -5,6 +5,10 @@ into a temporary store with the same `ingest` a user runs, builds stories with t
 `build_stories`, and compares the events found with the gold ones. The gold labels are read
 here only, after clustering; the pipeline never sees them (ingest ignores unknown keys).
 
+`evaluate_support(path)` runs the support checker (`analysis.support.check_support`) on every
+pair of a support file (source article, claim, gold label) and reports balanced accuracy:
+a pair counts as predicted "supported" only when the checker says supported.
+
 B-cubed and the adjusted Rand index are a few lines of counting, written here rather than
 importing scikit-learn (a large install) for one formula; the tests check ARI against
 scikit-learn's.
@@ -20,7 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from math import comb
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from newsweave.analysis.support import check_support
 from newsweave.embed import Embedder
 from newsweave.errors import UnreadableInput
 from newsweave.ingest.stage import ingest
@@ -28,7 +34,19 @@ from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import build_stories
 
-__all__ = ["ClusterScores", "adjusted_rand_index", "bcubed", "evaluate_clustering"]
+if TYPE_CHECKING:
+    from newsweave.analysis.nli import NliModel
+
+__all__ = [
+    "ClusterScores",
+    "SupportPair",
+    "SupportScores",
+    "adjusted_rand_index",
+    "bcubed",
+    "evaluate_clustering",
+    "evaluate_support",
+    "read_support_pairs",
+]
 
 
 @dataclass(frozen=True)
@@ -126,3 +144,84 @@ def _read_gold(path: Path) -> dict[str, str]:
     if not gold:
         raise UnreadableInput(str(path), "file has no articles")
     return gold
+
+
+@dataclass(frozen=True)
+class SupportPair:
+    """One line of a support file: does `source` (an article's text) support `claim`?"""
+
+    pair_id: str
+    source: str
+    claim: str
+    is_supported: bool
+
+
+@dataclass(frozen=True)
+class SupportScores:
+    balanced_accuracy: float  # mean of the two recalls (of the one there is, if one is absent)
+    pairs: int
+    supported_recall: float | None  # None when the file has no pair of that label
+    unsupported_recall: float | None
+    pairs_per_second: float
+
+
+def evaluate_support(path: Path, *, nli: NliModel | None = None) -> SupportScores:
+    """Check every pair of a support file with the support checker; score it against gold."""
+    pairs = read_support_pairs(path)
+    start = time.perf_counter()
+    predicted = [
+        check_support(pair.claim, [pair.source], nli=nli).verdict == "supported" for pair in pairs
+    ]
+    seconds = time.perf_counter() - start
+    gold = [pair.is_supported for pair in pairs]
+    recalls = {
+        label: _recall(predicted, gold, label) for label in (True, False) if label in set(gold)
+    }
+    return SupportScores(
+        balanced_accuracy=sum(recalls.values()) / len(recalls),
+        pairs=len(pairs),
+        supported_recall=recalls.get(True),
+        unsupported_recall=recalls.get(False),
+        pairs_per_second=len(pairs) / seconds if seconds else 0.0,
+    )
+
+
+def _recall(predicted: Sequence[bool], gold: Sequence[bool], label: bool) -> float:
+    hits = [p == g for p, g in zip(predicted, gold, strict=True) if g == label]
+    return sum(hits) / len(hits)
+
+
+def read_support_pairs(path: Path) -> list[SupportPair]:
+    """The pairs of a file in the support schema; a bad line is an error naming it."""
+    if not path.is_file():
+        raise UnreadableInput(str(path), "no such file; give a .jsonl file in the support schema")
+    pairs = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                pairs.append(_support_pair(line, f"{path}:{number}"))
+    if not pairs:
+        raise UnreadableInput(
+            str(path), "file has no pairs; the support schema is one JSON object a line"
+        )
+    return pairs
+
+
+def _support_pair(line: str, origin: str) -> SupportPair:
+    schema = (
+        'the support schema is one JSON object a line with "id", "source", "claim" and '
+        '"label" ("supported" or "unsupported")'
+    )
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise UnreadableInput(origin, f"line is not JSON ({error.msg}); {schema}") from None
+    if not isinstance(data, dict):
+        raise UnreadableInput(origin, f"line is not a JSON object; {schema}")
+    missing = [key for key in ("source", "claim", "label") if not isinstance(data.get(key), str)]
+    if missing:
+        raise UnreadableInput(origin, f"line has no {', '.join(missing)} text; {schema}")
+    if data["label"] not in ("supported", "unsupported"):
+        raise UnreadableInput(origin, f"label {data['label']!r} is not allowed; {schema}")
+    pair_id = str(data.get("id") or origin)
+    return SupportPair(pair_id, data["source"], data["claim"], data["label"] == "supported")

@@ -51,6 +51,11 @@ class Settings:
         "sentence embedder: minilm (packaged all-MiniLM-L6-v2), static (wordllama: faster, "
         "weaker), or the folder of an ONNX sentence-transformers export",
     )
+    support_nli: str = _setting(
+        "",
+        "folder of an ONNX NLI cross-encoder (model.onnx, tokenizer.json) whose entailment "
+        "decides whether articles support a sentence; empty: newsweave's own checker",
+    )
 
     def describe(self) -> list[tuple[str, Any, str]]:
         """(name, value, help) for every setting, in declaration order."""

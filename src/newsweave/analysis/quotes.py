@@ -1,0 +1,715 @@
+"""Quotes with their speakers: who said what, in one article's text.
+
+`extract_quotes(text, doc)` finds
+
+- **direct** quotes: the words between quotation marks (typographic or straight), attributed
+  through the dependency parse to a reporting verb outside the marks: `"…," X said`,
+  `X said: "…"`, `X called the letter "…"`, `X described it as "…"`, and a quote continued after
+  its cue (`"Part one," she said. "Part two."`), which comes back as two quotes sharing one cue
+  and one speaker;
+- **indirect** quotes: the clause a reporting verb governs (`X said that …`, `…, officials
+  said`), the infinitive of a verb of urging or promising (`X urged Y to …`), and the clause
+  around `according to X`.
+
+Each quote carries exact character offsets: `text[start:end]` of its content span is its
+content, and the cue span is the reporting phrase (`said`, `told reporters`, `described … as`,
+`according to`). The speaker span is the mention where the quote is attributed (`he`, `the
+minister`, `Rich Heffley, a top operative`); `speaker` is the person it names, resolved in the
+article: a surname to the fullest form of that name the article uses, `he`/`she` to the latest
+named person the article made a subject before the cue, and a title (`the minister said`) to the
+latest named person described by that title.
+
+Why rules written here: no packaged quote-attribution model installs and runs offline (the
+research systems need hub downloads or a JVM, and none ships on PyPI with its weights), while
+spaCy's packaged parser already gives what attribution needs: subjects, clausal complements and
+lemmas. The rules follow the conventions of PolNeAR's annotation (a cue, its source and its
+content) where those are also what a reader calls the quote; `bench/attribution_eval.py` scores
+them against it.
+"""
+
+from __future__ import annotations
+
+from bisect import insort
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from newsweave.analysis.nlp import parse
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["Quote", "extract_quotes", "name_key"]
+
+Offsets = tuple[int, int]
+
+
+def _lemmas(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Verbs that report what someone said, wrote, thinks or wants, by lemma. A clause they govern
+# is attributed content; a quotation they govern is a direct quote.
+REPORTING_VERBS = _lemmas(
+    """
+    say tell add write ask note report announce state declare explain insist argue claim warn
+    suggest acknowledge admit confirm deny reply respond answer continue conclude recall predict
+    promise vow urge tweet post comment observe remark mention point stress emphasize emphasise
+    complain concede contend assert allege maintain reiterate repeat testify describe call
+    accuse criticize criticise praise blame joke quip boast scoff shout yell whisper exclaim
+    agree disagree caution advise inform reveal disclose indicate show find estimate propose
+    recommend demand question wonder speculate tout hint signal counter retort object protest
+    lament recount read believe think know feel hope expect fear worry doubt assume suspect
+    understand realize realise guess bet figure reckon consider want plan threaten refuse
+    decline characterize characterise label brand dismiss decry denounce condemn reject welcome
+    quote cite assure reassure order direct instruct request seem appear endorse oppose support
+    defend attack applaud slam mock ridicule refer portray echo view regard seek decide imply
+    remind express highlight embrace favor favour prefer back offer foresee publish
+    """
+)
+# Reporting verbs whose content is usually an infinitive (`urged Rellik to wait`).
+INFINITIVE_VERBS = _lemmas(
+    """
+    urge ask call promise vow want plan threaten refuse decline agree hope expect
+    order direct instruct request advise warn tell seem appear seek decide prefer offer
+    """
+)
+# Verbs of judging or taking a stand, whose object is the content (`accused Trump of lying`).
+OBJECT_VERBS = _lemmas(
+    """
+    call describe accuse criticize criticise praise endorse announce propose oppose support
+    reject condemn denounce defend welcome blame attack dismiss cite seek recommend applaud slam
+    decry mock ridicule refer characterize characterise label brand portray echo question view
+    regard see express highlight embrace favor favour prefer back
+    """
+)
+# `X described the letter as "…"`: the cue runs from the verb to its `as`.
+AS_VERBS = _lemmas(
+    """
+    describe characterize characterise label brand dismiss call see view regard portray
+    """
+)
+# Words that stand for a person in a subject: resolved to a named person of the article.
+PRONOUNS = frozenset({"he", "she"})
+FEMALE = _lemmas("ms mrs miss woman spokeswoman chairwoman congresswoman")
+MALE = _lemmas("mr man spokesman chairman congressman")
+OPENING = "“„«"
+CLOSING = "”»"
+STRAIGHT = ('"', "''")  # the second: two apostrophes, as some archives print a quote mark
+# A quote that opens its sentence within this many characters of the previous quote with a
+# cue (and no other cue between) continues that quote: `"Part one," she said. "Part two."`.
+CONTINUATION_GAP = 200
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One attributed statement in an article; every span is (start, end) into its text."""
+
+    kind: Literal["direct", "indirect"]
+    speaker: str | None  # the person or body it is attributed to, resolved; None when unknown
+    speaker_span: Offsets | None  # the mention it is attributed to ("he", "the minister")
+    cue_span: Offsets  # the reporting phrase ("said", "according to", "described … as")
+    content_span: Offsets
+    content: str  # text[content_span[0]:content_span[1]]
+    context: str  # the sentence(s) holding cue and content, other quotations' words left out
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """A quoted stretch: `outer` includes the quotation marks, `inner` is what they surround."""
+
+    outer: Offsets
+    inner: Offsets
+
+
+def extract_quotes(text: str, doc: Doc | None = None) -> list[Quote]:
+    """The direct and indirect quotes of one article's text, in text order.
+
+    `doc` is `text` parsed by `newsweave.analysis.nlp.parse`; it is parsed here when not given
+    (pass it when parsing many texts: `parse` batches them).
+    """
+    if doc is None:
+        doc = next(parse([text]))
+    marks = quoted_stretches(text)
+    inside = _quote_index(doc, marks)
+    found = _direct(doc, marks, inside) + _indirect(doc, inside) + _according_to(doc, inside)
+    people = _People(doc, inside)
+    quotes = [
+        Quote(
+            kind=kind,
+            speaker=people.resolve(source, cue.idx) if source is not None else None,
+            speaker_span=_span_of(source) if source is not None else None,
+            cue_span=cue_span,
+            content_span=content,
+            content=text[content[0] : content[1]],
+            context=_context(doc, marks, cue_span, content),
+        )
+        for kind, cue, cue_span, source, content in sorted(found, key=lambda item: item[1].i)
+    ]
+    return sorted(set(quotes), key=lambda quote: (quote.content_span, quote.cue_span))
+
+
+def _context(doc: Doc, marks: Sequence[_Marks], cue: Offsets, content: Offsets) -> str:
+    """The words of the sentences from cue to content, without other quotations' words, so
+    two quotes in one sentence (`called it "X" and said "Y"`) read differently."""
+    first = doc.char_span(*cue, alignment_mode="expand")
+    last = doc.char_span(*content, alignment_mode="expand")
+    if first is None or last is None:
+        return doc.text[content[0] : content[1]]
+    start = min(first[0].sent.start_char, last[0].sent.start_char)
+    end = max(first[-1].sent.end_char, last[-1].sent.end_char)
+    pieces, at = [], start
+    for stretch in marks:
+        inner_start, inner_end = stretch.inner
+        if (
+            start <= inner_start
+            and inner_end <= end
+            and not (inner_start < content[1] and content[0] < inner_end)
+        ):
+            pieces.append(doc.text[at:inner_start])
+            at = inner_end
+    pieces.append(doc.text[at:end])
+    return " ".join("".join(pieces).split())
+
+
+def name_key(name: str) -> str:
+    """A speaker's identity across outlets: "President Tomas Rellik" and "Rellik" → "rellik"."""
+    words = [_strip_possessive(word) for word in name.split()]
+    words = [word for word in words if word]
+    if not words:
+        return ""
+    return words[-1].lower() if words[-1][:1].isupper() else " ".join(words).lower()
+
+
+def quoted_stretches(text: str) -> list[_Marks]:
+    """Every stretch between quotation marks; an unclosed one ends at its paragraph's end.
+
+    Typographic marks pair by direction, straight ones alternate; `”` with nothing open
+    before a word opens (a common mis-encoding of `“`).
+    """
+    stretches: list[_Marks] = []
+    opened: int | None = None
+    opened_width = 1
+    at = 0
+    while at < len(text):
+        char = text[at]
+        width = 2 if text.startswith("''", at) else 1
+        is_straight = width == 2 or char == '"'
+        if opened is not None and (char == "\n" or char in OPENING):
+            stretches.append(_marks(text, opened, at, opened_width, closed=False))
+            opened = None
+        if char == "\n":
+            pass
+        elif opened is None and (
+            char in OPENING or is_straight or (char in CLOSING and _opens(text, at))
+        ):
+            opened, opened_width = at, width
+        elif opened is not None and (char in CLOSING or is_straight):
+            stretches.append(_marks(text, opened, at + width, opened_width, closed=True))
+            opened = None
+        at += width
+    if opened is not None:
+        stretches.append(_marks(text, opened, len(text), opened_width, closed=False))
+    return [stretch for stretch in stretches if stretch.inner[0] < stretch.inner[1]]
+
+
+def _opens(text: str, at: int) -> bool:
+    before = text[at - 1] if at else " "
+    after = text[at + 1] if at + 1 < len(text) else " "
+    return before.isspace() and after.isalnum()
+
+
+def _marks(text: str, start: int, end: int, width: int, *, closed: bool) -> _Marks:
+    inner_start = start + width
+    inner_end = end - (2 if closed and text.endswith("''", 0, end) else 1) if closed else end
+    while inner_start < inner_end and text[inner_start].isspace():
+        inner_start += 1
+    while inner_end > inner_start and text[inner_end - 1].isspace():
+        inner_end -= 1
+    return _Marks((start, end), (inner_start, inner_end))
+
+
+def _quote_index(doc: Doc, marks: Sequence[_Marks]) -> list[int | None]:
+    """For each token, the index of the quoted stretch it lies in (marks included), or None."""
+    inside: list[int | None] = [None] * len(doc)
+    for number, stretch in enumerate(marks):
+        span = doc.char_span(*stretch.outer, alignment_mode="expand")
+        if span is not None:
+            for token in span:
+                inside[token.i] = number
+    return inside
+
+
+# kind, cue, cue span, source, content
+_Found = tuple[str, "Token", Offsets, "Span | None", Offsets]
+
+
+def _direct(doc: Doc, marks: Sequence[_Marks], inside: list[int | None]) -> list[_Found]:
+    found: list[_Found] = []
+    previous: tuple[int, Token] | None = None  # end of the last attributed quote, its cue
+    for number, stretch in enumerate(marks):
+        tokens = [token for token in doc if inside[token.i] == number]
+        cue = _governing_cue(tokens, inside) or _neighbour_cue(doc, stretch, inside)
+        if cue is None and previous is not None and _continues(doc, stretch, previous, inside):
+            cue = previous[1]
+        if cue is None:
+            continue
+        found.append(("direct", cue, _cue_span(cue), _source(cue), stretch.inner))
+        previous = (stretch.outer[1], cue)
+    return found
+
+
+def _is_cue(token: Token, inside: list[int | None]) -> bool:
+    """A reporting verb outside quotation marks, or any verb with a `that` clause."""
+    if inside[token.i] is not None or token.pos_ not in ("VERB", "AUX"):
+        return False
+    if token.lemma_.lower() in REPORTING_VERBS:
+        return True
+    return token.pos_ == "VERB" and any(
+        child.dep_ == "ccomp"
+        and any(t.dep_ == "mark" and t.lower_ == "that" for t in child.children)
+        for child in token.children
+    )
+
+
+def _governing_cue(tokens: Sequence[Token], inside: list[int | None]) -> Token | None:
+    """The nearest reporting verb outside the marks, in the same paragraph, that governs a
+    word inside them."""
+    best: tuple[int, Token] | None = None
+    for token in tokens:
+        steps, head = 0, token
+        while head.head.i != head.i:
+            head, steps = head.head, steps + 1
+            if _is_cue(head, inside):
+                if _is_next_to(head, token, inside) and (best is None or steps < best[0]):
+                    best = (steps, head)
+                break
+    return best[1] if best else None
+
+
+def _is_next_to(cue: Token, token: Token, inside: list[int | None]) -> bool:
+    """Whether no paragraph break or sentence end outside quotation marks parts two tokens.
+
+    The parser sometimes joins sentences (`… decision. "We …," she said.`) and hangs a quote on
+    the previous sentence's verb; such a verb is not the quote's cue.
+    """
+    first, last = sorted((cue.i, token.i))
+    return not any(
+        inside[t.i] is None and (t.text in (".", "!", "?") or "\n" in t.text)
+        for t in cue.doc[first:last]
+    )
+
+
+def _neighbour_cue(doc: Doc, stretch: _Marks, inside: list[int | None]) -> Token | None:
+    """A reporting verb without a clause of its own in the quote's sentence, or right beside it.
+
+    The parser often cuts `"…," she said.` or `She said: "…"` into separate sentences.
+    """
+    start, end = stretch.outer
+    text = doc.text
+    quoted = doc.char_span(start, end, alignment_mode="expand")
+    candidates: list[Token] = []
+    for sentence in doc.sents:
+        touches = sentence.start_char < end and sentence.end_char > start
+        follows = sentence.start_char >= end and not _has_words(text[end : sentence.start_char])
+        leads = sentence.end_char <= start and text[sentence.start_char : start].rstrip()[-1:] in (
+            ":",
+            ",",
+        )
+        if touches or follows or (leads and not _has_words(text[sentence.end_char : start])):
+            candidates.extend(
+                token
+                for token in sentence
+                if _is_cue(token, inside)
+                and not _clause_of(token, inside)
+                and (
+                    leads
+                    or _is_next_to(
+                        token, quoted[0] if token.i < quoted[0].i else quoted[-1], inside
+                    )
+                )
+            )
+    if not candidates:
+        return None
+    return min(candidates, key=lambda token: min(abs(token.idx - start), abs(token.idx - end)))
+
+
+def _has_words(text: str) -> bool:
+    return any(char.isalnum() for char in text)
+
+
+def _continues(
+    doc: Doc, stretch: _Marks, previous: tuple[int, Token], inside: list[int | None]
+) -> bool:
+    """Whether a quote with no cue of its own goes on from the previous attributed quote."""
+    previous_end, cue = previous
+    start = stretch.outer[0]
+    if start - previous_end > CONTINUATION_GAP:
+        return False
+    sentence = doc.char_span(start, stretch.outer[1], alignment_mode="expand")
+    if sentence is None or _has_words(doc.text[sentence[0].sent.start_char : start]):
+        return False
+    gap = doc.char_span(previous_end, start, alignment_mode="contract")
+    return gap is None or not any(_is_cue(token, inside) and token != cue for token in gap)
+
+
+def _clause_of(cue: Token, inside: list[int | None]) -> Token | None:
+    """The clausal complement a reporting verb governs outside quotation marks, if any."""
+    for child in cue.children:
+        if child.dep_ == "ccomp" and inside[child.i] is None:
+            return child
+    return None
+
+
+def _indirect(doc: Doc, inside: list[int | None]) -> list[_Found]:
+    found: list[_Found] = []
+    for token in doc:
+        if not _is_cue(token, inside):
+            continue
+        for part in _reported(token):
+            part = _nearest_sentence(part, token, inside)
+            start, end = _trimmed(part, leading=("that", "whether", "if"))
+            words = [t for t in part if not t.is_punct]
+            quoted = sum(inside[t.i] is not None for t in words)
+            if start >= end or quoted >= 0.8 * len(words):  # a direct quote covers it
+                continue
+            found.append(("indirect", token, _cue_span(token), _source(token), (start, end)))
+    return found
+
+
+def _nearest_sentence(run: list[Token], cue: Token, inside: list[int | None]) -> list[Token]:
+    """The piece of a run next to its cue, cut where a sentence ends outside quotation marks.
+
+    The parser sometimes joins `… back. "We have no silver bullets," he said.` into one
+    sentence and hangs the first sentence on `said`; the cue reports only what is next to it.
+    """
+    pieces: list[list[Token]] = [[]]
+    for token in run:
+        pieces[-1].append(token)
+        ends = token.text in (".", "!", "?") or (token.is_space and "\n" in token.text)
+        if ends and inside[token.i] is None:
+            pieces.append([])
+    pieces = [piece for piece in pieces if piece]
+    if len(pieces) < 2:
+        return run
+    return min(pieces, key=lambda piece: min(abs(piece[0].i - cue.i), abs(piece[-1].i - cue.i)))
+
+
+def _reported(cue: Token) -> list[list[Token]]:
+    """What a reporting verb reports, as runs of tokens: its clausal complement; the clause
+    it interrupts (`The industry, she said, is …`: two runs); an object and infinitive (`urged
+    Rellik to wait`); or, for verbs of judging, its object and what it is judged as or for."""
+    doc = cue.doc
+    for child in cue.children:
+        if child.dep_ == "ccomp":
+            return [list(child.subtree)]
+    if cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX"):
+        own = range(cue.left_edge.i, cue.right_edge.i + 1)
+        clause = list(cue.head.subtree)
+        return [
+            run
+            for run in (
+                [t for t in clause if t.i < own.start],
+                [t for t in clause if t.i >= own.stop],
+            )
+            if run
+        ]
+    lemma = cue.lemma_.lower()
+    objects = [t for t in cue.children if t.dep_ in ("dobj", "dative") and t.i > cue.i]
+    if lemma in INFINITIVE_VERBS:
+        for child in cue.children:
+            if child.dep_ == "xcomp" and any(t.dep_ == "aux" for t in child.children):
+                start = (
+                    objects[0].left_edge.i
+                    if objects and objects[0].i < child.i
+                    else child.left_edge.i
+                )
+                return [list(doc[start : child.right_edge.i + 1])]
+    if lemma in OBJECT_VERBS:
+        parts = [
+            t
+            for t in cue.children
+            if t.i > cue.i
+            and (
+                t.dep_ in ("dobj", "oprd")
+                or (t.dep_ == "prep" and t.lower_ in ("as", "of", "to", "for"))
+            )
+        ]
+        if parts:
+            return [list(doc[parts[0].left_edge.i : parts[-1].right_edge.i + 1])]
+    return []
+
+
+def _trimmed(tokens: Sequence[Token], *, leading: Iterable[str] = ()) -> Offsets:
+    """Character span of tokens without edge punctuation or a leading complementizer."""
+    leading = set(leading)
+    first, last = 0, len(tokens) - 1
+    while first <= last and (tokens[first].is_punct or tokens[first].lower_ in leading):
+        first += 1
+    while last >= first and tokens[last].is_punct:
+        last -= 1
+    if first > last:
+        return (0, 0)
+    return (tokens[first].idx, tokens[last].idx + len(tokens[last].text))
+
+
+def _according_to(doc: Doc, inside: list[int | None]) -> list[_Found]:
+    """`according to X, …` and `…, according to X`: X is the source, the clause the content."""
+    found: list[_Found] = []
+    for token in doc:
+        if token.lower_ != "according" or inside[token.i] is not None:
+            continue
+        to = next((child for child in token.children if child.lower_ == "to"), None)
+        source = (
+            next((child for child in to.children if child.dep_ == "pobj"), None) if to else None
+        )
+        if to is None or source is None:
+            continue
+        phrase = range(token.left_edge.i, token.right_edge.i + 1)
+        clause = [t for t in token.head.subtree if t.i not in phrase] if token.head != token else []
+        before = [t for t in clause if t.i < phrase.start]
+        after = [t for t in clause if t.i >= phrase.stop]
+        side = after if len(after) >= len(before) else before
+        start, end = _trimmed(side)
+        if start >= end:
+            continue
+        kind = (
+            "direct" if all(inside[t.i] is not None for t in side if not t.is_punct) else "indirect"
+        )
+        cue_span = (token.idx, to.idx + len(to.text))
+        found.append(
+            (
+                kind,
+                token,
+                cue_span,
+                source.doc[source.left_edge.i : source.right_edge.i + 1],
+                (start, end),
+            )
+        )
+    return found
+
+
+def _cue_span(cue: Token) -> Offsets:
+    """The reporting phrase: the verb with its particle, `as` (`described … as`), or the
+    listeners of `told` (`told reporters`)."""
+    end_token = cue
+    for child in cue.children:
+        if child.dep_ == "prt" and child.i == cue.i + 1:
+            end_token = child
+        elif cue.lemma_ == "tell" and child.dep_ in ("dobj", "dative") and child.i > cue.i:
+            if child.right_edge.i - cue.i <= 4:
+                end_token = max(end_token, child.right_edge, key=lambda t: t.i)
+        elif cue.lemma_.lower() in AS_VERBS and child.lower_ == "as" and 0 < child.i - cue.i <= 8:
+            end_token = child
+    return (cue.idx, end_token.idx + len(end_token.text))
+
+
+def _source(cue: Token) -> Span | None:
+    """Who the cue attributes to: its subject, or the subject of the verb it hangs from
+    (`…, saying …`, `…, telling reporters …`)."""
+    verb: Token | None = cue
+    for _ in range(3):
+        if verb is None:
+            return None
+        subject = next(
+            (child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")), None
+        )
+        if subject is not None:
+            if subject.dep_ == "nsubjpass":
+                agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+                pobj = (
+                    next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+                )
+                subject = pobj or subject
+            return _noun_phrase(subject)
+        if verb.dep_ in ("advcl", "xcomp", "conj", "pcomp", "acl") and verb.head != verb:
+            verb = verb.head
+        else:
+            return None
+    return None
+
+
+def _noun_phrase(head: Token) -> Span:
+    """A subject's whole phrase (appositions and relative clauses included), commas trimmed."""
+    tokens = list(head.subtree)
+    start, end = tokens[0].i, tokens[-1].i + 1
+    doc = head.doc
+    while start < head.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    while end - 1 > head.i and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end]
+
+
+def _span_of(span: Span) -> Offsets:
+    return (span.start_char, span.end_char)
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word.strip(",.;:")
+
+
+@dataclass(frozen=True)
+class _Mention:
+    at: int  # character offset
+    paragraph: int  # character offset of its paragraph's start
+    name: str  # the fullest form of the name in the article
+    titles: frozenset[str]  # lower-cased words describing the person ("minister", "president")
+    is_subject: bool  # the subject of a main clause
+
+
+class _People:
+    """The named people of one article, to resolve a pronoun or a title to a name.
+
+    A mention is a PERSON entity, or a proper noun that is the surname of one. Resolving a
+    source in text order adds the person it resolved to as a mention, so a later `he said`
+    finds the `the president said` before it.
+    """
+
+    def __init__(self, doc: Doc, inside: list[int | None]) -> None:
+        self._text = doc.text
+        names = [ent for ent in doc.ents if ent.label_ == "PERSON"]
+        self._full = _fullest_names([_clean_name(ent.text) for ent in names])
+        self._gender: dict[str, str] = {}
+        self._mentions: list[_Mention] = []
+        for token in doc:
+            if inside[token.i] is not None or not self._is_name_head(token):
+                continue
+            name = self.full_name(_proper_name(token))
+            titles = _titles(token)
+            if titles & FEMALE:
+                self._gender.setdefault(name, "female")
+            elif titles & MALE:
+                self._gender.setdefault(name, "male")
+            self._add(token.idx, name, titles, _is_main_subject(token))
+
+    def _is_name_head(self, token: Token) -> bool:
+        """The last word of a person's name (where the parse hangs the name's other words)."""
+        if token.pos_ != "PROPN" or token.dep_ == "compound":
+            return False
+        if token.ent_type_ == "PERSON":
+            return token.ent_iob_ == "B" or token.nbor(-1).ent_type_ == "PERSON"
+        return not token.ent_type_ and name_key(token.text) in self._full
+
+    def _add(self, at: int, name: str, titles: frozenset[str], is_subject: bool) -> None:
+        paragraph = self._text.rfind("\n", 0, at) + 1
+        insort(
+            self._mentions,
+            _Mention(at, paragraph, name, titles, is_subject),
+            key=lambda mention: mention.at,
+        )
+
+    def full_name(self, text: str) -> str:
+        name = _clean_name(text)
+        return self._full.get(name_key(name), name)
+
+    def resolve(self, source: Span, at: int) -> str | None:
+        """The person or body a source mention stands for, or its own words when unnamed."""
+        head = source.root
+        word = head.lower_
+        if word in PRONOUNS:
+            person = self._latest(at, gender="female" if word == "she" else "male")
+        elif word in ("i", "we", "you", "they", "it", "who", "which", "that"):
+            return None
+        elif head.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in head.children):
+            person = self._titled(at, source)
+        else:
+            return self._named(source) or _phrase_text(source)
+        if person is not None:
+            self._add(at, person.name, person.titles, True)
+            return person.name
+        return None if word in PRONOUNS else _phrase_text(source)
+
+    def _named(self, source: Span) -> str | None:
+        """The name a source gives: its head's or an apposition's (`Brennick's chief, X`)."""
+        head = source.root
+        named = [head, *(child for child in head.children if child.dep_ == "appos")]
+        for token in named:
+            if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and not token.ent_type_):
+                return self.full_name(_proper_name(token))
+        for token in named:
+            if token.ent_type_ in ("ORG", "NORP", "GPE"):
+                return _proper_name(token)
+        return None
+
+    def _latest(self, at: int, *, gender: str) -> _Mention | None:
+        """The latest main-clause subject of the paragraph, else its latest mention, else the
+        same over the whole article before `at`, among people of a compatible gender."""
+        candidates = [
+            m for m in self._mentions if m.at < at and self._gender.get(m.name, gender) == gender
+        ]
+        paragraph = self._text.rfind("\n", 0, at) + 1
+        local = [m for m in candidates if m.paragraph == paragraph]
+        for group in (local, candidates):
+            subjects = [m for m in group if m.is_subject]
+            if subjects or group:
+                return (subjects or group)[-1]
+        return None
+
+    def _titled(self, at: int, source: Span) -> _Mention | None:
+        """The latest person described by most of the title's words and fewest others (`the
+        foreign minister` is the foreign minister, not the deputy foreign minister)."""
+        words = {t.lemma_.lower() for t in source if t.pos_ in ("NOUN", "PROPN", "ADJ")}
+        best: tuple[tuple[int, int], _Mention] | None = None
+        for mention in self._mentions:
+            if mention.at >= at:
+                break
+            score = (len(words & mention.titles), -len(mention.titles - words))
+            if score[0] and (best is None or score >= best[0]):
+                best = (score, mention)
+        return best[1] if best else None
+
+
+def _clean_name(text: str) -> str:
+    return " ".join(_strip_possessive(word) for word in text.split())
+
+
+def _fullest_names(names: Iterable[str]) -> dict[str, str]:
+    """Surname → the longest name of the article with that surname."""
+    fullest: dict[str, str] = {}
+    for name in names:
+        key = name_key(name)
+        if len(name) > len(fullest.get(key, "")):
+            fullest[key] = name
+    return fullest
+
+
+def _titles(root: Token) -> frozenset[str]:
+    """Words that describe a named person where they are named: `Foreign Minister X`,
+    `X, Dravenko's spokeswoman`, `Halvenmark's foreign minister, X`."""
+    words = list(root.doc[root.left_edge.i : root.i])
+    for child in root.children:
+        if child.dep_ == "appos":
+            words.extend(child.subtree)
+    if root.dep_ == "appos":
+        words.extend(t for t in root.head.subtree if t.i <= root.head.i)
+    owners = {t.i for word in words if word.dep_ == "poss" for t in word.subtree}
+    return frozenset(
+        t.lemma_.lower()
+        for t in words
+        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i not in owners and not t.ent_type_
+    )
+
+
+def _is_main_subject(token: Token) -> bool:
+    while token.dep_ in ("appos", "compound", "conj") and token.head != token:
+        token = token.head
+    return token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ in ("ROOT", "conj")
+
+
+def _proper_name(token: Token) -> str:
+    """The name a token is part of: its entity, else its run of proper nouns."""
+    if token.ent_type_:
+        ent = next(ent for ent in token.doc.ents if ent.start <= token.i < ent.end)
+        return _clean_name(ent.text)
+    words = [t for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN"]
+    return _clean_name(" ".join(t.text for t in sorted([*words, token], key=lambda t: t.i)))
+
+
+def _phrase_text(source: Span) -> str:
+    """A source's words up to its first comma (`A spokeswoman for Dravenko`)."""
+    text = source.text.split(",")[0].strip()
+    return text

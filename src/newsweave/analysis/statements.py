@@ -1,0 +1,172 @@
+"""One remark, many renderings: quotes grouped across outlets, and paraphrases caught.
+
+`group_statements(quotes_by_article)` groups the quotes that render the same remark by the same
+speaker in different articles: "presumptuous", "disrespectful remarks" and "discourteous and
+full of sneering remarks", each one outlet's rendering of one leader's judgement of a letter.
+
+- **Speaker**: quotes are compared only within one speaker, by `name_key` ("President Tomas
+  Rellik", "Tomas Rellik" and "Rellik" are one speaker); quotes with no speaker are left out.
+- **Similarity**: the mean of two cosines of MiniLM vectors (`newsweave.embed`): the quotes'
+  contents, and their contexts (the sentence around each, other quotations cut out). Content
+  alone misses renderings that share no words ("presumptuous" / "disrespectful remarks",
+  cosine 0.29); context alone joins different remarks made in one breath.
+- **Grouping**: average-link agglomeration, merging the most similar pair of groups while
+  their mean similarity is at least `threshold`, and never two groups that hold a quote from
+  the same article (one article renders one remark once; several remarks of one speaker in
+  one article are different statements).
+
+A statement is returned when it spans at least two articles.
+
+**Paraphrase flag.** A direct quote is flagged `is_paraphrase` when all of these hold:
+
+1. it has at least `MIN_CLAUSE_WORDS` words: a clause put in quotation marks, not a quoted
+   term ("presumptuous" against "disrespectful remarks" is two outlets translating or choosing
+   a word for one remark: those are variants of a statement, not misquotes);
+2. in its statement, direct quotes from at least two other articles agree with each other
+   (the majority wording);
+3. its wording agrees with no other direct quote of the statement.
+
+Two wordings *agree* when one's words appear in order inside the other's (case, punctuation
+and quotation marks ignored: "at this time" agrees with "I see no reason to meet with him at
+this time"), or when they share at least `AGREEMENT` of the shorter one's words. So quotation
+marks around words that no other outlet heard, when several outlets heard the same other
+words, are flagged; a remark only one outlet quotes is never flagged, for want of evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from newsweave.analysis.quotes import Quote, name_key
+from newsweave.embed import Embedder, load_embedder
+
+__all__ = ["Statement", "Variant", "group_statements", "wordings_agree"]
+
+THRESHOLD = 0.4  # mean similarity at which two groups of quotes are one statement
+MIN_CLAUSE_WORDS = 4
+AGREEMENT = 0.6
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One article's rendering of a statement."""
+
+    article: str
+    quote: Quote
+    is_paraphrase: bool
+
+
+@dataclass(frozen=True)
+class Statement:
+    speaker: str
+    variants: tuple[Variant, ...]  # in the order of the articles given
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(variant.article for variant in self.variants))
+
+
+def group_statements(
+    quotes_by_article: Mapping[str, Sequence[Quote]],
+    *,
+    embedder: Embedder | None = None,
+    threshold: float = THRESHOLD,
+) -> list[Statement]:
+    """The remarks rendered by two or more articles, each with its variants and flags."""
+    by_speaker: dict[str, list[tuple[str, Quote]]] = {}
+    for article, quotes in quotes_by_article.items():
+        for quote in _one_per_cue(quotes):
+            if quote.speaker:
+                by_speaker.setdefault(name_key(quote.speaker), []).append((article, quote))
+    candidates = {key: items for key, items in by_speaker.items() if len({a for a, _ in items}) > 1}
+    if not candidates:
+        return []
+    embedder = embedder or load_embedder("minilm")
+    statements = []
+    for items in candidates.values():
+        for group in _groups(
+            items, _similarity(embedder, [quote for _, quote in items]), threshold
+        ):
+            if len({items[i][0] for i in group}) > 1:
+                statements.append(_statement([items[i] for i in sorted(group)]))
+    return statements
+
+
+def _one_per_cue(quotes: Sequence[Quote]) -> list[Quote]:
+    """One quote per reporting phrase: its direct quote when it has one (`called the letter
+    "presumptuous"` is the quote "presumptuous", not the clause around it)."""
+    chosen: dict[tuple[int, int], Quote] = {}
+    for quote in quotes:
+        held = chosen.get(quote.cue_span)
+        if held is None or (held.kind == "indirect" and quote.kind == "direct"):
+            chosen[quote.cue_span] = quote
+    return list(chosen.values())
+
+
+def _similarity(embedder: Embedder, quotes: Sequence[Quote]) -> np.ndarray:
+    contents = embedder.embed([quote.content for quote in quotes])
+    contexts = embedder.embed([quote.context for quote in quotes])
+    return (contents @ contents.T + contexts @ contexts.T) / 2
+
+
+def _groups(
+    items: Sequence[tuple[str, Quote]], similarity: np.ndarray, threshold: float
+) -> list[list[int]]:
+    """Average-link groups of item indices; no group holds two items of one article."""
+    groups = [[i] for i in range(len(items))]
+    while True:
+        best: tuple[float, int, int] | None = None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                if {items[i][0] for i in groups[a]} & {items[i][0] for i in groups[b]}:
+                    continue
+                score = float(similarity[np.ix_(groups[a], groups[b])].mean())
+                if score >= threshold and (best is None or score > best[0]):
+                    best = (score, a, b)
+        if best is None:
+            return groups
+        _, a, b = best
+        groups[a] = groups[a] + groups[b]
+        del groups[b]
+
+
+def _statement(items: Sequence[tuple[str, Quote]]) -> Statement:
+    direct = [(article, quote) for article, quote in items if quote.kind == "direct"]
+    variants = tuple(
+        Variant(article, quote, quote.kind == "direct" and _is_paraphrase(article, quote, direct))
+        for article, quote in items
+    )
+    speaker = max((quote.speaker or "" for _, quote in items), key=len)
+    return Statement(speaker, variants)
+
+
+def _is_paraphrase(article: str, quote: Quote, direct: Sequence[tuple[str, Quote]]) -> bool:
+    if len(_words(quote.content)) < MIN_CLAUSE_WORDS:
+        return False
+    others = [other for a, other in direct if a != article]
+    if any(wordings_agree(quote.content, other.content) for other in others):
+        return False
+    return any(
+        wordings_agree(first.content, second.content)
+        for i, first in enumerate(others)
+        for second in others[i + 1 :]
+    )
+
+
+def wordings_agree(first: str, second: str) -> bool:
+    """Whether two renderings of a remark use the same words (see the module docstring)."""
+    shorter, longer = sorted((_words(first), _words(second)), key=len)
+    if not shorter:
+        return False
+    if f" {' '.join(shorter)} " in f" {' '.join(longer)} ":
+        return True
+    return len(set(shorter) & set(longer)) >= AGREEMENT * len(set(shorter))
+
+
+def _words(text: str) -> list[str]:
+    return [word.lower().replace("’", "'") for word in _WORD.findall(text)]

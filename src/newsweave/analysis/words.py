@@ -1,0 +1,200 @@
+"""The words of a text as the support checker aligns them: lemma, kind, and stated numbers.
+
+Each word keeps its lower-cased surface form and lemma (spaCy's packaged pipeline), a coarse
+kind (number, name, noun, verb, adjective, other) and whether it carries meaning of its own.
+Numbers are read as values, so "$5bn", "5 billion" and "five billion" agree and "fourth" is 4:
+spaCy marks number-like tokens but gives no values, and the scales and number words of news
+("bn", "mn", "dozen", ordinals) are a short table. The small vocabularies the checker compares
+(negations, modals, quantifiers, months and weekdays, common opposites) live here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = [
+    "DATE_WORDS",
+    "MODALS",
+    "NEGATIONS",
+    "OPPOSITES",
+    "QUANTIFIERS",
+    "Word",
+    "content_pairs",
+    "numbers_in",
+    "words_in",
+]
+
+NEGATIONS = frozenset({"not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor"})
+MODALS = frozenset({"may", "might", "could", "would", "will", "shall", "must", "should", "can"})
+QUANTIFIERS = frozenset(
+    {"all", "every", "each", "some", "many", "most", "few", "several", "only", "always", "often"}
+    | {"more", "less", "fewer", "least", "over", "under", "above", "below", "than", "nearly"}
+)
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
+MONTHS += ("september", "october", "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DATE_WORDS = frozenset(MONTHS + WEEKDAYS)
+# Opposites that news edits swap ("profits rose" for "profits fell"); each maps to the other.
+_OPPOSITES = [
+    ("increase", "decrease decline drop fall cut reduce"),
+    ("rise", "fall drop decline sink"),
+    ("gain", "loss lose"),
+    ("win", "lose loss defeat"),
+    ("more", "less fewer"),
+    ("high", "low"),
+    ("up", "down"),
+    ("raise", "lower cut reduce"),
+    ("grow", "shrink"),
+    ("open", "close"),
+    ("start", "end stop finish"),
+    ("accept", "reject refuse"),
+    ("approve", "reject veto"),
+    ("allow", "ban forbid block"),
+    ("support", "oppose"),
+    ("before", "after"),
+    ("first", "last"),
+    ("early", "late"),
+    ("succeed", "fail"),
+    ("success", "failure"),
+    ("positive", "negative"),
+    ("strong", "weak"),
+    ("thrive", "struggle"),
+    ("profit", "loss"),
+    ("arrest", "release free"),
+    ("convict", "acquit"),
+    ("guilty", "innocent"),
+    ("legal", "illegal"),
+    ("buy", "sell"),
+    ("hire", "fire"),
+    ("import", "export"),
+    ("peace", "war"),
+    ("agree", "disagree"),
+    ("confirm", "deny"),
+    ("install", "remove uninstall"),
+    ("right", "wrong"),
+    ("include", "exclude"),
+    ("majority", "minority"),
+]
+
+
+def _symmetric(pairs: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for word, others in pairs:
+        for other in others.split():
+            table.setdefault(word, set()).add(other)
+            table.setdefault(other, set()).add(word)
+    return {word: frozenset(opposites) for word, opposites in table.items()}
+
+
+OPPOSITES = _symmetric(_OPPOSITES)
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+)
+_NUMBER_WORDS = {
+    word: value
+    for value, words in enumerate(
+        [
+            ("zero",),
+            ("one", "first", "once", "single"),
+            ("two", "second", "twice", "double"),
+            ("three", "third", "triple"),
+            ("four", "fourth"),
+            ("five", "fifth"),
+            ("six", "sixth"),
+            ("seven", "seventh"),
+            ("eight", "eighth"),
+            ("nine", "ninth"),
+            ("ten", "tenth"),
+            ("eleven", "eleventh"),
+            ("twelve", "twelfth"),
+        ]
+    )
+    for word in words
+} | {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
+_SCALES = {
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+}
+_NUMBER = re.compile(r"^[$€£]?(\d+(?:[.,]\d+)*)([a-z]*)$")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # lower-cased surface form
+    lemma: str  # lower-cased lemma
+    kind: str  # number, name, noun, verb, adjective, other
+    is_content: bool  # carries meaning of its own (not a stop word or punctuation)
+    entity: str  # spaCy's entity label, "" outside entities
+
+    @property
+    def keys(self) -> set[str]:
+        return {self.text, self.lemma}
+
+
+def words_in(doc: Doc, start: int, end: int) -> tuple[Word, ...]:
+    """The words of doc.text[start:end], punctuation and spaces left out."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return tuple(_word(token) for token in span if not (token.is_punct or token.is_space))
+
+
+def _word(token: Token) -> Word:
+    text, lemma = token.text.lower(), token.lemma_.lower()
+    if token.like_num or any(char.isdigit() for char in text):
+        kind = "number"
+    elif token.pos_ == "PROPN" or token.ent_type_ in NAME_LABELS:
+        kind = "name"
+    else:
+        kind = {"NOUN": "noun", "VERB": "verb", "ADJ": "adjective", "ADV": "adjective"}.get(
+            token.pos_, "other"
+        )
+    is_content = kind != "other" and not token.is_stop and any(char.isalnum() for char in text)
+    return Word(text, lemma, kind, is_content, token.ent_type_)
+
+
+def content_pairs(words: Sequence[Word]) -> list[tuple[str, str]]:
+    """Adjacent content lemmas: what was said of what ("fraud charges", "profit drop")."""
+    content = [word.lemma for word in words if word.is_content]
+    return list(pairwise(content))
+
+
+def numbers_in(doc: Doc) -> set[float]:
+    """The values a text states: digits, number words, with a scale ("$5bn", "3 million")."""
+    values = set()
+    for token in doc:
+        value = _number_value(token.text.lower())
+        if value is None:
+            continue
+        following = doc[token.i + 1].text.lower() if token.i + 1 < len(doc) else ""
+        values.add(value * _SCALES.get(following, 1.0))
+    return values
+
+
+def _number_value(text: str) -> float | None:
+    if text in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[text])
+    match = _NUMBER.match(text)
+    if not match:
+        return None
+    digits, suffix = match.groups()
+    if suffix and suffix not in _SCALES and suffix not in ("st", "nd", "rd", "th", "s"):
+        return None
+    try:
+        value = float(digits.replace(",", ""))
+    except ValueError:
+        return None
+    return value * _SCALES.get(suffix, 1.0)
