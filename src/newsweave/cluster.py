@@ -136,6 +136,7 @@ class OnlineClusterer:
         self._docs: list[_Doc] = []
         self._by_id: dict[str, int] = {}
         self._vectors: np.ndarray | None = None
+        self._days = np.empty(0)  # publication time in days, NaN when undated, by row
         self._vector_sum: np.ndarray | None = None
         self._index = None
         self._lexicon = Lexicon()
@@ -198,7 +199,7 @@ class OnlineClusterer:
             text = item.text[: s.text_chars]
             raw = term_counts(item.title, text, s.lead_sentences, s.lead_boost, s.name_boost)
             at = _timestamp(item.published_at) if item.published_at else None
-            rows.append(self._store(vector))
+            rows.append(self._store(vector, at))
             self._docs.append(_Doc(item.item_id, at, self._lexicon.add(raw)))
             self._by_id[item.item_id] = rows[-1]
         if not rows:
@@ -230,37 +231,39 @@ class OnlineClusterer:
         found: list[list[int]] = [[] for _ in range(batch.start, batch.stop)]
         pending = list(range(batch.start, batch.stop))
         count = wanted + 1
+        days = self._days
         while pending:
             count = min(count, len(self._docs))
-            keys = self._index.search(self._vectors[pending], count, threads=1).keys
+            keys = np.atleast_2d(self._index.search(self._vectors[pending], count, threads=1).keys)
             widen = []
-            for row, row_keys in zip(pending, np.atleast_2d(keys).tolist(), strict=True):
-                inside = [
-                    k
-                    for k in row_keys
-                    if 0 <= k < len(self._docs)
-                    and k != row
-                    and self._days_apart(row, k) <= s.window_days
-                ]
-                found[row - batch.start] = sorted(set(inside[:wanted]))
+            for row, row_keys in zip(pending, keys, strict=True):
+                row_keys = row_keys[row_keys < len(self._docs)].astype(np.int64)
+                apart = np.abs(days[row_keys] - days[row])
+                # An undated article is 0 days from every other (NaN compares false).
+                keep = (row_keys != row) & ~(apart > s.window_days)
+                inside = row_keys[keep]
+                found[row - batch.start] = sorted(set(inside[:wanted].tolist()))
                 more = count < min(len(self._docs), wanted * MAX_WIDENING)
                 if len(inside) < wanted and more:
                     widen.append(row)
             pending, count = widen, count * 4
         return found
 
-    def _store(self, vector: np.ndarray) -> int:
-        """Keep the vector (for centring and the nearest-neighbour index); returns its row."""
+    def _store(self, vector: np.ndarray, at: float | None) -> int:
+        """Keep the vector (for centring and the index) and the date in days; returns the row."""
         from usearch.index import Index
 
         row = len(self._docs)
         if self._vectors is None:
             self._vectors = np.empty((1024, vector.size), dtype=np.float32)
+            self._days = np.full(1024, np.nan)
             self._vector_sum = np.zeros(vector.size, dtype=np.float64)
             self._index = Index(ndim=vector.size, metric="cos", dtype="f16", expansion_add=40)
         if row >= len(self._vectors):
             self._vectors = np.concatenate([self._vectors, np.empty_like(self._vectors)])
+            self._days = np.concatenate([self._days, np.full(len(self._days), np.nan)])
         self._vectors[row] = vector
+        self._days[row] = np.nan if at is None else at / 86400.0
         self._vector_sum += vector
         return row
 
