@@ -5,9 +5,10 @@ after dated ones) and works in two steps.
 
 Linking. Every article is counted and indexed, then linked to its nearest articles:
 
-1. its `neighbours` nearest articles by embedding come from an approximate-nearest-neighbour
-   index (usearch HNSW), minus those outside a time window around its date; cost per article
-   does not grow with the corpus;
+1. its `neighbours` nearest articles by embedding inside a time window around its date come
+   from approximate-nearest-neighbour indexes (usearch HNSW), one per window-long span of days,
+   so a search reaches only the few spans its window overlaps and cost per article does not
+   grow with the corpus;
 2. each link gets a hybrid similarity: TF-IDF cosine (incremental document frequencies over
    the opening of the text; the lead and proper nouns / numbers are counted extra) mixed with the
    cosine of the embeddings after subtracting the running corpus mean ("centring", which keeps a
@@ -43,6 +44,7 @@ import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -112,6 +114,18 @@ def processing_key(item: ClusterItem) -> tuple:
     return (0, _timestamp(item.published_at), item.item_id)
 
 
+def _ranked(matches: Any) -> list[list[tuple[float, int]]]:
+    """(distance, key) of each query's hits from a usearch search, however many queries."""
+    if not hasattr(matches, "counts"):  # one query: its hits only, no padding
+        return [list(zip(matches.distances.tolist(), matches.keys.tolist(), strict=True))]
+    return [
+        list(zip(distances[:n].tolist(), keys[:n].tolist(), strict=True))
+        for distances, keys, n in zip(
+            matches.distances, matches.keys, matches.counts.tolist(), strict=True
+        )
+    ]
+
+
 def _timestamp(at: datetime) -> float:
     return at.timestamp() if at.tzinfo else at.replace(tzinfo=None).timestamp()
 
@@ -138,7 +152,7 @@ class OnlineClusterer:
         self._vectors: np.ndarray | None = None
         self._days = np.empty(0)  # publication time in days, NaN when undated, by row
         self._vector_sum: np.ndarray | None = None
-        self._index = None
+        self._shards: dict[int | None, Any] = {}  # usearch index per window-long span of days
         self._lexicon = Lexicon()
         self._members: dict[int, list[int]] = {}  # event key -> doc rows, oldest first
         self._event_ids: dict[int, str] = {}
@@ -205,8 +219,7 @@ class OnlineClusterer:
         if not rows:
             return rows
         batch = slice(rows[0], rows[-1] + 1)
-        # One thread: a multi-threaded build may differ run to run, and so might the events.
-        self._index.add(np.arange(batch.start, batch.stop), self._vectors[batch], threads=1)
+        self._index_rows(batch)
         for row, others in zip(rows, self._neighbours(batch), strict=True):
             if not others:
                 continue
@@ -218,32 +231,69 @@ class OnlineClusterer:
                     self._remember(self._docs[other], sim)
         return rows
 
+    def _index_rows(self, batch: slice) -> None:
+        """Add the batch to the nearest-neighbour index of its span of days."""
+        from usearch.index import Index
+
+        by_shard: dict[int | None, list[int]] = {}
+        for row in range(batch.start, batch.stop):
+            by_shard.setdefault(self._shard_of(row), []).append(row)
+        for shard, rows in by_shard.items():
+            if shard not in self._shards:
+                dimensions = self._vectors.shape[1]
+                self._shards[shard] = Index(
+                    ndim=dimensions, metric="cos", dtype="f16", expansion_add=40
+                )
+            # One thread: a multi-threaded build may differ run to run, and so might the events.
+            self._shards[shard].add(np.array(rows), self._vectors[rows], threads=1)
+
+    def _shard_of(self, row: int) -> int | None:
+        """The window-long span of days a row is indexed under (None: undated)."""
+        day = self._days[row]
+        return None if np.isnan(day) else int(day // self.settings.window_days)
+
+    def _shards_near(self, row: int) -> list[int | None]:
+        """The spans that can hold articles inside the row's window, and the undated ones."""
+        shard = self._shard_of(row)
+        if shard is None:
+            return list(self._shards)
+        return [k for k in (shard - 1, shard, shard + 1, None) if k in self._shards]
+
     def _neighbours(self, batch: slice) -> list[list[int]]:
         """Each batch row's `neighbours` nearest other articles inside the time window.
 
-        The index knows nothing of dates, so a search can come back full of articles from
-        outside the window (a story that recurs every few weeks, a weekly briefing); the search
-        is then widened, up to `MAX_WIDENING` times the neighbours, so cost per article stays
-        bounded however large the corpus grows.
+        The index is split into window-long spans of days, and a row searches only the spans
+        its window overlaps (and the undated articles), so the cost of a search follows how much
+        news a few weeks hold, not how long the store has been collecting. A story rerun within
+        those weeks can still crowd a search; it is then widened, up to `MAX_WIDENING` times the
+        neighbours.
         """
         s = self.settings
         wanted = s.neighbours
         found: list[list[int]] = [[] for _ in range(batch.start, batch.stop)]
         pending = list(range(batch.start, batch.stop))
         count = wanted + 1
-        days = self._days
         while pending:
-            count = min(count, len(self._docs))
-            keys = np.atleast_2d(self._index.search(self._vectors[pending], count, threads=1).keys)
+            hits: dict[int, list[tuple[float, int]]] = {row: [] for row in pending}
+            reach: dict[int, int] = dict.fromkeys(pending, 0)  # articles in the spans searched
+            by_shards: dict[tuple, list[int]] = {}
+            for row in pending:
+                by_shards.setdefault(tuple(self._shards_near(row)), []).append(row)
+            for shards, rows in by_shards.items():
+                for shard in shards:
+                    index = self._shards[shard]
+                    matches = index.search(self._vectors[rows], min(count, len(index)), threads=1)
+                    for row, pairs in zip(rows, _ranked(matches), strict=True):
+                        hits[row].extend(pairs)
+                        reach[row] += len(index)
             widen = []
-            for row, row_keys in zip(pending, keys, strict=True):
-                row_keys = row_keys[row_keys < len(self._docs)].astype(np.int64)
-                apart = np.abs(days[row_keys] - days[row])
+            for row in pending:
+                ranked = np.array([key for _, key in sorted(hits[row])], dtype=np.int64)
+                apart = np.abs(self._days[ranked] - self._days[row])
                 # An undated article is 0 days from every other (NaN compares false).
-                keep = (row_keys != row) & ~(apart > s.window_days)
-                inside = row_keys[keep]
+                inside = ranked[(ranked != row) & ~(apart > s.window_days)]
                 found[row - batch.start] = sorted(set(inside[:wanted].tolist()))
-                more = count < min(len(self._docs), wanted * MAX_WIDENING)
+                more = count < min(reach[row], wanted * MAX_WIDENING)
                 if len(inside) < wanted and more:
                     widen.append(row)
             pending, count = widen, count * 4
@@ -251,14 +301,11 @@ class OnlineClusterer:
 
     def _store(self, vector: np.ndarray, at: float | None) -> int:
         """Keep the vector (for centring and the index) and the date in days; returns the row."""
-        from usearch.index import Index
-
         row = len(self._docs)
         if self._vectors is None:
             self._vectors = np.empty((1024, vector.size), dtype=np.float32)
             self._days = np.full(1024, np.nan)
             self._vector_sum = np.zeros(vector.size, dtype=np.float64)
-            self._index = Index(ndim=vector.size, metric="cos", dtype="f16", expansion_add=40)
         if row >= len(self._vectors):
             self._vectors = np.concatenate([self._vectors, np.empty_like(self._vectors)])
             self._days = np.concatenate([self._days, np.full(len(self._days), np.nan)])

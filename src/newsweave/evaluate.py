@@ -20,11 +20,11 @@ import json
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from math import comb
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsweave.analysis.support import check_support
 from newsweave.embed import Embedder
@@ -45,6 +45,7 @@ __all__ = [
     "bcubed",
     "evaluate_clustering",
     "evaluate_support",
+    "jsonl_objects",
     "read_support_pairs",
 ]
 
@@ -121,29 +122,40 @@ def adjusted_rand_index(found: Sequence[str], gold: Sequence[str]) -> float:
 
 def _read_gold(path: Path) -> dict[str, str]:
     """The gold event of every line, keyed by the origin ingest gives that line (path:line)."""
-    if not path.is_file():
-        raise UnreadableInput(
-            str(path), "no such file; give a .jsonl file in the clustering schema"
-        )
+    schema = 'the clustering schema is one JSON article a line with a "gold" key'
     gold: dict[str, str] = {}
+    for origin, data in jsonl_objects(path, schema):
+        label = data.get("gold")
+        if not isinstance(label, str) or not label:
+            raise UnreadableInput(origin, f"line has no 'gold' event; {schema}")
+        gold[origin] = label
+    return gold
+
+
+def jsonl_objects(path: Path, schema: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path:line, object) for every non-blank line of a file in one of the eval schemas.
+
+    A missing file, a line that is not a JSON object and a file with no lines are each an
+    `UnreadableInput` naming the file or the line, with `schema` saying how a line should look.
+    """
+    if not path.is_file():
+        raise UnreadableInput(str(path), f"no such file; give a .jsonl file: {schema}")
+    count = 0
     with path.open(encoding="utf-8") as lines:
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
+            origin = f"{path}:{number}"
             try:
-                label = json.loads(line).get("gold")
-            except (json.JSONDecodeError, AttributeError):
-                label = None
-            if not isinstance(label, str) or not label:
-                raise UnreadableInput(
-                    f"{path}:{number}",
-                    "line has no 'gold' event; the clustering schema is one JSON article a line "
-                    'with a "gold" key',
-                )
-            gold[f"{path}:{number}"] = label
-    if not gold:
-        raise UnreadableInput(str(path), "file has no articles")
-    return gold
+                data = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise UnreadableInput(origin, f"line is not JSON ({error.msg}); {schema}") from None
+            if not isinstance(data, dict):
+                raise UnreadableInput(origin, f"line is not a JSON object; {schema}")
+            count += 1
+            yield origin, data
+    if not count:
+        raise UnreadableInput(str(path), f"file has no lines; {schema}")
 
 
 @dataclass(frozen=True)
@@ -193,31 +205,14 @@ def _recall(predicted: Sequence[bool], gold: Sequence[bool], label: bool) -> flo
 
 def read_support_pairs(path: Path) -> list[SupportPair]:
     """The pairs of a file in the support schema; a bad line is an error naming it."""
-    if not path.is_file():
-        raise UnreadableInput(str(path), "no such file; give a .jsonl file in the support schema")
-    pairs = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                pairs.append(_support_pair(line, f"{path}:{number}"))
-    if not pairs:
-        raise UnreadableInput(
-            str(path), "file has no pairs; the support schema is one JSON object a line"
-        )
-    return pairs
-
-
-def _support_pair(line: str, origin: str) -> SupportPair:
     schema = (
         'the support schema is one JSON object a line with "id", "source", "claim" and '
         '"label" ("supported" or "unsupported")'
     )
-    try:
-        data = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise UnreadableInput(origin, f"line is not JSON ({error.msg}); {schema}") from None
-    if not isinstance(data, dict):
-        raise UnreadableInput(origin, f"line is not a JSON object; {schema}")
+    return [_support_pair(data, origin, schema) for origin, data in jsonl_objects(path, schema)]
+
+
+def _support_pair(data: dict[str, Any], origin: str, schema: str) -> SupportPair:
     missing = [key for key in ("source", "claim", "label") if not isinstance(data.get(key), str)]
     if missing:
         raise UnreadableInput(origin, f"line has no {', '.join(missing)} text; {schema}")

@@ -18,7 +18,6 @@ The gold is read here and never reaches the extractor.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from typing import Any
 from newsweave.analysis.nlp import parse
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.errors import UnreadableInput
+from newsweave.evaluate import jsonl_objects
 
 __all__ = [
     "Attribution",
@@ -182,27 +182,11 @@ def _f1(matched: int, found: int, gold: int) -> float:
 
 def read_attribution_file(path: Path) -> Iterator[GoldArticle]:
     """The articles of an attribution file; a bad line raises naming the file and line."""
-    if not path.is_file():
-        raise UnreadableInput(
-            str(path), f"no such file; give a .jsonl file in the attribution schema ({SCHEMA_HINT})"
-        )
-    count = 0
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                count += 1
-                yield _gold_article(line, f"{path}:{number}")
-    if not count:
-        raise UnreadableInput(str(path), f"file has no articles; {SCHEMA_HINT}")
+    for origin, row in jsonl_objects(path, SCHEMA_HINT):
+        yield _gold_article(row, origin)
 
 
-def _gold_article(line: str, where: str) -> GoldArticle:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise UnreadableInput(where, f"line is not JSON ({error.msg}); {SCHEMA_HINT}") from None
-    if not isinstance(row, dict):
-        raise UnreadableInput(where, f"line is not a JSON object; {SCHEMA_HINT}")
+def _gold_article(row: dict[str, Any], where: str) -> GoldArticle:
     missing = [key for key in ("id", "text", "attributions") if key not in row]
     if missing:
         raise UnreadableInput(where, f"line has no {', '.join(missing)}; {SCHEMA_HINT}")
