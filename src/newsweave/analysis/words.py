@@ -27,6 +27,7 @@ __all__ = [
     "QUANTIFIERS",
     "Word",
     "content_pairs",
+    "number_value",
     "numbers_in",
     "words_in",
 ]
@@ -176,7 +177,7 @@ def numbers_in(doc: Doc) -> set[float]:
     """The values a text states: digits, number words, with a scale ("$5bn", "3 million")."""
     values = set()
     for token in doc:
-        value = _number_value(token.text.lower())
+        value = number_value(token.text.lower())
         if value is None:
             continue
         following = doc[token.i + 1].text.lower() if token.i + 1 < len(doc) else ""
@@ -184,7 +185,7 @@ def numbers_in(doc: Doc) -> set[float]:
     return values
 
 
-def _number_value(text: str) -> float | None:
+def number_value(text: str) -> float | None:
     if text in _NUMBER_WORDS:
         return float(_NUMBER_WORDS[text])
     match = _NUMBER.match(text)

@@ -1,0 +1,261 @@
+"""Claims aligned across sources: the sentences of one event's articles that say the same thing.
+
+`align_claims(articles)` takes the articles of one event and groups their sentences into
+`Claim`s. A claim lists every sentence that states it (article id, character offsets and text,
+so `article.text[start:end] == text`), the outlets that ran those sentences, and how many
+*independent* sources back it: wire copies and the outlets of one publisher family count once,
+by `dedupe.independent_source_groups`, exactly as an event's sources are counted. A claim that
+one independent source alone states is `single_source`, which a brief must say.
+
+How sentences are paired. Two sentences of different articles score
+
+    SIMILARITY_WEIGHT · MiniLM cosine + LEMMA_WEIGHT · Jaccard of content lemmas
+                                      + ENTITY_WEIGHT · Jaccard of named entities
+
+so a paraphrase that shares little wording still pairs by meaning, while two sentences that are
+merely on the topic of the event (every sentence of a fire story is close to every other one
+by cosine) need shared words and names too. Sentences are then merged by average linkage: the
+two groups whose mean pair score is highest merge first, and merging stops at THRESHOLD. A
+claim never holds two sentences of one article (an article states a thing once; two of its
+sentences are two claims), so a merge that would put two sentences of one article together is
+never made.
+
+Why THRESHOLD = 0.5. On the sample corpus, one wire story's sentences as three outlets ran
+them score 0.85-1.0 (lightly edited: "a string of" / "a series of"); the same fact rewritten by
+different outlets scores 0.52-0.75 ("nine people were killed" / "killed at least nine people",
+"the dead were all night-shift workers" / "all of the dead were ... the night shift"); two
+different facts of one event mostly score 0.40-0.45 ("Crews faced ..." / "more than 80
+firefighters were deployed"). Short quotes naming one place can still pair wrongly (0.62).
+
+Which sentences take part. A sentence with fewer than MIN_CONTENT_WORDS content words carries
+no claim of its own: wire credits ("— CPA", "(CPA)"), "More details to follow." and other
+stubs. Everything else takes part, quotes included: who said what is a claim too.
+
+Why by hand: clustering libraries (scikit-learn's AgglomerativeClustering, scipy's linkage)
+cannot express "never two sentences of one article in a group", and the groups are small (an
+event has tens of sentences), so the merge loop is a few lines over a numpy score matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from newsweave.analysis.nlp import Sentence, parse, sentences_of
+from newsweave.analysis.words import words_in
+from newsweave.dedupe import CopyIndex, independent_source_groups
+from newsweave.embed import Embedder, load_embedder
+from newsweave.model import Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = [
+    "Claim",
+    "ClaimSentence",
+    "EventText",
+    "align_claims",
+    "copy_groups_of",
+    "count_sources",
+    "read_event",
+]
+
+SIMILARITY_WEIGHT, LEMMA_WEIGHT, ENTITY_WEIGHT = 0.6, 0.25, 0.15
+THRESHOLD = 0.5
+MIN_CONTENT_WORDS = 3
+
+
+@dataclass(frozen=True)
+class ClaimSentence:
+    """One sentence that states a claim: `article.text[start:end] == text`."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    sentences: tuple[ClaimSentence, ...]  # at most one per article, in article order
+    outlets: tuple[str, ...]  # every outlet that ran one of the sentences, wire copies included
+    independent_sources: int  # wire copies and one publisher family count once
+    single_source: bool  # one independent source states it
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return tuple(sentence.article_id for sentence in self.sentences)
+
+
+@dataclass(frozen=True)
+class EventText:
+    """One event's articles as the analysis reads them: parsed once, shared by every step."""
+
+    articles: tuple[Article, ...]
+    docs: tuple[Doc, ...]  # spaCy's parse of each article's text
+    sentences: tuple[tuple[Sentence, ...], ...]  # each article's sentences
+    copy_groups: Mapping[str, str]  # article id -> copy group id
+
+    def article(self, article_id: str) -> Article:
+        return next(a for a in self.articles if a.article_id == article_id)
+
+
+def read_event(
+    articles: Sequence[Article],
+    docs: Sequence[Doc] | None = None,
+    copy_groups: Mapping[str, str] | None = None,
+) -> EventText:
+    """Parse an event's articles (unless `docs` are given) and find their copy groups (unless
+    the store's `copy_groups` are given)."""
+    articles = tuple(articles)
+    docs = tuple(docs) if docs is not None else tuple(parse(a.text for a in articles))
+    if any(doc.text != article.text for doc, article in zip(docs, articles, strict=True)):
+        raise ValueError("read_event was given spaCy Docs of other texts than the articles'")
+    groups = copy_groups if copy_groups is not None else copy_groups_of(articles)
+    sentences = tuple(tuple(sentences_of(doc)) for doc in docs)
+    return EventText(articles, docs, sentences, groups)
+
+
+def copy_groups_of(articles: Sequence[Article]) -> dict[str, str]:
+    """The copy group of each article, found among these articles alone (`dedupe.CopyIndex`)."""
+    index = CopyIndex()
+    for article in articles:
+        index.add(article.article_id, article.text)
+    return index.groups()
+
+
+def count_sources(event: EventText, article_ids: Sequence[str]) -> tuple[tuple[str, ...], int]:
+    """The outlets of these articles (first seen first) and how many independent sources."""
+    rows = [
+        (a.article_id, a.source.name, a.source.family, event.copy_groups.get(a.article_id))
+        for a in (event.article(article_id) for article_id in dict.fromkeys(article_ids))
+    ]
+    outlets = tuple(dict.fromkeys(outlet for _, outlet, _, _ in rows))
+    return outlets, len(independent_source_groups(rows))
+
+
+def align_claims(
+    articles: Sequence[Article] | EventText,
+    docs: Sequence[Doc] | None = None,
+    copy_groups: Mapping[str, str] | None = None,
+    *,
+    embedder: Embedder | None = None,
+) -> list[Claim]:
+    """The claims of one event's articles, the most widely backed first (see the module doc)."""
+    event = articles if isinstance(articles, EventText) else read_event(articles, docs, copy_groups)
+    items = _claim_sentences(event)
+    if not items:
+        return []
+    scores = pair_scores(event, items, embedder)
+    claims = [_claim(event, [items[i] for i in group]) for group in _merge(items, scores)]
+    return sorted(claims, key=lambda c: (-c.independent_sources, -len(c.sentences)))
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A sentence taking part in alignment, with what its scores are computed from."""
+
+    article: int  # position in event.articles
+    sentence: Sentence
+    lemmas: frozenset[str]  # content lemmas
+    entities: frozenset[str]  # lower-cased entity texts
+
+
+def _claim_sentences(event: EventText) -> list[_Item]:
+    items = []
+    for position, (doc, sentences) in enumerate(zip(event.docs, event.sentences, strict=True)):
+        for sentence in map(_trimmed, sentences):
+            if sentence.text.endswith(("—", "–", "--")):
+                continue  # a dateline the splitter cut off ("PORT CASIMIR, March 3 (CPA) —")
+            words = words_in(doc, sentence.start, sentence.end)
+            lemmas = frozenset(word.lemma for word in words if word.is_content)
+            if len(lemmas) < MIN_CONTENT_WORDS:
+                continue
+            entities = frozenset(entity.text.lower() for entity in sentence.entities)
+            items.append(_Item(position, sentence, lemmas, entities))
+    return items
+
+
+def pair_scores(
+    event: EventText, items: Sequence[_Item], embedder: Embedder | None = None
+) -> np.ndarray:
+    """The pair score of every two sentences (see the module doc); -1 within one article."""
+    embedder = embedder or _minilm()
+    vectors = embedder.embed([item.sentence.text for item in items])
+    scores = SIMILARITY_WEIGHT * (vectors @ vectors.T)
+    for i, a in enumerate(items):
+        for j in range(i + 1, len(items)):
+            b = items[j]
+            if a.entities or b.entities:
+                lexical = LEMMA_WEIGHT * _jaccard(a.lemmas, b.lemmas)
+                lexical += ENTITY_WEIGHT * _jaccard(a.entities, b.entities)
+            else:  # nothing named in either: the words carry the lexical part alone
+                lexical = (LEMMA_WEIGHT + ENTITY_WEIGHT) * _jaccard(a.lemmas, b.lemmas)
+            scores[i, j] += lexical
+            scores[j, i] += lexical
+    same_article = np.array([[a.article == b.article for b in items] for a in items])
+    scores[same_article] = -1.0
+    return scores
+
+
+def _merge(items: Sequence[_Item], scores: np.ndarray) -> list[list[int]]:
+    """Average-linkage merging down to THRESHOLD, never two sentences of one article together."""
+    groups: list[list[int]] = [[i] for i in range(len(items))]
+    articles = [{items[i].article} for i in range(len(items))]
+    linkage = scores.astype(np.float64).copy()  # mean pair score between groups
+    np.fill_diagonal(linkage, -np.inf)
+    alive = np.ones(len(items), dtype=bool)
+    while True:
+        masked = np.where(alive[:, None] & alive[None, :], linkage, -np.inf)
+        a, b = np.unravel_index(int(masked.argmax()), masked.shape)
+        if masked[a, b] < THRESHOLD:
+            break
+        size_a, size_b = len(groups[a]), len(groups[b])
+        merged = (linkage[a] * size_a + linkage[b] * size_b) / (size_a + size_b)
+        groups[a] += groups[b]
+        articles[a] |= articles[b]
+        alive[b] = False
+        for other in np.flatnonzero(alive):
+            if other != a and articles[a] & articles[other]:
+                merged[other] = -np.inf  # the merge would hold two sentences of one article
+        linkage[a], linkage[:, a] = merged, merged
+        linkage[a, a] = -np.inf
+    return [groups[i] for i in np.flatnonzero(alive)]
+
+
+def _claim(event: EventText, members: Sequence[_Item]) -> Claim:
+    ordered = sorted(members, key=lambda item: (item.article, item.sentence.start))
+    sentences = tuple(
+        ClaimSentence(
+            event.articles[item.article].article_id,
+            item.sentence.start,
+            item.sentence.end,
+            item.sentence.text,
+        )
+        for item in ordered
+    )
+    outlets, independent = count_sources(event, [s.article_id for s in sentences])
+    return Claim(sentences, outlets, independent, independent == 1)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _trimmed(sentence: Sentence) -> Sentence:
+    """The sentence without a stray closing quote and paragraph break that the sentence
+    splitter left at its start ('"\n\nKorda described ...')."""
+    head, gap, rest = sentence.text.partition("\n\n")
+    if not gap or any(char.isalnum() for char in head):
+        return sentence
+    start = sentence.end - len(rest.lstrip())
+    return replace(sentence, start=start, text=sentence.text[start - sentence.start :])
+
+
+@lru_cache(maxsize=1)
+def _minilm() -> Embedder:
+    return load_embedder("minilm")

@@ -1,0 +1,411 @@
+"""Where the sources of one event disagree: a count, a date, or a yes/no fact stated two ways.
+
+`find_disagreements(articles)` reads every sentence of one event's articles for the values it
+asserts, decides which values are about the same thing, and reports each thing that the
+sources give more than one value for, with each side's sentences and independent-source count
+(wire copies and one publisher family count once, as for claims).
+
+What is read, and when two values are "about the same thing":
+
+    count   a number (digits or number words, "twenty-three" included) counting a noun: what it
+            counts is the *anchor*: "dead", "injured" or "missing" when the noun or its verb is
+            a casualty word ("nine people were killed", "eleven dead", "at least nine people
+            had died"), else the noun and its verb ("nine bodies were recovered" is "body
+            recover", which never meets "dead"). Two counts are about the same thing when the
+            anchors are equal. Not read: durations and ages ("14 days", "54-year-old"),
+            percentages and money, ranges ("9 to 11", "between 9 and 11"), increments ("two
+            more workers"), and counts in a sentence that says the figure changed ("rose to",
+            "has risen to", "revised"). That last is the choice on time: each report asserts
+            the toll as of its writing, and a toll that differs between an early and a later
+            report *is* a disagreement unless the later one says it is an update; an update
+            says the earlier figure was true then, and is left to the timeline.
+    date    a day (dates.py, against each article's publication day) and the event it dates:
+            the nouns and verb it hangs from ("talks held on Friday" is {talk, hold},
+            "Thursday's talks" is {talk, attend}). Dates of saying ("said on Tuesday") are not
+            read: when something was said is not the fact in dispute, and every outlet dates
+            its quotes differently. Two days are about the same thing when their anchors share
+            a word or their sentences are aligned in one claim.
+    yes_no  whether something happened, for a short table of predicates whose negation news
+            disputes (POLAR): attending (attend, travel, lead, head, participate, join) and
+            confirming. A predicate is "no" when it is negated ("did not attend", "has not yet
+            confirmed"); plans and conditions are not read ("will lead", "whether Korvania would
+            accept"). Two are about the same thing when each one's subject is named in the other
+            sentence, or their sentences are aligned in one claim.
+
+A thing becomes a disagreement when two different values about it come from different
+articles that were linked directly (not only through a chain of links), so a value never
+spreads by transitivity onto an unrelated statement. A side may include several articles of one
+copy group; its independent-source count says how much that is worth.
+
+Place and person disagreements ("led by Korda" / "represented by Orlov") are not read yet.
+
+Why by hand: no library extracts (quantity, what it counts) or polarity of a predicate; spaCy's
+parse gives the heads and dependents these rules read, and the rules are few enough to show.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING, Literal
+
+from newsweave.analysis.claims import (
+    Claim,
+    ClaimSentence,
+    EventText,
+    align_claims,
+    count_sources,
+    read_event,
+)
+from newsweave.analysis.dates import find_dates
+from newsweave.analysis.nlp import Sentence
+from newsweave.analysis.words import NEGATIONS, number_value
+from newsweave.model import Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["Disagreement", "DisagreementKind", "Side", "find_disagreements"]
+
+DisagreementKind = Literal["count", "date", "place", "person", "yes_no"]
+
+CASUALTIES = {
+    "kill": "dead", "die": "dead", "dead": "dead", "death": "dead", "fatality": "dead",
+    "injure": "injured", "injured": "injured", "wound": "injured", "hurt": "injured",
+    "missing": "missing",
+}  # fmt: skip
+NOT_COUNT_ENTITIES = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY")
+NOT_COUNTS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "decade", "time", "percent"}
+    | {"cent", "pound", "dollar", "euro", "kilometre", "metre", "mile", "%"}
+)
+YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
+INCREMENTS = frozenset({"more", "another", "additional", "further", "other"})
+UPDATE_CUES = ("rose to", "risen to", "climbed to", "increased to", "up from", "revised")
+REPORTING = frozenset({"say", "tell", "announce", "add", "state", "report", "describe", "ask"})
+GENERIC = REPORTING | frozenset({"be", "have", "do", "take", "make", "go", "come", "get"})
+POLAR = {
+    **dict.fromkeys(("attend", "travel", "lead", "head", "participate", "join"), "attend"),
+    "confirm": "confirm",
+}
+FUTURE = frozenset({"will", "would", "shall", "'ll", "may", "might", "could", "to"})
+SUBJECTS = ("nsubj", "nsubjpass")
+OBJECTS = ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
+
+
+@dataclass(frozen=True)
+class Side:
+    value: str  # "9", "2026-03-05", "yes" / "no"
+    article_ids: tuple[str, ...]
+    sentences: tuple[ClaimSentence, ...]
+    independent_sources: int
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    kind: DisagreementKind
+    about: str  # what the values are of: "dead", "talk hold", "attend: korda"
+    sides: tuple[Side, ...]  # the most independently backed first
+
+
+@dataclass(frozen=True)
+class _Mention:
+    kind: DisagreementKind
+    value: str
+    anchor: frozenset[str]  # what the value is about (see the module doc)
+    article: int
+    sentence: Sentence
+
+
+def find_disagreements(
+    articles: Sequence[Article] | EventText,
+    claims: Sequence[Claim] | None = None,
+    docs: Sequence[Doc] | None = None,
+    copy_groups: Mapping[str, str] | None = None,
+) -> list[Disagreement]:
+    """The disagreements among one event's articles (see the module doc); claims are aligned
+    here unless given."""
+    event = articles if isinstance(articles, EventText) else read_event(articles, docs, copy_groups)
+    claims = align_claims(event) if claims is None else claims
+    claim_of = {(s.article_id, s.end): n for n, claim in enumerate(claims) for s in claim.sentences}
+    mentions = list(_mentions(event))
+    found = []
+    for kind in ("count", "date", "yes_no"):
+        of_kind = [m for m in mentions if m.kind == kind]
+        links = [
+            (a, b)
+            for a, b in combinations(range(len(of_kind)), 2)
+            if _linked(event, claim_of, of_kind[a], of_kind[b])
+        ]
+        for component in _components(len(of_kind), links):
+            disagreement = _disagreement(event, of_kind, links, component)
+            if disagreement is not None:
+                found.append(disagreement)
+    return found
+
+
+def _mentions(event: EventText) -> Iterable[_Mention]:
+    for position, (article, doc) in enumerate(zip(event.articles, event.docs, strict=True)):
+        dates = find_dates(article.text, article.published_at, doc) if article.published_at else []
+        for sentence in event.sentences[position]:
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            if not _is_update_or_history(sentence, article):
+                for value, anchor in _counts(span):
+                    yield _Mention("count", value, frozenset({anchor}), position, sentence)
+            for date in dates:
+                if sentence.start <= date.start < sentence.end and date.precision == "day":
+                    anchor = _date_anchor(doc, date.start, date.end)
+                    if anchor:
+                        yield _Mention("date", str(date.first), anchor, position, sentence)
+            for token in span:
+                if token.lemma_ in POLAR and token.pos_ == "VERB" and not _is_plan(token):
+                    value = "no" if _is_negated(token) else "yes"
+                    anchor = frozenset({POLAR[token.lemma_], *_subject_names(token)})
+                    yield _Mention("yes_no", value, anchor, position, sentence)
+
+
+def _is_update_or_history(sentence: Sentence, article: Article) -> bool:
+    """A sentence that says a figure changed, or that names a year before the article's own
+    ("the 1987 quake killed 14"): its counts are not about the event as reported now."""
+    if any(cue in sentence.text.lower() for cue in UPDATE_CUES):
+        return True
+    year = article.published_at.year if article.published_at else None
+    return year is not None and any(
+        e.label == "DATE"
+        and any(int(y) < year for y in re.findall(r"\b(1\d{3}|20\d{2})\b", e.text))
+        for e in sentence.entities
+    )
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str]]:
+    for token in span:
+        value = _count_value(token)
+        if (
+            value is None
+            or value != int(value)
+            or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY")
+        ):
+            continue
+        if token.dep_ == "nummod":
+            noun = token.head
+        elif token.dep_ in (*SUBJECTS, "dobj"):
+            noun = token  # "eleven were killed"
+        else:
+            continue
+        if noun.lemma_.lower() in NOT_COUNTS or _is_range(token) or _is_increment(token, noun):
+            continue
+        anchor = _counted(noun)
+        if anchor:
+            yield f"{value:g}", anchor
+
+
+def _count_value(token: Token) -> float | None:
+    """The value of a number token, "twenty-three" read whole (its first part gives it)."""
+    if token.i > 0 and token.nbor(-1).text == "-" and number_value(token.nbor(-2).lower_):
+        return None  # the "three" of "twenty-three"
+    value = number_value(token.lower_)
+    if value is None or token.i + 2 >= len(token.doc) or token.nbor(1).text != "-":
+        return value
+    unit = number_value(token.nbor(2).lower_)
+    return value + unit if unit is not None and value >= 20 and unit < 10 else value
+
+
+def _counted(noun: Token) -> str | None:
+    """What a counted noun counts: a casualty class, or the noun and its verb."""
+    verb = noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ == "VERB" else None
+    words = [noun, *(c for c in noun.children if c.dep_ in ("acl", "amod"))]
+    if verb is not None:
+        words += [verb, *(c for c in verb.children if c.dep_ in ("acomp", "oprd"))]
+    for word in words:
+        if word.lemma_.lower() in CASUALTIES:
+            return CASUALTIES[word.lemma_.lower()]
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return f"{noun.lemma_.lower()} {verb.lemma_.lower()}" if verb is not None else None
+
+
+def _is_range(token: Token) -> bool:
+    near = [token.nbor(step) for step in (-2, -1, 1, 2) if 0 <= token.i + step < len(token.doc)]
+    return any(t.like_num and t.i != token.i for t in near) and any(
+        t.lower_ in ("to", "and", "-", "–", "or") for t in near
+    )
+
+
+def _is_increment(token: Token, noun: Token) -> bool:
+    return any(c.lower_ in INCREMENTS for c in (*token.children, *noun.children))
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def _date_anchor(doc: Doc, start: int, end: int) -> frozenset[str]:
+    """The nouns and the verb a date hangs from; empty for a date of saying."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return frozenset()
+    words: set[str] = set()
+    token = span.root
+    if token.dep_ in ("poss", "compound", "nmod"):
+        words.add(token.head.lemma_.lower())  # "Thursday's talks"
+    for above in token.ancestors:
+        if above.pos_ == "NOUN" and above.dep_ in OBJECTS:
+            words.add(above.lemma_.lower())
+        if above.pos_ == "VERB":
+            if above.lemma_ in REPORTING:
+                return frozenset()
+            words.add(above.lemma_.lower())
+            words |= {
+                c.lemma_.lower()
+                for c in above.children
+                if c.dep_ in OBJECTS[:3] and c.pos_ == "NOUN"
+            }
+            if above.dep_ == "acl":
+                words.add(above.head.lemma_.lower())  # "the talks held on Friday"
+            break
+    return frozenset(words - GENERIC)
+
+
+# --- yes / no ---------------------------------------------------------------------------------
+
+
+def _is_negated(token: Token) -> bool:
+    return any(c.dep_ == "neg" or c.lower_ in NEGATIONS for c in token.children)
+
+
+def _is_plan(token: Token) -> bool:
+    """A future, modal or infinitive predicate, or one under "whether" / "if"."""
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE for c in token.children):
+        return True
+    clause = [token, *token.ancestors]
+    return any(
+        c.dep_ == "mark" and c.lower_ in ("whether", "if") for t in clause for c in t.children
+    )
+
+
+def _subject_names(token: Token) -> set[str]:
+    """Lower-cased proper-noun words naming who did it: the subject (the agent of a passive),
+    else the subject of the clause it confirms ("Korvania will ..., a spokesman confirmed")."""
+    agents = [g for c in token.children if c.dep_ == "agent" for g in c.children]
+    subjects = agents or [c for c in token.children if c.dep_ in SUBJECTS]
+    names = {w.lower_ for s in subjects for w in _name_words(s)}
+    if names:
+        return names
+    clauses = [c for c in token.children if c.dep_ in ("ccomp", "dep")] + (
+        [token.head] if token.dep_ in ("parataxis", "ccomp") else []
+    )
+    return {
+        w.lower_
+        for clause in clauses
+        for s in clause.children
+        if s.dep_ in SUBJECTS
+        for w in _name_words(s)
+    }
+
+
+def _name_words(head: Token) -> list[Token]:
+    words = [head, *(c for c in head.children if c.dep_ in ("compound", "poss", "flat"))]
+    return [w for w in words if w.pos_ == "PROPN"]
+
+
+# --- linking and sides ------------------------------------------------------------------------
+
+
+def _linked(
+    event: EventText, claim_of: Mapping[tuple[str, int], int], a: _Mention, b: _Mention
+) -> bool:
+    if a.article == b.article:
+        return False
+    if a.kind == "count":
+        return a.anchor == b.anchor
+    if a.kind == "date":
+        return bool(a.anchor & b.anchor)
+    if _concept(a) != _concept(b):
+        return False
+    ids = event.articles[a.article].article_id, event.articles[b.article].article_id
+    claim = claim_of.get((ids[0], a.sentence.end))
+    return (claim is not None and claim == claim_of.get((ids[1], b.sentence.end))) or (
+        _names_in(a.anchor - {_concept(a)}, b.sentence)
+        and _names_in(b.anchor - {_concept(b)}, a.sentence)
+    )
+
+
+def _concept(mention: _Mention) -> str:
+    return next(word for word in mention.anchor if word in POLAR.values())
+
+
+def _names_in(names: frozenset[str], sentence: Sentence) -> bool:
+    return bool(names) and any(name in sentence.text.lower() for name in names)
+
+
+def _components(size: int, links: Sequence[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(size))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in links:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(size):
+        groups.setdefault(root(i), []).append(i)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def _disagreement(
+    event: EventText,
+    mentions: Sequence[_Mention],
+    links: Sequence[tuple[int, int]],
+    component: Sequence[int],
+) -> Disagreement | None:
+    """The component's values as sides, when two linked mentions give different values."""
+    members = set(component)
+    if not any(
+        a in members and b in members and mentions[a].value != mentions[b].value for a, b in links
+    ):
+        return None
+    by_value: dict[str, list[_Mention]] = {}
+    for index in component:
+        by_value.setdefault(mentions[index].value, []).append(mentions[index])
+    sides = sorted((_side(event, value, ms) for value, ms in by_value.items()), key=_side_order)
+    return Disagreement(mentions[component[0]].kind, _about(mentions, component), tuple(sides))
+
+
+def _side(event: EventText, value: str, mentions: Sequence[_Mention]) -> Side:
+    sentences = tuple(
+        dict.fromkeys(
+            ClaimSentence(
+                event.articles[m.article].article_id,
+                m.sentence.start,
+                m.sentence.end,
+                m.sentence.text,
+            )
+            for m in mentions
+        )
+    )
+    article_ids = tuple(dict.fromkeys(s.article_id for s in sentences))
+    return Side(value, article_ids, sentences, count_sources(event, article_ids)[1])
+
+
+def _where(sentence: Sentence) -> tuple[int, int, str]:
+    return sentence.start, sentence.end, sentence.text
+
+
+def _side_order(side: Side) -> tuple[int, str]:
+    return -side.independent_sources, side.value
+
+
+def _about(mentions: Sequence[_Mention], component: Sequence[int]) -> str:
+    """The words the mentions' anchors share most, up to three."""
+    counts: dict[str, int] = {}
+    for index in component:
+        for word in mentions[index].anchor:
+            counts[word] = counts.get(word, 0) + 1
+    return " ".join(sorted(counts, key=lambda w: (-counts[w], w))[:3])

@@ -1,0 +1,153 @@
+"""Claims and disagreements on the sample corpus, against its gold disagreements and wire copies.
+
+Articles are grouped by their gold event (by URL), so these tests measure the analysis alone,
+not the clustering before it. Copy groups come from `dedupe` over the whole corpus, as the
+stories stage stores them.
+
+Matching a planted disagreement: same kind (gold's "attendance" and "confirmation" are yes_no,
+with values read as "no" when they begin with a negation), values equal after normalisation
+(counts as numbers, dates as ISO days), and each gold side's articles equal, as a set, to the
+articles of the found side with that value.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from newsweave.analysis.claims import align_claims, copy_groups_of, read_event
+from newsweave.analysis.disagreements import find_disagreements
+from newsweave.ingest.stage import ingest
+from newsweave.settings import Settings
+from newsweave.store import open_store
+
+SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
+GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
+KINDS = {"count": "count", "date": "date", "attendance": "yes_no", "confirmation": "yes_no"}
+# Measured: 11 disagreements over 12 events, 4 of them planted; 7 false, at most 2 in one event.
+MAX_FALSE_PER_EVENT = 2
+MAX_FALSE = 8
+
+
+def url_of(article) -> str:
+    return article.url or article.canonical_url
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory):
+    path = tmp_path_factory.mktemp("claims") / "store.db"
+    with open_store(path) as store:
+        ingest([str(SAMPLE / "articles")], store, Settings(db=path))
+        articles = list(store.iter_articles())
+    groups = copy_groups_of(articles)
+    by_event = defaultdict(list)
+    for article in articles:
+        by_event[GOLD["articles"][url_of(article)]["event"]].append(article)
+    out = {}
+    for event_id, members in by_event.items():
+        event = read_event(members, copy_groups=groups)
+        claims = align_claims(event)
+        out[event_id] = (event, claims, find_disagreements(event, claims))
+    return out
+
+
+def gold_value(kind: str, value: str) -> str:
+    if kind == "yes_no":
+        return "no" if value.split()[0] in ("not", "did") else "yes"
+    return value
+
+
+def side_urls(event, side) -> set[str]:
+    return {url_of(event.article(article_id)) for article_id in side.article_ids}
+
+
+def found_match(analysed, planted) -> bool:
+    event, _, disagreements = analysed[planted["event"]]
+    kind = KINDS[planted["kind"]]
+    for found in disagreements:
+        sides = {side.value: side_urls(event, side) for side in found.sides}
+        if found.kind == kind and all(
+            sides.get(gold_value(kind, side["value"])) == set(side["articles"])
+            for side in planted["sides"]
+        ):
+            return True
+    return False
+
+
+PLANTED = GOLD["disagreements"]
+MISSED = {("E02", "date")}  # talks "on Thursday" vs "held on Friday": anchors do not meet yet
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        pytest.param(
+            p,
+            id=f"{p['event']}-{p['kind']}",
+            marks=pytest.mark.xfail(strict=True, reason="not found yet")
+            if (p["event"], p["kind"]) in MISSED
+            else (),
+        )
+        for p in PLANTED
+    ],
+)
+def test_planted_disagreement_is_found_with_its_sides(analysed, planted):
+    assert found_match(analysed, planted)
+
+
+def test_false_disagreements_stay_few(analysed):
+    planted = defaultdict(int)
+    for p in PLANTED:
+        planted[p["event"]] += found_match(analysed, p)
+    false = {
+        event_id: len(disagreements) - planted[event_id]
+        for event_id, (_, _, disagreements) in analysed.items()
+    }
+    assert max(false.values()) <= MAX_FALSE_PER_EVENT, false
+    assert sum(false.values()) <= MAX_FALSE, false
+
+
+def test_sides_count_independent_sources(analysed):
+    _, _, disagreements = analysed["E04"]
+    (toll,) = [d for d in disagreements if d.kind == "count"]
+    assert toll.about == "dead"
+    sides = {side.value: side.independent_sources for side in toll.sides}
+    # three wire copies (one source), Korvania Today, Meridian Evening Post against the Herald
+    assert sides == {"9": 3, "11": 1}
+
+
+def test_claim_sentences_are_exact_and_one_per_article(analysed):
+    for event, claims, _ in analysed.values():
+        for claim in claims:
+            assert len(set(claim.article_ids)) == len(claim.article_ids)
+            for sentence in claim.sentences:
+                assert event.article(sentence.article_id).text[sentence.start : sentence.end] == (
+                    sentence.text
+                )
+
+
+@pytest.mark.parametrize("wire", GOLD["wire_copies"], ids=lambda w: w["event"])
+def test_a_claim_of_the_three_wire_copies_counts_once(analysed, wire):
+    event, claims, _ = analysed[wire["event"]]
+    wire_urls = set(wire["articles"])
+    backed_by_wire_only = [
+        claim
+        for claim in claims
+        if {url_of(event.article(a)) for a in claim.article_ids} == wire_urls
+    ]
+    assert backed_by_wire_only
+    assert all(claim.independent_sources == 1 for claim in backed_by_wire_only)
+    assert all(claim.single_source for claim in backed_by_wire_only)
+    assert all(len(claim.outlets) == 3 for claim in backed_by_wire_only)
+
+
+def test_claims_across_outlets_count_each_source(analysed):
+    _, claims, _ = analysed["E04"]
+    multi = [claim for claim in claims if claim.independent_sources > 1]
+    assert multi and not any(claim.single_source for claim in multi)
+    lead = next(c for c in claims if any("At least nine people" in s.text for s in c.sentences))
+    # the wire lead and Korvania Today's own bulletin: two sources, four outlets
+    assert lead.independent_sources == 2 and len(lead.outlets) == 4
