@@ -20,6 +20,7 @@ demo: $(STAMP)
 	$(BIN)/newsweave run $(SAMPLE)
 	$(BIN)/newsweave stories
 	$(BIN)/newsweave storylines
+	$(BIN)/newsweave disagreements
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -28,8 +29,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 
+# Every benchmark of BENCHMARKS.md (tens of minutes; MiniLM at 20k articles is left out here:
+# `bench/stories_scale.py --embedder minilm` runs it). Evaluation data: ../shared/eval.
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/cluster_research.py
+	$(BIN)/python bench/stories_scale.py --embedder static
+	$(BIN)/python bench/stories_scale.py --embedder minilm --sizes 1000,5000
+	$(BIN)/python bench/embed_speed.py
+	$(BIN)/python bench/fit_support.py --dry-run
+	$(BIN)/python bench/attribution_eval.py
+	$(BIN)/python bench/analysis_speed.py
 
 clean:
 	rm -rf $(VENV) newsweave.db newsweave.db-wal newsweave.db-shm

@@ -22,7 +22,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.nli import load_nli
+from newsweave.analysis.stage import EventAnalysis, analyse_events, list_analyses, load_analysis
 from newsweave.errors import NewsweaveError
 from newsweave.evaluate import evaluate_clustering, evaluate_support
 from newsweave.ingest.stage import ingest
@@ -111,10 +113,11 @@ def ingest_command(settings: Settings, sources: tuple[str, ...], as_json: bool) 
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 @_with_settings
 def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> None:
-    """Run the pipeline over what is new: ingest SOURCES (if any), then build stories.
+    """Run the pipeline over what is new: ingest SOURCES (if any), build stories, analyse.
 
     Only what no earlier run has seen is processed: new articles are checked for wire copies,
-    embedded and clustered into events; storylines are relinked.
+    embedded and clustered into events; storylines are relinked; events whose articles changed
+    are analysed (claims, disagreements, quotes, statements).
     """
     report = None
     with open_store(settings.db) as store, _progress_bar() as bar:
@@ -135,15 +138,18 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
             bar.update(task, completed=done, total=total)
 
         stories = build_stories(store, settings, progress=progress)
+        analysis = analyse_events(store, settings, progress=progress)
     if as_json:
         ingested = _report_data(report) if report else None
-        out.print_json(json.dumps({"ingest": ingested, "stories": asdict(stories)}))
+        data = {"ingest": ingested, "stories": asdict(stories), "analysis": asdict(analysis)}
+        out.print_json(json.dumps(data))
     else:
         merged = f", {len(stories.merged)} merged" if stories.merged else ""
         out.print(
             f"{stories.new_articles} new articles in {stories.events} events "
             f"({stories.new_events} new{merged}), {stories.storylines} storylines; "
-            f"{stories.embedded} embedded",
+            f"{stories.embedded} embedded; {analysis.analysed} events analysed, "
+            f"{analysis.unchanged} unchanged",
             markup=False,
         )
     if report is not None and report.is_partial:
@@ -195,6 +201,64 @@ def storylines_command(settings: Settings, as_json: bool) -> None:
         out.print(f"[bold]{storyline.title}[/bold] ({storyline.storyline_id[:10]})")
         for entry in storyline.timeline:
             out.print(f"  {_day(entry.date)}  {entry.title}  [{entry.event_id[:10]}]", markup=False)
+
+
+@main.command("claims")
+@click.argument("event_id")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+@_with_settings
+def claims_command(settings: Settings, event_id: str, as_json: bool) -> None:
+    """List an event's claims, the most widely backed first, with their sources.
+
+    EVENT_ID is an event id or a prefix of one that names one event (`newsweave stories`
+    lists them). A claim stated by one independent source alone is marked single source.
+    """
+    with _existing_store(settings) as store:
+        analysis = _analysis_of(store, event_id)
+    if as_json:
+        claims = [{"text": c.sentences[0].text, **asdict(c)} for c in analysis.claims]
+        out.print_json(json.dumps(_event_heading(analysis) | {"claims": claims}))
+        return
+    out.print(f"[bold]{analysis.event_id}[/bold]  {escape(analysis.title)}")
+    out.print(f"{len(analysis.claims)} claims, the most widely backed first", markup=False)
+    for claim in analysis.claims:
+        single = " · single source" if claim.single_source else ""
+        out.print()
+        out.print(f"  {claim.sentences[0].text}", markup=False)
+        out.print(
+            f"    {_sources(claim.independent_sources)}{single} · {', '.join(claim.outlets)}",
+            markup=False,
+        )
+
+
+@main.command("disagreements")
+@click.argument("event_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+@_with_settings
+def disagreements_command(settings: Settings, event_id: str | None, as_json: bool) -> None:
+    """List where sources disagree (a count, a date, a yes/no fact), in one event or in all.
+
+    EVENT_ID, when given, is an event id or a prefix of one that names one event. Each side
+    shows its value, the outlets that state it and how many independent sources they are.
+    """
+    with _existing_store(settings) as store:
+        analyses = [_analysis_of(store, event_id)] if event_id else list_analyses(store)
+    found = [(analysis, d) for analysis in analyses for d in analysis.disagreements]
+    if as_json:
+        out.print_json(json.dumps([_disagreement_data(a, d) for a, d in found]))
+        return
+    events = len({analysis.event_id for analysis, _ in found})
+    out.print(f"{len(found)} disagreements in {events} of {len(analyses)} analysed events")
+    for analysis, disagreement in found:
+        out.print()
+        out.print(f"[bold]{analysis.event_id[:10]}[/bold]  {escape(analysis.title)}")
+        out.print(f"  {disagreement.kind}: {disagreement.about}", markup=False)
+        for side in disagreement.sides:
+            outlets = ", ".join(analysis.outlets_of(side.article_ids))
+            out.print(
+                f"    {side.value}  {outlets} ({_sources(side.independent_sources)})",
+                markup=False,
+            )
 
 
 @main.group("eval")
@@ -369,6 +433,20 @@ def _existing_store(settings: Settings) -> SQLiteStore:
     return open_store(settings.db)
 
 
+def _analysis_of(store: SQLiteStore, event_id: str) -> EventAnalysis:
+    """The stored analysis of the event an id or id prefix names; an error saying what to do
+    when there is no such event or it is not analysed yet."""
+    resolved = store.resolve_event(event_id)
+    if resolved is None:
+        raise NewsweaveError(
+            f"no event has an id starting with {event_id!r}; `newsweave stories` lists the ids"
+        )
+    analysis = load_analysis(store, resolved)
+    if analysis is None:
+        raise NewsweaveError(f"event {resolved} is not analysed yet; `newsweave run` analyses it")
+    return analysis
+
+
 def _progress_bar() -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -432,6 +510,32 @@ def _event_summary(event: Event) -> dict[str, Any]:
         "storyline_id": event.storyline_id,
         "article_ids": list(event.article_ids),
     }
+
+
+def _event_heading(analysis: EventAnalysis) -> dict[str, Any]:
+    return {"event_id": analysis.event_id, "title": analysis.title}
+
+
+def _disagreement_data(analysis: EventAnalysis, disagreement: Disagreement) -> dict[str, Any]:
+    sides = [
+        {
+            "value": side.value,
+            "outlets": list(analysis.outlets_of(side.article_ids)),
+            "independent_sources": side.independent_sources,
+            "article_ids": list(side.article_ids),
+            "sentences": [asdict(sentence) for sentence in side.sentences],
+        }
+        for side in disagreement.sides
+    ]
+    return _event_heading(analysis) | {
+        "kind": disagreement.kind,
+        "about": disagreement.about,
+        "sides": sides,
+    }
+
+
+def _sources(count: int) -> str:
+    return f"{count} independent source{'' if count == 1 else 's'}"
 
 
 def _day(moment: datetime | None) -> str:

@@ -59,6 +59,7 @@ __all__ = [
     "ClaimSentence",
     "EventText",
     "align_claims",
+    "claim_sentence",
     "copy_groups_of",
     "count_sources",
     "read_event",
@@ -227,17 +228,16 @@ def _merge(items: Sequence[_Item], scores: np.ndarray) -> list[list[int]]:
     return [groups[i] for i in np.flatnonzero(alive)]
 
 
+def claim_sentence(event: EventText, article: int, sentence: Sentence) -> ClaimSentence:
+    """The sentence of the event's `article`-th article, named by article id and offsets."""
+    return ClaimSentence(
+        event.articles[article].article_id, sentence.start, sentence.end, sentence.text
+    )
+
+
 def _claim(event: EventText, members: Sequence[_Item]) -> Claim:
     ordered = sorted(members, key=lambda item: (item.article, item.sentence.start))
-    sentences = tuple(
-        ClaimSentence(
-            event.articles[item.article].article_id,
-            item.sentence.start,
-            item.sentence.end,
-            item.sentence.text,
-        )
-        for item in ordered
-    )
+    sentences = tuple(claim_sentence(event, item.article, item.sentence) for item in ordered)
     outlets, independent = count_sources(event, [s.article_id for s in sentences])
     return Claim(sentences, outlets, independent, independent == 1)
 

@@ -56,6 +56,7 @@ from newsweave.analysis.claims import (
     ClaimSentence,
     EventText,
     align_claims,
+    claim_sentence,
     count_sources,
     read_event,
 )
@@ -379,23 +380,9 @@ def _disagreement(
 
 
 def _side(event: EventText, value: str, mentions: Sequence[_Mention]) -> Side:
-    sentences = tuple(
-        dict.fromkeys(
-            ClaimSentence(
-                event.articles[m.article].article_id,
-                m.sentence.start,
-                m.sentence.end,
-                m.sentence.text,
-            )
-            for m in mentions
-        )
-    )
+    sentences = tuple(dict.fromkeys(claim_sentence(event, m.article, m.sentence) for m in mentions))
     article_ids = tuple(dict.fromkeys(s.article_id for s in sentences))
     return Side(value, article_ids, sentences, count_sources(event, article_ids)[1])
-
-
-def _where(sentence: Sentence) -> tuple[int, int, str]:
-    return sentence.start, sentence.end, sentence.text
 
 
 def _side_order(side: Side) -> tuple[int, str]:

@@ -6,9 +6,9 @@ of a single machine and a PostgreSQL server of a team are interchangeable.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -64,7 +64,8 @@ class Store(Protocol):
     def put_event_members(self, members: Mapping[str, tuple[str, float]]) -> None: ...
 
     def merge_event(self, old_id: str, new_id: str) -> None:
-        """Move an event's articles into another; the old id redirects to the new one."""
+        """Move an event's articles into another; the old id redirects to the new one, and the
+        old id's analysis is dropped."""
 
     def resolve_event(self, event_id: str) -> str | None:
         """The current id of an event, following merges, from its id or a unique prefix."""
@@ -73,6 +74,18 @@ class Store(Protocol):
         """The storyline id of every event in one, by event id."""
 
     def replace_storylines(self, storylines: Mapping[str, str]) -> None: ...
+
+    def get_analysis_keys(self) -> dict[str, str]:
+        """The articles key each stored event analysis was made from, by event id."""
+
+    def get_analysis(self, event_id: str) -> dict[str, Any] | None:
+        """The analysis stored for an event (by its exact id), as the document given to
+        `put_analysis`, or None."""
+
+    def put_analysis(self, event_id: str, articles_key: str, analysis: Mapping[str, Any]) -> None:
+        """Store an event's analysis (a JSON-serializable document), replacing an older one."""
+
+    def delete_analyses(self, event_ids: Iterable[str]) -> None: ...
 
     def list_rejections(self, *, limit: int | None = None) -> list[Rejection]: ...
 

@@ -85,4 +85,22 @@ def create_stories(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [create_articles, create_stories]
+def create_analyses(db: sqlite3.Connection) -> None:
+    """What the analysis stage derives from each event: claims, disagreements, quotes and
+    statements, as one JSON document per event (the analysis package reads and writes it; the
+    store keeps it whole). `articles_key` is a hash of the event's article ids and copy groups
+    when it was analysed, so an event whose articles have not changed is not analysed again."""
+    db.execute(
+        """CREATE TABLE event_analyses (
+             event_id TEXT PRIMARY KEY,
+             articles_key TEXT NOT NULL,
+             analysis TEXT NOT NULL,
+             analysed_at TEXT NOT NULL)"""
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    create_articles,
+    create_stories,
+    create_analyses,
+]

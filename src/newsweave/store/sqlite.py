@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -265,6 +265,7 @@ class SQLiteStore:
                 "VALUES (?, ?, ?)",
                 (old_id, new_id, _time(datetime.now(UTC))),
             )
+            self._db.execute("DELETE FROM event_analyses WHERE event_id = ?", (old_id,))
 
     def resolve_event(self, event_id: str) -> str | None:
         if not event_id:
@@ -289,6 +290,31 @@ class SQLiteStore:
             self._db.executemany(
                 "INSERT INTO storylines (event_id, storyline_id) VALUES (?, ?)",
                 storylines.items(),
+            )
+
+    # -- analysis -------------------------------------------------------------------------
+
+    def get_analysis_keys(self) -> dict[str, str]:
+        return dict(self._db.execute("SELECT event_id, articles_key FROM event_analyses"))
+
+    def get_analysis(self, event_id: str) -> dict[str, Any] | None:
+        row = self._db.execute(
+            "SELECT analysis FROM event_analyses WHERE event_id = ?", (event_id,)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_analysis(self, event_id: str, articles_key: str, analysis: Mapping[str, Any]) -> None:
+        with self.transaction():
+            self._db.execute(
+                """INSERT OR REPLACE INTO event_analyses
+                     (event_id, articles_key, analysis, analysed_at) VALUES (?, ?, ?, ?)""",
+                (event_id, articles_key, json.dumps(analysis), _time(datetime.now(UTC))),
+            )
+
+    def delete_analyses(self, event_ids: Iterable[str]) -> None:
+        with self.transaction():
+            self._db.executemany(
+                "DELETE FROM event_analyses WHERE event_id = ?", ((i,) for i in event_ids)
             )
 
     def close(self) -> None:

@@ -1,0 +1,96 @@
+"""Analysis stage speed: articles/second on the sample corpus and on dev articles, by step.
+
+Each corpus is ingested into a fresh temporary store and built into stories, neither timed;
+spaCy and MiniLM are loaded and warmed before the clock starts. Then `analyse_events` is timed
+over every event of the store, and its report gives the seconds of each step (parse, claims,
+disagreements, quotes, statements; storing is the rest of the total). Words/s is given beside
+articles/s because every step's cost grows with the text, and article lengths differ a lot
+between corpora. Corpora: the bundled sample corpus (48 articles), and the first `--dev-count`
+articles of `cluster-multinews.jsonl` of the dev evaluation set when it is there. The issue's
+target is 20 articles/s. Printed as a markdown table.
+
+    .venv/bin/python bench/analysis_speed.py [--dev-count 100] [--eval-dir ../shared/eval]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newsweave.analysis.nlp import parse
+from newsweave.analysis.stage import STEPS, analyse_events
+from newsweave.embed import Embedder, load_embedder
+from newsweave.ingest.stage import ingest
+from newsweave.settings import Settings
+from newsweave.store import open_store
+from newsweave.stories import build_stories, list_events
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "src" / "newsweave" / "sample" / "articles"
+EVAL_DIR = ROOT / ".." / "shared" / "eval"
+
+
+def measure(name: str, inputs: list[str], embedder: Embedder, folder: Path) -> str:
+    """One table row: the analysis of every event of a fresh store holding `inputs`."""
+    settings = Settings(db=folder / f"{name}.db")
+    with open_store(settings.db) as store:
+        ingest(inputs, store, settings)
+        build_stories(store, settings, embedder=embedder)
+        largest = max(len(event.article_ids) for event in list_events(store))
+        words = sum(len(article.text.split()) for article in store.iter_articles())
+        start = time.perf_counter()
+        report = analyse_events(store, settings, embedder=embedder)
+        seconds = time.perf_counter() - start
+    steps = " | ".join(f"{report.seconds.get(step, 0.0):.1f}" for step in STEPS)
+    return (
+        f"| {name} | {report.articles} | {words / report.articles:.0f} | {report.analysed} | "
+        f"{largest} | {seconds:.1f} | {report.articles / seconds:.1f} | {words / seconds:,.0f} | "
+        f"{steps} |"
+    )
+
+
+def dev_articles(eval_dir: Path, count: int, folder: Path) -> Path | None:
+    """The first `count` lines of the dev multinews clustering file, as a .jsonl to ingest."""
+    path = eval_dir / "dev" / "cluster-multinews.jsonl"
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8") as lines:
+        head = [line for line in lines if line.strip()][:count]
+    subset = folder / f"multinews-{count}.jsonl"
+    subset.write_text("".join(head), encoding="utf-8")
+    return subset
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dev-count", type=int, default=100, help="dev articles to analyse")
+    parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
+    args = parser.parse_args()
+
+    embedder = load_embedder("minilm")
+    embedder.embed(["A warm-up sentence for the embedder."])
+    list(parse(["A warm-up sentence for spaCy, which loads its pipeline here."]))
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        rows = [measure("sample corpus", [str(SAMPLE)], embedder, folder)]
+        subset = dev_articles(args.eval_dir, args.dev_count, folder)
+        if subset is None:
+            print(f"no dev set under {args.eval_dir}; the sample corpus only", file=sys.stderr)
+        else:
+            rows.append(
+                measure(f"multinews dev ({args.dev_count})", [str(subset)], embedder, folder)
+            )
+    step_columns = " | ".join(f"{step} s" for step in STEPS)
+    print(
+        "| corpus | articles | words per article | events | largest event | seconds | "
+        f"articles/s | words/s | {step_columns} |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(STEPS))
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,273 @@
+"""The analysis stage: each event's claims, disagreements, quotes and statements, stored.
+
+`analyse_events(store, settings)` runs after the stories stage. For every event whose articles
+changed since its stored analysis, it parses the articles once (`claims.read_event`, with the
+copy groups the stories stage stored, so sources are counted as an event's are) and reads from
+that one parse:
+
+1. claims: the event's sentences aligned across its articles (`claims.align_claims`);
+2. disagreements: counts, dates and yes/no facts stated two ways (`disagreements`);
+3. quotes: who said what, per article (`quotes.extract_quotes`);
+4. statements: one remark as several articles render it (`statements.group_statements`).
+
+The result is an `EventAnalysis`, stored as one JSON document per event (`asdict` of it, with
+the document's `format`); `load_analysis` reads it back into the same dataclasses, so callers
+always get typed objects.
+
+What "changed" means: an analysis is stored under its *articles key*, a hash of the event's
+article ids (content hashes: a revised text is a new id) with each one's copy group (a new wire
+copy elsewhere can join two groups, which changes how sources are counted) and the document
+format. An event whose key is the stored one is skipped. A merge drops the retired id's
+analysis in the merge's own transaction (`Store.merge_event`), and the event it joined gets a new
+key; any other analysis whose event no longer exists (its articles all revised into other
+events, say) is deleted here.
+
+MiniLM is the embedder here whatever the `embedder` setting says: the thresholds of claims and
+statements were measured with it. No setting steers this stage yet; it takes `settings` as
+every stage does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from newsweave.analysis.claims import Claim, ClaimSentence, align_claims, read_event
+from newsweave.analysis.disagreements import Disagreement, Side, find_disagreements
+from newsweave.analysis.quotes import Quote, extract_quotes
+from newsweave.analysis.statements import Statement, Variant, group_statements
+from newsweave.embed import Embedder, load_embedder
+from newsweave.model import Article, Event
+from newsweave.settings import Settings
+from newsweave.store import Store
+from newsweave.stories import list_events
+
+__all__ = [
+    "AnalysisReport",
+    "EventAnalysis",
+    "analyse_event",
+    "analyse_events",
+    "articles_key",
+    "list_analyses",
+    "load_analysis",
+]
+
+FORMAT = 1  # the stored document's layout: a new layout re-analyses every event
+STEPS = ("parse", "claims", "disagreements", "quotes", "statements")
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class EventAnalysis:
+    """What the analysis read from one event's articles."""
+
+    event_id: str
+    title: str  # the event's title when it was analysed
+    outlets: Mapping[str, str]  # the outlet of each article, by article id, in event order
+    claims: tuple[Claim, ...]  # the most widely backed first
+    disagreements: tuple[Disagreement, ...]
+    quotes: Mapping[str, tuple[Quote, ...]]  # each article's quotes in text order, by article id
+    statements: tuple[Statement, ...]
+
+    def outlets_of(self, article_ids: Sequence[str]) -> tuple[str, ...]:
+        """The outlets of these articles, first seen first."""
+        return tuple(dict.fromkeys(self.outlets[article_id] for article_id in article_ids))
+
+
+@dataclass
+class AnalysisReport:
+    """What one `analyse_events` run did."""
+
+    events: int = 0  # events in the store
+    analysed: int = 0  # events analysed in this run
+    unchanged: int = 0  # events whose stored analysis still held
+    articles: int = 0  # articles of the analysed events
+    removed: int = 0  # analyses deleted because their event no longer exists
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent in each step
+
+
+def analyse_events(
+    store: Store,
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> AnalysisReport:
+    """Analyse every event whose articles changed since its stored analysis; store the results.
+
+    `embedder` is MiniLM, loaded here unless given (see the module doc)."""
+    report = AnalysisReport()
+    events = list_events(store)
+    stored = store.get_analysis_keys()
+    gone = stored.keys() - {event.event_id for event in events}
+    if gone:
+        store.delete_analyses(gone)
+    groups = store.get_copy_groups()
+    keys = {event.event_id: articles_key(event.article_ids, groups) for event in events}
+    todo = [event for event in events if stored.get(event.event_id) != keys[event.event_id]]
+    report.events, report.unchanged, report.removed = (
+        len(events),
+        len(events) - len(todo),
+        len(gone),
+    )
+    if not todo:
+        return report
+    embedder = embedder or load_embedder("minilm")
+    wanted = {article_id for event in todo for article_id in event.article_ids}
+    articles = {a.article_id: a for a in store.iter_articles() if a.article_id in wanted}
+    for done, event in enumerate(todo, start=1):
+        members = [articles[article_id] for article_id in event.article_ids]
+        analysis = analyse_event(event, members, groups, embedder=embedder, seconds=report.seconds)
+        store.put_analysis(event.event_id, keys[event.event_id], _document(analysis))
+        report.analysed += 1
+        report.articles += len(members)
+        if progress:
+            progress("analysing", done, len(todo))
+    return report
+
+
+def analyse_event(
+    event: Event,
+    articles: Sequence[Article],
+    copy_groups: Mapping[str, str],
+    *,
+    embedder: Embedder | None = None,
+    seconds: dict[str, float] | None = None,
+) -> EventAnalysis:
+    """One event's analysis (see the module doc); the time of each step is added to `seconds`
+    when given."""
+    embedder = embedder or load_embedder("minilm")
+    lap = _Stopwatch(seconds if seconds is not None else {})
+    text = read_event(articles, copy_groups=copy_groups)
+    lap("parse")
+    claims = align_claims(text, embedder=embedder)
+    lap("claims")
+    disagreements = find_disagreements(text, claims)
+    lap("disagreements")
+    quotes = {
+        article.article_id: tuple(extract_quotes(article.text, doc))
+        for article, doc in zip(text.articles, text.docs, strict=True)
+    }
+    lap("quotes")
+    statements = group_statements(quotes, embedder=embedder)
+    lap("statements")
+    return EventAnalysis(
+        event_id=event.event_id,
+        title=event.title,
+        outlets={article.article_id: article.source.name for article in articles},
+        claims=tuple(claims),
+        disagreements=tuple(disagreements),
+        quotes=quotes,
+        statements=tuple(statements),
+    )
+
+
+def articles_key(article_ids: Sequence[str], copy_groups: Mapping[str, str]) -> str:
+    """The key an event's analysis is stored under (see the module doc)."""
+    lines = [f"format {FORMAT}"]
+    lines += [
+        f"{article_id} {copy_groups.get(article_id, article_id)}"
+        for article_id in sorted(article_ids)
+    ]
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+
+
+def load_analysis(store: Store, event_id: str) -> EventAnalysis | None:
+    """The stored analysis of an event (by its exact id), or None when it has none in this
+    format (the next run analyses it)."""
+    document = store.get_analysis(event_id)
+    if document is None or document.get("format") != FORMAT:
+        return None
+    return _analysis(document)
+
+
+def list_analyses(store: Store) -> list[EventAnalysis]:
+    """The stored analysis of every analysed event, the most recently updated event first."""
+    analyses = (load_analysis(store, event.event_id) for event in list_events(store))
+    return [analysis for analysis in analyses if analysis is not None]
+
+
+# -- the stored document ------------------------------------------------------------------
+
+
+def _document(analysis: EventAnalysis) -> dict[str, Any]:
+    return {"format": FORMAT, **asdict(analysis)}
+
+
+def _analysis(data: Mapping[str, Any]) -> EventAnalysis:
+    return EventAnalysis(
+        event_id=data["event_id"],
+        title=data["title"],
+        outlets=dict(data["outlets"]),
+        claims=tuple(_claim(claim) for claim in data["claims"]),
+        disagreements=tuple(_disagreement(item) for item in data["disagreements"]),
+        quotes={
+            article_id: tuple(_quote(quote) for quote in quotes)
+            for article_id, quotes in data["quotes"].items()
+        },
+        statements=tuple(_statement(statement) for statement in data["statements"]),
+    )
+
+
+def _sentences(data: Sequence[Mapping[str, Any]]) -> tuple[ClaimSentence, ...]:
+    return tuple(ClaimSentence(**sentence) for sentence in data)
+
+
+def _claim(data: Mapping[str, Any]) -> Claim:
+    return Claim(
+        sentences=_sentences(data["sentences"]),
+        outlets=tuple(data["outlets"]),
+        independent_sources=data["independent_sources"],
+        single_source=data["single_source"],
+    )
+
+
+def _disagreement(data: Mapping[str, Any]) -> Disagreement:
+    sides = tuple(
+        Side(
+            value=side["value"],
+            article_ids=tuple(side["article_ids"]),
+            sentences=_sentences(side["sentences"]),
+            independent_sources=side["independent_sources"],
+        )
+        for side in data["sides"]
+    )
+    return Disagreement(kind=data["kind"], about=data["about"], sides=sides)
+
+
+def _quote(data: Mapping[str, Any]) -> Quote:
+    speaker_span = data["speaker_span"]
+    return Quote(
+        kind=data["kind"],
+        speaker=data["speaker"],
+        speaker_span=tuple(speaker_span) if speaker_span is not None else None,
+        cue_span=tuple(data["cue_span"]),
+        content_span=tuple(data["content_span"]),
+        content=data["content"],
+        context=data["context"],
+    )
+
+
+def _statement(data: Mapping[str, Any]) -> Statement:
+    variants = tuple(
+        Variant(variant["article"], _quote(variant["quote"]), variant["is_paraphrase"])
+        for variant in data["variants"]
+    )
+    return Statement(speaker=data["speaker"], variants=variants)
+
+
+class _Stopwatch:
+    """Called with a step's name, adds the time since the previous call to that step's total."""
+
+    def __init__(self, seconds: dict[str, float]) -> None:
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def __call__(self, step: str) -> None:
+        now = time.perf_counter()
+        self.seconds[step] = self.seconds.get(step, 0.0) + now - self.last
+        self.last = now
