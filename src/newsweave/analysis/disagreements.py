@@ -34,8 +34,9 @@ What is read, and when two values are "about the same thing":
 
 A thing becomes a disagreement when two different values about it come from different
 articles that were linked directly (not only through a chain of links), so a value never
-spreads by transitivity onto an unrelated statement. A side may include several articles of one
-copy group; its independent-source count says how much that is worth.
+spreads by transitivity onto an unrelated statement, and when no article gives two of the values
+(one that states both a first and a next court date is about two things). A side may include
+several articles of one copy group; its independent-source count says how much that is worth.
 
 Place and person disagreements ("led by Korda" / "represented by Orlov") are not read yet.
 
@@ -366,15 +367,26 @@ def _disagreement(
     links: Sequence[tuple[int, int]],
     component: Sequence[int],
 ) -> Disagreement | None:
-    """The component's values as sides, when two linked mentions give different values."""
+    """The component's values as sides, when two linked mentions in different articles give
+    different values and no article gives two of the values (an article that states both a
+    first and a next court date is talking about two things, not contradicting itself)."""
     members = set(component)
     if not any(
-        a in members and b in members and mentions[a].value != mentions[b].value for a, b in links
+        a in members
+        and b in members
+        and mentions[a].value != mentions[b].value
+        and mentions[a].article != mentions[b].article
+        for a, b in links
     ):
         return None
     by_value: dict[str, list[_Mention]] = {}
     for index in component:
         by_value.setdefault(mentions[index].value, []).append(mentions[index])
+    values_of: dict[int, set[str]] = {}
+    for index in component:
+        values_of.setdefault(mentions[index].article, set()).add(mentions[index].value)
+    if any(len(values) > 1 for values in values_of.values()):
+        return None
     sides = sorted((_side(event, value, ms) for value, ms in by_value.items()), key=_side_order)
     return Disagreement(mentions[component[0]].kind, _about(mentions, component), tuple(sides))
 
