@@ -16,11 +16,11 @@ always get typed objects.
 
 What "changed" means: an analysis is stored under its *articles key*, a hash of the event's
 article ids (content hashes: a revised text is a new id) with each one's copy group (a new wire
-copy elsewhere can join two groups, which changes how sources are counted) and the document
-format. An event whose key is the stored one is skipped. A merge drops the retired id's
-analysis in the merge's own transaction (`Store.merge_event`), and the event it joined gets a new
-key; any other analysis whose event no longer exists (its articles all revised into other
-events, say) is deleted here.
+copy elsewhere can join two groups, which changes how sources are counted) and `FORMAT`, the
+version of the document's layout and of the rules that made it. An event whose key is the
+stored one is skipped. A merge drops the retired id's analysis in the merge's own transaction
+(`Store.merge_event`), and the event it joined gets a new key; any other analysis whose event
+no longer exists (its articles all revised into other events, say) is deleted here.
 
 MiniLM is the embedder here whatever the `embedder` setting says: the thresholds of claims and
 statements were measured with it. No setting steers this stage yet; it takes `settings` as
@@ -55,7 +55,7 @@ __all__ = [
     "load_analysis",
 ]
 
-FORMAT = 1  # the stored document's layout: a new layout re-analyses every event
+FORMAT = 2  # bumped when the stored layout or the analysis rules change: every event re-analysed
 STEPS = ("parse", "claims", "disagreements", "quotes", "statements")
 
 Progress = Callable[[str, int, int], None]
