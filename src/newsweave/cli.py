@@ -27,7 +27,7 @@ from newsweave.analysis.nli import load_nli
 from newsweave.analysis.stage import EventAnalysis, analyse_events, list_analyses, load_analysis
 from newsweave.errors import NewsweaveError
 from newsweave.evaluate import evaluate_clustering, evaluate_support
-from newsweave.ingest.stage import ingest
+from newsweave.ingest.stage import headline, ingest
 from newsweave.model import Article, Event, IngestReport
 from newsweave.settings import Settings, load_settings
 from newsweave.store import SQLiteStore, open_store
@@ -239,7 +239,8 @@ def disagreements_command(settings: Settings, event_id: str | None, as_json: boo
     """List where sources disagree (a count, a date, a yes/no fact), in one event or in all.
 
     EVENT_ID, when given, is an event id or a prefix of one that names one event. Each side
-    shows its value, the outlets that state it and how many independent sources they are.
+    shows its value, the outlets that state it, how many independent sources they are, and the
+    sentence of one of them.
     """
     with _existing_store(settings) as store:
         analyses = [_analysis_of(store, event_id)] if event_id else list_analyses(store)
@@ -259,6 +260,8 @@ def disagreements_command(settings: Settings, event_id: str | None, as_json: boo
                 f"    {side.value}  {outlets} ({_sources(side.independent_sources)})",
                 markup=False,
             )
+            if side.sentences:  # what one of them says, so a reader can judge the conflict
+                out.print(f"        “{headline(side.sentences[0].text, 110)}”", markup=False)
 
 
 @main.group("eval")
