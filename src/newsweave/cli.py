@@ -169,7 +169,7 @@ def stories_command(settings: Settings, limit: int, as_json: bool) -> None:
         return
     out.print(f"{len(events)} events in {settings.db}, the most recently updated first")
     for event in events[:limit]:
-        sources = "source" if event.independent_sources == 1 else "sources"
+        articles = "article" if len(event.article_ids) == 1 else "articles"
         when = _day(event.first_seen)
         if event.first_seen and event.last_seen and event.last_seen != event.first_seen:
             same_day = event.last_seen.date() == event.first_seen.date()
@@ -178,8 +178,8 @@ def stories_command(settings: Settings, limit: int, as_json: bool) -> None:
         out.print()
         out.print(f"[bold]{event.event_id}[/bold]  {escape(event.title)}")
         out.print(
-            f"  {len(event.article_ids)} articles, {event.independent_sources} independent "
-            f"{sources} · {when}{storyline}",
+            f"  {len(event.article_ids)} {articles}, {_sources(event.independent_sources)} "
+            f"· {when}{storyline}",
             markup=False,
         )
         out.print(f"  outlets: {', '.join(event.outlets)}", markup=False)
