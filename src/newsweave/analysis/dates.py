@@ -78,6 +78,7 @@ class DateMention:
     first: date
     last: date
     precision: Precision  # "range" for spans that are not one whole day, week, month or year
+    tense: Tense | None = None  # of the clause it stands in: a past fact or a plan; None: unknown
 
 
 SPANISH_WEEKDAYS = {
@@ -223,7 +224,7 @@ def find_dates(text: str, published_at: datetime, doc: Doc | None = None) -> lis
         tense = None if _is_spanish(phrase) else _tense_at(doc, start, end)
         days = _resolve(_normalize(phrase), today, tense)
         if days is not None:
-            resolved.append(DateMention(phrase, start, end, *days, _precision(*days)))
+            resolved.append(DateMention(phrase, start, end, *days, _precision(*days), tense))
     return _without_overlaps(resolved)
 
 

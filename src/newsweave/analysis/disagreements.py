@@ -23,7 +23,8 @@ What is read, and when two values are "about the same thing":
             the nouns and verb it hangs from ("talks held on Friday" is {talk, hold},
             "Thursday's talks" is {talk, attend}). Dates of saying ("said on Tuesday") are not
             read: when something was said is not the fact in dispute, and every outlet dates
-            its quotes differently. Two days are about the same thing when their anchors share
+            its quotes differently; nor are plans (a date in a future clause, "due to meet on
+            Wednesday"), as for yes/no. Two days are about the same thing when their anchors share
             a word or their sentences are aligned in one claim.
     yes_no  whether something happened, for a short table of predicates whose negation news
             disputes (POLAR): attending (attend, travel, lead, head, participate, join) and
@@ -157,7 +158,9 @@ def _mentions(event: EventText) -> Iterable[_Mention]:
                 for value, anchor in _counts(span):
                     yield _Mention("count", value, frozenset({anchor}), position, sentence)
             for date in dates:
-                if sentence.start <= date.start < sentence.end and date.precision == "day":
+                inside = sentence.start <= date.start < sentence.end
+                # A date in a future clause is a plan ("due to meet on Wednesday"): not read.
+                if inside and date.precision == "day" and date.tense != "future":
                     anchor = _date_anchor(doc, date.start, date.end)
                     if anchor:
                         yield _Mention("date", str(date.first), anchor, position, sentence)
