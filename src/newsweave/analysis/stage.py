@@ -37,9 +37,10 @@ from typing import Any
 
 from newsweave.analysis.claims import Claim, ClaimSentence, align_claims, read_event
 from newsweave.analysis.disagreements import Disagreement, Side, find_disagreements
+from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import Statement, Variant, group_statements
-from newsweave.embed import Embedder, load_embedder
+from newsweave.embed import Embedder
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
 from newsweave.store import Store
@@ -116,7 +117,7 @@ def analyse_events(
     )
     if not todo:
         return report
-    embedder = embedder or load_embedder("minilm")
+    embedder = embedder or minilm()
     wanted = {article_id for event in todo for article_id in event.article_ids}
     articles = {a.article_id: a for a in store.iter_articles() if a.article_id in wanted}
     for done, event in enumerate(todo, start=1):
@@ -140,7 +141,7 @@ def analyse_event(
 ) -> EventAnalysis:
     """One event's analysis (see the module doc); the time of each step is added to `seconds`
     when given."""
-    embedder = embedder or load_embedder("minilm")
+    embedder = embedder or minilm()
     lap = _Stopwatch(seconds if seconds is not None else {})
     text = read_event(articles, copy_groups=copy_groups)
     lap("parse")

@@ -41,8 +41,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import Quote, name_key
-from newsweave.embed import Embedder, load_embedder
+from newsweave.embed import Embedder
 
 __all__ = ["Statement", "Variant", "group_statements", "wordings_agree"]
 
@@ -86,7 +87,7 @@ def group_statements(
     candidates = {key: items for key, items in by_speaker.items() if len({a for a, _ in items}) > 1}
     if not candidates:
         return []
-    embedder = embedder or load_embedder("minilm")
+    embedder = embedder or minilm()
     statements = []
     for items in candidates.values():
         for group in _groups(

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from newsweave.analysis.nlp import parse, sentences_of
+from newsweave.analysis.nlp import minilm, parse, sentences_of
 from newsweave.analysis.words import (
     DATE_WORDS,
     MODALS,
@@ -64,7 +64,6 @@ from newsweave.analysis.words import (
     numbers_in,
     words_in,
 )
-from newsweave.embed import Embedder, load_embedder
 from newsweave.model import Article
 
 if TYPE_CHECKING:
@@ -272,12 +271,6 @@ class _Claim:
     vector: np.ndarray
 
 
-@lru_cache(maxsize=1)
-def _embedder() -> Embedder:
-    # Fixed, not the `embedder` setting: the stored model was fitted on MiniLM's cosines.
-    return load_embedder("minilm")
-
-
 @lru_cache(maxsize=64)
 def _index(text: str) -> _Index:
     doc = next(parse([text]))
@@ -290,7 +283,7 @@ def _index(text: str) -> _Index:
     ]
     all_words = [word for sentence_words in words for word in sentence_words]
     content = sorted({word.text for word in all_words if word.is_content})
-    embedder = _embedder()
+    embedder = minilm()
     vectors = embedder.embed([text[p.start : p.end] for p in passages]) if passages else None
     return _Index(
         text=text,
@@ -306,7 +299,7 @@ def _index(text: str) -> _Index:
 def _claim_of(sentence: str) -> _Claim:
     doc = next(parse([sentence]))
     words = words_in(doc, 0, len(sentence))
-    vector = _embedder().embed([sentence])[0]
+    vector = minilm().embed([sentence])[0]
     return _Claim(words, frozenset(numbers_in(doc)), tuple(content_pairs(words)), vector)
 
 
@@ -397,7 +390,7 @@ def _soft_match(
     if not unmatched or not candidates:
         weak = float(len(unmatched))
         return {"weakest_match": 0.0 if unmatched else 1.0, "weak_words": weak}
-    vectors = _embedder().embed([word.text for word in unmatched])
+    vectors = minilm().embed([word.text for word in unmatched])
     best = (vectors @ np.stack(candidates).T).max(axis=1)
     return {"weakest_match": float(best.min()), "weak_words": float((best < WEAK).sum())}
 

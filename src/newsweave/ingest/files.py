@@ -139,10 +139,17 @@ def read_json(text: str, origin: str) -> Iterator[Draft | Rejection]:
         yield _draft_or_rejection(item, f"{origin}[{number}]")
 
 
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The non-blank lines of a JSONL text with their numbers from 1: "path:number" names an
+    input line for ingest and for the gold files of `newsweave eval` alike. Split on "\n" only:
+    a JSON string may hold U+2028, which `str.splitlines` would break on."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield number, line
+
+
 def read_jsonl(text: str, origin: str) -> Iterator[Draft | Rejection]:
-    for number, line in enumerate(text.split("\n"), start=1):  # JSON may hold U+2028
-        if not line.strip():
-            continue
+    for number, line in jsonl_lines(text):
         where = f"{origin}:{number}"
         try:
             item = json.loads(line)
