@@ -49,6 +49,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsweave.analysis.words import DATE_WORDS
 from newsweave.cluster_features import STOP_WORDS, split_lead
 from newsweave.model import Storyline, TimelineEntry
 
@@ -64,29 +65,6 @@ LINK_THRESHOLD = 0.3
 HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
-_CALENDAR = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
 
 
 @dataclass(frozen=True)
@@ -176,7 +154,7 @@ def _event_names(events: Sequence[EventSummary]) -> dict[str, dict[str, float]]:
             }
             - lower_case
             - STOP_WORDS
-            - _CALENDAR
+            - DATE_WORDS
         )
 
     out: dict[str, dict[str, float]] = {}

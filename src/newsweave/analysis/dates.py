@@ -58,6 +58,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from newsweave.analysis import words
+
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
     from spacy.tokens import Doc, Token
@@ -85,8 +87,8 @@ SPANISH_WEEKDAYS = {
     "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
     "sábado": 5, "sabado": 5, "domingo": 6,
 }  # fmt: skip
-WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)} | SPANISH_WEEKDAYS
-MONTHS = {calendar.month_name[i].lower(): i for i in range(1, 13)} | {
+WEEKDAYS = {name: i for i, name in enumerate(words.WEEKDAYS)} | SPANISH_WEEKDAYS
+MONTHS = {name: i for i, name in enumerate(words.MONTHS, start=1)} | {
     calendar.month_abbr[i].lower(): i for i in range(1, 13)
 }
 SPANISH_MONTHS = (
