@@ -46,6 +46,7 @@ __all__ = [
     "bcubed",
     "evaluate_clustering",
     "evaluate_support",
+    "f1_score",
     "jsonl_objects",
     "read_support_pairs",
 ]
@@ -104,8 +105,12 @@ def bcubed(found: Sequence[str], gold: Sequence[str]) -> tuple[float, float, flo
     found_sizes, gold_sizes = Counter(found), Counter(gold)
     precision = sum(n * n / found_sizes[f] for (f, _), n in pairs.items()) / len(found)
     recall = sum(n * n / gold_sizes[g] for (_, g), n in pairs.items()) / len(found)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    return precision, recall, f1_score(precision, recall)
+
+
+def f1_score(precision: float, recall: float) -> float:
+    """The harmonic mean of precision and recall (0.0 when both are 0)."""
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def adjusted_rand_index(found: Sequence[str], gold: Sequence[str]) -> float:

@@ -27,7 +27,7 @@ from typing import Any
 from newsweave.analysis.nlp import parse
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.errors import UnreadableInput
-from newsweave.evaluate import jsonl_objects
+from newsweave.evaluate import f1_score, jsonl_objects
 
 __all__ = [
     "Attribution",
@@ -177,7 +177,7 @@ def _count(numbers: list[int], matched: int, found: int, gold: int) -> None:
 def _f1(matched: int, found: int, gold: int) -> float:
     precision = matched / found if found else 0.0
     recall = matched / gold if gold else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return f1_score(precision, recall)
 
 
 def read_attribution_file(path: Path) -> Iterator[GoldArticle]:
