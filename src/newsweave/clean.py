@@ -259,6 +259,13 @@ def _repair_unicode(text: str) -> tuple[str, QualityFlag | None]:
             fixed_lines.append(line)
             continue
         fixed, steps = ftfy.fix_and_explain(line, _FTFY_CONFIG)
+        # Paragraph splitting collapses whitespace and drops zero-width characters, which can
+        # leave mojibake ftfy reads only then ("0\xa0×¸" → "0 ×¸" → "0 ׸"); such a line is
+        # settled now and repaired again, so cleaning a cleaned text finds nothing more to fix.
+        settled = _WS.sub(" ", _ZERO_WIDTH.sub("", fixed)).strip()
+        if settled != fixed.strip():
+            fixed, more = ftfy.fix_and_explain(settled, _FTFY_CONFIG)
+            steps = [*(steps or ()), *(more or ())]
         if any(act in ("encode", "decode") or fix in _MOJIBAKE_FIXES for act, fix in steps or ()):
             repairs.extend(_changed_words(line, fixed))
         fixed_lines.append(fixed)
