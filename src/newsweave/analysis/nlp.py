@@ -11,6 +11,7 @@ parsed, so a sentence or an entity can always be cut back out of the article it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 BATCH = 32  # texts per nlp.pipe batch
+_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -78,17 +80,22 @@ def parse(texts: Iterable[str]) -> Iterator[Doc]:
 
 
 def sentences_of(doc: Doc) -> list[Sentence]:
-    """The non-blank sentences of a parsed text, each with its named entities."""
+    """The non-blank sentences of a parsed text, each with its named entities. A line break
+    always ends a sentence: the parser sometimes runs a sentence on into the next paragraph."""
     out: list[Sentence] = []
     for span in doc.sents:
-        text = span.text.strip()
-        if not text:
-            continue
-        start = span.start_char + (len(span.text) - len(span.text.lstrip()))
-        entities = tuple(
-            Entity(ent.text, ent.label_, ent.start_char, ent.end_char) for ent in span.ents
-        )
-        out.append(Sentence(len(out), start, start + len(text), text, entities))
+        for line in _LINE.finditer(span.text):
+            text = line[0].strip()
+            if not text:
+                continue
+            start = span.start_char + line.start() + (len(line[0]) - len(line[0].lstrip()))
+            end = start + len(text)
+            entities = tuple(
+                Entity(ent.text, ent.label_, ent.start_char, ent.end_char)
+                for ent in span.ents
+                if start <= ent.start_char and ent.end_char <= end
+            )
+            out.append(Sentence(len(out), start, end, text, entities))
     return out
 
 

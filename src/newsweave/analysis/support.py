@@ -15,6 +15,10 @@ returns a `SupportResult`:
                    negation ("was not arrested" against "was arrested");
     not_found      neither: the articles do not say it, as far as the checker can tell.
 
+A sentence found word for word in an article (quotation marks, letter case and whitespace
+aside: `verbatim_span`) is supported with score 1.0 before any model is consulted: an extract
+is the strongest support there is, and the briefs are built from extracts.
+
 `score` is that probability; `evidence` holds the sentences the verdict rests on, each with its
 article, character offsets into the article's text and the text itself, so a citation can be
 cut back out of the article it names; `conflicts` says in words which values disagree.
@@ -43,6 +47,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -79,6 +84,7 @@ __all__ = [
     "analyse_claim",
     "check_support",
     "load_support_model",
+    "verbatim_span",
 ]
 
 Verdict = Literal["supported", "contradicted", "not_found"]
@@ -185,18 +191,47 @@ def check_support(
     *,
     nli: NliModel | None = None,
     model: SupportModel | None = None,
+    strict: bool = False,
 ) -> SupportResult:
-    """Whether `articles` (Articles or plain texts) support `sentence`; see the module doc."""
+    """Whether `articles` (Articles or plain texts) support `sentence`; see the module doc.
+    `strict` (what brief verification asks): besides, no content word of the sentence may be
+    unexplained by the articles (`weak_words` is 0), so a sentence cannot add what they lack."""
+    for position, article in enumerate(articles):
+        text = _text_of(article)
+        found = verbatim_span(sentence, text)
+        if found is not None:
+            article_id = article.article_id if isinstance(article, Article) else None
+            span = EvidenceSpan(position, article_id, *found, text[found[0] : found[1]])
+            return SupportResult("supported", 1.0, (span,))
     analysis = analyse_claim(sentence, articles)
     if nli is not None:
         return _decide_by_nli(sentence, analysis, nli)
     model = model or load_support_model()
     score = model.probability(analysis.features)
-    if score >= model.threshold:
+    if score >= model.threshold and not (strict and analysis.features["weak_words"] > 0):
         verdict: Verdict = "supported"
     else:
         verdict = "contradicted" if analysis.conflicts else "not_found"
     return SupportResult(verdict, score, analysis.evidence, analysis.conflicts)
+
+
+_QUOTE_MARKS = "\"'“”‘’„«»"
+
+
+def verbatim_span(words: str, text: str) -> tuple[int, int] | None:
+    """Where `words` appear in `text` word for word, as (start, end), or None. Quotation marks
+    of any kind are one mark, letter case and runs of whitespace do not count, and the words'
+    own opening and closing marks and final full stop may be absent from `text`."""
+    tokens = words.strip().strip(_QUOTE_MARKS).rstrip(".").strip(_QUOTE_MARKS).split()
+    if not tokens:
+        return None
+    marks = f"[{re.escape(_QUOTE_MARKS)}]"
+    pattern = r"\s+".join(
+        "".join(marks if char in _QUOTE_MARKS else re.escape(char) for char in token)
+        for token in tokens
+    )
+    found = re.search(pattern, text, flags=re.IGNORECASE)
+    return found.span() if found else None
 
 
 def analyse_claim(sentence: str, articles: Sequence[Article | str]) -> ClaimAnalysis:
@@ -296,6 +331,7 @@ def _index(text: str) -> _Index:
     )
 
 
+@lru_cache(maxsize=512)
 def _claim_of(sentence: str) -> _Claim:
     doc = next(parse([sentence]))
     words = words_in(doc, 0, len(sentence))
