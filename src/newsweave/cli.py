@@ -11,7 +11,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,12 @@ from rich.table import Table
 from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.nli import load_nli
 from newsweave.analysis.stage import EventAnalysis, analyse_events, list_analyses, load_analysis
+from newsweave.briefs.model import Brief, to_document
+from newsweave.briefs.render import FORMATS, render
+from newsweave.briefs.stage import load_brief, write_briefs, writer_for
 from newsweave.errors import NewsweaveError
 from newsweave.evaluate import evaluate_clustering, evaluate_support
+from newsweave.evaluate_summaries import evaluate_summaries
 from newsweave.ingest.stage import headline, ingest
 from newsweave.model import Article, Event, IngestReport
 from newsweave.settings import Settings, load_settings
@@ -117,7 +121,8 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
 
     Only what no earlier run has seen is processed: new articles are checked for wire copies,
     embedded and clustered into events; storylines are relinked; events whose articles changed
-    are analysed (claims, disagreements, quotes, statements).
+    are analysed (claims, disagreements, quotes, statements) and get a new, verified version of
+    their brief.
     """
     report = None
     with open_store(settings.db) as store, _progress_bar() as bar:
@@ -139,9 +144,15 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
 
         stories = build_stories(store, settings, progress=progress)
         analysis = analyse_events(store, settings, progress=progress)
+        briefs = write_briefs(store, settings, progress=progress)
     if as_json:
         ingested = _report_data(report) if report else None
-        data = {"ingest": ingested, "stories": asdict(stories), "analysis": asdict(analysis)}
+        data = {
+            "ingest": ingested,
+            "stories": asdict(stories),
+            "analysis": asdict(analysis),
+            "briefs": asdict(briefs),
+        }
         out.print_json(json.dumps(data))
     else:
         merged = f", {len(stories.merged)} merged" if stories.merged else ""
@@ -149,7 +160,13 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
             f"{stories.new_articles} new articles in {stories.events} events "
             f"({stories.new_events} new{merged}), {stories.storylines} storylines; "
             f"{stories.embedded} embedded; {analysis.analysed} events analysed, "
-            f"{analysis.unchanged} unchanged",
+            f"{analysis.unchanged} unchanged; {briefs.written} briefs written, "
+            f"{briefs.unchanged} unchanged",
+            markup=False,
+        )
+    if briefs.llm_error:
+        err.print(
+            f"warning: {briefs.llm_error}; the embedded writer wrote the briefs instead",
             markup=False,
         )
     if report is not None and report.is_partial:
@@ -264,6 +281,43 @@ def disagreements_command(settings: Settings, event_id: str | None, as_json: boo
                 out.print(f"        “{headline(side.sentences[0].text, 110)}”", markup=False)
 
 
+@main.command("brief")
+@click.argument("event_id", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="md",
+    show_default=True,
+    help="Markdown, JSON or a standalone HTML page",
+)
+@click.option("--version", "version", type=int, help="an earlier version (default: the latest)")
+@_with_settings
+def brief_command(settings: Settings, event_id: str | None, fmt: str, version: int | None) -> None:
+    """Print the brief of an event (by id or id prefix), or the latest brief of every event.
+
+    Every sentence cites the numbered sources that support it; what is new since the previous
+    version is marked. `newsweave run` writes the briefs.
+    """
+    with _existing_store(settings) as store:
+        if event_id is None:
+            if version is not None:
+                raise NewsweaveError("--version needs an EVENT_ID: versions are per event")
+            briefs = [load_brief(store, e.event_id) for e in list_events(store)]
+            briefs = [b for b in briefs if b is not None]
+            if not briefs:
+                raise NewsweaveError("no briefs yet; `newsweave run SOURCE…` writes them")
+        else:
+            briefs = [_brief_of(store, event_id, version)]
+    if fmt == "json" and event_id is None:
+        out.print_json(json.dumps([to_document(b) for b in briefs], ensure_ascii=False))
+        return
+    for n, brief in enumerate(briefs):
+        if n:
+            out.print("\n" + "─" * 80 + "\n")
+        out.print(render(brief, fmt), markup=False)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Score newsweave against gold data (the schemas of the evaluation README)."""
@@ -318,6 +372,43 @@ def eval_support_command(settings: Settings, file: Path, as_json: bool) -> None:
     out.print(
         f"{file}: balanced accuracy {scores.balanced_accuracy:.3f} on {scores.pairs} pairs "
         f"({', '.join(recalls)}); {scores.pairs_per_second:.1f} pairs/s",
+        markup=False,
+    )
+
+
+@eval_group.command("summarize")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option(
+    "--writer",
+    "writer_name",
+    type=click.Choice(("embedded", "llm")),
+    help="the writer that drafts the briefs [default: the writer setting]",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="score only the first LIMIT events")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object")
+@_with_settings
+def eval_summarize_command(
+    settings: Settings, file: Path, writer_name: str | None, limit: int | None, as_json: bool
+) -> None:
+    """Write a brief for every event of a summarization file; print ROUGE, citation precision
+    and recall, the quote verbatim rate and speed.
+
+    FILE has one event a line: its "articles" and a human-written "reference"; each brief is
+    cut to the reference's length. Citations are judged by the support checker (with the
+    support_nli setting's model, when set).
+    """
+    writer = writer_for(replace(settings, writer=writer_name or settings.writer))
+    scores = evaluate_summaries(
+        file, settings, writer=writer, nli=load_nli(settings.support_nli), limit=limit
+    )
+    if as_json:
+        out.print_json(json.dumps(scores.to_dict()))
+        return
+    out.print(
+        f"{file}: ROUGE-1/2/L {100 * scores.rouge1:.1f} / {100 * scores.rouge2:.1f} / "
+        f"{100 * scores.rougeL:.1f}; citation precision {scores.citation_precision:.3f}, "
+        f"recall {scores.citation_recall:.3f}; quotes verbatim {scores.quote_verbatim_rate:.3f}; "
+        f"{scores.clusters} events; {scores.briefs_per_second:.2f} briefs/s",
         markup=False,
     )
 
@@ -448,6 +539,25 @@ def _analysis_of(store: SQLiteStore, event_id: str) -> EventAnalysis:
     if analysis is None:
         raise NewsweaveError(f"event {resolved} is not analysed yet; `newsweave run` analyses it")
     return analysis
+
+
+def _brief_of(store: SQLiteStore, event_id: str, version: int | None) -> Brief:
+    """A brief by event id or prefix; an error saying what to do when there is none."""
+    resolved = store.resolve_event(event_id)
+    if resolved is None:
+        raise NewsweaveError(
+            f"no event has an id starting with {event_id!r}; `newsweave stories` lists the ids"
+        )
+    brief = load_brief(store, resolved, version)
+    if brief is not None:
+        return brief
+    versions = store.brief_versions(resolved)
+    if not versions:
+        raise NewsweaveError(f"event {resolved} has no brief yet; `newsweave run` writes it")
+    raise NewsweaveError(
+        f"event {resolved} has no version {version}; its versions are "
+        f"{', '.join(map(str, versions))}"
+    )
 
 
 def _progress_bar() -> Progress:

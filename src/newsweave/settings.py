@@ -18,6 +18,7 @@ from newsweave.errors import SettingsError
 
 ENV_PREFIX = "NEWSWEAVE_"
 DEFAULT_CONFIG = Path("newsweave.toml")
+SECRETS = frozenset({"llm_api_key"})
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -57,9 +58,37 @@ class Settings:
         "decides whether articles support a sentence; empty: newsweave's own checker",
     )
 
+    writer: str = _setting(
+        "embedded",
+        "who drafts the briefs: embedded (newsweave's own, no LLM) or llm (an "
+        "OpenAI-compatible chat endpoint; the embedded writer stands in when it fails)",
+    )
+    llm_base_url: str = _setting(
+        "", "base URL of the OpenAI-compatible API, e.g. http://127.0.0.1:8080/v1"
+    )
+    llm_model: str = _setting("", "model name sent to the LLM endpoint")
+    llm_api_key: str = _setting("", "API key for the LLM endpoint (sent as a Bearer token)")
+    llm_timeout: float = _setting(120.0, "seconds to wait for one LLM answer")
+    llm_retries: int = _setting(2, "retries of a failed LLM request (connection, 429, 5xx)")
+    keep_unsupported: bool = _setting(
+        False,
+        "debugging a writer: keep brief sentences that verification finds unsupported, "
+        "marked [unsupported], instead of removing them",
+    )
+
     def describe(self) -> list[tuple[str, Any, str]]:
-        """(name, value, help) for every setting, in declaration order."""
-        return [(f.name, getattr(self, f.name), f.metadata["help"]) for f in fields(self)]
+        """(name, value, help) for every setting, in declaration order; a secret shows only
+        whether it is set."""
+        return [
+            (f.name, _shown(f.name, getattr(self, f.name)), f.metadata["help"])
+            for f in fields(self)
+        ]
+
+
+def _shown(name: str, value: Any) -> Any:
+    if name in SECRETS:
+        return "(set)" if value else ""
+    return value
 
 
 def load_settings(
@@ -109,6 +138,10 @@ def _apply(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
         raise SettingsError(
             f"setting feed_fetch_pages in {origin} must be auto, always or never, "
             f"not {changes['feed_fetch_pages']!r}"
+        )
+    if changes.get("writer", "embedded") not in ("embedded", "llm"):
+        raise SettingsError(
+            f"setting writer in {origin} must be embedded or llm, not {changes['writer']!r}"
         )
     return replace(settings, **changes)
 

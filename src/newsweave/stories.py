@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,7 +37,14 @@ from newsweave.settings import Settings
 from newsweave.store import Store
 from newsweave.storylines import EventSummary, build_storylines, link_storylines
 
-__all__ = ["StoriesReport", "build_stories", "embedder_for", "list_events", "list_storylines"]
+__all__ = [
+    "StoriesReport",
+    "build_stories",
+    "embedder_for",
+    "event_of",
+    "list_events",
+    "list_storylines",
+]
 
 EMBED_BATCH = 64
 # An event is titled after its first full report, not a stub or a cut-off text.
@@ -128,7 +135,7 @@ def _events_with_articles(store: Store) -> list[tuple[Event, list[Article]]]:
         if article.article_id in members:
             by_event[members[article.article_id][0]].append(article)
     return [
-        (_event(event_id, articles, groups, storylines.get(event_id)), articles)
+        (event_of(event_id, articles, groups, storylines.get(event_id)), articles)
         for event_id, articles in by_event.items()
     ]
 
@@ -209,9 +216,13 @@ def _item(article: Article, vectors: dict[str, np.ndarray]) -> ClusterItem:
     )
 
 
-def _event(
-    event_id: str, articles: list[Article], groups: dict[str, str], storyline_id: str | None
+def event_of(
+    event_id: str,
+    articles: Sequence[Article],
+    groups: Mapping[str, str],
+    storyline_id: str | None = None,
 ) -> Event:
+    """The event these articles (in publication order) make, its sources counted."""
     dated = [article.published_at for article in articles if article.published_at]
     outlets = tuple(dict.fromkeys(article.source.name for article in articles))
     full_reports = [a for a in articles if not any(a.has_flag(k) for k in _PARTIAL_TEXT)]

@@ -87,6 +87,19 @@ class Store(Protocol):
 
     def delete_analyses(self, event_ids: Iterable[str]) -> None: ...
 
+    def get_brief_keys(self) -> dict[str, str]:
+        """The articles key of each event's latest brief, by event id."""
+
+    def get_brief(self, event_id: str, version: int | None = None) -> dict[str, Any] | None:
+        """One version of an event's brief (the latest when `version` is None), as the document
+        given to `put_brief` with its `version` added, or None."""
+
+    def brief_versions(self, event_id: str) -> list[int]:
+        """The version numbers an event's brief has, oldest first."""
+
+    def put_brief(self, event_id: str, articles_key: str, brief: Mapping[str, Any]) -> int:
+        """Store a new version of an event's brief (older versions are kept); its number."""
+
     def list_rejections(self, *, limit: int | None = None) -> list[Rejection]: ...
 
     def close(self) -> None: ...

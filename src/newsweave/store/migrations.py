@@ -99,8 +99,25 @@ def create_analyses(db: sqlite3.Connection) -> None:
     )
 
 
+def create_briefs(db: sqlite3.Connection) -> None:
+    """Every version of every event's brief, as one JSON document each (the briefs package
+    reads and writes it). Versions are numbered from 1 per event and never rewritten; the
+    `articles_key` is the one of the analysis the version was written from, so a brief is
+    written again only when its event's articles changed."""
+    db.execute(
+        """CREATE TABLE briefs (
+             event_id TEXT NOT NULL,
+             version INTEGER NOT NULL,
+             articles_key TEXT NOT NULL,
+             brief TEXT NOT NULL,
+             written_at TEXT NOT NULL,
+             PRIMARY KEY (event_id, version))"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_articles,
     create_stories,
     create_analyses,
+    create_briefs,
 ]

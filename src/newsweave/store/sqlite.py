@@ -317,6 +317,52 @@ class SQLiteStore:
                 "DELETE FROM event_analyses WHERE event_id = ?", ((i,) for i in event_ids)
             )
 
+    # -- briefs ---------------------------------------------------------------------------
+
+    def get_brief_keys(self) -> dict[str, str]:
+        rows = self._db.execute(
+            """SELECT event_id, articles_key FROM briefs b WHERE version =
+                 (SELECT MAX(version) FROM briefs WHERE event_id = b.event_id)"""
+        )
+        return dict(rows.fetchall())
+
+    def get_brief(self, event_id: str, version: int | None = None) -> dict[str, Any] | None:
+        if version is None:
+            row = self._db.execute(
+                "SELECT brief FROM briefs WHERE event_id = ? ORDER BY version DESC LIMIT 1",
+                (event_id,),
+            ).fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT brief FROM briefs WHERE event_id = ? AND version = ?", (event_id, version)
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def brief_versions(self, event_id: str) -> list[int]:
+        rows = self._db.execute(
+            "SELECT version FROM briefs WHERE event_id = ? ORDER BY version", (event_id,)
+        )
+        return [version for (version,) in rows]
+
+    def put_brief(self, event_id: str, articles_key: str, brief: Mapping[str, Any]) -> int:
+        with self.transaction():
+            (latest,) = self._db.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM briefs WHERE event_id = ?", (event_id,)
+            ).fetchone()
+            version = latest + 1
+            self._db.execute(
+                """INSERT INTO briefs (event_id, version, articles_key, brief, written_at)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (
+                    event_id,
+                    version,
+                    articles_key,
+                    json.dumps({**brief, "version": version}),
+                    _time(datetime.now(UTC)),
+                ),
+            )
+        return version
+
     def close(self) -> None:
         self._db.close()
 

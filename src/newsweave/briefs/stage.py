@@ -1,0 +1,247 @@
+"""The briefs stage: a verified brief per analysed event, a new version when its articles change.
+
+`write_briefs(store, settings)` runs after the analysis stage. An event is written when its
+stored analysis was made from other articles than its latest brief (the brief is stored under
+the analysis' articles key, with this stage's FORMAT), so a run writes briefs only for events
+that gained, lost or revised articles. Each brief is drafted by the writer the settings name
+(the embedded writer stands in for the rest of the run when the LLM writer fails),
+verified (`verify.verify_brief`), compared with the previous version (`changes`) and stored as
+a new version; old versions are kept.
+
+Background: an event's earlier storyline events (those first seen before it) go into its brief,
+read from their stored analyses. A brief is not rewritten when only an earlier event changed;
+its next version picks that up.
+
+What is new since the previous version: sources whose article the previous version did not
+list; sentences whose content words no previous sentence shares at NEW_OVERLAP or more (they are
+marked `new`); and changed figures, where a sentence close to a previous one (SAME_OVERLAP or
+more) states other numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from newsweave.analysis.claims import copy_groups_of
+from newsweave.analysis.nli import NliModel, load_nli
+from newsweave.analysis.stage import analyse_event, load_analysis
+from newsweave.briefs.llm import LlmError, LlmWriter
+from newsweave.briefs.model import Brief, Changes, Section, from_document, to_document
+from newsweave.briefs.verify import verify_brief
+from newsweave.briefs.write import Background, Material, trim, write_brief
+from newsweave.model import Article, Event
+from newsweave.settings import Settings
+from newsweave.store import Store
+from newsweave.stories import event_of, list_events
+
+__all__ = [
+    "BriefsReport",
+    "Writer",
+    "brief_from_articles",
+    "changes",
+    "load_brief",
+    "material_for",
+    "write_briefs",
+    "writer_for",
+]
+
+FORMAT = 1  # bumped when the writer's or the verifier's rules change: every brief rewritten
+NEW_OVERLAP = 0.5
+SAME_OVERLAP = 0.4
+_WORD = re.compile(r"[^\W_]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+Progress = Callable[[str, int, int], None]
+
+
+class Writer(Protocol):
+    """Drafts a brief from an event's material; `max_words` bounds its prose."""
+
+    def __call__(self, material: Material, *, max_words: int | None = None) -> Brief: ...
+
+
+@dataclass
+class BriefsReport:
+    events: int = 0  # analysed events
+    written: int = 0  # new versions written in this run
+    unchanged: int = 0
+    sentences_removed: int = 0  # by verification, over the briefs written
+    llm_error: str | None = None  # why the LLM writer failed; the embedded one wrote the rest
+
+
+def write_briefs(
+    store: Store,
+    settings: Settings,
+    *,
+    writer: Writer | None = None,
+    progress: Progress | None = None,
+) -> BriefsReport:
+    """Write a new version of every brief whose event's articles changed (see the module doc).
+    `writer` drafts a brief from an event's material; the settings' writer unless given. When
+    the LLM writer fails, the embedded writer writes that brief and the rest of the run."""
+    writer = writer or writer_for(settings)
+    events = list_events(store)
+    analysed = store.get_analysis_keys()
+    written = store.get_brief_keys()
+    todo = [
+        event
+        for event in events
+        if event.event_id in analysed
+        and written.get(event.event_id) != _key(analysed[event.event_id])
+    ]
+    report = BriefsReport(events=sum(e.event_id in analysed for e in events))
+    report.unchanged = report.events - len(todo)
+    if not todo:
+        return report
+    articles = {a.article_id: a for a in store.iter_articles()}
+    groups = store.get_copy_groups()
+    nli = load_nli(settings.support_nli)
+    for done, event in enumerate(todo, start=1):
+        material = material_for(store, event, events, articles, groups)
+        if material is not None:
+            try:
+                draft = writer(material)
+            except LlmError as error:
+                report.llm_error, writer = str(error), write_brief
+                draft = writer(material)
+            brief = verify_brief(
+                draft, articles, nli=nli, keep_unsupported=settings.keep_unsupported
+            )
+            previous = load_brief(store, event.event_id)
+            if previous is not None:
+                brief = changes(brief, previous)
+            store.put_brief(event.event_id, _key(analysed[event.event_id]), to_document(brief))
+            report.written += 1
+            report.sentences_removed += len(brief.verification.sentences_removed)
+        if progress:
+            progress("writing briefs", done, len(todo))
+    return report
+
+
+def brief_from_articles(
+    articles: Sequence[Article],
+    *,
+    max_words: int | None = None,
+    writer: Writer | None = None,
+    nli: NliModel | None = None,
+    event_id: str = "ev_given",
+) -> Brief:
+    """The verified brief of articles given as one event, outside any store (the evaluation
+    reads gold events this way). With `max_words`, the writer drafts half as much again, so
+    verification has sentences to spare, and the verified brief is cut to `max_words`."""
+    articles = sorted(articles, key=_publication_order)
+    groups = copy_groups_of(articles)
+    event = event_of(event_id, articles, groups)
+    analysis = analyse_event(event, articles, groups)
+    material = Material(event, tuple(articles), analysis, groups)
+    draft = (writer or write_brief)(
+        material, max_words=round(max_words * 1.5) + 10 if max_words else None
+    )
+    brief = verify_brief(draft, {a.article_id: a for a in articles}, nli=nli)
+    return trim(brief, max_words) if max_words else brief
+
+
+def writer_for(settings: Settings) -> Writer:
+    """The writer the settings name: the embedded one, or the LLM writer."""
+    return LlmWriter(settings) if settings.writer == "llm" else write_brief
+
+
+def load_brief(store: Store, event_id: str, version: int | None = None) -> Brief | None:
+    document = store.get_brief(event_id, version)
+    return from_document(document) if document is not None else None
+
+
+def material_for(
+    store: Store,
+    event: Event,
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
+    copy_groups: Mapping[str, str],
+) -> Material | None:
+    """What the writers read for `event`, or None when it has no stored analysis."""
+    analysis = load_analysis(store, event.event_id)
+    if analysis is None:
+        return None
+    background = []
+    if event.storyline_id and event.first_seen:
+        earlier = [
+            e
+            for e in events
+            if e.storyline_id == event.storyline_id
+            and e.event_id != event.event_id
+            and e.first_seen is not None
+            and e.first_seen < event.first_seen
+        ]
+        for other in sorted(earlier, key=lambda e: e.first_seen):
+            other_analysis = load_analysis(store, other.event_id)
+            if other_analysis is not None:
+                members = tuple(articles[a] for a in other.article_ids if a in articles)
+                background.append(Background(other, members, other_analysis, copy_groups))
+    return Material(
+        event=event,
+        articles=tuple(articles[a] for a in event.article_ids if a in articles),
+        analysis=analysis,
+        copy_groups=copy_groups,
+        background=tuple(background),
+    )
+
+
+def changes(brief: Brief, previous: Brief) -> Brief:
+    """The brief with what is new since `previous` recorded and its new sentences marked."""
+    known_articles = {entry.article_id for entry in previous.sources}
+    old = [(_words(s.text), _numbers(s.text)) for _, s in previous.sentences()]
+    new_count = 0
+    figures: list[str] = []
+
+    def mark(sentence):
+        nonlocal new_count
+        words, numbers = _words(sentence.text), _numbers(sentence.text)
+        overlaps = [(_overlap(words, w), n) for w, n in old]
+        best, best_numbers = max(overlaps, default=(0.0, set()))
+        if best >= SAME_OVERLAP and numbers and best_numbers and numbers != best_numbers:
+            before = ", ".join(sorted(best_numbers - numbers)) or ", ".join(sorted(best_numbers))
+            after = ", ".join(sorted(numbers - best_numbers)) or ", ".join(sorted(numbers))
+            figures.append(f"{before} → {after}: {sentence.prose}")
+            new_count += 1
+            return replace(sentence, new=True)
+        if best < NEW_OVERLAP:
+            new_count += 1
+            return replace(sentence, new=True)
+        return sentence
+
+    sections = tuple(
+        Section(section.kind, tuple(tuple(map(mark, p)) for p in section.paragraphs))
+        for section in brief.sections
+    )
+    record = Changes(
+        previous_version=previous.version,
+        new_sources=tuple(e.number for e in brief.sources if e.article_id not in known_articles),
+        new_sentences=new_count,
+        changed_figures=tuple(figures),
+    )
+    return replace(brief, sections=sections, changes=record)
+
+
+def _publication_order(article: Article) -> tuple[bool, datetime | str, str]:
+    published = article.published_at
+    return (published is None, published or "", article.article_id)
+
+
+def _key(analysis_key: str) -> str:
+    return f"{analysis_key}/{FORMAT}"
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 2}
+
+
+def _numbers(text: str) -> set[str]:
+    return set(_NUMBER.findall(text))
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0

@@ -1,0 +1,209 @@
+"""Verification: every sentence of a brief checked against the articles it cites.
+
+Whichever writer drafted it, a brief goes through `verify_brief` before it is stored or shown:
+
+1. quotes: every stretch in quotation marks must be found word for word in one of the sentence's
+   cited articles (`support.verbatim_span`: the kind of quotation mark, letter case and
+   whitespace aside); a sentence with a quotation that is not is removed, since a paraphrase
+   in quotation marks puts words in someone's mouth;
+2. citations: each cited article is checked with the support checker on its own, strictly (no
+   content word of the sentence may be one the article neither has nor closely matches: a
+   sentence must not add to its sources), and must hold the sentence's quotations word for
+   word; a citation whose article does not support
+   the sentence is dropped. When none supports it alone but the
+   cited articles together do (one says who, another says when), all stay;
+3. missing sources: every other article of the same event that supports the sentence on its own
+   is added to its citations;
+4. a bare fact (`attributed` False: no "X said" of its own) that one source alone is left
+   supporting, in an event with several, is framed as that source's: "According to X, ...";
+   a fact is stated as such only when several sources support it;
+5. a sentence left with no supporting citation is removed, or, with `keep_unsupported` (for
+   debugging a writer), kept and marked `unsupported`.
+
+Sentences whose `check` is "quotes" (the note listing other outlets' renderings of a remark) are
+all quotation: step 1 alone decides them. The pull quote must be verbatim in each article it
+cites; citations that do not hold it are dropped, and with none left it is removed.
+
+Afterwards the source list is renumbered: cited sources first, in the order the brief first
+cites them, then the event's uncited sources (every report of the event stays listed);
+background sources that are no longer cited leave the list. A `Verification` report records
+what was done.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from functools import cache
+
+from newsweave.analysis.nli import NliModel
+from newsweave.analysis.nlp import load_nlp
+from newsweave.analysis.support import check_support, verbatim_span
+from newsweave.analysis.words import NAME_LABELS
+from newsweave.briefs.model import (
+    Brief,
+    BriefSentence,
+    Section,
+    SourceEntry,
+    Verification,
+    according_to,
+)
+from newsweave.model import Article
+
+__all__ = ["quoted_spans", "verify_brief"]
+
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The words inside double quotation marks (typographic or straight) in `text`."""
+    return [a or b for a, b in _QUOTED.findall(text)]
+
+
+def verify_brief(
+    brief: Brief,
+    articles: Mapping[str, Article],
+    *,
+    keep_unsupported: bool = False,
+    nli: NliModel | None = None,
+) -> Brief:
+    """The brief with what its sources do not support removed (see the module doc).
+    `articles` holds at least every article its source list names, by id."""
+    sources = {entry.number: entry for entry in brief.sources}
+
+    @cache
+    def supports(text: str, numbers: tuple[int, ...]) -> bool:
+        cited = [articles[sources[n].article_id] for n in numbers]
+        if not all(verbatim(span, numbers) for span in quoted_spans(text)):
+            return False  # who said those words, in those words, is part of the claim
+        return check_support(text, cited, nli=nli, strict=True).verdict == "supported"
+
+    def verbatim(span: str, numbers: tuple[int, ...]) -> bool:
+        return any(
+            verbatim_span(span, articles[sources[n].article_id].text) is not None for n in numbers
+        )
+
+    report = {"checked": 0, "citations": 0, "dropped": 0, "added": 0, "quotes": 0, "verbatim": 0}
+    removed: list[str] = []
+
+    def check(sentence: BriefSentence, kind: str) -> BriefSentence | None:
+        report["checked"] += 1
+        spans = quoted_spans(sentence.text)
+        report["quotes"] += len(spans)
+        good = sum(verbatim(span, sentence.citations) for span in spans)
+        report["verbatim"] += good
+        fails = good < len(spans) or (sentence.check == "quotes" and not spans)
+        if not fails and sentence.check == "support":
+            citations, fails = _checked_citations(sentence, brief, supports, report)
+            sentence = replace(sentence, citations=citations)
+            if not sentence.attributed and brief.independent_sources > 1:
+                sentence = _attributed(sentence, brief)
+        if fails:
+            removed.append(sentence.prose)
+            return replace(sentence, unsupported=True) if keep_unsupported else None
+        return sentence
+
+    sections = tuple(
+        Section(
+            section.kind,
+            tuple(
+                kept
+                for paragraph in section.paragraphs
+                for kept in [
+                    tuple(s for s in (check(s, section.kind) for s in paragraph) if s is not None)
+                ]
+                if kept
+            ),
+        )
+        for section in brief.sections
+    )
+    pull_quote = brief.pull_quote
+    if pull_quote is not None:
+        report["quotes"] += 1
+        holding = tuple(n for n in pull_quote.citations if verbatim(pull_quote.text, (n,)))
+        report["verbatim"] += bool(holding)
+        pull_quote = replace(pull_quote, citations=holding) if holding else None
+    verification = Verification(
+        sentences_checked=report["checked"],
+        sentences_kept=report["checked"] - len(removed),
+        sentences_removed=tuple(removed),
+        citations_checked=report["citations"],
+        citations_dropped=report["dropped"],
+        citations_added=report["added"],
+        quotes_checked=report["quotes"],
+        quotes_verbatim=report["verbatim"],
+    )
+    verified = replace(brief, pull_quote=pull_quote, verification=verification)
+    return _renumbered(verified.with_sections(sections))
+
+
+def _checked_citations(sentence, brief, supports, report) -> tuple[tuple[int, ...], bool]:
+    """The sentence's citations after steps 2 and 3, and whether it failed (none supports)."""
+    cited = sentence.citations
+    report["citations"] += len(cited)
+    kept = tuple(n for n in cited if supports(sentence.text, (n,)))
+    if not kept and cited and supports(sentence.text, cited):
+        kept = cited
+    report["dropped"] += len(cited) - len(kept)
+    events = {brief.source(n).event_id for n in cited} or {None}  # uncited: the event's own
+    added = tuple(
+        entry.number
+        for entry in brief.sources
+        if entry.number not in cited
+        and entry.event_id in events
+        and supports(sentence.text, (entry.number,))
+    )
+    report["added"] += len(added)
+    citations = tuple(sorted(kept + added))
+    return citations, not citations
+
+
+def _attributed(sentence: BriefSentence, brief: Brief) -> BriefSentence:
+    """A bare fact that one source alone supports, put as that source's: "According to X, ..."."""
+    if len(sentence.citations) != 1:
+        return replace(sentence, frame="")
+    outlet = brief.source(sentence.citations[0]).outlet
+    return replace(sentence, frame=according_to(outlet), text=_lower_first(sentence.text))
+
+
+def _lower_first(text: str) -> str:
+    """The sentence to follow a frame: its first letter lowered unless it starts a name or an
+    acronym (spaCy's entity and part-of-speech tags tell)."""
+    first = next(iter(load_nlp()(text)), None)
+    if first is None or first.ent_type_ in NAME_LABELS or first.text[1:].isupper():
+        return text
+    if first.text != "I" and first.pos_ in {"DET", "ADP", "ADV", "PRON", "SCONJ", "NUM", "NOUN"}:
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _renumbered(brief: Brief) -> Brief:
+    order: list[int] = []
+    for _, sentence in brief.sentences():
+        order += [n for n in sentence.citations if n not in order]
+    if brief.pull_quote:
+        order += [n for n in brief.pull_quote.citations if n not in order]
+    order += [e.number for e in brief.sources if e.event_id is None and e.number not in order]
+    new = {old: i for i, old in enumerate(order, start=1)}
+
+    def renumber(numbers: tuple[int, ...]) -> tuple[int, ...]:
+        return tuple(sorted(new[n] for n in numbers))
+
+    sources: tuple[SourceEntry, ...] = tuple(
+        replace(brief.source(old), number=new[old]) for old in order
+    )
+    sections = tuple(
+        Section(
+            section.kind,
+            tuple(
+                tuple(replace(s, citations=renumber(s.citations)) for s in paragraph)
+                for paragraph in section.paragraphs
+            ),
+        )
+        for section in brief.sections
+    )
+    pull_quote = brief.pull_quote
+    if pull_quote is not None:
+        pull_quote = replace(pull_quote, citations=renumber(pull_quote.citations))
+    return replace(brief, sections=sections, pull_quote=pull_quote, sources=sources)

@@ -1,0 +1,576 @@
+"""The embedded writer: a brief from an event's analysis, without any language model.
+
+It selects, orders and lightly edits the sources' own sentences; it never writes a fact in its
+own words. Its material is the analysis stage's output (`EventAnalysis`): claims (one event's
+sentences aligned across outlets, with how many independent sources back each), disagreements,
+quotes with resolved speakers, and statements (one remark as several outlets render it).
+
+Choosing. Each claim becomes one candidate sentence: of the sentences that state it, the one
+that reads best alone (no pronoun or connective it cannot carry with it, early in its article,
+not too long). A candidate scores its claim's independent sources plus a bonus for coming early
+in an article, where reports put what matters most:
+
+    score = independent sources + POSITION_WEIGHT / (1 + its earliest sentence index)
+
+Then, in order: the **lead** is the best candidate among the first two sentences of the articles
+that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it
+matters** is up to two candidates that carry significance words ("first", "largest", "since
+2019", "could", "threatens"); the **body** is the best of the rest, skipping any that repeats a
+chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
+SAME_MEANING) or renders again a remark already quoted, in paragraphs of three, facts in the
+order the sources tell them, then statements; **where sources differ** states each side of each
+stored disagreement in a sentence of its own sources; **background** is the lead of each earlier
+event of the storyline, dated by the report it comes from; **analysis** is up to two sentences
+in which analysts, experts or critics read the event; the **pull quote** is the direct quote,
+with a known speaker and of readable length, that the most outlets carry.
+
+Editing, and only this: a dateline ("PORT CASIMIR — ") and a leading connective ("But",
+"However,") are dropped; a quote's speaker given as a pronoun or a title ("he said", "the
+minister said") is replaced by the name the quote extractor resolved, but only when that name is
+in the sentence before and no other speaker of the article is (else the sentence is not used); a
+sentence that opens on a pronoun it cannot resolve ("It was ..."), a piece of a quotation
+running over several sentences, a question and a sentence of under MIN_WORDS or over MAX_WORDS
+words are not used, nor are the sentences of an article flagged non-English. A sentence that is
+a fact rather than somebody's statement is marked `attributed=False`: verification frames it
+"According to <outlet>, ..." when one source alone is left supporting it. A claim holding a
+sentence on one side of a disagreement is left to "where sources differ", never stated as fact.
+Where outlets render one remark in different words, the brief quotes one rendering and notes the
+others.
+
+Why by hand: no packaged summarizer keeps every sentence tied to the articles that state it, and
+this one must, so verification can check each citation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsweave.analysis.claims import Claim, ClaimSentence
+from newsweave.analysis.nlp import minilm
+from newsweave.analysis.quotes import Quote
+from newsweave.analysis.stage import EventAnalysis
+from newsweave.analysis.statements import wordings_agree
+from newsweave.briefs.model import (
+    Brief,
+    BriefSentence,
+    PullQuote,
+    Section,
+    SourceEntry,
+)
+from newsweave.model import Article, Event
+
+__all__ = ["Background", "Material", "lead_of", "source_list", "trim", "write_brief"]
+
+POSITION_WEIGHT = 2.0
+REPEAT = 0.45
+SAME_MEANING = 0.8  # MiniLM cosine from which two sentences say one thing
+BODY_SENTENCES = 8
+PARAGRAPH = 3
+MIN_WORDS, MAX_WORDS = 6, 55
+QUOTE_WORDS = (6, 40)
+TERM_WORDS = 6
+
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+)?\s*[—–-]{1,2}\s+"  # PORT CASIMIR —
+    r"|\([A-Z]{2,8}\)\s*[—–-]\s*)"  # (CPA) -
+)
+_CONNECTIVE = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|Also|So|Instead),?\s+")
+_UNRESOLVED = re.compile(r"^(?:He|She|They|It|This|That|These|Those|His|Her|Their|Its)\b")
+_SIGNIFICANCE = re.compile(
+    r"\b(?:first|largest|biggest|worst|deadliest|highest|lowest|record|historic|since \d{4}|"
+    r"in (?:almost |nearly |more than )?(?:two|three|four|five|ten|\d+) (?:years|decades)|"
+    r"could|threaten\w*|risk\w*|expected to|means?|raises? (?:questions|fears|concerns))\b",
+    re.IGNORECASE,
+)
+_ANALYSIS = re.compile(
+    r"\b(?:analysts?|experts?|observers?|economists?|critics|diplomats?|likely|unlikely|"
+    r"signals?|suggests?|test of)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]+")
+_TITLE = re.compile(r"[Tt]he(?: [a-z][\w-]*)+")  # "the minister", not "The Supreme Court"
+_STOP = STOP_WORDS | {"said", "says", "told"}
+
+
+@dataclass(frozen=True)
+class Background:
+    """An earlier event of the same storyline, as the brief's background reads it."""
+
+    event: Event
+    articles: tuple[Article, ...]
+    analysis: EventAnalysis
+    copy_groups: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Material:
+    """Everything the writers read for one event."""
+
+    event: Event
+    articles: tuple[Article, ...]  # the event's, in event order
+    analysis: EventAnalysis
+    copy_groups: Mapping[str, str]  # article id -> copy group id
+    background: tuple[Background, ...] = ()  # earlier events of the storyline, oldest first
+
+    @property
+    def article_by_id(self) -> dict[str, Article]:
+        return {a.article_id: a for a in self.articles}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    claim: Claim
+    sentence: ClaimSentence  # the sentence chosen to state the claim
+    text: str  # that sentence, edited
+    position: int  # its claim's earliest sentence index in any article
+    words: frozenset[str]
+    vector: np.ndarray  # MiniLM, for telling repeats apart
+    quote: Quote | None  # the quote whose cue lies in the sentence, if any
+    score: float
+
+    @property
+    def is_fact(self) -> bool:
+        return self.quote is None
+
+
+def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
+    """A draft brief (not yet verified) of one event. `max_words` sets its length instead of
+    the usual body of BODY_SENTENCES (three for a one-source event): the body takes sentences
+    until the prose reaches it, and the result is cut to it (the evaluation sets it to the
+    reference's length)."""
+    sources = source_list(material)
+    number = _numbering(material, sources)
+    one_source = material.event.independent_sources <= 1
+    candidates = _candidates(material.analysis, material.articles)
+    chosen: list[_Candidate] = []
+    used_statements: set[int] = set()
+
+    def take(candidate: _Candidate) -> BriefSentence | None:
+        if _repeats(candidate, chosen) or _statement_of(material.analysis, candidate) in (
+            used_statements - {None}
+        ):
+            return None
+        chosen.append(candidate)
+        statement = _statement_of(material.analysis, candidate)
+        if statement is not None:
+            used_statements.add(statement)
+        citations = _cite(candidate.claim.article_ids, number)
+        return BriefSentence(candidate.text, citations, attributed=not candidate.is_fact)
+
+    def take_up_to(limit: int, pool: Sequence[_Candidate]) -> list[BriefSentence]:
+        taken: list[BriefSentence] = []
+        for candidate in pool:
+            if len(taken) >= limit:
+                break
+            sentence = take(candidate)
+            if sentence:
+                taken.append(sentence)
+        return taken
+
+    lead = _lead(candidates)
+    lead_sentence = take(lead) if lead else None
+    why = take_up_to(2, [c for c in candidates if c.is_fact and _SIGNIFICANCE.search(c.text)])
+    analysis = take_up_to(
+        2,
+        sorted(
+            (c for c in candidates if c.position > 0 and _ANALYSIS.search(c.text)),
+            key=lambda c: -c.position,
+        ),
+    )
+    body: list[tuple[_Candidate, BriefSentence]] = []
+    limit = 3 if one_source else BODY_SENTENCES
+    for candidate in candidates:
+        if max_words:  # fill the length asked for
+            words = sum(len(c.text.split()) for c in chosen)
+            if words >= max_words:
+                break
+        elif len(body) >= limit:
+            break
+        if candidate in chosen:
+            continue
+        sentence = take(candidate)
+        if sentence:
+            body.append((candidate, sentence))
+    body.sort(key=lambda item: (item[0].quote is not None, item[0].position))
+    body_sentences = []
+    for candidate, sentence in body:
+        body_sentences.append(sentence)
+        note = _variant_note(material.analysis, candidate, number)
+        if note:
+            body_sentences.append(note)
+    sections = [
+        Section("lead", ((lead_sentence,),) if lead_sentence else ()),
+        Section("why", (tuple(why),) if why else ()),
+        Section("body", _paragraphs(body_sentences)),
+        Section("differences", _differences(material, number)),
+        Section("background", _background(material, number)),
+        Section("analysis", (tuple(analysis),) if analysis else ()),
+    ]
+    brief = Brief(
+        event_id=material.event.event_id,
+        headline=material.event.title,
+        sections=(),
+        pull_quote=_pull_quote(material, number),
+        sources=sources,
+        independent_sources=material.event.independent_sources,
+        writer="embedded",
+        written_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    ).with_sections(tuple(sections))
+    return trim(brief, max_words) if max_words else brief
+
+
+def trim(brief: Brief, max_words: int) -> Brief:
+    """The brief with sentences dropped from the end of its reading order until its prose fits
+    `max_words` (the lead is always kept); the pull quote goes first."""
+    brief = replace(brief, pull_quote=None)
+    kept, words = [], 0
+    for kind, sentence in brief.sentences():
+        size = len(sentence.prose.split())
+        if kept and words >= max_words:
+            break
+        kept.append((kind, sentence))
+        words += size
+    sections = []
+    for section in brief.sections:
+        paragraphs = tuple(
+            tuple(s for s in paragraph if (section.kind, s) in kept)
+            for paragraph in section.paragraphs
+        )
+        sections.append(Section(section.kind, tuple(p for p in paragraphs if p)))
+    return brief.with_sections(tuple(sections))
+
+
+def lead_of(analysis: EventAnalysis, articles: Sequence[Article]) -> _Candidate | None:
+    """The sentence the embedded writer would lead this event's brief with."""
+    return _lead(_candidates(analysis, articles))
+
+
+def source_list(material: Material) -> tuple[SourceEntry, ...]:
+    """One entry per independent report of the event (wire copies together, crediting every
+    outlet that ran them), in event order, then the background events' reports."""
+    entries: list[SourceEntry] = []
+    for event_id, articles, groups in [
+        (None, material.articles, material.copy_groups),
+        *((b.event.event_id, b.articles, b.copy_groups) for b in material.background),
+    ]:
+        by_group: dict[str, list[Article]] = {}
+        for article in articles:
+            by_group.setdefault(groups.get(article.article_id, article.article_id), []).append(
+                article
+            )
+        for copies in by_group.values():
+            first = min(copies, key=_published)
+            entries.append(
+                SourceEntry(
+                    number=len(entries) + 1,
+                    article_id=first.article_id,
+                    outlet=first.source.name,
+                    title=first.title,
+                    url=first.canonical_url or first.url,
+                    published_at=first.published_at.isoformat() if first.published_at else None,
+                    also_ran=tuple(
+                        dict.fromkeys(
+                            a.source.name for a in copies if a.source.name != first.source.name
+                        )
+                    ),
+                    event_id=event_id,
+                )
+            )
+    return tuple(entries)
+
+
+# -- candidates ---------------------------------------------------------------------------
+
+
+def _candidates(analysis: EventAnalysis, articles: Sequence[Article]) -> list[_Candidate]:
+    texts = {a.article_id: a.text for a in articles if not a.has_flag("non_english")}
+    index = _sentence_index(analysis.claims)
+    disputed = {
+        (sentence.article_id, sentence.start)
+        for disagreement in analysis.disagreements
+        for side in disagreement.sides
+        for sentence in side.sentences
+    }
+    out = []
+    for claim in analysis.claims:
+        if any((s.article_id, s.start) in disputed for s in claim.sentences):
+            continue  # one side of a disagreement: "where sources differ" states it
+        position = min(index[(s.article_id, s.start)] for s in claim.sentences)
+        options = []
+        for sentence in claim.sentences:
+            if sentence.article_id not in texts:
+                continue
+            quotes = analysis.quotes.get(sentence.article_id, ())
+            quote = _quote_in(quotes, sentence)
+            text = _edited(sentence, quote, quotes, texts[sentence.article_id])
+            if text is None:
+                continue
+            options.append((index[(sentence.article_id, sentence.start)], sentence, text, quote))
+        if not options:
+            continue
+        _, sentence, text, quote = min(options, key=lambda o: (o[0], len(o[2])))
+        score = claim.independent_sources + POSITION_WEIGHT / (1 + position)
+        out.append((claim, sentence, text, position, quote, score))
+    if not out:
+        return []
+    vectors = minilm().embed([text for _, _, text, *_ in out])
+    candidates = [
+        _Candidate(claim, sentence, text, position, _words(text), vector, quote, score)
+        for (claim, sentence, text, position, quote, score), vector in zip(
+            out, vectors, strict=True
+        )
+    ]
+    return sorted(candidates, key=lambda c: (-c.score, c.position))
+
+
+def _sentence_index(claims: Sequence[Claim]) -> dict[tuple[str, int], int]:
+    """Each claim sentence's index among its article's claim sentences."""
+    starts: dict[str, list[int]] = {}
+    for claim in claims:
+        for sentence in claim.sentences:
+            starts.setdefault(sentence.article_id, []).append(sentence.start)
+    return {
+        (article_id, start): i
+        for article_id, values in starts.items()
+        for i, start in enumerate(sorted(values))
+    }
+
+
+def _quote_in(quotes: Sequence[Quote], sentence: ClaimSentence) -> Quote | None:
+    """The sentence's first quote, its direct rendering when a cue has both (`called the
+    letter "presumptuous"` quotes "presumptuous", as statements group it)."""
+    inside = [q for q in quotes if sentence.start <= q.cue_span[0] < sentence.end]
+    return min(inside, key=lambda q: (q.cue_span, q.kind != "direct"), default=None)
+
+
+def _edited(
+    sentence: ClaimSentence, quote: Quote | None, quotes: Sequence[Quote], article: str
+) -> str | None:
+    """The sentence as the brief can use it, or None when it cannot stand alone."""
+    text = sentence.text
+    if text.count('"') % 2 or text.count("“") != text.count("”"):
+        return None  # a piece of a quotation that runs over several sentences
+    if text[:1] in '"“' and quote is None:
+        return None
+    if quote is not None and quote.speaker_span is not None:
+        start, end = (offset - sentence.start for offset in quote.speaker_span)
+        mention = text[start:end] if 0 <= start < end <= len(text) else ""
+        if mention.lower() in {"he", "she", "they"} or _TITLE.fullmatch(mention):
+            if not _clear_antecedent(quote, quotes, article, sentence.start):
+                return None
+            text = text[:start] + (quote.speaker or "") + text[end:]
+    text = _tidied(text)
+    if not (MIN_WORDS <= len(text.split()) <= MAX_WORDS) or _UNRESOLVED.match(text):
+        return None
+    if not text.rstrip("”\"’' )").endswith((".", "!")):
+        return None  # a question, a heading or a truncated sentence
+    return text
+
+
+def _tidied(text: str) -> str:
+    """The sentence without a dateline or a leading connective."""
+    text = _DATELINE.sub("", text, count=1)
+    stripped = _CONNECTIVE.sub("", text, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped != text else text
+
+
+def _clear_antecedent(quote: Quote, quotes: Sequence[Quote], article: str, at: int) -> bool:
+    """Whether the speaker a pronoun stands for is named in the sentence before it and no other
+    speaker of the article is: only then can the name replace the pronoun safely."""
+    if not quote.speaker:
+        return False
+    before = re.split(r"(?<=[.!?])[\"”’]?\s+", article[max(0, at - 400) : at].rstrip())[-1]
+    surname = quote.speaker.split()[-1]
+    others = {q.speaker.split()[-1] for q in quotes if q.speaker and q.speaker != quote.speaker}
+    return surname in before and not any(other in before for other in others - {surname})
+
+
+def _lead(candidates: Sequence[_Candidate]) -> _Candidate | None:
+    """The best candidate among the first two sentences of the articles that is not a direct
+    quotation ("X said" at its end is fine: leads often attribute)."""
+    early = [
+        c for c in candidates if c.position <= 1 and (c.quote is None or c.quote.kind == "indirect")
+    ]
+    return (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
+
+
+def _repeats(candidate: _Candidate, chosen: Sequence[_Candidate]) -> bool:
+    return any(
+        candidate.claim is other.claim
+        or _jaccard(candidate.words, other.words) >= REPEAT
+        or float(candidate.vector @ other.vector) >= SAME_MEANING
+        for other in chosen
+    )
+
+
+def _statement_of(analysis: EventAnalysis, candidate: _Candidate) -> int | None:
+    if candidate.quote is None:
+        return None
+    where = (candidate.sentence.article_id, candidate.quote)
+    for n, statement in enumerate(analysis.statements):
+        if any((variant.article, variant.quote) == where for variant in statement.variants):
+            return n
+    return None
+
+
+# -- sections -----------------------------------------------------------------------------
+
+
+def _variant_note(
+    analysis: EventAnalysis, candidate: _Candidate, number: Mapping[str, int]
+) -> BriefSentence | None:
+    """When the candidate quotes a word or phrase that other outlets render in other words
+    (one remark, several renderings), a sentence giving those renderings, each in quotation
+    marks exactly as its outlet printed it, cited to it."""
+    n = _statement_of(analysis, candidate)
+    if n is None or candidate.quote is None or not _is_term(candidate.quote):
+        return None
+    renderings: dict[str, list[str]] = {}
+    for variant in analysis.statements[n].variants:
+        if (
+            variant.article == candidate.sentence.article_id
+            or variant.is_paraphrase
+            or not _is_term(variant.quote)
+            or wordings_agree(variant.quote.content, candidate.quote.content)
+        ):
+            continue
+        renderings.setdefault(variant.quote.content.strip(" ,.;:"), []).append(variant.article)
+    if not renderings:
+        return None
+    parts = [
+        f"“{words}” ({_and(analysis.outlets_of(article_ids))})"
+        for words, article_ids in renderings.items()
+    ]
+    return BriefSentence(
+        " and ".join(parts) + ".",
+        _cite([a for ids in renderings.values() for a in ids], number),
+        frame="Other outlets report the same remark as ",
+        check="quotes",
+    )
+
+
+def _is_term(quote: Quote) -> bool:
+    """A direct quote of a word or a phrase: the renderings a remark's variants are noted for.
+    (Longer direct quotes that differ are paraphrases or other remarks; indirect ones are the
+    outlet's words, not to be put in quotation marks.)"""
+    return quote.kind == "direct" and len(quote.content.split()) <= TERM_WORDS
+
+
+def _differences(
+    material: Material, number: Mapping[str, int]
+) -> tuple[tuple[BriefSentence, ...], ...]:
+    paragraphs = []
+    for disagreement in material.analysis.disagreements:
+        sentences = []
+        for i, side in enumerate(disagreement.sides):
+            sentence = side.sentences[0]
+            text = _tidied(sentence.text)
+            outlets = _and(material.analysis.outlets_of(side.article_ids), limit=3)
+            verb = "reports" if len(set(side.article_ids)) == 1 else "report"
+            frame = f"{'While ' if i else ''}{outlets} {verb}: "
+            sentences.append(BriefSentence(text, _cite(side.article_ids, number), frame))
+        paragraphs.append(tuple(sentences))
+    return tuple(paragraphs)
+
+
+def _background(
+    material: Material, number: Mapping[str, int]
+) -> tuple[tuple[BriefSentence, ...], ...]:
+    sentences = []
+    for earlier in material.background:
+        lead = lead_of(earlier.analysis, earlier.articles)
+        if lead is None:
+            continue
+        # the day of the report the sentence is from: its "on Thursday" counts from there
+        source = next(a for a in earlier.articles if a.article_id == lead.sentence.article_id)
+        date = source.published_at or earlier.event.first_seen
+        frame = f"{date:%B} {date.day}, {date.year}: " if date else "Earlier: "
+        sentences.append(BriefSentence(lead.text, _cite(lead.claim.article_ids, number), frame))
+    return (tuple(sentences),) if sentences else ()
+
+
+def _pull_quote(material: Material, number: Mapping[str, int]) -> PullQuote | None:
+    analysis = material.analysis
+    best: tuple[int, int, str] | None = None
+    quote_of: dict[tuple[int, int, str], tuple[Quote, list[str]]] = {}
+    for article_id, quotes in analysis.quotes.items():
+        for quote in quotes:
+            words = len(quote.content.split())
+            if (
+                quote.kind != "direct"
+                or not quote.speaker
+                or not (QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1])
+            ):
+                continue
+            carriers = [
+                a
+                for a, others in analysis.quotes.items()
+                if any(_same_words(quote.content, o.content) for o in others)
+            ]
+            key = (len(set(analysis.outlets_of(carriers))), words, quote.content)
+            quote_of[key] = (quote, carriers or [article_id])
+            if best is None or key > best:
+                best = key
+    if best is None:
+        return None
+    quote, carriers = quote_of[best]
+    return PullQuote(quote.content.strip(" ,"), quote.speaker or "", _cite(carriers, number))
+
+
+def _paragraphs(sentences: Sequence[BriefSentence]) -> tuple[tuple[BriefSentence, ...], ...]:
+    return tuple(tuple(sentences[i : i + PARAGRAPH]) for i in range(0, len(sentences), PARAGRAPH))
+
+
+# -- small helpers ------------------------------------------------------------------------
+
+
+def _numbering(material: Material, sources: Sequence[SourceEntry]) -> dict[str, int]:
+    """The source number of every article: its copy group's entry."""
+    entry_of_group = {}
+    groups = dict(material.copy_groups)
+    for background in material.background:
+        groups.update(background.copy_groups)
+    articles = [*material.articles, *(a for b in material.background for a in b.articles)]
+    by_id = {entry.article_id: entry.number for entry in sources}
+    for article in articles:
+        if article.article_id in by_id:
+            entry_of_group[groups.get(article.article_id, article.article_id)] = by_id[
+                article.article_id
+            ]
+    return {a.article_id: entry_of_group[groups.get(a.article_id, a.article_id)] for a in articles}
+
+
+def _cite(article_ids: Sequence[str], number: Mapping[str, int]) -> tuple[int, ...]:
+    return tuple(sorted({number[a] for a in article_ids if a in number}))
+
+
+def _published(article: Article) -> tuple[bool, datetime | str]:
+    return (article.published_at is None, article.published_at or article.article_id)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _same_words(first: str, second: str) -> bool:
+    return _WORD.findall(first.lower()) == _WORD.findall(second.lower())
+
+
+def _and(names: Sequence[str], *, limit: int | None = None) -> str:
+    names = list(names)
+    if limit and len(names) > limit:
+        rest = len(names) - limit + 1
+        names = [*names[: limit - 1], f"{rest} other outlets"]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,253 @@
+"""Summary scoring: ROUGE, citation and quotation counts, and the `eval summarize` command.
+
+The events are two small made-up ones written for these tests (three and two reports, one
+report without an outlet); the briefs are written by the real embedded writer and verifier.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
+from newsweave.cli import main
+from newsweave.errors import UnreadableInput
+from newsweave.evaluate_summaries import (
+    SCORE_KEYS,
+    CitationCounts,
+    SummaryCluster,
+    count_citations,
+    evaluate_summaries,
+    read_summary_clusters,
+    score_rouge,
+)
+from newsweave.settings import Settings
+
+BRIDGE = [
+    {
+        "id": "bridge-1",
+        "title": "Kellan river bridge closed after cracks found",
+        "source": "The Harbour Herald",
+        "published_at": "2026-03-02",
+        "text": (
+            "The Kellan river bridge in Port Casimir was closed to all traffic on Monday after "
+            "engineers found cracks in two of its steel supports. The city's transport "
+            "director, Maria Olsen, said the bridge would stay closed for at least six weeks. "
+            '"We will not reopen it until every support has been checked and repaired," Olsen '
+            "said. About 14,000 vehicles cross the bridge every day, and the city said buses "
+            "would be sent over the northern ring road while the repairs go on. Shop owners "
+            "near the bridge said they feared losing customers during the closure."
+        ),
+    },
+    {
+        "id": "bridge-2",
+        "title": "Port Casimir shuts its busiest bridge",
+        "source": "Casimir Daily",
+        "published_at": "2026-03-02",
+        "text": (
+            "Port Casimir closed the Kellan river bridge on Monday after engineers found cracks "
+            "in two steel supports during a routine inspection. Transport director Maria Olsen "
+            "said the closure would last at least six weeks. About 14,000 vehicles use the "
+            "bridge each day. Buses will be sent over the northern ring road, the city said. "
+            "The bridge was built in 1968 and was last repaired in 2011, according to city "
+            "records. Council members called for an emergency meeting on Wednesday to discuss "
+            "the cost of the repairs."
+        ),
+    },
+    {
+        "id": "bridge-3",
+        "title": "Cracks close the Kellan bridge",
+        "source": None,
+        "published_at": "2026-03-03",
+        "text": (
+            "Engineers found cracks in two steel supports of the Kellan river bridge, and Port "
+            "Casimir closed it to traffic on Monday. The closure will last at least six weeks, "
+            'transport director Maria Olsen said. "We will not reopen it until every support '
+            'has been checked and repaired," she said. Drivers faced long queues on the '
+            "northern ring road on Tuesday morning, where buses were also sent. The council "
+            "will meet on Wednesday to discuss the cost of the repairs, which has not yet been "
+            "estimated."
+        ),
+    },
+]
+FERRY = [
+    {
+        "id": "ferry-1",
+        "title": "Ferry crews strike over pay",
+        "source": "The Harbour Herald",
+        "published_at": "2026-04-10",
+        "text": (
+            "Ferry crews on the Lessing island route went on strike on Friday over pay, "
+            "stopping all crossings between Lessing and the mainland. The crews' union said its "
+            "members had been offered a raise of two percent, far below the rise in prices. "
+            "The ferry company said it regretted the strike and wanted talks to resume next "
+            "week. About 3,000 people a day use the ferry, many of them to reach work or school "
+            "on the mainland. Islanders said the island's only shop was running low on bread "
+            "and milk by the afternoon."
+        ),
+    },
+    {
+        "id": "ferry-2",
+        "title": "Lessing ferry halted by strike",
+        "source": "Casimir Daily",
+        "published_at": "2026-04-10",
+        "text": (
+            "No ferries ran between Lessing island and the mainland on Friday as crews went on "
+            "strike over pay. The union said the company had offered a raise of two percent. "
+            "The ferry company said it wanted talks to resume next week. About 3,000 people use "
+            "the ferry each day, the company said. Schools on the mainland told pupils from "
+            "the island they could study from home until the crossings start again. The strike "
+            "is the first on the route since 2009, the union said."
+        ),
+    },
+]
+EVENTS = [
+    {
+        "id": "bridge",
+        "articles": BRIDGE,
+        "reference": (
+            "Port Casimir closed the Kellan river bridge on Monday for at least six weeks after "
+            "engineers found cracks in two steel supports. About 14,000 vehicles cross it daily; "
+            "buses will use the northern ring road."
+        ),
+    },
+    {
+        "id": "ferry",
+        "articles": FERRY,
+        "reference": (
+            "Ferry crews on the Lessing island route struck over pay on Friday, halting all "
+            "crossings; the union said the company offered two percent. About 3,000 people use "
+            "the ferry daily."
+        ),
+    },
+]
+
+
+def write_lines(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def events_file(tmp_path_factory) -> Path:
+    return write_lines(tmp_path_factory.mktemp("summ") / "summ.jsonl", EVENTS)
+
+
+@pytest.fixture(scope="module")
+def cli_scores(events_file) -> dict:
+    result = CliRunner().invoke(main, ["eval", "summarize", str(events_file), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_rouge_of_a_reference_against_itself_is_one():
+    reference = EVENTS[0]["reference"]
+    assert score_rouge(reference, reference) == pytest.approx((1.0, 1.0, 1.0))
+
+
+def test_rouge_reads_only_as_many_words_as_the_reference_has():
+    reference = EVENTS[0]["reference"]
+    padded = reference + " " + EVENTS[1]["reference"]
+    assert score_rouge(padded, reference) == pytest.approx((1.0, 1.0, 1.0))
+    assert score_rouge(EVENTS[1]["reference"], reference)[0] < 0.5
+
+
+def test_json_has_exactly_the_seven_documented_keys(cli_scores):
+    assert tuple(cli_scores) == SCORE_KEYS
+    assert cli_scores["clusters"] == 2
+    assert cli_scores["quote_verbatim_rate"] == 1.0
+    assert all(0.0 <= cli_scores[key] <= 1.0 for key in SCORE_KEYS if key != "clusters")
+    assert cli_scores["rouge1"] > 0.3, "the briefs share the events' words with the references"
+
+
+def test_the_library_and_the_command_agree(events_file, cli_scores):
+    calls: list[tuple[SummaryCluster, Brief]] = []
+    scores = evaluate_summaries(
+        events_file, Settings(), limit=1, on_brief=lambda *call: calls.append(call)
+    )
+    assert scores.clusters == 1 and len(calls) == 1
+    cluster, brief = calls[0]
+    assert cluster.cluster_id == "bridge"
+    assert scores.rouge1 == pytest.approx(score_rouge(brief.prose(), cluster.reference)[0])
+    assert scores.briefs_per_second > 0
+    assert set(scores.to_dict()) == set(cli_scores)
+
+
+def test_an_article_without_an_outlet_is_a_source_of_its_own(events_file):
+    bridge = read_summary_clusters(events_file, Settings(), limit=1)[0]
+    names = [article.source.name for article in bridge.articles]
+    assert names == ["The Harbour Herald", "Casimir Daily", "Source 3"]
+    assert bridge.reference_words == len(EVENTS[0]["reference"].split())
+
+
+def hand_brief(sentences: list[BriefSentence], pull_quote: PullQuote | None = None) -> Brief:
+    sources = tuple(SourceEntry(n, f"a{n}", f"Outlet {n}", "title", None, None) for n in (1, 2, 3))
+    return Brief(
+        event_id="ev",
+        headline="headline",
+        sections=(Section("body", (tuple(sentences),)),),
+        pull_quote=pull_quote,
+        sources=sources,
+        independent_sources=3,
+        writer="embedded",
+        written_at="2026-03-03T00:00:00+00:00",
+    )
+
+
+def test_citation_counts_catch_a_wrong_citation_and_an_invented_quote(events_file):
+    built = read_summary_clusters(events_file, Settings(), limit=1)[0].articles
+    articles = {f"a{n}": article for n, article in enumerate(built, start=1)}
+    brief = hand_brief(
+        [
+            # Article 3 says this; article 1 does not.
+            BriefSentence("The council will meet on Wednesday.", (1, 3)),
+            BriefSentence(
+                "Olsen said: “We will not reopen it until every support has been checked.”", (1,)
+            ),
+            BriefSentence("“Nobody warned us,” one shop owner said.", (1,)),
+        ],
+        PullQuote("The bridge is perfectly safe", "Olsen", (1,)),
+    )
+    counts = count_citations(brief, articles)
+    assert (counts.citations, counts.citations_supporting) == (4, 2)
+    assert (counts.sentences, counts.sentences_supported) == (3, 2)
+    assert (counts.quotes, counts.quotes_verbatim) == (3, 1)
+    assert CitationCounts().quote_verbatim_rate == 1.0, "no quotes: nothing misquoted"
+
+
+def cli_error(args: list[str]) -> str:
+    result = CliRunner().invoke(main, ["eval", "summarize", *args])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_a_missing_file_is_one_line_naming_it(tmp_path):
+    line = cli_error([str(tmp_path / "nowhere.jsonl")])
+    assert "nowhere.jsonl: no such file" in line and "summarization schema" in line
+
+
+def test_a_line_without_a_reference_or_articles_is_named(tmp_path):
+    path = write_lines(tmp_path / "bad.jsonl", [EVENTS[0], {"id": "x", "articles": BRIDGE}])
+    assert "bad.jsonl:2: line has no 'reference' text" in cli_error([str(path)])
+    write_lines(path, [{"id": "x", "reference": "A summary."}])
+    with pytest.raises(UnreadableInput, match=r"bad\.jsonl:1: line has no 'articles' list"):
+        read_summary_clusters(path, Settings())
+
+
+def test_an_article_without_text_is_named_by_line_and_place(tmp_path):
+    articles = [BRIDGE[0], {**BRIDGE[1], "text": "  "}]
+    path = write_lines(tmp_path / "bad.jsonl", [{**EVENTS[0], "articles": articles}])
+    line = cli_error([str(path)])
+    assert "bad.jsonl:1 article 2: article has no 'text'" in line
+
+
+def test_the_llm_writer_without_an_endpoint_is_one_line(events_file, monkeypatch):
+    monkeypatch.delenv("NEWSWEAVE_LLM_BASE_URL", raising=False)
+    line = cli_error([str(events_file), "--writer", "llm"])
+    assert "writer = llm needs llm_base_url" in line

@@ -1,0 +1,184 @@
+"""Verification on hand-made drafts: what it removes, drops, adds and marks, and why.
+
+Each draft cites made-up articles whose texts say what the test needs; the support checker,
+MiniLM and spaCy run for real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
+from newsweave.briefs.verify import quoted_spans, verify_brief
+from newsweave.model import Article, Source, article_id
+
+FIRE = (
+    "A fire at the Brennick Polymers chemical plant in Port Casimir killed nine workers on "
+    "Monday night, the city's fire service said. Chief Fire Officer Alana Mercer said the blaze "
+    'started in a solvent store. "Crews faced an extremely dangerous situation," she said. The '
+    "company said it was cooperating with the authorities."
+)
+FIRE_AGAIN = (
+    "Nine workers died when fire swept through the Brennick Polymers chemical plant in Port "
+    "Casimir on Monday night. The blaze started in a solvent store, fire officers said."
+)
+RATES = (
+    "The National Bank raised its policy rate to 3 per cent on Thursday, its first increase "
+    "since 2023. Governor Tobias Arnfeldt said inflation had stayed too high for too long."
+)
+
+
+def article(text: str, outlet: str) -> Article:
+    key = f"https://{outlet.lower().replace(' ', '')}.example/{abs(hash(text)) % 10_000}"
+    return Article(
+        article_id=article_id(key, outlet, text),
+        key=key,
+        source=Source(outlet),
+        title=f"{outlet} report",
+        text=text,
+        raw_text=text,
+        url=key,
+        published_at=datetime(2026, 3, 3, 9, tzinfo=UTC),
+    )
+
+
+ARTICLES = [article(FIRE, "Northern Dispatch"), article(FIRE_AGAIN, "Brask Tribune")]
+OTHER = article(RATES, "Global Ledger")
+BY_ID = {a.article_id: a for a in [*ARTICLES, OTHER]}
+
+
+def draft(*sentences: BriefSentence, pull_quote: PullQuote | None = None) -> Brief:
+    sources = tuple(
+        SourceEntry(n, a.article_id, a.source.name, a.title, a.url, None)
+        for n, a in enumerate([*ARTICLES, OTHER], start=1)
+    )
+    return Brief(
+        event_id="ev_test",
+        headline="Fire kills nine",
+        sections=(Section("body", (tuple(sentences),)),),
+        pull_quote=pull_quote,
+        sources=sources,
+        independent_sources=3,
+        writer="embedded",
+        written_at="2026-03-03T10:00:00+00:00",
+    )
+
+
+def kept(brief: Brief) -> list[BriefSentence]:
+    return [sentence for _, sentence in brief.sentences()]
+
+
+def outlets_cited(brief: Brief, sentence: BriefSentence) -> set[str]:
+    return {brief.source(n).outlet for n in sentence.citations}
+
+
+def test_a_sentence_word_for_word_from_its_source_is_kept():
+    sentence = BriefSentence("The company said it was cooperating with the authorities.", (1,))
+    brief = verify_brief(draft(sentence), BY_ID)
+    (survivor,) = kept(brief)
+    assert survivor.text == sentence.text
+    assert brief.verification.sentences_removed == ()
+
+
+def test_an_invented_sentence_is_removed_and_reported():
+    invented = BriefSentence("The plant's owner resigned on Tuesday after a vote.", (1, 2))
+    real = BriefSentence("The company said it was cooperating with the authorities.", (1,))
+    brief = verify_brief(draft(real, invented), BY_ID)
+    assert [s.text for s in kept(brief)] == [real.text]
+    assert brief.verification.sentences_removed == (invented.prose,)
+    assert (brief.verification.sentences_checked, brief.verification.sentences_kept) == (2, 1)
+
+
+def test_with_keep_unsupported_an_invented_sentence_stays_marked():
+    invented = BriefSentence("The plant's owner resigned on Tuesday after a vote.", (1,))
+    brief = verify_brief(draft(invented), BY_ID, keep_unsupported=True)
+    (survivor,) = kept(brief)
+    assert survivor.unsupported and brief.verification.sentences_kept == 0
+
+
+def test_a_paraphrase_in_quotation_marks_is_removed():
+    """The seed brief's fault: words put in quotation marks that the speaker never said."""
+    misquote = BriefSentence(
+        'Alana Mercer said crews had faced "a deadly and chaotic situation".', (1,)
+    )
+    brief = verify_brief(draft(misquote), BY_ID)
+    assert kept(brief) == []
+    assert brief.verification.quotes_checked == 1 and brief.verification.quotes_verbatim == 0
+
+
+def test_a_verbatim_quotation_is_kept():
+    quote = BriefSentence(
+        '"Crews faced an extremely dangerous situation," Alana Mercer said.', (1,)
+    )
+    brief = verify_brief(draft(quote), BY_ID)
+    assert len(kept(brief)) == 1
+    assert brief.verification.quotes_verbatim == brief.verification.quotes_checked == 1
+
+
+def test_a_citation_that_does_not_support_is_dropped_and_a_missing_source_added():
+    sentence = BriefSentence(
+        "Nine workers died when fire swept through the Brennick Polymers chemical plant in "
+        "Port Casimir on Monday night.",
+        (3,),  # the rates story: it says nothing of the fire
+    )
+    brief = verify_brief(draft(sentence), BY_ID)
+    (survivor,) = kept(brief)
+    assert "Global Ledger" not in outlets_cited(brief, survivor)
+    assert "Brask Tribune" in outlets_cited(brief, survivor)
+    assert brief.verification.citations_dropped == 1
+    assert brief.verification.citations_added >= 1
+
+
+def test_a_bare_fact_one_source_alone_supports_is_attributed_to_it():
+    fact = BriefSentence(
+        "The company said it was cooperating with the authorities.", (1,), attributed=False
+    )
+    brief = verify_brief(draft(fact), BY_ID)
+    (survivor,) = kept(brief)
+    assert survivor.prose == (
+        "According to Northern Dispatch, the company said it was cooperating with the authorities."
+    )
+
+
+def test_a_bare_fact_several_sources_support_is_stated():
+    fact = BriefSentence(
+        "The blaze started in a solvent store, fire officers said.", (2,), attributed=False
+    )
+    (survivor,) = kept(verify_brief(draft(fact), BY_ID))
+    assert len(survivor.citations) == 2 and survivor.frame == ""
+
+
+def test_a_pull_quote_must_be_verbatim_in_what_it_cites():
+    good = PullQuote("Crews faced an extremely dangerous situation", "Alana Mercer", (1, 2))
+    brief = verify_brief(draft(pull_quote=good), BY_ID)
+    assert brief.pull_quote is not None
+    assert {brief.source(n).outlet for n in brief.pull_quote.citations} == {"Northern Dispatch"}
+    invented = replace(good, text="We did everything we could")
+    assert verify_brief(draft(pull_quote=invented), BY_ID).pull_quote is None
+
+
+def test_sources_are_renumbered_in_the_order_the_brief_cites_them():
+    third = BriefSentence(
+        "The National Bank raised its policy rate to 3 per cent on Thursday, its first "
+        "increase since 2023.",
+        (3,),
+    )
+    brief = verify_brief(draft(third), BY_ID)
+    (survivor,) = kept(brief)
+    assert survivor.citations == (1,) and brief.source(1).outlet == "Global Ledger"
+    assert [entry.number for entry in brief.sources] == list(range(1, len(brief.sources) + 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "spans"),
+    [
+        ('He called it "presumptuous" and "rude".', ["presumptuous", "rude"]),
+        ("“We will rebuild,” she said.", ["We will rebuild,"]),
+        ("No quotation here.", []),
+    ],
+)
+def test_quoted_spans(text, spans):
+    assert quoted_spans(text) == spans
