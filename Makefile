@@ -51,6 +51,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/fit_support.py --dry-run
 	$(BIN)/python bench/attribution_eval.py
 	$(BIN)/python bench/analysis_speed.py
+	$(BIN)/python bench/summarize_eval.py
 
 clean:
 	rm -rf $(VENV) newsweave.db newsweave.db-wal newsweave.db-shm

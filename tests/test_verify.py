@@ -182,3 +182,14 @@ def test_sources_are_renumbered_in_the_order_the_brief_cites_them():
 )
 def test_quoted_spans(text, spans):
     assert quoted_spans(text) == spans
+
+
+def test_a_pronoun_replaced_by_the_name_the_article_prints_still_verifies():
+    named = BriefSentence(
+        '"Crews faced an extremely dangerous situation," Alana Mercer said.', (1,)
+    )
+    assert len(kept(verify_brief(draft(named), BY_ID))) == 1
+    other = BriefSentence(
+        '"Crews faced an extremely dangerous situation," Tobias Arnfeldt said.', (1,)
+    )  # a name the article does not print: not the writer's edit, and not supported
+    assert kept(verify_brief(draft(other), BY_ID)) == []

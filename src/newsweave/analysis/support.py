@@ -84,6 +84,7 @@ __all__ = [
     "analyse_claim",
     "check_support",
     "load_support_model",
+    "verbatim_pattern",
     "verbatim_span",
 ]
 
@@ -222,16 +223,19 @@ def verbatim_span(words: str, text: str) -> tuple[int, int] | None:
     """Where `words` appear in `text` word for word, as (start, end), or None. Quotation marks
     of any kind are one mark, letter case and runs of whitespace do not count, and the words'
     own opening and closing marks and final full stop may be absent from `text`."""
-    tokens = words.strip().strip(_QUOTE_MARKS).rstrip(".").strip(_QUOTE_MARKS).split()
-    if not tokens:
-        return None
-    marks = f"[{re.escape(_QUOTE_MARKS)}]"
-    pattern = r"\s+".join(
-        "".join(marks if char in _QUOTE_MARKS else re.escape(char) for char in token)
-        for token in tokens
-    )
-    found = re.search(pattern, text, flags=re.IGNORECASE)
+    pattern = verbatim_pattern(words.strip().strip(_QUOTE_MARKS).rstrip(".").strip(_QUOTE_MARKS))
+    found = re.search(pattern, text, flags=re.IGNORECASE) if pattern else None
     return found.span() if found else None
+
+
+def verbatim_pattern(words: str) -> str:
+    """A regular expression for `words` as `verbatim_span` matches them (use it with
+    re.IGNORECASE); empty for no words."""
+    marks = f"[{re.escape(_QUOTE_MARKS)}]"
+    return r"\s+".join(
+        "".join(marks if char in _QUOTE_MARKS else re.escape(char) for char in token)
+        for token in words.split()
+    )
 
 
 def analyse_claim(sentence: str, articles: Sequence[Article | str]) -> ClaimAnalysis:

@@ -226,9 +226,9 @@ def changes(brief: Brief, previous: Brief) -> Brief:
     return replace(brief, sections=sections, changes=record)
 
 
-def _publication_order(article: Article) -> tuple[bool, datetime | str, str]:
-    published = article.published_at
-    return (published is None, published or "", article.article_id)
+def _publication_order(article: Article) -> tuple[bool, datetime | str]:
+    """Publication time, undated last; the sort is stable, so ties keep the order given."""
+    return (article.published_at is None, article.published_at or "")
 
 
 def _key(analysis_key: str) -> str:

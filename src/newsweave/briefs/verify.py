@@ -6,12 +6,13 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
    cited articles (`support.verbatim_span`: the kind of quotation mark, letter case and
    whitespace aside); a sentence with a quotation that is not is removed, since a paraphrase
    in quotation marks puts words in someone's mouth;
-2. citations: each cited article is checked with the support checker on its own, strictly (no
-   content word of the sentence may be one the article neither has nor closely matches: a
-   sentence must not add to its sources), and must hold the sentence's quotations word for
-   word; a citation whose article does not support
-   the sentence is dropped. When none supports it alone but the
-   cited articles together do (one says who, another says when), all stay;
+2. citations: each cited article is checked on its own: a sentence the article prints word for
+   word, or with a pronoun or title replaced by a name the article prints, is supported by it;
+   else the support checker decides, strictly (no content word of the sentence may be one the
+   article neither has nor closely matches: a sentence must not add to its sources), and must
+   hold the sentence's quotations word for word; a citation whose article does not support the
+   sentence is dropped. When none supports it alone but the cited articles together do (one says
+   who, another says when), all stay;
 3. missing sources: every other article of the same event that supports the sentence on its own
    is added to its citations;
 4. a bare fact (`attributed` False: no "X said" of its own) that one source alone is left
@@ -21,13 +22,14 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
    debugging a writer), kept and marked `unsupported`.
 
 Sentences whose `check` is "quotes" (the note listing other outlets' renderings of a remark) are
-all quotation: step 1 alone decides them. The pull quote must be verbatim in each article it
-cites; citations that do not hold it are dropped, and with none left it is removed.
+all quotation: step 1 alone decides them, and they go when the sentence they follow goes. The
+pull quote must be verbatim in each article it cites; citations that do not hold it are dropped,
+and with none left it is removed.
 
 Afterwards the source list is renumbered: cited sources first, in the order the brief first
 cites them, then the event's uncited sources (every report of the event stays listed);
-background sources that are no longer cited leave the list. A `Verification` report records
-what was done.
+background sources that are no longer cited leave the list. A `Verification` report records what
+was done.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from functools import cache
 
 from newsweave.analysis.nli import NliModel
 from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.support import check_support, verbatim_span
+from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
 from newsweave.analysis.words import NAME_LABELS
 from newsweave.briefs.model import (
     Brief,
@@ -51,7 +53,7 @@ from newsweave.briefs.model import (
 )
 from newsweave.model import Article
 
-__all__ = ["quoted_spans", "verify_brief"]
+__all__ = ["named_extract", "quoted_spans", "verify_brief"]
 
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 
@@ -77,6 +79,8 @@ def verify_brief(
         cited = [articles[sources[n].article_id] for n in numbers]
         if not all(verbatim(span, numbers) for span in quoted_spans(text)):
             return False  # who said those words, in those words, is part of the claim
+        if len(cited) == 1 and named_extract(text, cited[0].text):
+            return True
         return check_support(text, cited, nli=nli, strict=True).verdict == "supported"
 
     def verbatim(span: str, numbers: tuple[int, ...]) -> bool:
@@ -110,9 +114,7 @@ def verify_brief(
             tuple(
                 kept
                 for paragraph in section.paragraphs
-                for kept in [
-                    tuple(s for s in (check(s, section.kind) for s in paragraph) if s is not None)
-                ]
+                for kept in [_checked_paragraph(paragraph, section.kind, check)]
                 if kept
             ),
         )
@@ -136,6 +138,40 @@ def verify_brief(
     )
     verified = replace(brief, pull_quote=pull_quote, verification=verification)
     return _renumbered(verified.with_sections(sections))
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}")
+_MENTION = r"(?:he|she|they|the(?: [a-z][\w-]*){1,3})"  # what the writer may replace by a name
+
+
+def named_extract(text: str, article: str) -> bool:
+    """Whether `text` is a sentence of `article` with a pronoun or a title ("he", "the
+    minister") replaced by a name the article prints: the writer's one edit inside a
+    sentence ("He said" → "Tomas Rellik said")."""
+    for run in _NAME_RUN.finditer(text):
+        if run[0] not in article:
+            continue
+        before = verbatim_pattern(text[: run.start()])
+        after = verbatim_pattern(text[run.end() :].rstrip("."))
+        pattern = r"\s*".join(p for p in (before, _MENTION, after) if p)
+        if re.search(pattern, article, flags=re.IGNORECASE):
+            return True
+    return False
+
+
+def _checked_paragraph(paragraph, kind, check) -> tuple[BriefSentence, ...]:
+    """The paragraph's sentences that pass `check`; a note on a remark's renderings (a
+    "quotes" sentence) goes with the sentence before it when that one is removed."""
+    kept: list[BriefSentence] = []
+    previous_kept = True
+    for sentence in paragraph:
+        if sentence.check == "quotes" and not previous_kept:
+            continue
+        checked = check(sentence, kind)
+        previous_kept = checked is not None and not checked.unsupported
+        if checked is not None:
+            kept.append(checked)
+    return tuple(kept)
 
 
 def _checked_citations(sentence, brief, supports, report) -> tuple[tuple[int, ...], bool]:

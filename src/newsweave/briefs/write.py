@@ -198,12 +198,10 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
         if sentence:
             body.append((candidate, sentence))
     body.sort(key=lambda item: (item[0].quote is not None, item[0].position))
-    body_sentences = []
+    body_sentences = []  # each a sentence, with the note on its remark's renderings if any
     for candidate, sentence in body:
-        body_sentences.append(sentence)
         note = _variant_note(material.analysis, candidate, number)
-        if note:
-            body_sentences.append(note)
+        body_sentences.append((sentence, note) if note else (sentence,))
     sections = [
         Section("lead", ((lead_sentence,),) if lead_sentence else ()),
         Section("why", (tuple(why),) if why else ()),
@@ -326,7 +324,8 @@ def _candidates(analysis: EventAnalysis, articles: Sequence[Article]) -> list[_C
             out, vectors, strict=True
         )
     ]
-    return sorted(candidates, key=lambda c: (-c.score, c.position))
+    rank = {a.article_id: n for n, a in enumerate(articles)}  # ties: the earlier report first
+    return sorted(candidates, key=lambda c: (-c.score, c.position, rank[c.sentence.article_id]))
 
 
 def _sentence_index(claims: Sequence[Claim]) -> dict[tuple[str, int], int]:
@@ -364,13 +363,19 @@ def _edited(
         if mention.lower() in {"he", "she", "they"} or _TITLE.fullmatch(mention):
             if not _clear_antecedent(quote, quotes, article, sentence.start):
                 return None
-            text = text[:start] + (quote.speaker or "") + text[end:]
+            text = text[:start] + _name_as_printed(quote.speaker or "", article) + text[end:]
     text = _tidied(text)
     if not (MIN_WORDS <= len(text.split()) <= MAX_WORDS) or _UNRESOLVED.match(text):
         return None
     if not text.rstrip("”\"’' )").endswith((".", "!")):
         return None  # a question, a heading or a truncated sentence
     return text
+
+
+def _name_as_printed(name: str, article: str) -> str:
+    """The speaker's name as the article prints it: the full name when it appears there, else
+    the surname (the quote extractor may join a title's words to a name)."""
+    return name if name in article else name.split()[-1]
 
 
 def _tidied(text: str) -> str:
@@ -523,8 +528,14 @@ def _pull_quote(material: Material, number: Mapping[str, int]) -> PullQuote | No
     return PullQuote(quote.content.strip(" ,"), quote.speaker or "", _cite(carriers, number))
 
 
-def _paragraphs(sentences: Sequence[BriefSentence]) -> tuple[tuple[BriefSentence, ...], ...]:
-    return tuple(tuple(sentences[i : i + PARAGRAPH]) for i in range(0, len(sentences), PARAGRAPH))
+def _paragraphs(
+    units: Sequence[tuple[BriefSentence, ...]],
+) -> tuple[tuple[BriefSentence, ...], ...]:
+    """PARAGRAPH units a paragraph; a unit (a sentence and its note) is never split."""
+    return tuple(
+        tuple(s for unit in units[i : i + PARAGRAPH] for s in unit)
+        for i in range(0, len(units), PARAGRAPH)
+    )
 
 
 # -- small helpers ------------------------------------------------------------------------
