@@ -15,8 +15,8 @@ in an article, where reports put what matters most:
 Then, in order: the **lead** is the best candidate among the first two sentences of the articles
 that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it
 matters** is up to two candidates that carry significance words ("first", "largest", "since
-2019", "could", "threatens"); the **body** is the best of the rest, skipping any that repeats a
-chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
+2019", "could lead to", "threatens"); the **body** is the best of the rest, skipping any that
+repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
 SAME_MEANING) or renders again a remark already quoted, in paragraphs of three, facts in the
 order the sources tell them, then statements; **where sources differ** states each side of each
 stored disagreement in a sentence of its own sources; **background** is the lead of each earlier
@@ -85,7 +85,8 @@ _UNRESOLVED = re.compile(r"^(?:He|She|They|It|This|That|These|Those|His|Her|Thei
 _SIGNIFICANCE = re.compile(
     r"\b(?:first|largest|biggest|worst|deadliest|highest|lowest|record|historic|since \d{4}|"
     r"in (?:almost |nearly |more than )?(?:two|three|four|five|ten|\d+) (?:years|decades)|"
-    r"could|threaten\w*|risk\w*|expected to|means?|raises? (?:questions|fears|concerns))\b",
+    r"could (?:lead|mean|face|cost|see|affect|trigger)|threaten\w*|risk\w*|expected to|means?|"
+    r"raises? (?:questions|fears|concerns))\b",
     re.IGNORECASE,
 )
 _ANALYSIS = re.compile(
@@ -487,7 +488,7 @@ def _differences(
 def _background(
     material: Material, number: Mapping[str, int]
 ) -> tuple[tuple[BriefSentence, ...], ...]:
-    sentences = []
+    dated = []
     for earlier in material.background:
         lead = lead_of(earlier.analysis, earlier.articles)
         if lead is None:
@@ -496,7 +497,9 @@ def _background(
         source = next(a for a in earlier.articles if a.article_id == lead.sentence.article_id)
         date = source.published_at or earlier.event.first_seen
         frame = f"{date:%B} {date.day}, {date.year}: " if date else "Earlier: "
-        sentences.append(BriefSentence(lead.text, _cite(lead.claim.article_ids, number), frame))
+        sentence = BriefSentence(lead.text, _cite(lead.claim.article_ids, number), frame)
+        dated.append((date is None, date or datetime.min.replace(tzinfo=UTC), sentence))
+    sentences = [sentence for *_, sentence in sorted(dated, key=lambda item: item[:2])]
     return (tuple(sentences),) if sentences else ()
 
 
