@@ -11,6 +11,7 @@ Two fixtures, each built once for the module:
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -129,6 +130,15 @@ def test_every_event_has_a_cited_lead_and_a_source_list(gold_briefs):
         assert lead is not None and lead.paragraphs[0][0].citations, event
         listed = {entry.article_id for entry in gold.brief.sources}
         assert {gold.group_of[a] for a in listed} == set(gold.group_of.values()), event
+
+
+def test_no_sentence_keeps_its_dateline(gold_briefs):
+    """Wire datelines ("PORT CASIMIR —", "SALTMERE, March 5 (CPA) —") belong to the report,
+    not to the brief's sentence."""
+    dateline = re.compile(r"^[A-Z][A-Z .'-]+(?:,[^—–]{0,20})?[—–]")
+    for gold in gold_briefs.values():
+        for _, sentence in gold.brief.sentences():
+            assert not dateline.match(sentence.text), sentence.text
 
 
 def st1_quotes(brief: Brief) -> list[tuple[str, str]]:

@@ -77,7 +77,8 @@ QUOTE_WORDS = (6, 40)
 TERM_WORDS = 6
 
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+)?\s*[—–-]{1,2}\s+"  # PORT CASIMIR —
+    r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"  # SALTMERE, March 5
+    r"(?:\s*\([A-Z][A-Za-z]{1,15}\))?\s*[—–-]{1,2}\s+"  # (CPA) —, (Reuters) -
     r"|\([A-Z]{2,8}\)\s*[—–-]\s*)"  # (CPA) -
 )
 _CONNECTIVE = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|Also|So|Instead),?\s+")
