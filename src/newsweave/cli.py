@@ -515,7 +515,7 @@ def settings_command(settings: Settings, as_json: bool) -> None:
     for column in ("name", "value", "what it does"):
         table.add_column(column, overflow="fold")
     for name, value, help in rows:
-        table.add_row(name, str(value), help)
+        table.add_row(escape(name), escape(str(value)), escape(help))
     out.print(table)
 
 

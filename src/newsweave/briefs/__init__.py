@@ -1,0 +1,1 @@
+"""Briefs: the writers, verification, rendering and the stage that keeps their versions."""
