@@ -17,8 +17,8 @@ count. What is measured, per the README's definitions:
 - A sentence whose `check` is "quotes" (a note giving other outlets' renderings of a remark, all
   quotation) is judged by its quotations instead: a citation is right when its article holds one
   of them word for word, and the sentence is supported when each is in some cited article.
-- **Quote verbatim rate**: of every quoted span in the brief's prose (words in double quotation
-  marks, typographic or straight; the pull quote included), the share found word for word in an
+- **Quote verbatim rate**: of every quoted span in the brief's prose (words in quotation marks,
+  as `verify.quoted_spans` finds them; the pull quote included), the share found word for word in an
   article its sentence cites (`support.verbatim_span`: quotation marks, case and whitespace
   aside); 1.0 when the briefs quote nothing.
 

@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsweave.analysis.nlp import Sentence, minilm, parse, sentences_of
-from newsweave.analysis.words import words_in
+from newsweave.analysis.words import jaccard, words_in
 from newsweave.dedupe import CopyIndex, independent_source_groups
 from newsweave.embed import Embedder
 from newsweave.model import Article
@@ -191,10 +191,10 @@ def pair_scores(
         for j in range(i + 1, len(items)):
             b = items[j]
             if a.entities or b.entities:
-                lexical = LEMMA_WEIGHT * _jaccard(a.lemmas, b.lemmas)
-                lexical += ENTITY_WEIGHT * _jaccard(a.entities, b.entities)
+                lexical = LEMMA_WEIGHT * jaccard(a.lemmas, b.lemmas)
+                lexical += ENTITY_WEIGHT * jaccard(a.entities, b.entities)
             else:  # nothing named in either: the words carry the lexical part alone
-                lexical = (LEMMA_WEIGHT + ENTITY_WEIGHT) * _jaccard(a.lemmas, b.lemmas)
+                lexical = (LEMMA_WEIGHT + ENTITY_WEIGHT) * jaccard(a.lemmas, b.lemmas)
             scores[i, j] += lexical
             scores[j, i] += lexical
     same_article = np.array([[a.article == b.article for b in items] for a in items])
@@ -239,10 +239,6 @@ def _claim(event: EventText, members: Sequence[_Item]) -> Claim:
     sentences = tuple(claim_sentence(event, item.article, item.sentence) for item in ordered)
     outlets, independent = count_sources(event, [s.article_id for s in sentences])
     return Claim(sentences, outlets, independent, independent == 1)
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def _trimmed(sentence: Sentence) -> Sentence:

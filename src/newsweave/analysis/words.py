@@ -11,7 +11,7 @@ spaCy marks number-like tokens but gives no values, and the scales and number wo
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ __all__ = [
     "QUANTIFIERS",
     "Word",
     "content_pairs",
+    "jaccard",
     "number_value",
     "numbers_in",
     "words_in",
@@ -165,6 +166,11 @@ def _word(token: Token) -> Word:
         )
     is_content = kind != "other" and not token.is_stop and any(char.isalnum() for char in text)
     return Word(text, lemma, kind, is_content, token.ent_type_)
+
+
+def jaccard(a: Set[str], b: Set[str]) -> float:
+    """|a ∩ b| / |a ∪ b|, 0 when both are empty."""
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def content_pairs(words: Sequence[Word]) -> list[tuple[str, str]]:

@@ -19,8 +19,9 @@ What the model invents is verification's to remove: every sentence is checked ag
 cites, and a sentence
 without citations is kept only when some source supports it on its own.
 
-The sections built from the analysis stage (where sources differ, background, the pull quote)
-are the embedded writer's, since they come from stored data, not prose.
+The parts built from the analysis stage (the source list, where sources differ, background, the
+pull quote) are the same for every writer (`write.assemble`): they come from stored data, not
+prose.
 
 Requests: temperature 0 for repeatable briefs; `llm_timeout` per request; up to `llm_retries`
 retries with a growing pause after a connection failure, a timeout, a 429 or a 5xx; any other
@@ -32,12 +33,11 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import replace
 
 import httpx
 
 from newsweave.briefs.model import Brief, BriefSentence, Section
-from newsweave.briefs.write import Material, source_list, trim, write_brief
+from newsweave.briefs.write import Material, assemble, source_list
 from newsweave.errors import NewsweaveError
 from newsweave.settings import Settings
 
@@ -91,14 +91,9 @@ class LlmWriter:
         self.name = f"llm:{settings.llm_model or 'default'}"
 
     def __call__(self, material: Material, *, max_words: int | None = None) -> Brief:
-        embedded = write_brief(material)
         answer = self.complete(_prompt(material, max_words))
-        sections = parse_answer(answer, sources=len(_event_sources(material)))
-        kept = tuple(s for s in embedded.sections if s.kind in ("differences", "background"))
-        order = ("lead", "why", "body", "differences", "background", "analysis")
-        merged = sorted((*sections, *kept), key=lambda s: order.index(s.kind))
-        brief = replace(embedded, writer=self.name).with_sections(tuple(merged))
-        return trim(brief, max_words) if max_words else brief
+        prose = parse_answer(answer, sources=len(_event_sources(material)))
+        return assemble(material, prose, self.name, max_words=max_words)
 
     def complete(self, prompt: str) -> str:
         """The model's answer to one prompt, with the retries of the module doc."""

@@ -23,16 +23,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Protocol
 
 from newsweave.analysis.claims import copy_groups_of
 from newsweave.analysis.nli import NliModel, load_nli
 from newsweave.analysis.stage import analyse_event, load_analysis
+from newsweave.analysis.words import jaccard
 from newsweave.briefs.llm import LlmError, LlmWriter
 from newsweave.briefs.model import Brief, Changes, Section, from_document, to_document
 from newsweave.briefs.verify import verify_brief
-from newsweave.briefs.write import Background, Material, trim, write_brief
+from newsweave.briefs.write import Background, Material, publication_order, trim, write_brief
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
 from newsweave.store import Store
@@ -133,7 +133,7 @@ def brief_from_articles(
     """The verified brief of articles given as one event, outside any store (the evaluation
     reads gold events this way). With `max_words`, the writer drafts half as much again, so
     verification has sentences to spare, and the verified brief is cut to `max_words`."""
-    articles = sorted(articles, key=_publication_order)
+    articles = sorted(articles, key=publication_order)
     groups = copy_groups_of(articles)
     event = event_of(event_id, articles, groups)
     analysis = analyse_event(event, articles, groups)
@@ -200,7 +200,7 @@ def changes(brief: Brief, previous: Brief) -> Brief:
     def mark(sentence):
         nonlocal new_count
         words, numbers = _words(sentence.text), _numbers(sentence.text)
-        overlaps = [(_overlap(words, w), n) for w, n in old]
+        overlaps = [(jaccard(words, w), n) for w, n in old]
         best, best_numbers = max(overlaps, default=(0.0, set()))
         if best >= SAME_OVERLAP and numbers and best_numbers and numbers != best_numbers:
             before = ", ".join(sorted(best_numbers - numbers)) or ", ".join(sorted(best_numbers))
@@ -226,11 +226,6 @@ def changes(brief: Brief, previous: Brief) -> Brief:
     return replace(brief, sections=sections, changes=record)
 
 
-def _publication_order(article: Article) -> tuple[bool, datetime | str]:
-    """Publication time, undated last; the sort is stable, so ties keep the order given."""
-    return (article.published_at is None, article.published_at or "")
-
-
 def _key(analysis_key: str) -> str:
     return f"{analysis_key}/{FORMAT}"
 
@@ -241,7 +236,3 @@ def _words(text: str) -> set[str]:
 
 def _numbers(text: str) -> set[str]:
     return set(_NUMBER.findall(text))
-
-
-def _overlap(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0

@@ -41,6 +41,7 @@ from functools import cache
 
 from newsweave.analysis.nli import NliModel
 from newsweave.analysis.nlp import load_nlp
+from newsweave.analysis.quotes import quoted_stretches
 from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
 from newsweave.analysis.words import NAME_LABELS
 from newsweave.briefs.model import (
@@ -55,12 +56,11 @@ from newsweave.model import Article
 
 __all__ = ["named_extract", "quoted_spans", "verify_brief"]
 
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
-
 
 def quoted_spans(text: str) -> list[str]:
-    """The words inside double quotation marks (typographic or straight) in `text`."""
-    return [a or b for a, b in _QUOTED.findall(text)]
+    """The words inside quotation marks in `text`, found as the quote extractor finds them
+    (`quotes.quoted_stretches`)."""
+    return [text[start:end] for start, end in (m.inner for m in quoted_stretches(text))]
 
 
 def verify_brief(

@@ -56,7 +56,9 @@ from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import Quote
 from newsweave.analysis.stage import EventAnalysis
 from newsweave.analysis.statements import wordings_agree
+from newsweave.analysis.words import jaccard
 from newsweave.briefs.model import (
+    SECTION_KINDS,
     Brief,
     BriefSentence,
     PullQuote,
@@ -65,7 +67,16 @@ from newsweave.briefs.model import (
 )
 from newsweave.model import Article, Event
 
-__all__ = ["Background", "Material", "lead_of", "source_list", "trim", "write_brief"]
+__all__ = [
+    "Background",
+    "Material",
+    "assemble",
+    "lead_of",
+    "publication_order",
+    "source_list",
+    "trim",
+    "write_brief",
+]
 
 POSITION_WEIGHT = 2.0
 REPEAT = 0.45
@@ -204,14 +215,28 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
     for candidate, sentence in body:
         note = _variant_note(material.analysis, candidate, number)
         body_sentences.append((sentence, note) if note else (sentence,))
-    sections = [
+    prose = [
         Section("lead", ((lead_sentence,),) if lead_sentence else ()),
         Section("why", (tuple(why),) if why else ()),
         Section("body", _paragraphs(body_sentences)),
-        Section("differences", _differences(material, number)),
-        Section("background", _background(material, number)),
         Section("analysis", (tuple(analysis),) if analysis else ()),
     ]
+    return assemble(material, prose, "embedded", max_words=max_words)
+
+
+def assemble(
+    material: Material, prose: Sequence[Section], writer: str, *, max_words: int | None = None
+) -> Brief:
+    """A brief of a writer's prose sections (lead, why, body, analysis) and the parts every
+    writer takes from the stored analysis: the source list, where sources differ, background
+    and the pull quote; cut to `max_words` when given."""
+    sources = source_list(material)
+    number = _numbering(material, sources)
+    stored = [
+        Section("differences", _differences(material, number)),
+        Section("background", _background(material, number)),
+    ]
+    sections = sorted((*prose, *stored), key=lambda section: SECTION_KINDS.index(section.kind))
     brief = Brief(
         event_id=material.event.event_id,
         headline=material.event.title,
@@ -219,7 +244,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
         pull_quote=_pull_quote(material, number),
         sources=sources,
         independent_sources=material.event.independent_sources,
-        writer="embedded",
+        writer=writer,
         written_at=datetime.now(UTC).isoformat(timespec="seconds"),
     ).with_sections(tuple(sections))
     return trim(brief, max_words) if max_words else brief
@@ -265,7 +290,7 @@ def source_list(material: Material) -> tuple[SourceEntry, ...]:
                 article
             )
         for copies in by_group.values():
-            first = min(copies, key=_published)
+            first = min(copies, key=publication_order)
             entries.append(
                 SourceEntry(
                     number=len(entries) + 1,
@@ -410,7 +435,7 @@ def _lead(candidates: Sequence[_Candidate]) -> _Candidate | None:
 def _repeats(candidate: _Candidate, chosen: Sequence[_Candidate]) -> bool:
     return any(
         candidate.claim is other.claim
-        or _jaccard(candidate.words, other.words) >= REPEAT
+        or jaccard(candidate.words, other.words) >= REPEAT
         or float(candidate.vector @ other.vector) >= SAME_MEANING
         for other in chosen
     )
@@ -565,16 +590,13 @@ def _cite(article_ids: Sequence[str], number: Mapping[str, int]) -> tuple[int, .
     return tuple(sorted({number[a] for a in article_ids if a in number}))
 
 
-def _published(article: Article) -> tuple[bool, datetime | str]:
-    return (article.published_at is None, article.published_at or article.article_id)
+def publication_order(article: Article) -> tuple[bool, datetime | str]:
+    """Publication time, undated last; sorts are stable, so ties keep the order given."""
+    return (article.published_at is None, article.published_at or "")
 
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _same_words(first: str, second: str) -> bool:
