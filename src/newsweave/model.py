@@ -128,6 +128,12 @@ class Storyline:
     timeline: tuple[TimelineEntry, ...]  # in date order
 
 
+def publication_order(article: Article) -> tuple[bool, datetime | str]:
+    """A sort key: publication time, undated last; sorts are stable, so ties keep the order
+    given."""
+    return (article.published_at is None, article.published_at or "")
+
+
 def article_key(
     *, url: str | None, canonical_url: str | None, source: str, external_id: str | None, title: str
 ) -> str:

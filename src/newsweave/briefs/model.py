@@ -21,6 +21,7 @@ __all__ = [
     "Brief",
     "BriefSentence",
     "Changes",
+    "Evidence",
     "PullQuote",
     "Section",
     "SourceEntry",
@@ -30,13 +31,25 @@ __all__ = [
     "to_document",
 ]
 
-FORMAT = 1  # the layout of the stored document
+FORMAT = 2  # the layout of the stored document
 
 # In reading order. lead: what happened, one sentence; why: why it matters; body: the rest of
 # what happened, statements and reactions; differences: where sources disagree; background:
 # earlier events of the storyline, dated; analysis: what it means, in the sources' words.
 SECTION_KINDS = ("lead", "why", "body", "differences", "background", "analysis")
 SectionKind = Literal["lead", "why", "body", "differences", "background", "analysis"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a cited article says what a sentence says: `text` is the article's
+    `text[start:end]`, found by verification (the sentence the brief took, or the passage the
+    support checker matched)."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class BriefSentence:
     attributed: bool = True  # its words say who states it ("X said"); False for a bare fact
     new: bool = False  # says something the previous version did not
     unsupported: bool = False  # verification found no support; kept only when debugging
+    evidence: tuple[Evidence, ...] = ()  # per supporting article, set by verification
 
     @property
     def prose(self) -> str:
@@ -151,7 +165,10 @@ def to_document(brief: Brief) -> dict[str, Any]:
 
 def from_document(data: Mapping[str, Any]) -> Brief:
     def sentence(item: Mapping[str, Any]) -> BriefSentence:
-        return BriefSentence(**{**item, "citations": tuple(item["citations"])})
+        evidence = tuple(Evidence(**span) for span in item.get("evidence", ()))
+        return BriefSentence(
+            **{**item, "citations": tuple(item["citations"]), "evidence": evidence}
+        )
 
     quote = data["pull_quote"]
     changes = data["changes"]

@@ -3,19 +3,33 @@
 Markdown and HTML read the same: headline; a line with the version, date, independent sources
 and writer; what is new since the previous version; a note when the brief rests on one source;
 the lead; why it matters; the body; where sources differ; background; the pull quote; analysis;
-the numbered sources; what verification did. Citations are `[1, 2]`, linking to the source list
-in HTML; sentences new in this version carry a mark (● in Markdown, a class in HTML).
+the numbered sources; what verification did. Citations are `[1, 2]`; sentences new in this
+version carry a mark (● and, in HTML, a class).
+
+In HTML (`html_article`, which the web server's story page shows too) each citation number
+carries the passage of its source that verification found supporting the sentence, shown when
+the number is hovered, focused or clicked: a reader checks a claim without leaving the page.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from html import escape
 
-from newsweave.briefs.model import Brief, BriefSentence, Section, SourceEntry, to_document
+from newsweave.briefs.model import (
+    Brief,
+    BriefSentence,
+    Evidence,
+    Section,
+    SourceEntry,
+    to_document,
+)
 
-__all__ = ["FORMATS", "render"]
+__all__ = ["FORMATS", "ArticleLink", "html_article", "render"]
+
+ArticleLink = Callable[[Evidence], str]
 
 FORMATS = ("md", "json", "html")
 NEW_MARK = "●"
@@ -59,32 +73,70 @@ def _markdown(brief: Brief) -> str:
     return "\n".join(lines)
 
 
+STANDALONE_STYLE = (
+    "body{font:17px/1.55 Georgia,serif;max-width:44em;margin:2em auto;padding:0 1em}"
+    ".new{background:#fff6d5}.meta,.verification{color:#555;font-size:.9em}"
+    "blockquote{border-left:3px solid #999;margin-left:0;padding-left:1em}"
+    ".citation{position:relative}.cite{text-decoration:none}.evidence{display:none}"
+    ".citation:hover .evidence,.citation:focus-within .evidence,.evidence:target{display:block;"
+    "position:absolute;left:0;top:1.2em;z-index:9;width:24em;padding:.6em .8em;"
+    "font-size:.85rem;background:#fff;border:1px solid #999}"
+)
+
+
 def _html(brief: Brief) -> str:
+    return "\n".join(
+        [
+            "<!doctype html>",
+            '<html lang="en"><head><meta charset="utf-8">',
+            f"<title>{escape(brief.headline)}</title>",
+            f"<style>{STANDALONE_STYLE}</style></head><body>",
+            html_article(brief),
+            "</body></html>",
+        ]
+    )
+
+
+def html_article(brief: Brief, *, article_link: ArticleLink | None = None) -> str:
+    """The brief as an HTML <article>: what the standalone page holds and the web server's
+    story page shows. Each citation carries, hidden until hovered, focused or clicked, the
+    passage of its source that supports the sentence, with a link to the original and, given
+    `article_link` (an Evidence to a URL), to that passage in newsweave's copy."""
+    by_number = {entry.number: entry for entry in brief.sources}
+    counter = iter(range(1, 1_000_000))
+
+    def cites(sentence: BriefSentence | None, numbers: tuple[int, ...]) -> str:
+        evidence = {e.article_id: e for e in sentence.evidence} if sentence else {}
+        links = [
+            _citation_html(
+                by_number[n], evidence.get(by_number[n].article_id), next(counter), article_link
+            )
+            for n in numbers
+        ]
+        return f'<sup class="cites">[{", ".join(links)}]</sup>' if links else ""
+
     parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{escape(brief.headline)}</title>",
-        "<style>body{font:17px/1.55 Georgia,serif;max-width:44em;margin:2em auto;padding:0 1em}"
-        ".new{background:#fff6d5}.meta,.verification{color:#555;font-size:.9em}"
-        "blockquote{border-left:3px solid #999;margin-left:0;padding-left:1em}"
-        "sup a{text-decoration:none}</style></head><body><article>",
+        f'<article class="brief" id="brief-{escape(brief.event_id)}">',
         f"<h1>{escape(brief.headline)}</h1>",
         f'<p class="meta">{escape(_byline(brief))}</p>',
     ]
-    parts += [f'<p class="meta"><strong>{escape(note)}</strong></p>' for note in _notes(brief)]
+    parts += [f'<p class="meta note"><strong>{escape(note)}</strong></p>' for note in _notes(brief)]
     for section in _with_pull_quote(brief):
         if section is None:
             quote = brief.pull_quote
             parts.append(
-                f"<blockquote>“{escape(quote.text)}” — {escape(quote.speaker)}"
-                f"{_cites_html(quote.citations)}</blockquote>"
+                f'<blockquote class="pull-quote">“{escape(quote.text)}” — {escape(quote.speaker)}'
+                f"{cites(None, quote.citations)}</blockquote>"
             )
             continue
         if section.kind in HEADINGS:
-            parts.append(f"<h2>{HEADINGS[section.kind]}</h2>")
+            parts.append(f'<h2 id="{section.kind}">{HEADINGS[section.kind]}</h2>')
         for paragraph in section.paragraphs:
-            parts.append(f"<p>{' '.join(_sentence_html(s) for s in paragraph)}</p>")
-    parts.append("<h2>Sources</h2><ol>")
+            sentences = " ".join(
+                _sentence_html(s) + cites(s, s.citations) + "</span>" for s in paragraph
+            )
+            parts.append(f'<p class="{section.kind}">{sentences}</p>')
+    parts.append('<h2 id="sources">Sources</h2><ol class="sources">')
     for entry in brief.sources:
         title = escape(entry.title)
         link = f'<a href="{escape(entry.url)}">{title}</a>' if entry.url else title
@@ -95,9 +147,33 @@ def _html(brief: Brief) -> str:
     parts += [
         "</ol>",
         f'<p class="verification">{escape(_verification(brief))}</p>',
-        "</article></body></html>",
+        "</article>",
     ]
     return "\n".join(parts)
+
+
+def _citation_html(
+    entry: SourceEntry, evidence: Evidence | None, n: int, article_link: ArticleLink | None
+) -> str:
+    """One citation: the number, linking to its source, and the hidden evidence box."""
+    box_id = f"evidence-{n}"
+    links = []
+    if entry.url:
+        links.append(f'<a href="{escape(entry.url)}">original</a>')
+    if evidence is not None:
+        passage = f"<q>{escape(evidence.text)}</q>"
+        if article_link is not None:
+            links.append(f'<a href="{escape(article_link(evidence))}">in context</a>')
+    else:
+        passage = f"<em>{escape(entry.title)}</em>"
+    return (
+        f'<span class="citation"><a class="cite" href="#{box_id}" '
+        f'data-source="{entry.number}" aria-describedby="{box_id}">{entry.number}</a>'
+        f'<span class="evidence" id="{box_id}" role="note">'
+        f'<a class="evidence-source" href="#source-{entry.number}">'
+        f"[{entry.number}] {escape(entry.outlet)}</a> "
+        f"{passage} {' · '.join(links)}</span></span>"
+    )
 
 
 def _with_pull_quote(brief: Brief) -> list[Section | None]:
@@ -141,19 +217,15 @@ def _sentence_md(sentence: BriefSentence) -> str:
 
 
 def _sentence_html(sentence: BriefSentence) -> str:
+    """The sentence's opening tag and prose; its citations and closing tag follow."""
     flags = (("new", sentence.new), ("unsupported", sentence.unsupported))
-    classes = " ".join(name for name, on in flags if on)
-    attribute = f' class="{classes}"' if classes else ""
-    return f"<span{attribute}>{escape(sentence.prose)}{_cites_html(sentence.citations)}</span>"
+    classes = " ".join(["sentence", *(name for name, on in flags if on)])
+    mark = '<span class="new-mark" title="new in this version">● </span>' if sentence.new else ""
+    return f'<span class="{classes}">{mark}{escape(sentence.prose)}'
 
 
 def _cites(numbers: tuple[int, ...]) -> str:
     return f"[{', '.join(map(str, numbers))}]" if numbers else ""
-
-
-def _cites_html(numbers: tuple[int, ...]) -> str:
-    links = ", ".join(f'<a href="#source-{n}">{n}</a>' for n in numbers)
-    return f"<sup>[{links}]</sup>" if numbers else ""
 
 
 def _source_md(entry: SourceEntry) -> str:

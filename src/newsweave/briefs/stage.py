@@ -32,8 +32,8 @@ from newsweave.analysis.words import jaccard
 from newsweave.briefs.llm import LlmError, LlmWriter
 from newsweave.briefs.model import Brief, Changes, Section, from_document, to_document
 from newsweave.briefs.verify import verify_brief
-from newsweave.briefs.write import Background, Material, publication_order, trim, write_brief
-from newsweave.model import Article, Event
+from newsweave.briefs.write import Background, Material, trim, write_brief
+from newsweave.model import Article, Event, publication_order
 from newsweave.settings import Settings
 from newsweave.store import Store
 from newsweave.stories import event_of, list_events
@@ -49,7 +49,7 @@ __all__ = [
     "writer_for",
 ]
 
-FORMAT = 1  # bumped when the writer's or the verifier's rules change: every brief rewritten
+FORMAT = 2  # bumped when the writer's or the verifier's rules change: every brief rewritten
 NEW_OVERLAP = 0.5
 SAME_OVERLAP = 0.4
 _WORD = re.compile(r"[^\W_]+")

@@ -47,6 +47,7 @@ from newsweave.analysis.words import NAME_LABELS
 from newsweave.briefs.model import (
     Brief,
     BriefSentence,
+    Evidence,
     Section,
     SourceEntry,
     Verification,
@@ -75,18 +76,38 @@ def verify_brief(
     sources = {entry.number: entry for entry in brief.sources}
 
     @cache
-    def supports(text: str, numbers: tuple[int, ...]) -> bool:
+    def supports(text: str, numbers: tuple[int, ...]) -> tuple[Evidence, ...]:
+        """Where the cited articles support `text`, best passage per article; () if not."""
         cited = [articles[sources[n].article_id] for n in numbers]
         if not all(verbatim(span, numbers) for span in quoted_spans(text)):
-            return False  # who said those words, in those words, is part of the claim
-        if len(cited) == 1 and named_extract(text, cited[0].text):
-            return True
-        return check_support(text, cited, nli=nli, strict=True).verdict == "supported"
+            return ()  # who said those words, in those words, is part of the claim
+        if len(cited) == 1:
+            found = verbatim_span(text, cited[0].text) or named_extract(text, cited[0].text)
+            if found:
+                return (_evidence(cited[0], found),)
+        result = check_support(text, cited, nli=nli, strict=True)
+        if result.verdict != "supported":
+            return ()
+        best = {}
+        for span in result.evidence:  # best first
+            best.setdefault(span.article, _evidence(cited[span.article], (span.start, span.end)))
+        return tuple(best.values())
 
     def verbatim(span: str, numbers: tuple[int, ...]) -> bool:
         return any(
             verbatim_span(span, articles[sources[n].article_id].text) is not None for n in numbers
         )
+
+    def quoted_evidence(sentence: BriefSentence, spans: list[str]) -> tuple[Evidence, ...]:
+        """Where each cited article prints the first of the quoted words it holds."""
+        found = []
+        for number in sentence.citations:
+            article = articles[sources[number].article_id]
+            where = (verbatim_span(span, article.text) for span in spans)
+            first = next((at for at in where if at is not None), None)
+            if first is not None:
+                found.append(_evidence(article, first))
+        return tuple(found)
 
     report = {"checked": 0, "citations": 0, "dropped": 0, "added": 0, "quotes": 0, "verbatim": 0}
     removed: list[str] = []
@@ -99,10 +120,13 @@ def verify_brief(
         report["verbatim"] += good
         fails = good < len(spans) or (sentence.check == "quotes" and not spans)
         if not fails and sentence.check == "support":
-            citations, fails = _checked_citations(sentence, brief, supports, report)
-            sentence = replace(sentence, citations=citations)
+            citations, evidence = _checked_citations(sentence, brief, supports, report)
+            fails = not citations
+            sentence = replace(sentence, citations=citations, evidence=evidence)
             if not sentence.attributed and brief.independent_sources > 1:
                 sentence = _attributed(sentence, brief)
+        elif not fails:
+            sentence = replace(sentence, evidence=quoted_evidence(sentence, spans))
         if fails:
             removed.append(sentence.prose)
             return replace(sentence, unsupported=True) if keep_unsupported else None
@@ -141,12 +165,12 @@ def verify_brief(
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}")
-_MENTION = r"(?:he|she|they|the(?: [a-z][\w-]*){1,3})"  # what the writer may replace by a name
+_MENTION = r"\b(?:he|she|they|the(?: [a-z][\w-]*){1,3})"  # what the writer may replace by a name
 
 
-def named_extract(text: str, article: str) -> bool:
-    """Whether `text` is a sentence of `article` with a pronoun or a title ("he", "the
-    minister") replaced by a name the article prints: the writer's one edit inside a
+def named_extract(text: str, article: str) -> tuple[int, int] | None:
+    """Where `article` prints `text` with a pronoun or a title ("he", "the minister") in place
+    of a name the article prints, as (start, end), or None: the writer's one edit inside a
     sentence ("He said" → "Tomas Rellik said")."""
     for run in _NAME_RUN.finditer(text):
         if run[0] not in article:
@@ -154,9 +178,10 @@ def named_extract(text: str, article: str) -> bool:
         before = verbatim_pattern(text[: run.start()])
         after = verbatim_pattern(text[run.end() :].rstrip("."))
         pattern = r"\s*".join(p for p in (before, _MENTION, after) if p)
-        if re.search(pattern, article, flags=re.IGNORECASE):
-            return True
-    return False
+        found = re.search(pattern, article, flags=re.IGNORECASE)
+        if found:
+            return found.span()
+    return None
 
 
 def _checked_paragraph(paragraph, kind, check) -> tuple[BriefSentence, ...]:
@@ -174,25 +199,30 @@ def _checked_paragraph(paragraph, kind, check) -> tuple[BriefSentence, ...]:
     return tuple(kept)
 
 
-def _checked_citations(sentence, brief, supports, report) -> tuple[tuple[int, ...], bool]:
-    """The sentence's citations after steps 2 and 3, and whether it failed (none supports)."""
+def _checked_citations(sentence, brief, supports, report):
+    """The sentence's citations after steps 2 and 3 (none when it failed), with the evidence
+    of each supporting article."""
     cited = sentence.citations
     report["citations"] += len(cited)
-    kept = tuple(n for n in cited if supports(sentence.text, (n,)))
-    if not kept and cited and supports(sentence.text, cited):
+    evidence = {n: supports(sentence.text, (n,)) for n in cited}
+    kept = tuple(n for n in cited if evidence[n])
+    joint = () if kept or not cited else supports(sentence.text, cited)
+    if joint:
         kept = cited
     report["dropped"] += len(cited) - len(kept)
     events = {brief.source(n).event_id for n in cited} or {None}  # uncited: the event's own
-    added = tuple(
-        entry.number
-        for entry in brief.sources
-        if entry.number not in cited
-        and entry.event_id in events
-        and supports(sentence.text, (entry.number,))
-    )
+    for entry in brief.sources:
+        if entry.number not in cited and entry.event_id in events:
+            evidence[entry.number] = supports(sentence.text, (entry.number,))
+    added = tuple(n for n in evidence if n not in cited and evidence[n])
     report["added"] += len(added)
-    citations = tuple(sorted(kept + added))
-    return citations, not citations
+    found = joint + tuple(span for n in sorted(kept + added) for span in evidence[n])
+    return tuple(sorted(kept + added)), found
+
+
+def _evidence(article: Article, span: tuple[int, int]) -> Evidence:
+    start, end = span
+    return Evidence(article.article_id, start, end, article.text[start:end])
 
 
 def _attributed(sentence: BriefSentence, brief: Brief) -> BriefSentence:

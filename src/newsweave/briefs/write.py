@@ -65,14 +65,13 @@ from newsweave.briefs.model import (
     Section,
     SourceEntry,
 )
-from newsweave.model import Article, Event
+from newsweave.model import Article, Event, publication_order
 
 __all__ = [
     "Background",
     "Material",
     "assemble",
     "lead_of",
-    "publication_order",
     "source_list",
     "trim",
     "write_brief",
@@ -588,11 +587,6 @@ def _numbering(material: Material, sources: Sequence[SourceEntry]) -> dict[str, 
 
 def _cite(article_ids: Sequence[str], number: Mapping[str, int]) -> tuple[int, ...]:
     return tuple(sorted({number[a] for a in article_ids if a in number}))
-
-
-def publication_order(article: Article) -> tuple[bool, datetime | str]:
-    """Publication time, undated last; sorts are stable, so ties keep the order given."""
-    return (article.published_at is None, article.published_at or "")
 
 
 def _words(text: str) -> frozenset[str]:
