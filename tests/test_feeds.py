@@ -239,3 +239,8 @@ def test_a_malformed_feed_is_unreadable(body):
     assert caught.value.reason == "malformed-feed"
     assert "https://coast.example/feed.xml" in str(caught.value)
     assert "RSS or Atom" in str(caught.value)
+
+
+def test_an_empty_feed_is_read_as_no_entries_not_as_malformed():
+    """A watched outlet's feed between two stories: nothing to store, nothing to reject."""
+    assert read(rss("https://coast.example", []), None) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -148,3 +149,20 @@ def test_a_merged_event_redirects_and_chained_merges_resolve_to_the_last(store):
     assert store.resolve_event("ev_middle") == "ev_new"
     assert store.resolve_event("ev_n") == "ev_new"  # a unique prefix
     assert store.resolve_event("ev_nothing") is None
+
+
+def _open_and_close(path: str) -> None:
+    open_store(path).close()
+
+
+def test_processes_opening_a_new_store_at_once_migrate_it_once(tmp_path):
+    """`serve` and `watch` started together on a new (or upgraded) store both open it."""
+    context = multiprocessing.get_context("fork")
+    for trial in range(10):
+        path = str(tmp_path / f"store-{trial}.db")
+        with context.Pool(4) as pool:
+            pool.map(_open_and_close, [path] * 4, chunksize=1)
+        with open_store(path) as store:
+            assert store.count_articles() == 0
+        version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        assert version == len(MIGRATIONS)

@@ -32,7 +32,7 @@ from newsweave.cluster import ClusterItem, OnlineClusterer
 from newsweave.dedupe import CopyIndex, independent_sources
 from newsweave.embed import EMBEDDER_NAMES, Embedder, load_embedder
 from newsweave.errors import SettingsError
-from newsweave.model import Article, Event, Storyline
+from newsweave.model import Article, Event, Storyline, publication_order
 from newsweave.settings import Settings
 from newsweave.store import Store
 from newsweave.storylines import EventSummary, build_storylines, link_storylines
@@ -44,6 +44,7 @@ __all__ = [
     "event_of",
     "list_events",
     "list_storylines",
+    "load_event",
 ]
 
 EMBED_BATCH = 64
@@ -115,6 +116,18 @@ def list_events(store: Store) -> list[Event]:
     """Every event, the most recently updated first."""
     events = [event for event, _ in _events_with_articles(store)]
     return sorted(events, key=_recency, reverse=True)
+
+
+def load_event(store: Store, event_id: str) -> tuple[Event, list[Article]] | None:
+    """One event (by its exact id) with its articles in publication order, or None."""
+    ids = store.event_article_ids(event_id)
+    articles = [article for a in ids if (article := store.get_article(a)) is not None]
+    if not articles:
+        return None
+    articles.sort(key=publication_order)
+    storyline = store.get_storylines().get(event_id)
+    groups = store.get_copy_groups(ids)
+    return event_of(event_id, articles, groups, storyline), articles
 
 
 def list_storylines(store: Store) -> list[Storyline]:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -97,10 +97,12 @@ def analyse_events(
     *,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    event_ids: Collection[str] | None = None,
 ) -> AnalysisReport:
     """Analyse every event whose articles changed since its stored analysis; store the results.
 
-    `embedder` is MiniLM, loaded here unless given (see the module doc)."""
+    `embedder` is MiniLM, loaded here unless given (see the module doc). `event_ids`, when
+    given, limits the analysis to those events (a benchmark's sample of a large store)."""
     report = AnalysisReport()
     events = list_events(store)
     stored = store.get_analysis_keys()
@@ -109,7 +111,12 @@ def analyse_events(
         store.delete_analyses(gone)
     groups = store.get_copy_groups()
     keys = {event.event_id: articles_key(event.article_ids, groups) for event in events}
-    todo = [event for event in events if stored.get(event.event_id) != keys[event.event_id]]
+    todo = [
+        event
+        for event in events
+        if stored.get(event.event_id) != keys[event.event_id]
+        and (event_ids is None or event.event_id in event_ids)
+    ]
     report.events, report.unchanged, report.removed = (
         len(events),
         len(events) - len(todo),

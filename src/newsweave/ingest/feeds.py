@@ -118,14 +118,16 @@ def drafts_from_feed(
     headers = {"content-location": origin} if origin.startswith(("http://", "https://")) else {}
     # A BytesIO, not bytes: feedparser opens a bytes argument as a file name when it can.
     parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
-    if not parsed.entries and (parsed.bozo or not parsed.version):
-        problem = parsed.get("bozo_exception") or "not an RSS or Atom document"
+    bozo = parsed.get("bozo_exception")
+    # A feed with no entries is unreadable when its XML is broken or it is no feed at all; an
+    # empty feed (a quiet hour) is not, whatever else feedparser noted (a missing header).
+    if not parsed.entries and (isinstance(bozo, xml.sax.SAXException) or not parsed.version):
+        problem = bozo or "not an RSS or Atom document"
         raise UnreadableInput(
             origin,
             f"malformed feed ({problem}); check that the URL or file is an RSS or Atom feed",
             reason="malformed-feed",
         )
-    bozo = parsed.get("bozo_exception")
     feed = _Feed(
         origin=origin,
         title=_one_line(parsed.feed.get("title")) or None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -15,6 +16,18 @@ import numpy as np
 from newsweave.model import Article, Rejection, Source
 
 PutOutcome = Literal["ingested", "revised", "unchanged"]
+SearchKind = Literal["articles", "briefs"]
+# Around each matched word in a SearchHit's snippet: control characters that no stored text
+# holds, so a caller escapes the snippet first and then marks the matches.
+MATCH_START, MATCH_END = "\x02", "\x03"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: SearchKind
+    id: str  # an article id, or the event id of a brief
+    title: str  # the article's title or the brief's headline
+    snippet: str  # the best-matching stretch, matches between MATCH_START and MATCH_END
 
 
 class Store(Protocol):
@@ -38,10 +51,12 @@ class Store(Protocol):
     def iter_articles(self, *, all_revisions: bool = False) -> Iterator[Article]:
         """Articles in publication order (latest revision of each unless `all_revisions`)."""
 
-    def list_articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
-        """Latest revisions, newest first."""
+    def list_articles(
+        self, *, limit: int | None = None, offset: int = 0, source: str | None = None
+    ) -> list[Article]:
+        """Latest revisions, newest first (of one outlet's articles, given its name)."""
 
-    def count_articles(self) -> int: ...
+    def count_articles(self, *, source: str | None = None) -> int: ...
 
     def revisions(self, key: str) -> list[Article]:
         """Every stored revision of one article, oldest first."""
@@ -53,10 +68,18 @@ class Store(Protocol):
 
     def put_vectors(self, model: str, vectors: Mapping[str, np.ndarray]) -> None: ...
 
-    def get_copy_groups(self) -> dict[str, str]:
-        """The copy group (wire copies, rewrites) of every grouped article, by article id."""
+    def get_copy_groups(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """The copy group (wire copies, rewrites) of every grouped article (or of those of
+        `article_ids` that are grouped), by article id."""
 
     def put_copy_groups(self, groups: Mapping[str, str]) -> None: ...
+
+    def changes(self) -> int:
+        """How many write transactions were ever committed to the store, from any process: a
+        reader caches what it derives from the store under this number (read it first)."""
+
+    def event_article_ids(self, event_id: str) -> list[str]:
+        """The ids of an event's articles (by its exact id)."""
 
     def get_event_members(self) -> dict[str, tuple[str, float]]:
         """(event id, score) of every clustered article, by article id."""
@@ -99,6 +122,16 @@ class Store(Protocol):
 
     def put_brief(self, event_id: str, articles_key: str, brief: Mapping[str, Any]) -> int:
         """Store a new version of an event's brief (older versions are kept); its number."""
+
+    def brief_history(self, event_id: str) -> list[dict[str, Any]]:
+        """Every version of an event's brief, oldest first (as `get_brief` gives each)."""
+
+    def search(
+        self, query: str, *, kind: SearchKind, limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[SearchHit]]:
+        """Full-text search of the current articles or the latest briefs: the number of
+        matches and one page of them, best first. `query` is a user's words, all required;
+        the last also matches as a prefix."""
 
     def list_rejections(self, *, limit: int | None = None) -> list[Rejection]: ...
 

@@ -115,9 +115,58 @@ def create_briefs(db: sqlite3.Connection) -> None:
     )
 
 
+# The searchable words of each brief: its headline and its sentences' prose (a brief document
+# is sections of paragraphs of sentences, each with the `frame` newsweave puts before the
+# sources' `text`; see briefs.model). Selects (event_id, headline, prose) from `briefs` rows.
+BRIEF_SEARCH_ROWS = """
+    SELECT b.event_id, json_extract(b.brief, '$.headline'),
+           group_concat(json_extract(s.value, '$.frame') || json_extract(s.value, '$.text'), ' ')
+    FROM briefs b, json_each(b.brief, '$.sections') AS section,
+         json_each(section.value, '$.paragraphs') AS paragraph, json_each(paragraph.value) AS s"""
+
+
+def create_search(db: sqlite3.Connection) -> None:
+    """Full-text indexes (FTS5) over the current revision of every article and the latest
+    version of every brief; the store keeps them in step as it writes both."""
+    db.execute(
+        "CREATE VIRTUAL TABLE article_search USING fts5("
+        "article_id UNINDEXED, title, text, tokenize = 'porter unicode61')"
+    )
+    db.execute(
+        "CREATE VIRTUAL TABLE brief_search USING fts5("
+        "event_id UNINDEXED, headline, prose, tokenize = 'porter unicode61')"
+    )
+    db.execute(
+        "INSERT INTO article_search (article_id, title, text) "
+        "SELECT article_id, title, text FROM articles WHERE is_current = 1"
+    )
+    db.execute(
+        f"""INSERT INTO brief_search (event_id, headline, prose) {BRIEF_SEARCH_ROWS}
+            WHERE b.version = (SELECT max(version) FROM briefs WHERE event_id = b.event_id)
+            GROUP BY b.event_id"""
+    )
+
+
+def index_articles_by_source(db: sqlite3.Connection) -> None:
+    """An outlet's articles, newest first, for its page."""
+    db.execute("CREATE INDEX articles_source ON articles (source_name, is_current, published_at)")
+
+
+def create_change_counter(db: sqlite3.Connection) -> None:
+    """One number that every committed write transaction increments, so a reader (the web
+    server) can tell whether anything changed since it last looked."""
+    db.execute(
+        "CREATE TABLE store_changes (id INTEGER PRIMARY KEY CHECK (id = 1), count INTEGER NOT NULL)"
+    )
+    db.execute("INSERT INTO store_changes (id, count) VALUES (1, 0)")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_articles,
     create_stories,
     create_analyses,
     create_briefs,
+    create_search,
+    index_articles_by_source,
+    create_change_counter,
 ]

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,8 +23,8 @@ import numpy as np
 
 from newsweave.errors import StoreError, StoreLocked
 from newsweave.model import Article, QualityFlag, Rejection, Source
-from newsweave.store.base import PutOutcome
-from newsweave.store.migrations import MIGRATIONS
+from newsweave.store.base import MATCH_END, MATCH_START, PutOutcome, SearchHit, SearchKind
+from newsweave.store.migrations import BRIEF_SEARCH_ROWS, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -39,7 +40,7 @@ class SQLiteStore:
             )
             self._db.row_factory = sqlite3.Row
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            self._db.execute("PRAGMA journal_mode = WAL")
+            _retry_while_locked(lambda: self._db.execute("PRAGMA journal_mode = WAL"))
             self._db.execute("PRAGMA synchronous = NORMAL")
             self._db.execute("PRAGMA foreign_keys = ON")
         except (sqlite3.DatabaseError, OSError) as error:
@@ -49,7 +50,9 @@ class SQLiteStore:
             ) from None
         self._lock = threading.RLock()
         self._depth = 0
+        self._counts_changes = False
         self._migrate()
+        self._counts_changes = True
 
     # -- transactions -------------------------------------------------------------------
 
@@ -74,21 +77,30 @@ class SQLiteStore:
                 self._db.execute("ROLLBACK")
                 raise
             else:
+                if self._counts_changes:
+                    self._db.execute("UPDATE store_changes SET count = count + 1")
                 self._db.execute("COMMIT")
             finally:
                 self._depth = 0
 
     def _migrate(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        """Run the migrations the file has not seen. The version is read again inside each
+        write transaction, so two processes opening an old store at once (`serve` and
+        `watch` after an upgrade) run each migration once between them."""
+        while (version := self._schema_version()) < len(MIGRATIONS):
+            with self.transaction():
+                version = self._schema_version()
+                if version < len(MIGRATIONS):
+                    MIGRATIONS[version](self._db)
+                    self._db.execute(f"PRAGMA user_version = {version + 1}")
         if version > len(MIGRATIONS):
             raise StoreError(
                 f"the store at {self.path} has schema version {version}, newer than this "
                 f"newsweave knows ({len(MIGRATIONS)}); upgrade newsweave"
             )
-        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.transaction():
-                migration(self._db)
-                self._db.execute(f"PRAGMA user_version = {number}")
+
+    def _schema_version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
 
     # -- sources ------------------------------------------------------------------------
 
@@ -158,10 +170,25 @@ class SQLiteStore:
         self._db.execute(
             "UPDATE articles SET is_current = (article_id = ?) WHERE key = ?", (article_id, key)
         )
+        self._db.execute(
+            "DELETE FROM article_search WHERE article_id IN "
+            "(SELECT article_id FROM articles WHERE key = ?)",
+            (key,),
+        )
+        self._db.execute(
+            "INSERT INTO article_search (article_id, title, text) "
+            "SELECT article_id, title, text FROM articles WHERE article_id = ?",
+            (article_id,),
+        )
 
     def get_article(self, article_id: str) -> Article | None:
         if not article_id:
             return None
+        exact = self._db.execute(
+            f"{_ARTICLE_SELECT} WHERE a.article_id = ?", (article_id,)
+        ).fetchone()
+        if exact:
+            return _article(exact)
         rows = self._db.execute(
             f"{_ARTICLE_SELECT} WHERE a.article_id LIKE ? ESCAPE '\\' LIMIT 2",
             (_prefix_pattern(article_id),),
@@ -177,17 +204,23 @@ class SQLiteStore:
         for row in cursor:
             yield _article(row)
 
-    def list_articles(self, *, limit: int | None = None, offset: int = 0) -> list[Article]:
+    def list_articles(
+        self, *, limit: int | None = None, offset: int = 0, source: str | None = None
+    ) -> list[Article]:
         rows = self._db.execute(
-            f"{_ARTICLE_SELECT} WHERE a.is_current = 1 "
+            f"{_ARTICLE_SELECT} WHERE a.is_current = 1 AND (?1 IS NULL OR a.source_name = ?1) "
             "ORDER BY a.published_at IS NULL, a.published_at DESC, a.article_id "
-            "LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
+            "LIMIT ?2 OFFSET ?3",
+            (source, -1 if limit is None else limit, offset),
         ).fetchall()
         return [_article(row) for row in rows]
 
-    def count_articles(self) -> int:
-        return self._db.execute("SELECT count(*) FROM articles WHERE is_current = 1").fetchone()[0]
+    def count_articles(self, *, source: str | None = None) -> int:
+        return self._db.execute(
+            "SELECT count(*) FROM articles "
+            "WHERE is_current = 1 AND (?1 IS NULL OR source_name = ?1)",
+            (source,),
+        ).fetchone()[0]
 
     def revisions(self, key: str) -> list[Article]:
         rows = self._db.execute(
@@ -229,8 +262,17 @@ class SQLiteStore:
                 ),
             )
 
-    def get_copy_groups(self) -> dict[str, str]:
-        return dict(self._db.execute("SELECT article_id, group_id FROM copy_groups").fetchall())
+    def get_copy_groups(self, article_ids: Iterable[str] | None = None) -> dict[str, str]:
+        if article_ids is None:
+            return dict(self._db.execute("SELECT article_id, group_id FROM copy_groups"))
+        ids = json.dumps(list(article_ids))
+        return dict(
+            self._db.execute(
+                "SELECT article_id, group_id FROM copy_groups "
+                "WHERE article_id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+        )
 
     def put_copy_groups(self, groups: Mapping[str, str]) -> None:
         with self.transaction():
@@ -238,6 +280,15 @@ class SQLiteStore:
                 "INSERT OR REPLACE INTO copy_groups (article_id, group_id) VALUES (?, ?)",
                 groups.items(),
             )
+
+    def changes(self) -> int:
+        return self._db.execute("SELECT count FROM store_changes").fetchone()[0]
+
+    def event_article_ids(self, event_id: str) -> list[str]:
+        rows = self._db.execute(
+            "SELECT article_id FROM event_members WHERE event_id = ?", (event_id,)
+        )
+        return [article_id for (article_id,) in rows]
 
     def get_event_members(self) -> dict[str, tuple[str, float]]:
         rows = self._db.execute("SELECT article_id, event_id, score FROM event_members")
@@ -361,7 +412,41 @@ class SQLiteStore:
                     _time(datetime.now(UTC)),
                 ),
             )
+            self._db.execute("DELETE FROM brief_search WHERE event_id = ?", (event_id,))
+            self._db.execute(
+                f"""INSERT INTO brief_search (event_id, headline, prose) {BRIEF_SEARCH_ROWS}
+                    WHERE b.event_id = ? AND b.version = ? GROUP BY b.event_id""",
+                (event_id, version),
+            )
         return version
+
+    def brief_history(self, event_id: str) -> list[dict[str, Any]]:
+        return [
+            json.loads(row[0])
+            for row in self._db.execute(
+                "SELECT brief FROM briefs WHERE event_id = ? ORDER BY version", (event_id,)
+            )
+        ]
+
+    # -- search ---------------------------------------------------------------------------
+
+    def search(
+        self, query: str, *, kind: SearchKind, limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[SearchHit]]:
+        terms = _fts_query(query)
+        if not terms:
+            return 0, []
+        table, id_column, title_column = _SEARCH_TABLES[kind]
+        (total,) = self._db.execute(
+            f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (terms,)
+        ).fetchone()
+        rows = self._db.execute(
+            f"""SELECT {id_column}, {title_column},
+                       snippet({table}, 2, '{MATCH_START}', '{MATCH_END}', '…', 24)
+                FROM {table} WHERE {table} MATCH ? ORDER BY rank LIMIT ? OFFSET ?""",
+            (terms, limit, offset),
+        ).fetchall()
+        return total, [SearchHit(kind, row[0], row[1], row[2]) for row in rows]
 
     def close(self) -> None:
         self._db.close()
@@ -378,6 +463,21 @@ _ARTICLE_SELECT = """SELECT a.*, s.domain AS source_domain, s.family AS source_f
     FROM articles a JOIN sources s ON s.name = a.source_name"""
 
 
+def _retry_while_locked(statement: Callable[[], object]) -> None:
+    """Run `statement`, again while another connection holds the lock it needs, for up to the
+    busy timeout: turning a new file to WAL mode fails at once, with no busy wait, while
+    another process is doing the same (`serve` and `watch` started together)."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _store_error(path: Path, error: sqlite3.OperationalError) -> StoreError:
     if "locked" in str(error) or "busy" in str(error):
         return StoreLocked(
@@ -385,6 +485,26 @@ def _store_error(path: Path, error: sqlite3.OperationalError) -> StoreError:
             f"{BUSY_TIMEOUT_MS // 1000} s; wait for it to finish and try again"
         )
     return StoreError(f"cannot write the store at {path} ({error})")
+
+
+_SEARCH_TABLES = {
+    "articles": ("article_search", "article_id", "title"),
+    "briefs": ("brief_search", "event_id", "headline"),
+}
+
+
+def _fts_query(query: str) -> str:
+    """A user's words as an FTS5 query that cannot be malformed: each word quoted (so FTS5's
+    operators and punctuation are read as text), all of them required, the last one also as
+    a prefix ("harb" finds "harbour") unless the query ends with a space."""
+    words = [word.replace('"', "") for word in query.split()]
+    words = [word for word in words if word]
+    if not words:
+        return ""
+    quoted = [f'"{word}"' for word in words]
+    if not query.endswith(" "):
+        quoted[-1] += "*"
+    return " ".join(quoted)
 
 
 def _prefix_pattern(prefix: str) -> str:
