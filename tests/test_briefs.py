@@ -1,18 +1,17 @@
 """Briefs of the sample corpus, against its gold: disagreements, the remark told three ways,
 support for every sentence, and versions as a story grows.
 
-Two fixtures, each built once for the module:
+Two fixtures:
 - `gold_briefs`: one brief per gold event, written from exactly that event's articles (the
   writer's work, whatever the clusterer does);
-- `pipeline`: the sample corpus run through `newsweave run` without the Harbour Herald's
-  eleven-dead report, then again with it, as a user's store would grow.
+- `pipeline` (from conftest.py): the sample corpus run through `newsweave run` without the
+  Harbour Herald's eleven-dead report, then again with it, as a user's store would grow.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,7 +40,6 @@ from newsweave.stories import list_events
 
 SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
 GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
-ELEVEN_DEAD = "2026-03-03-harbourherald-eleven-dead-fire.html"
 MISSED = {("E02", "date")}  # the analysis does not find it yet (tests/test_claims.py)
 ST1 = GOLD["statements"]["ST1"]
 
@@ -197,35 +195,6 @@ def test_a_brief_survives_its_stored_document(gold_briefs):
 
 
 # -- the pipeline: versions ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Pipeline:
-    db: Path
-    fire: str  # the event id of the fire, which the late report joins
-    first: str  # the first run's summary line
-    second: str
-
-
-def run(db: Path, *args: str) -> str:
-    result = CliRunner().invoke(main, ["run", "--db", str(db), *args])
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-@pytest.fixture(scope="module")
-def pipeline(tmp_path_factory) -> Pipeline:
-    folder = tmp_path_factory.mktemp("pipeline")
-    corpus = folder / "articles"
-    shutil.copytree(SAMPLE / "articles", corpus)
-    late = folder / ELEVEN_DEAD
-    shutil.move(corpus / ELEVEN_DEAD, late)
-    db = folder / "store.db"
-    first = run(db, str(corpus))
-    second = run(db, str(late))
-    with open_store(db) as store:
-        (fire,) = [e for e in list_events(store) if "Port Casimir" in e.title and "dead" in e.title]
-    return Pipeline(db, fire.event_id, first, second)
 
 
 def test_a_run_writes_a_brief_for_every_event(pipeline):

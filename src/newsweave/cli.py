@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -24,18 +25,20 @@ from rich.table import Table
 
 from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.nli import load_nli
-from newsweave.analysis.stage import EventAnalysis, analyse_events, list_analyses, load_analysis
+from newsweave.analysis.stage import EventAnalysis, list_analyses, load_analysis
 from newsweave.briefs.model import Brief, to_document
 from newsweave.briefs.render import FORMATS, render
-from newsweave.briefs.stage import load_brief, write_briefs, writer_for
+from newsweave.briefs.stage import BriefsReport, load_brief, writer_for
 from newsweave.errors import NewsweaveError
 from newsweave.evaluate import evaluate_clustering, evaluate_support
 from newsweave.evaluate_summaries import evaluate_summaries
 from newsweave.ingest.stage import headline, ingest
 from newsweave.model import Article, Event, IngestReport
+from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings, load_settings
 from newsweave.store import SQLiteStore, open_store
-from newsweave.stories import build_stories, list_events, list_storylines
+from newsweave.stories import list_events, list_storylines
+from newsweave.watch import Cycle, watch
 
 EXIT_FAILED = 1
 EXIT_PARTIAL = 3
@@ -124,37 +127,28 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
     are analysed (claims, disagreements, quotes, statements) and get a new, verified version of
     their brief.
     """
-    report = None
     with open_store(settings.db) as store, _progress_bar() as bar:
-        if sources:
-            task = bar.add_task("storing", total=None)
-            report = ingest(
-                list(sources),
-                store,
-                settings,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
-            if not as_json:
-                _print_report(report)
         tasks: dict[str, Any] = {}
 
         def progress(step: str, done: int, total: int) -> None:
-            task = tasks.setdefault(step, bar.add_task(step, total=total))
-            bar.update(task, completed=done, total=total)
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
 
-        stories = build_stories(store, settings, progress=progress)
-        analysis = analyse_events(store, settings, progress=progress)
-        briefs = write_briefs(store, settings, progress=progress)
+        result = run_pipeline(sources, store, settings, progress=progress)
+    report = result.ingest
+    stories, analysis, briefs = result.stories, result.analysis, result.briefs
     if as_json:
-        ingested = _report_data(report) if report else None
         data = {
-            "ingest": ingested,
+            "ingest": _report_data(report) if report else None,
             "stories": asdict(stories),
             "analysis": asdict(analysis),
             "briefs": asdict(briefs),
         }
         out.print_json(json.dumps(data))
     else:
+        if report is not None:
+            _print_report(report)
         merged = f", {len(stories.merged)} merged" if stories.merged else ""
         out.print(
             f"{stories.new_articles} new articles in {stories.events} events "
@@ -164,13 +158,50 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
             f"{briefs.unchanged} unchanged",
             markup=False,
         )
-    if briefs.llm_error:
-        err.print(
-            f"warning: {briefs.llm_error}; the embedded writer wrote the briefs instead",
-            markup=False,
-        )
+    _warn_if_llm_failed(briefs)
     if report is not None and report.is_partial:
         sys.exit(EXIT_PARTIAL)
+
+
+@main.command("watch")
+@click.argument("feeds", nargs=-1, required=True)
+@click.option(
+    "--interval",
+    type=float,
+    help="seconds from the start of one cycle to the start of the next "
+    "[default: the watch_interval setting]",
+)
+@click.option(
+    "--cycles", type=click.IntRange(min=1), help="stop after N cycles [default: until Ctrl-C]"
+)
+@_with_settings
+def watch_command(
+    settings: Settings, feeds: tuple[str, ...], interval: float | None, cycles: int | None
+) -> None:
+    """Poll FEEDS on an interval and run the pipeline over what is new, until Ctrl-C.
+
+    FEEDS are feed or OPML URLs or files (or anything `ingest` reads). Each cycle opens the
+    store, ingests, builds stories, analyses and writes briefs, then closes it, so `newsweave
+    serve` keeps answering from the same store. Each cycle prints one line, and each rejected
+    input one line on stderr; a failed cycle is reported and the next one goes on. Exits 0
+    after the cycles or Ctrl-C, and 1 when every cycle failed.
+    """
+
+    def print_cycle(cycle: Cycle) -> None:
+        if cycle.report is None:
+            err.print(cycle.summary(), markup=False)
+            return
+        if cycle.report.ingest is not None:
+            _print_rejections(cycle.report.ingest)
+        _warn_if_llm_failed(cycle.report.briefs)
+        out.print(cycle.summary(), markup=False)
+
+    result = watch(list(feeds), settings, interval=interval, cycles=cycles, on_cycle=print_cycle)
+    if result.interrupted:
+        cycles_run = f"{result.cycles} cycle{'' if result.cycles == 1 else 's'}"
+        err.print(f"stopped after {cycles_run}; what was stored stays in the store")
+    if result.cycles and result.failed == result.cycles:
+        sys.exit(EXIT_FAILED)
 
 
 @main.command("stories")
@@ -316,6 +347,39 @@ def brief_command(settings: Settings, event_id: str | None, fmt: str, version: i
         if n:
             out.print("\n" + "─" * 80 + "\n")
         out.print(render(brief, fmt), markup=False)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="address to listen on")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@_with_settings
+def serve_command(settings: Settings, host: str, port: int) -> None:
+    """Serve the store's stories as web pages, a JSON API and Atom feeds.
+
+    Listens on localhost only unless --host says otherwise. `newsweave run` or `watch` can
+    write to the same store meanwhile; pages show what they have committed.
+    """
+    import uvicorn
+
+    from newsweave.web.app import create_app
+
+    app = create_app(settings)
+    _check_port_free(host, port)
+    url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    out.print(f"serving {settings.db} at {url} (API docs at {url}docs); Ctrl-C stops", markup=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise NewsweaveError(
+                f"cannot listen on {host}:{port} ({error.strerror}); give another --port or --host"
+            ) from None
 
 
 @main.group("eval")
@@ -584,14 +648,27 @@ def _report_data(report: IngestReport) -> dict[str, Any]:
 
 
 def _print_report(report: IngestReport) -> None:
-    for rejection in report.rejected:
-        err.print(f"rejected: {rejection.message}", markup=False)
-    for path in report.skipped:
-        err.print(f"skipped: {path} (not an article file)", markup=False)
+    _print_rejections(report)
     counts = {name: value for name, value in _report_data(report).items() if isinstance(value, int)}
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     reasons = ", ".join(f"{n} {reason}" for reason, n in report.rejected_by_reason().items())
     out.print(summary + (f" ({reasons})" if reasons else ""), markup=False)
+
+
+def _print_rejections(report: IngestReport) -> None:
+    """One line on stderr for each input that was rejected or skipped."""
+    for rejection in report.rejected:
+        err.print(f"rejected: {rejection.message}", markup=False)
+    for path in report.skipped:
+        err.print(f"skipped: {path} (not an article file)", markup=False)
+
+
+def _warn_if_llm_failed(briefs: BriefsReport) -> None:
+    if briefs.llm_error:
+        err.print(
+            f"warning: {briefs.llm_error}; the embedded writer wrote the briefs instead",
+            markup=False,
+        )
 
 
 def _article_summary(article: Article) -> dict[str, Any]:

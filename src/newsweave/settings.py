@@ -45,6 +45,11 @@ class Settings:
         "fetch each feed entry's page: always, never, or auto (only when the feed "
         "carries a summary rather than the full text)",
     )
+    watch_interval: float = _setting(
+        300.0,
+        "seconds from the start of one `newsweave watch` cycle to the start of the next "
+        "(at least 1)",
+    )
     max_file_bytes: int = _setting(10_000_000, "largest local file ingested, in bytes")
     min_words: int = _setting(60, "texts with fewer words are flagged too_short")
     embedder: str = _setting(

@@ -1,0 +1,111 @@
+"""Watching feeds: the pipeline over the same sources, again and again, beside other readers.
+
+`watch(sources, settings)` runs `pipeline.run_pipeline` on the sources every `interval`
+seconds, measured from the start of one cycle to the start of the next; a cycle that overruns
+the interval is followed at once by the next, never overlapped by it. Each cycle opens the store
+and closes it when done, so between cycles the watcher holds nothing of the SQLite file, and
+within one every write is a short transaction of its own: `newsweave serve` keeps answering
+from the same store all along.
+
+A cycle that fails with a `NewsweaveError` (the store stayed locked, say) is reported and the
+next one goes on: what the failed cycle committed stays, and since every stage works on what
+the store has not seen yet, the next cycle picks up the rest. A feed that answers with an error
+is not a failure but a rejection in the cycle's ingest report. Ctrl-C ends the watch; a cycle
+cut short loses only its open transaction.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from newsweave.errors import NewsweaveError, SettingsError
+from newsweave.model import IngestReport
+from newsweave.pipeline import PipelineReport, run_pipeline
+from newsweave.settings import Settings
+from newsweave.store import open_store
+
+__all__ = ["Cycle", "WatchReport", "watch"]
+
+MIN_INTERVAL = 1.0  # seconds; a shorter interval would hammer the feeds' servers
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One run of the pipeline by the watcher: its report, or why it failed."""
+
+    number: int  # 1 for the first cycle
+    started_at: datetime  # UTC
+    report: PipelineReport | None  # None when the cycle failed
+    error: str | None = None  # why it failed
+
+    def summary(self) -> str:
+        """One line: when, what was ingested, what the stories and briefs stages did."""
+        heading = f"{self.started_at:%Y-%m-%d %H:%M:%S}Z cycle {self.number}"
+        if self.report is None:
+            return f"{heading} failed: {self.error}; the next cycle tries again"
+        ingested = self.report.ingest or IngestReport()
+        stories = self.report.stories
+        return (
+            f"{heading}: {len(ingested.ingested)} ingested, {len(ingested.revised)} revised, "
+            f"{len(ingested.unchanged)} unchanged, {len(ingested.rejected)} rejected; "
+            f"{stories.new_articles} new articles, {stories.events} events; "
+            f"{self.report.briefs.written} briefs written"
+        )
+
+
+@dataclass(frozen=True)
+class WatchReport:
+    """How a watch ended."""
+
+    cycles: int  # cycles run to their end, failed ones included
+    failed: int
+    interrupted: bool  # ended by Ctrl-C rather than by `cycles` or `stop`
+
+
+def watch(
+    sources: Sequence[str],
+    settings: Settings,
+    *,
+    interval: float | None = None,
+    cycles: int | None = None,
+    on_cycle: Callable[[Cycle], None] | None = None,
+    stop: threading.Event | None = None,
+) -> WatchReport:
+    """Run the pipeline on `sources` every `interval` seconds (the watch_interval setting
+    unless given) until `cycles` cycles have run, `stop` is set or Ctrl-C; `on_cycle` gets
+    each cycle as it ends."""
+    interval = settings.watch_interval if interval is None else interval
+    if not interval >= MIN_INTERVAL:  # NaN too
+        raise SettingsError(
+            f"the watch interval is {interval:g} s; give at least {MIN_INTERVAL:g} second "
+            "with --interval or the watch_interval setting"
+        )
+    stop = stop if stop is not None else threading.Event()
+    done = failed = 0
+    next_start = time.monotonic()
+    try:
+        while cycles is None or done < cycles:
+            if stop.wait(max(0.0, next_start - time.monotonic())):
+                break
+            next_start = time.monotonic() + interval
+            cycle = _run_cycle(done + 1, sources, settings)
+            done, failed = done + 1, failed + (cycle.report is None)
+            if on_cycle:
+                on_cycle(cycle)
+    except KeyboardInterrupt:
+        return WatchReport(done, failed, interrupted=True)
+    return WatchReport(done, failed, interrupted=False)
+
+
+def _run_cycle(number: int, sources: Sequence[str], settings: Settings) -> Cycle:
+    started_at = datetime.now(UTC)
+    try:
+        with open_store(settings.db) as store:
+            report = run_pipeline(sources, store, settings)
+    except NewsweaveError as error:
+        return Cycle(number, started_at, None, str(error))
+    return Cycle(number, started_at, report)

@@ -1,0 +1,324 @@
+"""What the web pages and the JSON API show, as plain JSON-ready dicts built from the store.
+
+Every page renders one of these dicts and the API returns the same dict, so the two cannot
+drift apart: `story_list` (the front page), `story_detail` (a story page), `article_detail`,
+`source_detail` and `search`. A missing thing raises `NotFound`, which the app turns into a 404
+of the one error shape.
+
+The front page ranks stories by significance:
+
+    (log2(1 + independent sources) + log2(1 + articles per day)) × 0.5 ^ (age / HALF_LIFE)
+
+where articles per day is the event's growth over its span (at least an hour) and age is the
+time from the event's last article to the newest article in the store. Independent sources
+count wire copies once, so one publisher's several feeds cannot lift a story. Measuring age
+from the store's newest article rather than the wall clock ranks an archive the same as a live
+store (the factor is the same for every story, so the order only depends on the gaps).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from newsweave.briefs.model import Brief, from_document, to_document
+from newsweave.errors import NewsweaveError
+from newsweave.model import Article, Event
+from newsweave.store import SearchKind, Store
+from newsweave.stories import list_events, load_event
+
+__all__ = [
+    "HALF_LIFE_HOURS",
+    "NotFound",
+    "article_detail",
+    "search",
+    "significance",
+    "source_detail",
+    "story_detail",
+    "story_list",
+]
+
+HALF_LIFE_HOURS = 24.0
+
+
+class NotFound(NewsweaveError):
+    """No story, article or source by that id or name."""
+
+
+def significance(event: Event, newest: datetime | None) -> float:
+    """The front page's rank of an event (see the module doc)."""
+    if event.last_seen is None or event.first_seen is None or newest is None:
+        return 0.0
+    span_days = max((event.last_seen - event.first_seen).total_seconds(), 3600.0) / 86400
+    growth = len(event.article_ids) / span_days
+    age_hours = max((newest - event.last_seen).total_seconds(), 0.0) / 3600
+    weight = math.log2(1 + event.independent_sources) + math.log2(1 + growth)
+    return weight * 0.5 ** (age_hours / HALF_LIFE_HOURS)
+
+
+def story_list(
+    store: Store, *, page: int = 1, per_page: int = 20, events: Sequence[Event] | None = None
+) -> dict[str, Any]:
+    """One page of stories, the most significant first, each with its latest brief's lead.
+    `events` is `list_events(store)` when the caller has it (the server caches it)."""
+    events = list_events(store) if events is None else events
+    newest = max((e.last_seen for e in events if e.last_seen), default=None)
+    ranked = sorted(events, key=lambda e: significance(e, newest), reverse=True)
+    titles = _storyline_titles(events)
+    start = (page - 1) * per_page
+    stories = [
+        _story_summary(event, _latest_brief(store, event.event_id), titles, newest)
+        for event in ranked[start : start + per_page]
+    ]
+    return {**_paging(page, per_page, len(events)), "stories": stories}
+
+
+def story_detail(store: Store, event_id: str, *, version: int | None = None) -> dict[str, Any]:
+    """A story: its event, one version of its brief with every citation's evidence, every
+    version's changes, its storyline's timeline and its articles with their quality flags."""
+    resolved = store.resolve_event(event_id)
+    found = load_event(store, resolved) if resolved else None
+    if found is None:
+        raise NotFound(f"no story has the id {event_id!r}; /api/stories lists them")
+    event, articles = found
+    history = [from_document(d) for d in store.brief_history(event.event_id)]
+    brief = _version_of(history, version, event.event_id)
+    timeline = _timeline(store, event)
+    titles = {event.storyline_id: timeline[0]["title"]} if timeline else {}
+    newest = event.last_seen
+    by_id = {a.article_id: a for a in articles}
+    return {
+        "story": _story_summary(event, history[-1] if history else None, titles, newest),
+        "brief": to_document(brief) if brief else None,
+        "citations": _citations(brief, store, by_id) if brief else [],
+        "versions": [_version_summary(b) for b in reversed(history)],
+        "timeline": timeline,
+        "articles": [_article_summary(a) for a in articles],
+    }
+
+
+def article_detail(store: Store, article_id: str) -> dict[str, Any]:
+    """An article: its clean text, metadata, quality flags, revisions and event."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise NotFound(f"no article has the id {article_id!r}; search finds articles by words")
+    event = store.get_event_members().get(article.article_id)
+    revisions = store.revisions(article.key)
+    return {
+        **_article_summary(article),
+        "text": article.text,
+        "author": article.author,
+        "canonical_url": article.canonical_url,
+        "source": _source(article),
+        "event_id": event[0] if event else None,
+        "revisions": [
+            {"article_id": r.article_id, "revision": r.revision, "title": r.title}
+            for r in revisions
+        ],
+    }
+
+
+def source_detail(store: Store, name: str, *, page: int = 1, per_page: int = 20) -> dict[str, Any]:
+    """An outlet: what is known of it and its articles, the newest first."""
+    source = store.get_source(name)
+    if source is None:
+        raise NotFound(f"no outlet is named {name!r}; a story page links to its outlets")
+    total = store.count_articles(source=name)
+    articles = store.list_articles(source=name, limit=per_page, offset=(page - 1) * per_page)
+    return {
+        **_paging(page, per_page, total),
+        "source": {
+            "name": source.name,
+            "domain": source.domain,
+            "family": source.family,
+            "country": source.country,
+            "language": source.language,
+        },
+        "articles": [_article_summary(a) for a in articles],
+    }
+
+
+def search(
+    store: Store, query: str, *, kind: SearchKind, page: int = 1, per_page: int = 20
+) -> dict[str, Any]:
+    """Full-text search of articles or briefs; each hit's snippet marks its matches with the
+    store's MATCH_START and MATCH_END characters."""
+    total, hits = store.search(query, kind=kind, limit=per_page, offset=(page - 1) * per_page)
+    return {
+        **_paging(page, per_page, total),
+        "query": query,
+        "kind": kind,
+        "hits": [{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits],
+    }
+
+
+# -- pieces ---------------------------------------------------------------------------------
+
+
+def _paging(page: int, per_page: int, total: int) -> dict[str, int]:
+    return {"page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)}
+
+
+def _latest_brief(store: Store, event_id: str) -> Brief | None:
+    document = store.get_brief(event_id)
+    return from_document(document) if document else None
+
+
+def _version_of(history: Sequence[Brief], version: int | None, event_id: str) -> Brief | None:
+    if version is None:
+        return history[-1] if history else None
+    for brief in history:
+        if brief.version == version:
+            return brief
+    have = ", ".join(str(b.version) for b in history) or "none yet"
+    raise NotFound(f"story {event_id} has no brief version {version}; its versions: {have}")
+
+
+def _story_summary(
+    event: Event, brief: Brief | None, storyline_titles: Mapping[str | None, str], newest
+) -> dict[str, Any]:
+    lead = brief.section("lead") if brief else None
+    lead_sentence = lead.paragraphs[0][0] if lead and lead.paragraphs else None
+    storyline = None
+    if event.storyline_id:
+        title = storyline_titles.get(event.storyline_id, event.title)
+        storyline = {"storyline_id": event.storyline_id, "title": title}
+    return {
+        "event_id": event.event_id,
+        "headline": brief.headline if brief else event.title,
+        "lead": lead_sentence.prose if lead_sentence else None,
+        "independent_sources": event.independent_sources,
+        "single_source": event.independent_sources <= 1,
+        "articles": len(event.article_ids),
+        "outlets": list(event.outlets),
+        "first_seen": _iso(event.first_seen),
+        "updated_at": _iso(event.last_seen),
+        "brief_version": brief.version if brief else None,
+        "storyline": storyline,
+        "significance": round(significance(event, newest), 4),
+    }
+
+
+def _storyline_titles(events: Sequence[Event]) -> dict[str | None, str]:
+    """Each storyline's title: the title of its earliest event."""
+    first: dict[str, Event] = {}
+    for event in events:
+        if event.storyline_id is None:
+            continue
+        known = first.get(event.storyline_id)
+        if known is None or _earlier(event, known):
+            first[event.storyline_id] = event
+    return {storyline: event.title for storyline, event in first.items()}
+
+
+def _earlier(a: Event, b: Event) -> bool:
+    if a.first_seen is None or b.first_seen is None:
+        return b.first_seen is None and a.first_seen is not None
+    return a.first_seen < b.first_seen
+
+
+def _timeline(store: Store, event: Event) -> list[dict[str, Any]]:
+    """The events of the story's storyline in date order, this one marked."""
+    if event.storyline_id is None:
+        return []
+    storylines = store.get_storylines()
+    members = [e for e, s in storylines.items() if s == event.storyline_id]
+    entries = []
+    for event_id in members:
+        found = load_event(store, event_id)
+        if found is None:
+            continue
+        other, _ = found
+        brief = _latest_brief(store, event_id)
+        entries.append(
+            {
+                "event_id": event_id,
+                "date": _iso(other.first_seen),
+                "title": brief.headline if brief else other.title,
+                "is_current": event_id == event.event_id,
+            }
+        )
+    return sorted(entries, key=lambda e: (e["date"] is None, e["date"] or ""))
+
+
+def _citations(brief: Brief, store: Store, articles: Mapping[str, Article]) -> list[dict]:
+    """Each numbered source with the sentences of the brief it supports and, for each, the
+    passage of the source article that supports it."""
+    supported: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for kind, sentence in brief.sentences():
+        for evidence in sentence.evidence:
+            supported[evidence.article_id].append(
+                {
+                    "section": kind,
+                    "sentence": sentence.prose,
+                    "evidence": evidence.text,
+                    "start": evidence.start,
+                    "end": evidence.end,
+                }
+            )
+    out = []
+    for entry in brief.sources:
+        article = articles.get(entry.article_id) or store.get_article(entry.article_id)
+        out.append(
+            {
+                "number": entry.number,
+                "article_id": entry.article_id,
+                "outlet": entry.outlet,
+                "title": entry.title,
+                "url": entry.url,
+                "published_at": entry.published_at,
+                "also_ran": list(entry.also_ran),
+                "event_id": entry.event_id,
+                "flags": _flags(article) if article else [],
+                "supports": supported.get(entry.article_id, []),
+            }
+        )
+    return out
+
+
+def _version_summary(brief: Brief) -> dict[str, Any]:
+    changes = brief.changes
+    return {
+        "version": brief.version,
+        "written_at": brief.written_at,
+        "writer": brief.writer,
+        "headline": brief.headline,
+        "changes": None
+        if changes is None
+        else {
+            "previous_version": changes.previous_version,
+            "new_sources": list(changes.new_sources),
+            "new_sentences": changes.new_sentences,
+            "changed_figures": list(changes.changed_figures),
+        },
+    }
+
+
+def _article_summary(article: Article) -> dict[str, Any]:
+    return {
+        "article_id": article.article_id,
+        "title": article.title,
+        "outlet": article.source.name,
+        "url": article.url,
+        "published_at": _iso(article.published_at),
+        "language": article.language,
+        "revision": article.revision,
+        "words": len(article.text.split()),
+        "flags": _flags(article),
+    }
+
+
+def _flags(article: Article) -> list[dict[str, Any]]:
+    return [{"kind": f.kind, "detail": f.detail, "repair": f.repair} for f in article.flags]
+
+
+def _source(article: Article) -> dict[str, Any]:
+    source = article.source
+    return {"name": source.name, "domain": source.domain, "family": source.family}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,162 @@
+"""The pages in a real headless Chromium (Debian's, installed by scripts/install-chromium, which
+`make test` runs), driven by Playwright: a citation opens its evidence when clicked, nothing is
+loaded from outside the server, no scraped script runs, and the layout holds. Screenshots of the
+front and story pages are saved under test-artifacts/ (or $NEWSWEAVE_ARTIFACTS) for a person
+to look at."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsweave.settings import Settings
+from newsweave.web.app import create_app
+from webserver import serving
+
+pytestmark = pytest.mark.slow
+
+ARTIFACTS = Path(
+    os.environ.get("NEWSWEAVE_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")
+)
+CHROMIUM_FLAGS = [  # no network but the server's: this machine's closed network refuses the rest
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("NEWSWEAVE_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail(
+            "no Chromium: run scripts/install-chromium (make test does), or set "
+            "NEWSWEAVE_CHROMIUM to a Chromium binary"
+        )
+    return found
+
+
+@pytest.fixture(scope="module")
+def base_url(pipeline) -> Iterator[str]:
+    with serving(pipeline.db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    """A fresh page that records every request it makes and every script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.requests, page.errors, page.dialogs = [], [], []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+
+
+def assert_clean(page, base_url: str) -> None:
+    """Nothing fetched from elsewhere, no script error, no dialog, no sideways scrolling."""
+    assert all(url.startswith(base_url) for url in page.requests), page.requests
+    assert page.errors == [] and page.dialogs == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def screenshot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_the_front_page_lists_the_stories(page, base_url):
+    page.goto(base_url + "/")
+    headlines = page.locator("li.story h2 a")
+    assert headlines.count() >= 10
+    assert all(headlines.nth(i).is_visible() for i in range(3))
+    assert page.locator("li.story .lead").first.inner_text().strip()
+    screenshot(page, "front.png")
+    assert_clean(page, base_url)
+
+
+def test_clicking_a_citation_reveals_the_supporting_sentence(page, base_url, pipeline):
+    from fastapi.testclient import TestClient
+
+    story = TestClient(create_app(Settings(db=pipeline.db))).get(f"/api/stories/{pipeline.fire}")
+    evidence_texts = {
+        support["evidence"]
+        for source in story.json()["citations"]
+        for support in source["supports"]
+    }
+    page.goto(f"{base_url}/stories/{pipeline.fire}")
+    citation = page.locator("p.body .citation").first
+    box = citation.locator(".evidence")
+    assert not box.is_visible()
+    citation.locator("a.cite").click()
+    page.mouse.move(0, 0)  # away from the citation: the click, not a hover, keeps it open
+    assert box.is_visible()
+    shown = box.locator("q").inner_text()
+    assert shown in evidence_texts
+    assert box.locator("a", has_text="original").get_attribute("href").startswith("https://")
+    screenshot(page, "story-citation-open.png")
+    page.mouse.click(5, 5)  # a click elsewhere closes it
+    assert not box.is_visible()
+    citation.locator("a.cite").hover()  # hovering shows it too
+    assert box.is_visible()
+    assert_clean(page, base_url)
+
+
+def test_the_story_page_shows_brief_versions_timeline_and_sources(page, base_url, pipeline):
+    page.goto(f"{base_url}/stories/{pipeline.fire}")
+    assert page.locator("article.brief h1").is_visible()
+    assert page.locator("h2#differences").is_visible()
+    assert page.locator(".versions li").count() == 2
+    assert page.locator(".timeline li").count() >= 2
+    assert page.locator("ol.sources li").count() >= 3
+    assert page.locator(".brief .new").count() > 0  # version 2 marks what is new
+    page.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(page, "story.png")
+    page.set_viewport_size({"width": 420, "height": 900})  # a phone: one column, no overflow
+    assert_clean(page, base_url)
+    page.locator(".versions a", has_text="Version 1").click()
+    assert "version=1" in page.url
+    assert page.locator(".notice", has_text="You are reading version 1").is_visible()
+
+
+def test_the_article_page_marks_the_evidence(page, base_url, pipeline):
+    page.goto(f"{base_url}/stories/{pipeline.fire}")
+    link = page.locator("p.body .evidence a", has_text="in context").first
+    page.goto(base_url + link.get_attribute("href"))
+    assert page.locator("mark#mark").is_visible()
+    assert_clean(page, base_url)
+
+
+def test_no_scraped_script_runs(browser, hostile_store):
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with serving(hostile_store) as base_url:
+        page.goto(base_url + "/")
+        page.locator("li.story h2 a").first.click()
+        page.locator(".inputs a").first.click()
+        page.goto(base_url + "/search?q=crane&kind=articles")
+        assert page.evaluate("window.pwned === undefined")
+    assert dialogs == []
+    context.close()
