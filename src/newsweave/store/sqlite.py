@@ -326,6 +326,10 @@ class SQLiteStore:
         ).fetchone()
         if redirect:
             return redirect[0]
+        if self._db.execute(
+            "SELECT 1 FROM event_members WHERE event_id = ? LIMIT 1", (event_id,)
+        ).fetchone():
+            return event_id
         rows = self._db.execute(
             "SELECT DISTINCT event_id FROM event_members WHERE event_id LIKE ? ESCAPE '\\' LIMIT 2",
             (_prefix_pattern(event_id),),

@@ -21,10 +21,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from newsweave.briefs.model import Brief, from_document, to_document
+from newsweave.briefs.model import Brief, from_document
 from newsweave.errors import NewsweaveError
 from newsweave.model import Article, Event
 from newsweave.store import SearchKind, Store
@@ -33,7 +34,9 @@ from newsweave.stories import list_events, load_event
 __all__ = [
     "HALF_LIFE_HOURS",
     "NotFound",
+    "StoryIndex",
     "article_detail",
+    "index_stories",
     "search",
     "significance",
     "source_detail",
@@ -59,21 +62,36 @@ def significance(event: Event, newest: datetime | None) -> float:
     return weight * 0.5 ** (age_hours / HALF_LIFE_HOURS)
 
 
-def story_list(
-    store: Store, *, page: int = 1, per_page: int = 20, events: Sequence[Event] | None = None
-) -> dict[str, Any]:
-    """One page of stories, the most significant first, each with its latest brief's lead.
-    `events` is `list_events(store)` when the caller has it (the server caches it)."""
-    events = list_events(store) if events is None else events
+@dataclass(frozen=True)
+class StoryIndex:
+    """Every event ranked for the front page, with what its entries need of the others; it
+    depends on the events alone, so a server keeps it until the store changes."""
+
+    ranked: tuple[Event, ...]  # the most significant first
+    newest: datetime | None  # the last article of the store
+    storyline_titles: Mapping[str | None, str]  # the title of each storyline's first event
+
+
+def index_stories(events: Sequence[Event]) -> StoryIndex:
     newest = max((e.last_seen for e in events if e.last_seen), default=None)
     ranked = sorted(events, key=lambda e: significance(e, newest), reverse=True)
-    titles = _storyline_titles(events)
+    return StoryIndex(tuple(ranked), newest, _storyline_titles(events))
+
+
+def story_list(
+    store: Store, *, page: int = 1, per_page: int = 20, index: StoryIndex | None = None
+) -> dict[str, Any]:
+    """One page of stories, the most significant first, each with its latest brief's lead.
+    `index` is `index_stories(list_events(store))` when the caller keeps one."""
+    index = index_stories(list_events(store)) if index is None else index
     start = (page - 1) * per_page
     stories = [
-        _story_summary(event, _latest_brief(store, event.event_id), titles, newest)
-        for event in ranked[start : start + per_page]
+        _story_summary(
+            event, _latest_brief(store, event.event_id), index.storyline_titles, index.newest
+        )
+        for event in index.ranked[start : start + per_page]
     ]
-    return {**_paging(page, per_page, len(events)), "stories": stories}
+    return {**_paging(page, per_page, len(index.ranked)), "stories": stories}
 
 
 def story_detail(store: Store, event_id: str, *, version: int | None = None) -> dict[str, Any]:
@@ -84,7 +102,8 @@ def story_detail(store: Store, event_id: str, *, version: int | None = None) -> 
     if found is None:
         raise NotFound(f"no story has the id {event_id!r}; /api/stories lists them")
     event, articles = found
-    history = [from_document(d) for d in store.brief_history(event.event_id)]
+    documents = store.brief_history(event.event_id)
+    history = [from_document(d) for d in documents]
     brief = _version_of(history, version, event.event_id)
     timeline = _timeline(store, event)
     titles = {event.storyline_id: timeline[0]["title"]} if timeline else {}
@@ -92,7 +111,7 @@ def story_detail(store: Store, event_id: str, *, version: int | None = None) -> 
     by_id = {a.article_id: a for a in articles}
     return {
         "story": _story_summary(event, history[-1] if history else None, titles, newest),
-        "brief": to_document(brief) if brief else None,
+        "brief": next(d for d in documents if d["version"] == brief.version) if brief else None,
         "citations": _citations(brief, store, by_id) if brief else [],
         "versions": [_version_summary(b) for b in reversed(history)],
         "timeline": timeline,
