@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/attribution_eval.py
 	$(BIN)/python bench/analysis_speed.py
 	$(BIN)/python bench/summarize_eval.py
+	$(BIN)/python bench/serve_load.py
 
 clean:
 	rm -rf $(VENV) newsweave.db newsweave.db-wal newsweave.db-shm
