@@ -160,3 +160,15 @@ def test_no_scraped_script_runs(browser, hostile_store):
         assert page.evaluate("window.pwned === undefined")
     assert dialogs == []
     context.close()
+
+
+def test_on_a_phone_an_open_citation_stays_on_the_screen(page, base_url, pipeline):
+    page.set_viewport_size({"width": 400, "height": 800})
+    page.goto(f"{base_url}/stories/{pipeline.fire}")
+    citation = page.locator("p.body .citation").last
+    citation.locator("a.cite").click()
+    box = citation.locator(".evidence").bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 400
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 800
+    screenshot(page, "story-phone.png")
+    assert_clean(page, base_url)
