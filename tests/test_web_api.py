@@ -4,6 +4,7 @@ HTML and their safety, over the sample corpus' store (`pipeline` in conftest.py)
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import feedparser
@@ -238,3 +239,15 @@ def test_scraped_markup_is_escaped_on_every_page(hostile_store):
         assert "&lt;script&gt;" in html or "&lt;svg" in html, path
     feed = client.get("/feeds/stories.atom").text
     assert "<script>window" not in feed
+
+
+def test_a_port_in_use_is_a_clear_error(hostile_store):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            main, ["serve", "--db", str(hostile_store), "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
