@@ -9,8 +9,9 @@ One run does four steps, each over what the store does not know yet:
 3. events: the clusterer is restored from the stored memberships, then the new articles join
    events in publication order (`cluster`); a merge is stored as a redirect from the old id;
 4. storylines: events that continue one another are linked (`storylines`); this is recomputed
-   over all events each run, which is cheap (there are far fewer events than articles) and
-   keeps ids stable, since a storyline is named after its earliest event.
+   over all events whenever articles were clustered, and written in the same transaction as
+   the memberships it was linked from, so a run with nothing new (an idle `watch` cycle) skips
+   it; ids stay stable, since a storyline is named after its earliest event.
 
 Reading events back (`list_events`, `list_storylines`) joins the stored memberships with the
 current revision of each article, so a revised article is shown once, in its latest text.
@@ -101,14 +102,10 @@ def build_stories(
         embedder = embedder or embedder_for(settings)
         with _timed(report, "embed"):
             vectors = _vectors(store, embedder, articles, report, progress)
-        _cluster(store, known, new, members, vectors, report)
-
-    with _timed(report, "storylines"):
-        events = _events_with_articles(store)
-        storylines = link_storylines(_summary(event, articles) for event, articles in events)
-        store.replace_storylines(storylines)
-    report.events = len(events)
-    report.storylines = len(set(storylines.values()))
+        _cluster(store, articles, known, new, members, vectors, report)
+    else:  # memberships, and the storylines linked from them, are as the last run left them
+        report.events = len({members[article.article_id][0] for article in articles})
+        report.storylines = len(set(store.get_storylines().values()))
     return report
 
 
@@ -173,12 +170,15 @@ def _group_copies(
 
 def _cluster(
     store: Store,
+    articles: Sequence[Article],
     known: Sequence[Article],
     new: Sequence[Article],
     members: dict[str, tuple[str, float]],
     vectors: dict[str, np.ndarray],
     report: StoriesReport,
 ) -> None:
+    """Cluster the new articles and relink the storylines over the events that makes; both are
+    written in one transaction, so a run with nothing new can leave the storylines alone."""
     with _timed(report, "cluster"):
         clusterer = OnlineClusterer()
         clusterer.restore(
@@ -186,12 +186,25 @@ def _cluster(
             {article.article_id: members[article.article_id][0] for article in known},
         )
         update = clusterer.add(_item(article, vectors) for article in new)
-        with store.transaction():
-            store.put_event_members({a.item_id: (a.event_id, a.score) for a in update.assignments})
-            for old_id, new_id in update.merges:
-                store.merge_event(old_id, new_id)
+    with _timed(report, "storylines"):
+        event_ids = {item: event for event, items in clusterer.events().items() for item in items}
+        by_event: dict[str, list[Article]] = defaultdict(list)
+        for article in articles:  # publication order
+            by_event[event_ids[article.article_id]].append(article)
+        groups = store.get_copy_groups()
+        storylines = link_storylines(
+            _summary(event_of(event_id, members_of, groups), members_of)
+            for event_id, members_of in by_event.items()
+        )
+    with store.transaction():
+        store.put_event_members({a.item_id: (a.event_id, a.score) for a in update.assignments})
+        for old_id, new_id in update.merges:
+            store.merge_event(old_id, new_id)
+        store.replace_storylines(storylines)
     report.new_events = sum(a.is_new_event for a in update.assignments)
     report.merged = list(update.merges)
+    report.events = len(by_event)
+    report.storylines = len(set(storylines.values()))
 
 
 def _vectors(
