@@ -104,10 +104,16 @@ def test_storylines_link_the_gold_storylines_and_nothing_else(built):
         assert dates == sorted(dates)
 
 
-def test_a_second_run_embeds_and_clusters_nothing_and_keeps_every_id(built):
-    store, settings, _, events, _ = built
+def test_a_second_run_embeds_clusters_and_links_nothing_and_keeps_every_id(built, monkeypatch):
+    store, settings, first, events, _ = built
+
+    def no_relink(*args, **kwargs):
+        raise AssertionError("an idle run relinked the storylines")
+
+    monkeypatch.setattr("newsweave.stories.link_storylines", no_relink)
     again = build_stories(store, settings)
     assert (again.new_articles, again.embedded, again.new_events) == (0, 0, 0)
+    assert (again.events, again.storylines) == (first.events, first.storylines)
     assert [(e.event_id, e.article_ids, e.storyline_id) for e in list_events(store)] == [
         (e.event_id, e.article_ids, e.storyline_id) for e in events
     ]
