@@ -132,10 +132,12 @@ def html_article(brief: Brief, *, article_link: ArticleLink | None = None) -> st
         if section.kind in HEADINGS:
             parts.append(f'<h2 id="{section.kind}">{HEADINGS[section.kind]}</h2>')
         for paragraph in section.paragraphs:
-            sentences = " ".join(
-                _sentence_html(s) + cites(s, s.citations) + "</span>" for s in paragraph
-            )
-            parts.append(f'<p class="{section.kind}">{sentences}</p>')
+            sentences = [_sentence_html(s) + cites(s, s.citations) + "</span>" for s in paragraph]
+            if section.kind == "background":  # dated entries, a list as in Markdown
+                items = "".join(f"<li>{sentence}</li>" for sentence in sentences)
+                parts.append(f'<ul class="background">{items}</ul>')
+            else:
+                parts.append(f'<p class="{section.kind}">{" ".join(sentences)}</p>')
     parts.append('<h2 id="sources">Sources</h2><ol class="sources">')
     for entry in brief.sources:
         title = escape(entry.title)
