@@ -13,6 +13,7 @@ the number is hovered, focused or clicked: a reader checks a claim without leavi
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -103,7 +104,7 @@ def html_article(brief: Brief, *, article_link: ArticleLink | None = None) -> st
     passage of its source that supports the sentence, with a link to the original and, given
     `article_link` (an Evidence to a URL), to that passage in newsweave's copy."""
     by_number = {entry.number: entry for entry in brief.sources}
-    counter = iter(range(1, 1_000_000))
+    counter = itertools.count(1)  # numbers each citation's evidence box
 
     def cites(sentence: BriefSentence | None, numbers: tuple[int, ...]) -> str:
         evidence = {e.article_id: e for e in sentence.evidence} if sentence else {}

@@ -79,7 +79,6 @@ class ErrorResponse(BaseModel):
 
 
 Page = Annotated[int, Query(ge=1, description="page number, from 1")]
-PageOfPage = Annotated[int, Query(alias="page", ge=1)]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")]
 Kind = Annotated[Literal["articles", "briefs"], Query(description="what to search")]
 
@@ -97,7 +96,7 @@ def create_app(settings: Settings) -> Any:
         summary="Neutral, cited briefs of news events, kept true as stories develop",
         version="0.1.0",
     )
-    app.state.stores = _StorePerThread(settings.db)
+    app.state.reader = _StoreReader(settings.db)
     templates = _templates()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_errors(app, templates)
@@ -121,10 +120,10 @@ def create_app(settings: Settings) -> Any:
     # -- pages ---------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def front_page(request: Request, page_number: PageOfPage = 1) -> Response:
+    def front_page(request: Request, page: Page = 1) -> Response:
         store = _store(request)
-        index = request.app.state.stores.story_index(store)
-        data = views.story_list(store, page=page_number, per_page=20, index=index)
+        index = request.app.state.reader.story_index(store)
+        data = views.story_list(store, page=page, per_page=20, index=index)
         return render_page(request, "front.html", data)
 
     @app.get("/stories/{event_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -147,9 +146,9 @@ def create_app(settings: Settings) -> Any:
         )
 
     @app.get("/sources/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def source_page(request: Request, name: str, page_number: PageOfPage = 1) -> Response:
+    def source_page(request: Request, name: str, page: Page = 1) -> Response:
         store = _store(request)
-        data = views.source_detail(store, name, page=page_number, per_page=50)
+        data = views.source_detail(store, name, page=page, per_page=50)
         return render_page(request, "source.html", data)
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
@@ -157,10 +156,10 @@ def create_app(settings: Settings) -> Any:
         request: Request,
         q: str = "",
         kind: Kind = "briefs",
-        page_number: PageOfPage = 1,
+        page: Page = 1,
     ) -> Response:
         store = _store(request)
-        data = views.search(store, q, kind=kind, page=page_number, per_page=20)
+        data = views.search(store, q, kind=kind, page=page, per_page=20)
         return render_page(request, "search.html", data)
 
     # -- API -----------------------------------------------------------------------------
@@ -171,7 +170,7 @@ def create_app(settings: Settings) -> Any:
     def api_stories(request: Request, page: Page = 1, per_page: PerPage = 20) -> JSONResponse:
         """Stories, the most significant first, with each one's headline and lead."""
         store = _store(request)
-        index = request.app.state.stores.story_index(store)
+        index = request.app.state.reader.story_index(store)
         return JSONResponse(views.story_list(store, page=page, per_page=per_page, index=index))
 
     @app.get("/api/stories/{event_id}", tags=["stories"])
@@ -230,7 +229,7 @@ def create_app(settings: Settings) -> Any:
 # -- helpers of the routes --------------------------------------------------------------------
 
 
-class _StorePerThread:
+class _StoreReader:
     """One store connection per server thread (SQLite connections are cheap to keep, and a
     thread never waits on another's query), and the ranked events, which every front page
     needs and which cost a read of every article, kept until the store changes."""
@@ -259,7 +258,7 @@ class _StorePerThread:
 
 
 def _store(request: Request) -> SQLiteStore:
-    return request.app.state.stores.get()
+    return request.app.state.reader.get()
 
 
 def _templates() -> Jinja2Templates:

@@ -197,7 +197,10 @@ def _version_of(history: Sequence[Brief], version: int | None, event_id: str) ->
 
 
 def _story_summary(
-    event: Event, brief: Brief | None, storyline_titles: Mapping[str | None, str], newest
+    event: Event,
+    brief: Brief | None,
+    storyline_titles: Mapping[str | None, str],
+    newest: datetime | None,
 ) -> dict[str, Any]:
     lead = brief.section("lead") if brief else None
     lead_sentence = lead.paragraphs[0][0] if lead and lead.paragraphs else None
