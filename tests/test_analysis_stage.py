@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import GOLD, SAMPLE
 from newsweave.analysis.stage import (
     AnalysisReport,
     analyse_event,
@@ -32,8 +33,6 @@ from newsweave.settings import Settings
 from newsweave.store import SQLiteStore, open_store
 from newsweave.stories import build_stories, list_events
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 (TOLL,) = [d for d in GOLD["disagreements"] if d["event"] == "E04" and d["kind"] == "count"]
 HERALD = "The Harbour Herald"
 

@@ -14,11 +14,11 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import GOLD, SAMPLE, planted_disagreements
 from newsweave.analysis.claims import copy_groups_of
 from newsweave.analysis.support import check_support, verbatim_span
 from newsweave.briefs.model import (
@@ -38,9 +38,6 @@ from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import list_events
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
-MISSED = {("E02", "date")}  # the analysis does not find it yet (tests/test_claims.py)
 ST1 = GOLD["statements"]["ST1"]
 
 
@@ -76,19 +73,7 @@ def cited_groups(gold: GoldBrief, numbers) -> set[str]:
     return {gold.group_of[gold.brief.source(n).article_id] for n in numbers}
 
 
-@pytest.mark.parametrize(
-    "planted",
-    [
-        pytest.param(
-            p,
-            id=f"{p['event']}-{p['kind']}",
-            marks=pytest.mark.xfail(strict=True, reason="the analysis does not find it yet")
-            if (p["event"], p["kind"]) in MISSED
-            else (),
-        )
-        for p in GOLD["disagreements"]
-    ],
-)
+@pytest.mark.parametrize("planted", planted_disagreements("the analysis does not find it yet"))
 def test_every_planted_disagreement_is_stated_with_both_sides_cited(gold_briefs, planted):
     gold = gold_briefs[planted["event"]]
     section = gold.brief.section("differences")

@@ -12,20 +12,17 @@ articles of the found side with that value.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
+from conftest import GOLD, SAMPLE, planted_disagreements
 from newsweave.analysis.claims import align_claims, copy_groups_of, read_event
 from newsweave.analysis.disagreements import find_disagreements
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 KINDS = {"count": "count", "date": "date", "attendance": "yes_no", "confirmation": "yes_no"}
 
 
@@ -75,22 +72,9 @@ def found_match(analysed, planted) -> bool:
 
 
 PLANTED = GOLD["disagreements"]
-MISSED = {("E02", "date")}  # talks "on Thursday" vs "held on Friday": anchors do not meet yet
 
 
-@pytest.mark.parametrize(
-    "planted",
-    [
-        pytest.param(
-            p,
-            id=f"{p['event']}-{p['kind']}",
-            marks=pytest.mark.xfail(strict=True, reason="not found yet")
-            if (p["event"], p["kind"]) in MISSED
-            else (),
-        )
-        for p in PLANTED
-    ],
-)
+@pytest.mark.parametrize("planted", planted_disagreements("not found yet"))
 def test_planted_disagreement_is_found_with_its_sides(analysed, planted):
     assert found_match(analysed, planted)
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 
+from conftest import GOLD, SAMPLE
 from newsweave.analysis.dates import find_dates, publication_day, resolve_date
 from newsweave.analysis.nlp import load_nlp, parse
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 WEDNESDAY = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # the publication time of most rule tests
 
 

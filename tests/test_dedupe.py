@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import random
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
+from conftest import GOLD, SAMPLE
 from newsweave.dedupe import CopyIndex, independent_source_groups, independent_sources
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 
 # Independent sources per gold event, counted by hand from gold.json and sources.toml: the two
 # CPA stories count once each, and so do the outlets of one family (Meridian Media Group:

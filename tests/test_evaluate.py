@@ -13,11 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 
+from conftest import SAMPLE
 from newsweave.errors import UnreadableInput
 from newsweave.evaluate import adjusted_rand_index, bcubed, evaluate_clustering
 from newsweave.settings import Settings
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
 SCORE_KEYS = {
     "b3_precision",
     "b3_recall",

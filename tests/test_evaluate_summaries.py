@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
+from conftest import body_brief
+from newsweave.briefs.model import Brief, BriefSentence, PullQuote, SourceEntry
 from newsweave.cli import main
 from newsweave.errors import UnreadableInput
 from newsweave.evaluate_summaries import (
@@ -184,17 +185,8 @@ def test_an_article_without_an_outlet_is_a_source_of_its_own(events_file):
 
 
 def hand_brief(sentences: list[BriefSentence], pull_quote: PullQuote | None = None) -> Brief:
-    sources = tuple(SourceEntry(n, f"a{n}", f"Outlet {n}", "title", None, None) for n in (1, 2, 3))
-    return Brief(
-        event_id="ev",
-        headline="headline",
-        sections=(Section("body", (tuple(sentences),)),),
-        pull_quote=pull_quote,
-        sources=sources,
-        independent_sources=3,
-        writer="embedded",
-        written_at="2026-03-03T00:00:00+00:00",
-    )
+    sources = [SourceEntry(n, f"a{n}", f"Outlet {n}", "title", None, None) for n in (1, 2, 3)]
+    return body_brief(sentences, sources, pull_quote)
 
 
 def test_citation_counts_catch_a_wrong_citation_and_an_invented_quote(events_file):

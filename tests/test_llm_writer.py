@@ -20,6 +20,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from conftest import SAMPLE
 from newsweave.analysis.support import check_support, verbatim_span
 from newsweave.briefs.llm import LlmError, LlmWriter, parse_answer
 from newsweave.briefs.stage import brief_from_articles
@@ -29,8 +30,6 @@ from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 FIRE = [
     "2026-03-03-northerndispatch-nine-dead-blaze.txt",
     "2026-03-03-harbourherald-eleven-dead-fire.html",

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import GOLD, SAMPLE
 from newsweave.analysis.nlp import parse
 from newsweave.analysis.quotes import Quote, extract_quotes, name_key
 from newsweave.analysis.statements import group_statements, wordings_agree
@@ -22,8 +22,6 @@ from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 DIRECT = [quote for quote in GOLD["quotes"] if quote["kind"] == "direct"]
 
 

@@ -7,18 +7,16 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from conftest import GOLD, SAMPLE
 from newsweave.evaluate import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import build_stories, list_events, list_storylines
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 # Independent sources per gold event, counted by hand: wire copies count once, and so do
 # outlets of one publisher family reporting together.
 GOLD_INDEPENDENT = {

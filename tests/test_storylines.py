@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import GOLD, SAMPLE
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.storylines import EventSummary, build_storylines, link_storylines
-
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

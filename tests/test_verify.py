@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
+from conftest import body_brief
+from newsweave.briefs.model import Brief, BriefSentence, PullQuote, SourceEntry
 from newsweave.briefs.verify import quoted_spans, verify_brief
 from newsweave.model import Article, Source, article_id
 
@@ -51,20 +52,11 @@ BY_ID = {a.article_id: a for a in [*ARTICLES, OTHER]}
 
 
 def draft(*sentences: BriefSentence, pull_quote: PullQuote | None = None) -> Brief:
-    sources = tuple(
+    sources = [
         SourceEntry(n, a.article_id, a.source.name, a.title, a.url, None)
         for n, a in enumerate([*ARTICLES, OTHER], start=1)
-    )
-    return Brief(
-        event_id="ev_test",
-        headline="Fire kills nine",
-        sections=(Section("body", (tuple(sentences),)),),
-        pull_quote=pull_quote,
-        sources=sources,
-        independent_sources=3,
-        writer="embedded",
-        written_at="2026-03-03T10:00:00+00:00",
-    )
+    ]
+    return body_brief(sentences, sources, pull_quote)
 
 
 def kept(brief: Brief) -> list[BriefSentence]:

@@ -29,6 +29,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+from conftest import GOLD, SAMPLE
 from httpserver import Reply, Request, serve
 from newsweave.briefs.stage import load_brief
 from newsweave.cli import main
@@ -41,8 +42,6 @@ from newsweave.stories import list_events
 from newsweave.watch import Cycle, watch
 from webserver import serving
 
-SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
-GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 EVENTS = ("E04", "E07", "E09")  # a fire, an earthquake, a rate rise
 # Korvania Today's report of the talks (E02) is in its feed before the late report is.
 ALSO = "articles/2026-03-05-korvaniatoday-korda-leads-team.txt"
