@@ -20,7 +20,8 @@ Both baselines split sentences with `analysis.nlp.split_sentences` and are score
 accuracy on support-summedits.jsonl is printed beside the citation figures when that file is
 there, since those figures are only as good as the checker. Last, where each brief's word
 budget (the reference's length) goes: the share of the words ROUGE reads from each section, from
-newsweave's frames ("According to X, ") and left unfilled.
+newsweave's own framing words (a background entry's date, "Other outlets report the same remark
+as ") and left unfilled.
 """
 
 from __future__ import annotations

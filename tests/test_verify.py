@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from html import escape
 
 import pytest
 
 from conftest import body_brief
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, SourceEntry
+from newsweave.briefs.render import SINGLE_NOTE, render
 from newsweave.briefs.verify import quoted_spans, verify_brief
 from newsweave.model import Article, Source, article_id
 
@@ -124,15 +126,18 @@ def test_a_citation_that_does_not_support_is_dropped_and_a_missing_source_added(
     assert brief.verification.citations_added >= 1
 
 
-def test_a_bare_fact_one_source_alone_supports_is_attributed_to_it():
+def test_a_bare_fact_one_source_alone_supports_is_marked_single_source():
     fact = BriefSentence(
         "The company said it was cooperating with the authorities.", (1,), attributed=False
     )
     brief = verify_brief(draft(fact), BY_ID)
     (survivor,) = kept(brief)
-    assert survivor.prose == (
-        "According to Northern Dispatch, the company said it was cooperating with the authorities."
-    )
+    assert survivor.single_source
+    assert survivor.prose == "The company said it was cooperating with the authorities."
+    markdown = render(brief, "md")
+    assert "authorities. [1]†" in markdown and SINGLE_NOTE in markdown
+    html = render(brief, "html")
+    assert 'class="single-mark"' in html and escape(SINGLE_NOTE) in html
 
 
 def test_a_bare_fact_several_sources_support_is_stated():
@@ -140,7 +145,7 @@ def test_a_bare_fact_several_sources_support_is_stated():
         "The blaze started in a solvent store, fire officers said.", (2,), attributed=False
     )
     (survivor,) = kept(verify_brief(draft(fact), BY_ID))
-    assert len(survivor.citations) == 2 and survivor.frame == ""
+    assert len(survivor.citations) == 2 and not survivor.single_source
 
 
 def test_a_pull_quote_must_be_verbatim_in_what_it_cites():

@@ -2,10 +2,11 @@
 
 A brief is sections of sentences. Each `BriefSentence` keeps apart the words taken from the
 sources (`text`, what verification checks against the cited articles) and the words newsweave
-puts around them (`frame`: "According to The Harbour Herald, ", "March 3, 2026: "), so a
-sentence can say who reports something without the checker reading the outlet's name as a
-claim. Citations are numbers in the brief's source list; a source is one independent report
-(a wire story run by three outlets is one source, crediting all three).
+puts around them (`frame`: "March 3, 2026: ", "Other outlets report the same remark as "), so
+the checker never reads newsweave's words as a claim. A bare fact that only one of an event's
+independent sources supports is marked `single_source` (renderers put † after its citation)
+rather than stated as settled. Citations are numbers in the brief's source list; a source is
+one independent report (a wire story run by three outlets is one source, crediting all three).
 
 `to_document`/`from_document` turn a brief into the JSON document the store keeps and back.
 """
@@ -26,12 +27,11 @@ __all__ = [
     "Section",
     "SourceEntry",
     "Verification",
-    "according_to",
     "from_document",
     "to_document",
 ]
 
-FORMAT = 2  # the layout of the stored document
+FORMAT = 3  # the layout of the stored document
 
 # In reading order. lead: what happened, one sentence; why: why it matters; body: the rest of
 # what happened, statements and reactions; differences: where sources disagree; background:
@@ -59,6 +59,7 @@ class BriefSentence:
     frame: str = ""  # newsweave's words before the text, with their own punctuation
     check: Literal["support", "quotes"] = "support"  # "quotes": only quoted words, each verbatim
     attributed: bool = True  # its words say who states it ("X said"); False for a bare fact
+    single_source: bool = False  # a bare fact one source alone supports, in a many-source event
     new: bool = False  # says something the previous version did not
     unsupported: bool = False  # verification found no support; kept only when debugging
     evidence: tuple[Evidence, ...] = ()  # per supporting article, set by verification
@@ -152,11 +153,6 @@ class Brief:
 
     def with_sections(self, sections: tuple[Section, ...]) -> Brief:
         return replace(self, sections=tuple(s for s in sections if s.paragraphs))
-
-
-def according_to(outlet: str) -> str:
-    """The frame of a sentence only one source states."""
-    return f"According to {outlet}, "
 
 
 def to_document(brief: Brief) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 Markdown and HTML read the same: headline; a line with the version, date, independent sources
 and writer; what is new since the previous version; a note when the brief rests on one source;
 the lead; why it matters; the body; where sources differ; background; the pull quote; analysis;
-the numbered sources; what verification did. Citations are `[1, 2]`; sentences new in this
-version carry a mark (● and, in HTML, a class).
+the numbered sources; what verification did. Citations are `[1, 2]`; a fact that one source
+alone reports carries † after its citation, explained in a note; sentences new in this version
+carry a mark (● and, in HTML, a class).
 
 In HTML (`html_article`, which the web server's story page shows too) each citation number
 carries the passage of its source that verification found supporting the sentence, shown when
@@ -34,6 +35,8 @@ ArticleLink = Callable[[Evidence], str]
 
 FORMATS = ("md", "json", "html")
 NEW_MARK = "●"
+SINGLE_MARK = "†"
+SINGLE_NOTE = f"{SINGLE_MARK} Reported by one source only; no other source confirms it yet."
 HEADINGS = {
     "why": "Why it matters",
     "differences": "Where sources differ",
@@ -76,7 +79,7 @@ def _markdown(brief: Brief) -> str:
 
 STANDALONE_STYLE = (
     "body{font:17px/1.55 Georgia,serif;max-width:44em;margin:2em auto;padding:0 1em}"
-    ".new{background:#fff6d5}.meta,.verification{color:#555;font-size:.9em}"
+    ".new{background:#fff6d5}.single-mark{color:#9b1c1c}.meta,.verification{color:#555;font-size:.9em}"
     "blockquote{border-left:3px solid #999;margin-left:0;padding-left:1em}"
     ".citation{position:relative}.cite{text-decoration:none}.evidence{display:none}"
     ".citation:hover .evidence,.citation:focus-within .evidence,.evidence:target{display:block;"
@@ -133,7 +136,10 @@ def html_article(brief: Brief, *, article_link: ArticleLink | None = None) -> st
         if section.kind in HEADINGS:
             parts.append(f'<h2 id="{section.kind}">{HEADINGS[section.kind]}</h2>')
         for paragraph in section.paragraphs:
-            sentences = [_sentence_html(s) + cites(s, s.citations) + "</span>" for s in paragraph]
+            sentences = [
+                _sentence_html(s) + cites(s, s.citations) + _single_html(s) + "</span>"
+                for s in paragraph
+            ]
             if section.kind == "background":  # dated entries, a list as in Markdown
                 items = "".join(f"<li>{sentence}</li>" for sentence in sentences)
                 parts.append(f'<ul class="background">{items}</ul>')
@@ -200,6 +206,8 @@ def _notes(brief: Brief) -> list[str]:
     if brief.independent_sources <= 1:
         outlets = ", ".join(e.outlet for e in brief.sources if e.event_id is None)
         notes.append(f"This brief rests on one source: {outlets}.")
+    if any(sentence.single_source for _, sentence in brief.sentences()):
+        notes.append(SINGLE_NOTE)
     changes = brief.changes
     if changes is not None:
         parts = []
@@ -216,7 +224,8 @@ def _notes(brief: Brief) -> list[str]:
 def _sentence_md(sentence: BriefSentence) -> str:
     mark = f"{NEW_MARK} " if sentence.new else ""
     flag = " **[unsupported]**" if sentence.unsupported else ""
-    return f"{mark}{sentence.prose} {_cites(sentence.citations)}{flag}"
+    single = SINGLE_MARK if sentence.single_source else ""
+    return f"{mark}{sentence.prose} {_cites(sentence.citations)}{single}{flag}"
 
 
 def _sentence_html(sentence: BriefSentence) -> str:
@@ -225,6 +234,12 @@ def _sentence_html(sentence: BriefSentence) -> str:
     classes = " ".join(["sentence", *(name for name, on in flags if on)])
     mark = '<span class="new-mark" title="new in this version">● </span>' if sentence.new else ""
     return f'<span class="{classes}">{mark}{escape(sentence.prose)}'
+
+
+def _single_html(sentence: BriefSentence) -> str:
+    if not sentence.single_source:
+        return ""
+    return f'<span class="single-mark" title="{escape(SINGLE_NOTE[2:])}">{SINGLE_MARK}</span>'
 
 
 def _cites(numbers: tuple[int, ...]) -> str:

@@ -16,8 +16,11 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
 3. missing sources: every other article of the same event that supports the sentence on its own
    is added to its citations;
 4. a bare fact (`attributed` False: no "X said" of its own) that one source alone is left
-   supporting, in an event with several, is framed as that source's: "According to X, ...";
-   a fact is stated as such only when several sources support it;
+   supporting, in an event with several, is marked `single_source` (shown as † after its
+   citation, "reported by one source only"); a fact goes unmarked only when several
+   independent sources support it. The mark, not words in the sentence, says so: the
+   sentence stays the source's own words, and a reader sees at once which facts stand on
+   one report;
 5. a sentence left with no supporting citation is removed, or, with `keep_unsupported` (for
    debugging a writer), kept and marked `unsupported`.
 
@@ -40,10 +43,8 @@ from dataclasses import replace
 from functools import cache
 
 from newsweave.analysis.nli import NliModel
-from newsweave.analysis.nlp import load_nlp
 from newsweave.analysis.quotes import quoted_stretches
 from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
-from newsweave.analysis.words import NAME_LABELS
 from newsweave.briefs.model import (
     Brief,
     BriefSentence,
@@ -51,7 +52,6 @@ from newsweave.briefs.model import (
     Section,
     SourceEntry,
     Verification,
-    according_to,
 )
 from newsweave.model import Article
 
@@ -123,8 +123,8 @@ def verify_brief(
             citations, evidence = _checked_citations(sentence, brief, supports, report)
             fails = not citations
             sentence = replace(sentence, citations=citations, evidence=evidence)
-            if not sentence.attributed and brief.independent_sources > 1:
-                sentence = _attributed(sentence, brief)
+            single = len(citations) == 1 and not sentence.attributed
+            sentence = replace(sentence, single_source=single and brief.independent_sources > 1)
         elif not fails:
             sentence = replace(sentence, evidence=quoted_evidence(sentence, spans))
         if fails:
@@ -223,25 +223,6 @@ def _checked_citations(sentence, brief, supports, report):
 def _evidence(article: Article, span: tuple[int, int]) -> Evidence:
     start, end = span
     return Evidence(article.article_id, start, end, article.text[start:end])
-
-
-def _attributed(sentence: BriefSentence, brief: Brief) -> BriefSentence:
-    """A bare fact that one source alone supports, put as that source's: "According to X, ..."."""
-    if len(sentence.citations) != 1:
-        return replace(sentence, frame="")
-    outlet = brief.source(sentence.citations[0]).outlet
-    return replace(sentence, frame=according_to(outlet), text=_lower_first(sentence.text))
-
-
-def _lower_first(text: str) -> str:
-    """The sentence to follow a frame: its first letter lowered unless it starts a name or an
-    acronym (spaCy's entity and part-of-speech tags tell)."""
-    first = next(iter(load_nlp()(text)), None)
-    if first is None or first.ent_type_ in NAME_LABELS or first.text[1:].isupper():
-        return text
-    if first.text != "I" and first.pos_ in {"DET", "ADP", "ADV", "PRON", "SCONJ", "NUM", "NOUN"}:
-        return text[:1].lower() + text[1:]
-    return text
 
 
 def _renumbered(brief: Brief) -> Brief:
