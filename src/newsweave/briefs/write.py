@@ -14,8 +14,10 @@ in an article, where reports put what matters most:
 
 Then, in order: the **lead** is the best candidate among the first two sentences of the articles
 that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it
-matters** is up to two candidates that carry significance words ("first", "largest", "since
-2019", "could lead to", "threatens"); the **body** is the best of the rest, skipping any that
+matters** is up to two candidates among the first WHY_POSITIONS sentences of the reports that
+carry significance words ("first", "largest", "since 2019", "could lead to", "threatens"):
+reports say why a story matters near their top, and such a word further down is mostly a
+detail ("the first time the club..."); the **body** is the best of the rest, skipping any that
 repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
 SAME_MEANING) or renders again a remark already quoted, in paragraphs of three, facts in the
 order the sources tell them, then statements; **where sources differ** states each side of each
@@ -81,6 +83,7 @@ POSITION_WEIGHT = 2.0
 REPEAT = 0.45
 SAME_MEANING = 0.8  # MiniLM cosine from which two sentences say one thing
 BODY_SENTENCES = 8
+WHY_POSITIONS = 4  # why it matters comes from the first sentences of a report
 PARAGRAPH = 3
 MIN_WORDS, MAX_WORDS = 6, 55
 QUOTE_WORDS = (6, 40)
@@ -187,7 +190,12 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
 
     lead = _lead(candidates)
     lead_sentence = take(lead) if lead else None
-    why = take_up_to(2, [c for c in candidates if c.is_fact and _SIGNIFICANCE.search(c.text)])
+    significant = [
+        c
+        for c in candidates
+        if c.is_fact and c.position < WHY_POSITIONS and _SIGNIFICANCE.search(c.text)
+    ]
+    why = take_up_to(2, significant)
     analysis = take_up_to(
         2,
         sorted(
@@ -251,8 +259,9 @@ def assemble(
 
 def trim(brief: Brief, max_words: int) -> Brief:
     """The brief with sentences dropped from the end of its reading order until its prose fits
-    `max_words` (the lead is always kept); the pull quote goes first."""
-    brief = replace(brief, pull_quote=None)
+    `max_words` (the lead is always kept); the pull quote stays only while the sentences leave
+    room for it."""
+    pull_quote, brief = brief.pull_quote, replace(brief, pull_quote=None)
     kept, words = [], 0
     for kind, sentence in brief.sentences():
         size = len(sentence.prose.split())
@@ -267,7 +276,8 @@ def trim(brief: Brief, max_words: int) -> Brief:
             for paragraph in section.paragraphs
         )
         sections.append(Section(section.kind, tuple(p for p in paragraphs if p)))
-    return brief.with_sections(tuple(sections))
+    room = words < max_words
+    return replace(brief, pull_quote=pull_quote if room else None).with_sections(tuple(sections))
 
 
 def lead_of(analysis: EventAnalysis, articles: Sequence[Article]) -> _Candidate | None:
