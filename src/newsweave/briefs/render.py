@@ -36,7 +36,8 @@ ArticleLink = Callable[[Evidence], str]
 FORMATS = ("md", "json", "html")
 NEW_MARK = "●"
 SINGLE_MARK = "†"
-SINGLE_NOTE = f"{SINGLE_MARK} Reported by one source only; no other source confirms it yet."
+SINGLE_MEANING = "Reported by one source only; no other source confirms it yet."
+SINGLE_NOTE = f"{SINGLE_MARK} {SINGLE_MEANING}"
 HEADINGS = {
     "why": "Why it matters",
     "differences": "Where sources differ",
@@ -79,7 +80,8 @@ def _markdown(brief: Brief) -> str:
 
 STANDALONE_STYLE = (
     "body{font:17px/1.55 Georgia,serif;max-width:44em;margin:2em auto;padding:0 1em}"
-    ".new{background:#fff6d5}.single-mark{color:#9b1c1c}.meta,.verification{color:#555;font-size:.9em}"
+    ".new{background:#fff6d5}.single-mark{color:#9b1c1c}"
+    ".meta,.verification{color:#555;font-size:.9em}"
     "blockquote{border-left:3px solid #999;margin-left:0;padding-left:1em}"
     ".citation{position:relative}.cite{text-decoration:none}.evidence{display:none}"
     ".citation:hover .evidence,.citation:focus-within .evidence,.evidence:target{display:block;"
@@ -239,7 +241,7 @@ def _sentence_html(sentence: BriefSentence) -> str:
 def _single_html(sentence: BriefSentence) -> str:
     if not sentence.single_source:
         return ""
-    return f'<span class="single-mark" title="{escape(SINGLE_NOTE[2:])}">{SINGLE_MARK}</span>'
+    return f'<span class="single-mark" title="{escape(SINGLE_MEANING)}">{SINGLE_MARK}</span>'
 
 
 def _cites(numbers: tuple[int, ...]) -> str:

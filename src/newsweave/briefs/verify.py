@@ -123,8 +123,10 @@ def verify_brief(
             citations, evidence = _checked_citations(sentence, brief, supports, report)
             fails = not citations
             sentence = replace(sentence, citations=citations, evidence=evidence)
-            single = len(citations) == 1 and not sentence.attributed
-            sentence = replace(sentence, single_source=single and brief.independent_sources > 1)
+            single = (
+                len(citations) == 1 and not sentence.attributed and brief.independent_sources > 1
+            )
+            sentence = replace(sentence, single_source=single)
         elif not fails:
             sentence = replace(sentence, evidence=quoted_evidence(sentence, spans))
         if fails:
