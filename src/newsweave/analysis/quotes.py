@@ -29,7 +29,7 @@ them against it.
 
 from __future__ import annotations
 
-from bisect import insort
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -132,7 +132,10 @@ def extract_quotes(text: str, doc: Doc | None = None) -> list[Quote]:
         doc = next(parse([text]))
     marks = quoted_stretches(text)
     inside = _quote_index(doc, marks)
-    found = _direct(doc, marks, inside) + _indirect(doc, inside) + _according_to(doc, inside)
+    parsed = _Parsed(doc)
+    found = (
+        _direct(doc, marks, inside, parsed) + _indirect(doc, inside) + _according_to(doc, inside)
+    )
     people = _People(doc, inside)
     quotes = [
         Quote(
@@ -142,22 +145,69 @@ def extract_quotes(text: str, doc: Doc | None = None) -> list[Quote]:
             cue_span=cue_span,
             content_span=content,
             content=text[content[0] : content[1]],
-            context=_context(doc, marks, cue_span, content),
+            context=_context(doc, parsed, marks, cue_span, content),
         )
         for kind, cue, cue_span, source, content in sorted(found, key=lambda item: item[1].i)
     ]
     return sorted(set(quotes), key=lambda quote: (quote.content_span, quote.cue_span))
 
 
-def _context(doc: Doc, marks: Sequence[_Marks], cue: Offsets, content: Offsets) -> str:
+class _Parsed:
+    """What the quote rules read of a parse besides its tokens, read out of spaCy once: the
+    text, its sentences and the sentence of each token.
+
+    spaCy's `Doc.text`, `Doc.sents` and `Span.sent` walk the whole text at every call; asked
+    once per quote, they made quote finding quadratic in an article's length.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc.text
+        self.spans: list[Span] = list(doc.sents)
+        self.starts = [span.start_char for span in self.spans]
+        self._number = [0] * len(doc)
+        for number, span in enumerate(self.spans):
+            self._number[span.start : span.end] = [number] * len(span)
+
+    def of(self, token: Token) -> Span:
+        return self.spans[self._number[token.i]]
+
+    def near(self, start: int, end: int) -> list[tuple[Span, str]]:
+        """The sentences that may hold a cue for the quotation at `start:end`, in text order,
+        each with how it stands to the quotation: it overlaps it (`touches`), it starts after
+        it with no word between (`follows`), or it ends before it with no word between
+        (`precedes`)."""
+        first = max(0, bisect_left(self.starts, start) - 1)
+        while first < len(self.spans) and self.spans[first].end_char <= start:
+            first += 1  # the first sentence that does not end before the quotation
+        found: list[tuple[Span, str]] = []
+        before = first - 1
+        while before >= 0 and not _has_words(self.text[self.spans[before].end_char : start]):
+            found.insert(0, (self.spans[before], "precedes"))
+            before -= 1
+        after = first
+        while after < len(self.spans) and self.spans[after].start_char < end:
+            found.append((self.spans[after], "touches"))
+            after += 1
+        while after < len(self.spans) and not _has_words(
+            self.text[end : self.spans[after].start_char]
+        ):
+            found.append((self.spans[after], "follows"))
+            after += 1
+        return found
+
+
+def _context(
+    doc: Doc, parsed: _Parsed, marks: Sequence[_Marks], cue: Offsets, content: Offsets
+) -> str:
     """The words of the sentences from cue to content, without other quotations' words, so
     two quotes in one sentence (`called it "X" and said "Y"`) read differently."""
     first = doc.char_span(*cue, alignment_mode="expand")
     last = doc.char_span(*content, alignment_mode="expand")
+    text = parsed.text
     if first is None or last is None:
-        return doc.text[content[0] : content[1]]
-    start = min(first[0].sent.start_char, last[0].sent.start_char)
-    end = max(first[-1].sent.end_char, last[-1].sent.end_char)
+        return text[content[0] : content[1]]
+    start = min(parsed.of(first[0]).start_char, parsed.of(last[0]).start_char)
+    end = max(parsed.of(first[-1]).end_char, parsed.of(last[-1]).end_char)
     pieces, at = [], start
     for stretch in marks:
         inner_start, inner_end = stretch.inner
@@ -166,9 +216,9 @@ def _context(doc: Doc, marks: Sequence[_Marks], cue: Offsets, content: Offsets) 
             and inner_end <= end
             and not (inner_start < content[1] and content[0] < inner_end)
         ):
-            pieces.append(doc.text[at:inner_start])
+            pieces.append(text[at:inner_start])
             at = inner_end
-    pieces.append(doc.text[at:end])
+    pieces.append(text[at:end])
     return " ".join("".join(pieces).split())
 
 
@@ -244,13 +294,22 @@ def _quote_index(doc: Doc, marks: Sequence[_Marks]) -> list[int | None]:
 _Found = tuple[str, "Token", Offsets, "Span | None", Offsets]
 
 
-def _direct(doc: Doc, marks: Sequence[_Marks], inside: list[int | None]) -> list[_Found]:
+def _direct(
+    doc: Doc, marks: Sequence[_Marks], inside: list[int | None], parsed: _Parsed
+) -> list[_Found]:
     found: list[_Found] = []
     previous: tuple[int, Token] | None = None  # end of the last attributed quote, its cue
+    tokens: list[list[Token]] = [[] for _ in marks]  # the tokens inside each quoted stretch
+    for token in doc:
+        if inside[token.i] is not None:
+            tokens[inside[token.i]].append(token)
     for number, stretch in enumerate(marks):
-        tokens = [token for token in doc if inside[token.i] == number]
-        cue = _governing_cue(tokens, inside) or _neighbour_cue(doc, stretch, inside)
-        if cue is None and previous is not None and _continues(doc, stretch, previous, inside):
+        cue = _governing_cue(tokens[number], inside) or _neighbour_cue(doc, parsed, stretch, inside)
+        if (
+            cue is None
+            and previous is not None
+            and _continues(doc, parsed, stretch, previous, inside)
+        ):
             cue = previous[1]
         if cue is None:
             continue
@@ -300,23 +359,21 @@ def _is_next_to(cue: Token, token: Token, inside: list[int | None]) -> bool:
     )
 
 
-def _neighbour_cue(doc: Doc, stretch: _Marks, inside: list[int | None]) -> Token | None:
-    """A reporting verb without a clause of its own in the quote's sentence, or right beside it.
+def _neighbour_cue(
+    doc: Doc, parsed: _Parsed, stretch: _Marks, inside: list[int | None]
+) -> Token | None:
+    """A reporting verb without a clause of its own in the quote's sentence, or right beside it
+    (a sentence before it leads into it with a colon or comma).
 
     The parser often cuts `"…," she said.` or `She said: "…"` into separate sentences.
     """
     start, end = stretch.outer
-    text = doc.text
+    text = parsed.text
     quoted = doc.char_span(start, end, alignment_mode="expand")
     candidates: list[Token] = []
-    for sentence in doc.sents:
-        touches = sentence.start_char < end and sentence.end_char > start
-        follows = sentence.start_char >= end and not _has_words(text[end : sentence.start_char])
-        leads = sentence.end_char <= start and text[sentence.start_char : start].rstrip()[-1:] in (
-            ":",
-            ",",
-        )
-        if touches or follows or (leads and not _has_words(text[sentence.end_char : start])):
+    for sentence, stands in parsed.near(start, end):
+        leads = stands == "precedes"
+        if not leads or text[sentence.start_char : start].rstrip()[-1:] in (":", ","):
             candidates.extend(
                 token
                 for token in sentence
@@ -339,7 +396,11 @@ def _has_words(text: str) -> bool:
 
 
 def _continues(
-    doc: Doc, stretch: _Marks, previous: tuple[int, Token], inside: list[int | None]
+    doc: Doc,
+    parsed: _Parsed,
+    stretch: _Marks,
+    previous: tuple[int, Token],
+    inside: list[int | None],
 ) -> bool:
     """Whether a quote with no cue of its own goes on from the previous attributed quote."""
     previous_end, cue = previous
@@ -347,7 +408,7 @@ def _continues(
     if start - previous_end > CONTINUATION_GAP:
         return False
     sentence = doc.char_span(start, stretch.outer[1], alignment_mode="expand")
-    if sentence is None or _has_words(doc.text[sentence[0].sent.start_char : start]):
+    if sentence is None or _has_words(parsed.text[parsed.of(sentence[0]).start_char : start]):
         return False
     gap = doc.char_span(previous_end, start, alignment_mode="contract")
     return gap is None or not any(_is_cue(token, inside) and token != cue for token in gap)
@@ -702,9 +763,13 @@ def _is_main_subject(token: Token) -> bool:
 
 def _proper_name(token: Token) -> str:
     """The name a token is part of: its entity, else its run of proper nouns."""
-    if token.ent_type_:
-        ent = next(ent for ent in token.doc.ents if ent.start <= token.i < ent.end)
-        return _clean_name(ent.text)
+    if token.ent_type_:  # the entity's tokens, by their IOB tags (`Doc.ents` rebuilds them all)
+        doc, start, end = token.doc, token.i, token.i + 1
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        return _clean_name(doc[start:end].text)
     words = [t for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN"]
     return _clean_name(" ".join(t.text for t in sorted([*words, token], key=lambda t: t.i)))
 
