@@ -71,6 +71,14 @@ def test_batch_caps_do_not_change_vectors():
     assert np.allclose(one_at_a_time, all_at_once, atol=1e-3)
 
 
+def test_a_repeated_text_gets_its_vector_in_every_row(minilm):
+    texts = [RAISED, FOOTBALL, RAISED, INCREASED, FOOTBALL]
+    vectors = minilm.embed(texts)
+    assert vectors.shape == (5, 384)
+    assert np.array_equal(vectors[0], vectors[2]) and np.array_equal(vectors[1], vectors[4])
+    assert np.allclose(vectors[[0, 1, 3]], minilm.embed([RAISED, FOOTBALL, INCREASED]), atol=1e-5)
+
+
 def test_empty_input_gives_an_empty_matrix(minilm, static):
     assert minilm.embed([]).shape == (0, 384)
     assert static.embed([]).shape == (0, static.dimensions)
