@@ -133,3 +133,18 @@ def test_claims_across_outlets_count_each_source(analysed):
     lead = next(c for c in claims if any("At least nine people" in s.text for s in c.sentences))
     # the wire lead and Korvania Today's own bulletin: two sources, four outlets
     assert lead.independent_sources == 2 and len(lead.outlets) == 4
+
+
+class _NoEmbedder:
+    name, dimensions = "none", 1
+
+    def embed(self, texts):
+        raise AssertionError("one article's sentences have nothing to be aligned with")
+
+
+def test_one_article_gives_one_claim_per_sentence_without_embedding(analysed):
+    event, _, _ = analysed["E04"]
+    alone = read_event(event.articles[:1], event.docs[:1])
+    claims = align_claims(alone, embedder=_NoEmbedder())
+    assert claims and all(len(claim.sentences) == 1 for claim in claims)
+    assert all(claim.single_source and claim.independent_sources == 1 for claim in claims)

@@ -150,8 +150,11 @@ def align_claims(
     items = _claim_sentences(event)
     if not items:
         return []
-    scores = pair_scores(event, items, embedder)
-    claims = [_claim(event, [items[i] for i in group]) for group in _merge(items, scores)]
+    if len({item.article for item in items}) == 1:  # nothing to align: no sentence is embedded
+        groups = [[i] for i in range(len(items))]
+    else:
+        groups = _merge(items, pair_scores(event, items, embedder))
+    claims = [_claim(event, [items[i] for i in group]) for group in groups]
     return sorted(claims, key=lambda c: (-c.independent_sources, -len(c.sentences)))
 
 

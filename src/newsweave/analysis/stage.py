@@ -3,7 +3,9 @@
 `analyse_events(store, settings)` runs after the stories stage. For every event whose articles
 changed since its stored analysis, it parses the articles once (`claims.read_event`, with the
 copy groups the stories stage stored, so sources are counted as an event's are) and reads from
-that one parse:
+that one parse. The parse is the costliest part after the embeddings, so with many articles to
+read, worker processes parse the next events' articles while this one analyses the last ones
+(`nlp.parse_processes`). From each event's parse:
 
 1. claims: the event's sentences aligned across its articles (`claims.align_claims`);
 2. disagreements: counts, dates and yes/no facts stated two ways (`disagreements`);
@@ -32,12 +34,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 from newsweave.analysis.claims import Claim, ClaimSentence, align_claims, read_event
 from newsweave.analysis.disagreements import Disagreement, Side, find_disagreements
-from newsweave.analysis.nlp import minilm
+from newsweave.analysis.nlp import minilm, parse, parse_processes
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import Statement, Variant, group_statements
 from newsweave.embed import Embedder
@@ -45,6 +49,9 @@ from newsweave.model import Article, Event
 from newsweave.settings import Settings
 from newsweave.store import Store
 from newsweave.stories import list_events
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = [
     "AnalysisReport",
@@ -127,14 +134,21 @@ def analyse_events(
     embedder = embedder or minilm()
     wanted = {article_id for event in todo for article_id in event.article_ids}
     articles = {a.article_id: a for a in store.iter_articles() if a.article_id in wanted}
-    for done, event in enumerate(todo, start=1):
-        members = [articles[article_id] for article_id in event.article_ids]
-        analysis = analyse_event(event, members, groups, embedder=embedder, seconds=report.seconds)
-        store.put_analysis(event.event_id, keys[event.event_id], _document(analysis))
-        report.analysed += 1
-        report.articles += len(members)
-        if progress:
-            progress("analysing", done, len(todo))
+    texts = (articles[article_id].text for event in todo for article_id in event.article_ids)
+    with closing(parse(texts, processes=parse_processes(len(wanted)))) as docs:
+        for done, event in enumerate(todo, start=1):
+            members = [articles[article_id] for article_id in event.article_ids]
+            lap = _Stopwatch(report.seconds)
+            parsed = list(islice(docs, len(members)))
+            lap("parse")
+            analysis = analyse_event(
+                event, members, groups, docs=parsed, embedder=embedder, seconds=report.seconds
+            )
+            store.put_analysis(event.event_id, keys[event.event_id], _document(analysis))
+            report.analysed += 1
+            report.articles += len(members)
+            if progress:
+                progress("analysing", done, len(todo))
     return report
 
 
@@ -143,14 +157,15 @@ def analyse_event(
     articles: Sequence[Article],
     copy_groups: Mapping[str, str],
     *,
+    docs: Sequence[Doc] | None = None,
     embedder: Embedder | None = None,
     seconds: dict[str, float] | None = None,
 ) -> EventAnalysis:
-    """One event's analysis (see the module doc); the time of each step is added to `seconds`
-    when given."""
+    """One event's analysis (see the module doc), from the articles' spaCy `docs` when given
+    (parsed here otherwise); the time of each step is added to `seconds` when given."""
     embedder = embedder or minilm()
     lap = _Stopwatch(seconds if seconds is not None else {})
-    text = read_event(articles, copy_groups=copy_groups)
+    text = read_event(articles, docs, copy_groups)
     lap("parse")
     claims = align_claims(text, embedder=embedder)
     lap("claims")

@@ -87,12 +87,18 @@ def group_statements(
     candidates = {key: items for key, items in by_speaker.items() if len({a for a, _ in items}) > 1}
     if not candidates:
         return []
-    embedder = embedder or minilm()
-    statements = []
+    # every speaker's quotes embedded in one call, so the embedder's batches are full
+    quotes = [quote for items in candidates.values() for _, quote in items]
+    vectors = (embedder or minilm()).embed(
+        [quote.content for quote in quotes] + [quote.context for quote in quotes]
+    )
+    contents, contexts = vectors[: len(quotes)], vectors[len(quotes) :]
+    statements, first = [], 0
     for items in candidates.values():
-        for group in _groups(
-            items, _similarity(embedder, [quote for _, quote in items]), threshold
-        ):
+        rows = slice(first, first + len(items))
+        first += len(items)
+        similarity = (contents[rows] @ contents[rows].T + contexts[rows] @ contexts[rows].T) / 2
+        for group in _groups(items, similarity, threshold):
             if len({items[i][0] for i in group}) > 1:
                 statements.append(_statement([items[i] for i in sorted(group)]))
     return statements
@@ -107,12 +113,6 @@ def _one_per_cue(quotes: Sequence[Quote]) -> list[Quote]:
         if held is None or (held.kind == "indirect" and quote.kind == "direct"):
             chosen[quote.cue_span] = quote
     return list(chosen.values())
-
-
-def _similarity(embedder: Embedder, quotes: Sequence[Quote]) -> np.ndarray:
-    contents = embedder.embed([quote.content for quote in quotes])
-    contexts = embedder.embed([quote.context for quote in quotes])
-    return (contents @ contents.T + contexts @ contexts.T) / 2
 
 
 def _groups(
