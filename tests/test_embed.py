@@ -7,7 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsweave.embed import Embedder, OnnxEmbedder, StaticEmbedder, load_embedder
+from newsweave.embed import (
+    CachedEmbedder,
+    Embedder,
+    OnnxEmbedder,
+    StaticEmbedder,
+    load_embedder,
+)
 from newsweave.errors import SettingsError
 
 RAISED = "The central bank raised interest rates."
@@ -77,6 +83,40 @@ def test_a_repeated_text_gets_its_vector_in_every_row(minilm):
     assert vectors.shape == (5, 384)
     assert np.array_equal(vectors[0], vectors[2]) and np.array_equal(vectors[1], vectors[4])
     assert np.allclose(vectors[[0, 1, 3]], minilm.embed([RAISED, FOOTBALL, INCREASED]), atol=1e-5)
+
+
+class _Counting:
+    """An embedder that counts the texts it is asked to embed."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.name, self.dimensions = embedder.name, embedder.dimensions
+        self.embedder, self.asked = embedder, []
+
+    def embed(self, texts):
+        self.asked += texts
+        return self.embedder.embed(texts)
+
+
+def test_the_cache_embeds_each_text_once_and_returns_its_vectors(static):
+    counting = _Counting(static)
+    cached = CachedEmbedder(counting)
+    first = cached.embed([RAISED, FOOTBALL, RAISED])
+    second = cached.embed([FOOTBALL, INCREASED, RAISED])
+    assert counting.asked == [RAISED, FOOTBALL, INCREASED]
+    assert np.array_equal(first, static.embed([RAISED, FOOTBALL, RAISED]))
+    assert np.array_equal(second, static.embed([FOOTBALL, INCREASED, RAISED]))
+    assert (cached.name, cached.dimensions) == (static.name, static.dimensions)
+    assert cached.embed([]).shape == (0, static.dimensions)
+
+
+def test_the_cache_drops_the_least_recently_used_text(static):
+    counting = _Counting(static)
+    cached = CachedEmbedder(counting, capacity=2)
+    cached.embed([RAISED, FOOTBALL])
+    cached.embed([RAISED])  # used again: FOOTBALL is now the oldest
+    cached.embed([INCREASED])  # FOOTBALL dropped
+    cached.embed([RAISED, FOOTBALL])
+    assert counting.asked == [RAISED, FOOTBALL, INCREASED, FOOTBALL]
 
 
 def test_empty_input_gives_an_empty_matrix(minilm, static):

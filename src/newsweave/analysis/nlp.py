@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from newsweave.embed import Embedder, default_threads, load_embedder
+from newsweave.embed import CachedEmbedder, Embedder, default_threads, load_embedder
 from newsweave.errors import SettingsError
 
 if TYPE_CHECKING:
@@ -81,8 +81,10 @@ def load_nlp() -> Language:
 
 @lru_cache(maxsize=1)
 def minilm() -> Embedder:
-    """The packaged MiniLM sentence embedder, loaded once per process."""
-    return load_embedder("minilm")
+    """The packaged MiniLM sentence embedder, loaded once per process, with the vectors of the
+    texts it embedded last kept (the briefs' support checker embeds the sentences the analysis
+    embedded before it, and the same words again for every article)."""
+    return CachedEmbedder(load_embedder("minilm"))
 
 
 def parse(texts: Iterable[str], *, processes: int = 1) -> Iterator[Doc]:
