@@ -16,7 +16,11 @@ costs about 0.3 s to parse and 0.6 s to embed. Many texts are parsed in worker p
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import signal
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,8 +98,33 @@ def parse(texts: Iterable[str], *, processes: int = 1) -> Iterator[Doc]:
     already loaded) and run ahead of the caller, which reads the Docs as they come back: while
     the caller analyses one event, the workers parse the next ones.
     """
-    batch = BATCH if processes == 1 else WORKER_BATCH
-    yield from load_nlp().pipe(texts, batch_size=batch, n_process=processes)
+    if processes == 1:
+        yield from load_nlp().pipe(texts, batch_size=BATCH)
+        return
+    _quiet_workers()
+    docs = load_nlp().pipe(texts, batch_size=WORKER_BATCH, n_process=processes)
+    before = set(multiprocessing.active_children())
+    finished = False
+    try:
+        for doc in docs:  # noqa: UP028 - closing this generator must reach `finally` first
+            yield doc
+        finished = True
+    finally:
+        if not finished:
+            # Stopped early (an error, or the caller done): a worker may be blocked sending
+            # Docs nobody reads, and spaCy's clean-up would wait for it for ever.
+            for worker in set(multiprocessing.active_children()) - before:
+                worker.terminate()
+            docs.close()
+
+
+@lru_cache(maxsize=1)
+def _quiet_workers() -> None:
+    """Parse workers (forked children of this process) end silently on Ctrl-C instead of each
+    printing a traceback: this process reports the interruption. spaCy's warning that a worker
+    did not end cleanly (W127) then says nothing the user does not know."""
+    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    warnings.filterwarnings("ignore", message=r"\[W127\]", category=UserWarning)
 
 
 def parse_processes(texts: int) -> int:

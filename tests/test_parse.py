@@ -1,0 +1,42 @@
+"""Parsing in worker processes: the same Docs in the same order, and no worker left behind when
+the reader stops early."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from itertools import islice
+
+from newsweave.analysis.nlp import parse, parse_processes, sentences_of
+
+TEXTS = [
+    f"Report {n}: the council of Port Casimir met on Monday. It voted {n} to one for the plan, "
+    f"officials said.\n\nThe mayor, Ana Velle, called the vote {'historic' if n % 2 else 'late'}."
+    for n in range(24)
+]
+
+
+def test_workers_give_the_docs_of_one_process_in_order():
+    assert parse_processes(len(TEXTS)) >= 1 and parse_processes(2) == 1
+    alone = [sentences_of(doc) for doc in parse(TEXTS)]
+    workers = [sentences_of(doc) for doc in parse(TEXTS, processes=2)]
+    assert workers == alone
+
+
+def test_a_reader_that_stops_early_leaves_no_worker_behind():
+    # long texts: the workers' Docs fill their pipes while nobody reads them
+    texts = [" ".join([text] * 40) for text in TEXTS]
+    before = set(multiprocessing.active_children())
+    stopped = threading.Event()
+
+    def read_one_and_stop() -> None:
+        docs = parse(texts, processes=2)
+        assert next(docs).text == texts[0]
+        list(islice(docs, 1))
+        docs.close()
+        stopped.set()
+
+    reader = threading.Thread(target=read_one_and_stop, daemon=True)
+    reader.start()
+    assert stopped.wait(timeout=120), "closing the parse waited for its workers for ever"
+    assert set(multiprocessing.active_children()) - before == set()
