@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+import warnings
 from itertools import islice
 
 from newsweave.analysis.nlp import parse, parse_processes, sentences_of
@@ -19,8 +20,18 @@ TEXTS = [
 def test_workers_give_the_docs_of_one_process_in_order():
     assert parse_processes(len(TEXTS)) >= 1 and parse_processes(2) == 1
     alone = [sentences_of(doc) for doc in parse(TEXTS)]
-    workers = [sentences_of(doc) for doc in parse(TEXTS, processes=2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # spaCy warns when a worker does not end cleanly
+        workers = [sentences_of(doc) for doc in parse(TEXTS, processes=2)]
     assert workers == alone
+
+
+def test_a_reader_that_takes_every_doc_and_stops_lets_the_workers_end_cleanly():
+    docs = parse(TEXTS, processes=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert [doc.text for doc in islice(docs, len(TEXTS))] == TEXTS
+        docs.close()
 
 
 def test_a_reader_that_stops_early_leaves_no_worker_behind():

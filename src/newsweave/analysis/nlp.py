@@ -101,21 +101,24 @@ def parse(texts: Iterable[str], *, processes: int = 1) -> Iterator[Doc]:
     if processes == 1:
         yield from load_nlp().pipe(texts, batch_size=BATCH)
         return
+    texts = list(texts)
+    if not texts:
+        return
     _quiet_workers()
     docs = load_nlp().pipe(texts, batch_size=WORKER_BATCH, n_process=processes)
     before = set(multiprocessing.active_children())
     finished = False
     try:
-        for doc in docs:  # noqa: UP028 - closing this generator must reach `finally` first
+        for read, doc in enumerate(docs, start=1):
+            finished = read == len(texts)  # every Doc read: no worker has more to send
             yield doc
-        finished = True
     finally:
         if not finished:
             # Stopped early (an error, or the caller done): a worker may be blocked sending
             # Docs nobody reads, and spaCy's clean-up would wait for it for ever.
             for worker in set(multiprocessing.active_children()) - before:
                 worker.terminate()
-            docs.close()
+        docs.close()  # the workers told to stop, and waited for
 
 
 @lru_cache(maxsize=1)
