@@ -8,7 +8,7 @@ import threading
 import warnings
 from itertools import islice
 
-from newsweave.analysis.nlp import parse, parse_processes, sentences_of
+from newsweave.analysis.nlp import PROCESS_MIN_TEXTS, parse, sentences_of
 
 TEXTS = [
     f"Report {n}: the council of Port Casimir met on Monday. It voted {n} to one for the plan, "
@@ -18,16 +18,20 @@ TEXTS = [
 
 
 def test_workers_give_the_docs_of_one_process_in_order():
-    assert parse_processes(len(TEXTS)) >= 1 and parse_processes(2) == 1
+    assert len(TEXTS) >= PROCESS_MIN_TEXTS  # enough texts for the workers to start
+    few = parse(TEXTS[:2], workers=True)
+    assert next(few).text == TEXTS[0]
+    assert not multiprocessing.active_children()  # a few texts are parsed here, by no worker
+    few.close()
     alone = [sentences_of(doc) for doc in parse(TEXTS)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # spaCy warns when a worker does not end cleanly
-        workers = [sentences_of(doc) for doc in parse(TEXTS, processes=2)]
+        workers = [sentences_of(doc) for doc in parse(TEXTS, workers=True)]
     assert workers == alone
 
 
 def test_a_reader_that_takes_every_doc_and_stops_lets_the_workers_end_cleanly():
-    docs = parse(TEXTS, processes=2)
+    docs = parse(TEXTS, workers=True)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert [doc.text for doc in islice(docs, len(TEXTS))] == TEXTS
@@ -41,7 +45,7 @@ def test_a_reader_that_stops_early_leaves_no_worker_behind():
     stopped = threading.Event()
 
     def read_one_and_stop() -> None:
-        docs = parse(texts, processes=2)
+        docs = parse(texts, workers=True)
         assert next(docs).text == texts[0]
         list(islice(docs, 1))
         docs.close()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsweave.analysis.nlp import parse, parse_processes
+from newsweave.analysis.nlp import parse
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.errors import UnreadableInput
 from newsweave.evaluate import f1_score, jsonl_objects
@@ -80,9 +80,7 @@ def evaluate_attribution(path: Path, *, limit: int | None = None) -> Attribution
     texts = [article.text for article in gold]
     found = [
         attributions_of(extract_quotes(text, doc))
-        for text, doc in zip(
-            texts, parse(texts, processes=parse_processes(len(texts))), strict=True
-        )
+        for text, doc in zip(texts, parse(texts, workers=True), strict=True)
     ]
     seconds = time.perf_counter() - start
     scores = score_attributions([article.attributions for article in gold], found)

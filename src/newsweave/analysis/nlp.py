@@ -11,7 +11,7 @@ parsed, so a sentence or an entity can always be cut back out of the article it 
 Speed, on a 2-core machine: the pipeline parses about 2,500 words a second in one process, and
 MiniLM embeds about 50 sentences a second, so a news-length article (700 words, 30 sentences)
 costs about 0.3 s to parse and 0.6 s to embed. Many texts are parsed in worker processes
-(`parse_processes`) while the caller embeds and reads what is already parsed.
+(`parse(..., workers=True)`) while the caller embeds and reads what is already parsed.
 """
 
 from __future__ import annotations
@@ -39,7 +39,6 @@ __all__ = [
     "load_nlp",
     "minilm",
     "parse",
-    "parse_processes",
     "sentences_of",
     "split_sentences",
 ]
@@ -91,21 +90,21 @@ def minilm() -> Embedder:
     return CachedEmbedder(load_embedder("minilm"))
 
 
-def parse(texts: Iterable[str], *, processes: int = 1) -> Iterator[Doc]:
+def parse(texts: Iterable[str], *, workers: bool = False) -> Iterator[Doc]:
     """spaCy Docs for the texts, in order, parsed in batches.
 
-    With `processes` > 1, that many worker processes parse (forked: each shares the pipeline
-    already loaded) and run ahead of the caller, which reads the Docs as they come back: while
-    the caller analyses one event, the workers parse the next ones.
+    With `workers`, and at least PROCESS_MIN_TEXTS texts, one worker process per core parses
+    (forked: each shares the pipeline already loaded), running ahead of the caller, which reads
+    the Docs as they come back: while the caller analyses one event, the workers parse the next
+    ones.
     """
-    if processes == 1:
+    if workers:
+        texts = list(texts)
+    if not workers or len(texts) < PROCESS_MIN_TEXTS or default_threads() == 1:
         yield from load_nlp().pipe(texts, batch_size=BATCH)
         return
-    texts = list(texts)
-    if not texts:
-        return
     _quiet_workers()
-    docs = load_nlp().pipe(texts, batch_size=WORKER_BATCH, n_process=processes)
+    docs = load_nlp().pipe(texts, batch_size=WORKER_BATCH, n_process=default_threads())
     before = set(multiprocessing.active_children())
     finished = False
     try:
@@ -128,11 +127,6 @@ def _quiet_workers() -> None:
     did not end cleanly (W127) then says nothing the user does not know."""
     os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     warnings.filterwarnings("ignore", message=r"\[W127\]", category=UserWarning)
-
-
-def parse_processes(texts: int) -> int:
-    """How many processes should parse this many texts: every core for many, one for a few."""
-    return default_threads() if texts >= PROCESS_MIN_TEXTS else 1
 
 
 def sentences_of(doc: Doc) -> list[Sentence]:

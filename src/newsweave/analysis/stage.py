@@ -5,7 +5,7 @@ changed since its stored analysis, it parses the articles once (`claims.read_eve
 copy groups the stories stage stored, so sources are counted as an event's are) and reads from
 that one parse. The parse is the costliest part after the embeddings, so with many articles to
 read, worker processes parse the next events' articles while this one analyses the last ones
-(`nlp.parse_processes`). From each event's parse:
+(`nlp.parse`). From each event's parse:
 
 1. claims: the event's sentences aligned across its articles (`claims.align_claims`);
 2. disagreements: counts, dates and yes/no facts stated two ways (`disagreements`);
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsweave.analysis.claims import Claim, ClaimSentence, align_claims, read_event
 from newsweave.analysis.disagreements import Disagreement, Side, find_disagreements
-from newsweave.analysis.nlp import minilm, parse, parse_processes
+from newsweave.analysis.nlp import minilm, parse
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import Statement, Variant, group_statements
 from newsweave.embed import Embedder
@@ -135,7 +135,7 @@ def analyse_events(
     wanted = {article_id for event in todo for article_id in event.article_ids}
     articles = {a.article_id: a for a in store.iter_articles() if a.article_id in wanted}
     texts = (articles[article_id].text for event in todo for article_id in event.article_ids)
-    with closing(parse(texts, processes=parse_processes(len(wanted)))) as docs:
+    with closing(parse(texts, workers=True)) as docs:
         for done, event in enumerate(todo, start=1):
             members = [articles[article_id] for article_id in event.article_ids]
             lap = _Stopwatch(report.seconds)
