@@ -134,7 +134,6 @@ def _timestamp(at: datetime) -> float:
 class _Doc:
     item_id: str
     at: float | None  # POSIX seconds
-    terms: tuple[np.ndarray, np.ndarray]  # term ids and sublinear tf, see `Lexicon`
     event: int = -1
     links: dict[int, float] = field(
         default_factory=dict
@@ -152,6 +151,7 @@ class OnlineClusterer:
         self._vectors: np.ndarray | None = None
         self._days = np.empty(0)  # publication time in days, NaN when undated, by row
         self._vector_sum: np.ndarray | None = None
+        self._centred: np.ndarray | None = None  # see `_centred_vectors`; None when stale
         self._shards: dict[int | None, Any] = {}  # usearch index per window-long span of days
         self._lexicon = Lexicon()
         self._members: dict[int, list[int]] = {}  # event key -> doc rows, oldest first
@@ -211,10 +211,11 @@ class OnlineClusterer:
             vector = np.asarray(item.vector, dtype=np.float32).ravel()
             vector = vector / (float(np.linalg.norm(vector)) or 1.0)
             text = item.text[: s.text_chars]
-            raw = term_counts(item.title, text, s.lead_sentences, s.lead_boost, s.name_boost)
+            counts = term_counts(item.title, text, s.lead_sentences, s.lead_boost, s.name_boost)
             at = _timestamp(item.published_at) if item.published_at else None
             rows.append(self._store(vector, at))
-            self._docs.append(_Doc(item.item_id, at, self._lexicon.add(raw)))
+            self._lexicon.add(counts)  # numbered as the rows are
+            self._docs.append(_Doc(item.item_id, at))
             self._by_id[item.item_id] = rows[-1]
         if not rows:
             return rows
@@ -282,7 +283,8 @@ class OnlineClusterer:
             for shards, rows in by_shards.items():
                 for shard in shards:
                     index = self._shards[shard]
-                    matches = index.search(self._vectors[rows], min(count, len(index)), threads=1)
+                    # Every core: each query reads the index alone, so the hits are the same.
+                    matches = index.search(self._vectors[rows], min(count, len(index)), threads=0)
                     for row, pairs in zip(rows, _ranked(matches), strict=True):
                         hits[row].extend(pairs)
                         reach[row] += len(index)
@@ -312,18 +314,27 @@ class OnlineClusterer:
         self._vectors[row] = vector
         self._days[row] = np.nan if at is None else at / 86400.0
         self._vector_sum += vector
+        self._centred = None
         return row
+
+    def _centred_vectors(self) -> np.ndarray:
+        """Every row's vector minus the mean of them all, at unit length; worked out once a
+        batch, as the mean changes only when articles are added."""
+        if self._centred is None:
+            count = len(self._docs)
+            mean = (self._vector_sum / count).astype(np.float32)
+            centred = self._vectors[:count] - mean
+            centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
+            self._centred = centred
+        return self._centred
 
     def _hybrid(self, row: int, rows: Sequence[int]) -> dict[int, float]:
         """Centred-embedding cosine mixed with TF-IDF cosine, from `row` to each of `rows`."""
         w = self.settings.embedding_weight
-        mean = (self._vector_sum / len(self._docs)).astype(np.float32)
-        centred = self._vectors[list(rows)] - mean
-        centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
-        own = self._vectors[row] - mean
-        own /= max(float(np.linalg.norm(own)), 1e-9)
-        lexical = self._lexicon.cosines(self._docs[row].terms, [self._docs[r].terms for r in rows])
-        mixed = w * (centred @ own) + (1 - w) * lexical
+        rows = list(rows)
+        centred = self._centred_vectors()
+        lexical = self._lexicon.cosines(row, rows)
+        mixed = w * (centred[rows] @ centred[row]) + (1 - w) * lexical
         return dict(zip(rows, mixed.tolist(), strict=True))
 
     def _remember(self, doc: _Doc, sim: float) -> None:

@@ -1,15 +1,15 @@
 """Text features for event clustering: terms, lead, proper nouns, numbers, incremental TF-IDF.
 
-`term_counts` turns an article into sublinear term weights with one regex pass over its text
-and one over its lead; `Lexicon` keeps growing document frequencies in numpy arrays and scores
-one article against many earlier ones at once, always under the current frequencies. Proper
+`term_counts` counts an article's terms with one regex pass over its text and one over its
+lead; `Lexicon` turns the counts into sublinear weights, keeps growing document frequencies in
+numpy arrays and scores one article against many earlier ones at once, always under the current
+frequencies. Proper
 nouns come from capitalisation (no NER model is required), which is crude but cheap and
 language-model free.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -70,7 +70,7 @@ def term_counts(
     lead_boost: float = 1.0,
     name_boost: float = 1.0,
 ) -> dict[str, float]:
-    """Sublinear term weights of title + text, with lead terms and proper nouns counted extra.
+    """Term counts of title + text, with lead terms and proper nouns counted extra.
 
     Names and numbers also enter as their own marked terms ("@name", "#number"), so a shared
     rare name weighs by its own document frequency; the lead's names count once more.
@@ -78,51 +78,69 @@ def term_counts(
     counts: dict[str, float] = {}
     _add_tokens(f"{title}\n{text}" if title else text, counts, 1.0, name_boost)
     _add_tokens(split_lead(title, text, lead_sentences), counts, lead_boost, name_boost)
-    return {t: 1.0 + math.log(c) for t, c in counts.items() if c >= 1.0}
+    return counts
 
 
 class Lexicon:
-    """Growing vocabulary and document frequencies; TF-IDF cosines of one article to many.
+    """Growing vocabulary and document frequencies; TF-IDF cosines of one document to many.
 
-    Idf is smooth, as scikit-learn's: log((1 + n) / (1 + df)) + 1, always at the current n.
+    Documents are numbered in the order they are added. Idf is smooth, as scikit-learn's:
+    log((1 + n) / (1 + df)) + 1, always at the current n. A document's unit-length weights are
+    worked out once while the frequencies stand still (adding a document starts afresh), since
+    the clusterer scores each article against about twenty others, and each of those against
+    twenty more.
     """
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
         self.df = np.zeros(1024, dtype=np.float64)
-        self.n_docs = 0
+        self._docs: list[tuple[np.ndarray, np.ndarray]] = []  # term ids and sublinear tf
+        self._unit: dict[int, np.ndarray] = {}  # document -> weights under the current df
         self._dense = np.zeros(1024, dtype=np.float64)  # scratch: the query's weights by term
 
-    def add(self, doc_terms: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
-        """Count a new article; returns its (term ids, sublinear tf) for `cosines`."""
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def add(self, counts: dict[str, float]) -> int:
+        """Count a new document (term -> count, as `term_counts` gives); returns its number.
+
+        Its weights are sublinear, 1 + log(count); a term counted less than once is left out.
+        """
         vocab = self.vocab
-        ids = np.array([vocab.setdefault(t, len(vocab)) for t in doc_terms], dtype=np.int64)
+        ids = np.array([vocab.setdefault(t, len(vocab)) for t in counts], dtype=np.int64)
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        kept = tf >= 1.0
+        ids, tf = ids[kept], 1.0 + np.log(tf[kept])
         if len(self.vocab) > len(self.df):
             size = 2 * len(self.vocab)
             self.df = np.concatenate([self.df, np.zeros(size - len(self.df))])
             self._dense = np.zeros(size, dtype=np.float64)
         self.df[ids] += 1.0
-        self.n_docs += 1
-        return ids, np.fromiter(doc_terms.values(), dtype=np.float64, count=len(doc_terms))
+        self._docs.append((ids, tf))
+        self._unit.clear()
+        return len(self._docs) - 1
 
-    def _weights(self, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        return tf * (np.log((1.0 + self.n_docs) / (1.0 + self.df[ids])) + 1.0)
-
-    def cosines(self, query: tuple[np.ndarray, np.ndarray], docs: Sequence[tuple]) -> np.ndarray:
-        """TF-IDF cosine of `query` with each of `docs` (all as returned by `add`)."""
-        out = np.zeros(len(docs))
-        q_ids, q_tf = query
-        sizes = np.fromiter((len(d[0]) for d in docs), dtype=np.int64, count=len(docs))
+    def cosines(self, doc: int, others: Sequence[int]) -> np.ndarray:
+        """TF-IDF cosine of document `doc` with each of `others`."""
+        out = np.zeros(len(others))
+        q_ids = self._docs[doc][0]
+        sizes = np.fromiter((len(self._docs[o][0]) for o in others), dtype=np.int64)
         if not len(q_ids) or not sizes.sum():
             return out
-        q_w = self._weights(q_ids, q_tf)
-        self._dense[q_ids] = q_w / np.linalg.norm(q_w)
-        ids = np.concatenate([d[0] for d in docs])
-        weights = self._weights(ids, np.concatenate([d[1] for d in docs]))
+        self._dense[q_ids] = self._unit_weights(doc)
+        ids = np.concatenate([self._docs[o][0] for o in others])
+        weights = np.concatenate([self._unit_weights(o) for o in others])
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
         full = sizes > 0
-        dots = np.add.reduceat(self._dense[ids] * weights, starts[full])
-        norms = np.sqrt(np.add.reduceat(weights * weights, starts[full]))
-        out[full] = dots / norms
+        out[full] = np.add.reduceat(self._dense[ids] * weights, starts[full])
         self._dense[q_ids] = 0.0
         return out
+
+    def _unit_weights(self, doc: int) -> np.ndarray:
+        weights = self._unit.get(doc)
+        if weights is None:
+            ids, tf = self._docs[doc]
+            weights = tf * (np.log((1.0 + len(self._docs)) / (1.0 + self.df[ids])) + 1.0)
+            weights /= np.linalg.norm(weights) or 1.0
+            self._unit[doc] = weights
+        return weights
