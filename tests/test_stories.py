@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections import Counter
 
 import pytest
 
 from conftest import GOLD, SAMPLE
+from newsweave.errors import WorkerLost
 from newsweave.evaluate import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
@@ -155,3 +159,83 @@ def test_stories_cli_lists_events_as_json(built):
         "title", "articles", "independent_sources", "outlets", "first_seen", "last_seen",
         "storyline_id",
     }  # fmt: skip
+
+
+# -- the copy check in a process of its own ----------------------------------------------------
+
+
+def _static_store(path):
+    """A store at `path` holding the sample corpus, not yet clustered (static embedder: fast)."""
+    settings = Settings(db=path, embedder="static")
+    store = open_store(path)
+    ingest([str(SAMPLE / "articles")], store, settings)
+    return store, settings
+
+
+def test_the_forked_copy_check_finds_what_the_one_in_process_finds(tmp_path, monkeypatch):
+    outcomes = []
+    for fork_min in (10**9, 0):
+        monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", fork_min)
+        store, settings = _static_store(tmp_path / f"{fork_min}.db")
+        with store:
+            report = build_stories(store, settings)
+            groups = store.get_copy_groups()
+            events = {event.event_id: event.article_ids for event in list_events(store)}
+        outcomes.append((groups, events, report.storylines))
+        assert report.seconds["copies"] > 0
+    assert outcomes[0] == outcomes[1]
+    groups = outcomes[0][0]
+    assert len(set(groups.values())) < len(groups)  # the sample corpus has wire copies
+    assert not multiprocessing.active_children()
+
+
+def test_an_error_in_the_forked_copy_check_reaches_the_caller_and_nothing_is_written(
+    tmp_path, monkeypatch
+):
+    def broken(known, new):
+        raise ValueError("no shingles today")
+
+    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
+    monkeypatch.setattr("newsweave.stories.copy_groups", broken)  # the fork inherits it
+    store, settings = _static_store(tmp_path / "store.db")
+    with store:
+        with pytest.raises(ValueError, match="no shingles today"):
+            build_stories(store, settings)
+        assert store.get_event_members() == {} and store.get_copy_groups() == {}
+    assert not multiprocessing.active_children()
+
+
+def test_a_forked_copy_check_that_dies_is_reported_as_lost(tmp_path, monkeypatch):
+    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
+    monkeypatch.setattr("newsweave.stories.copy_groups", lambda known, new: os._exit(9))
+    store, settings = _static_store(tmp_path / "store.db")
+    with store, pytest.raises(WorkerLost, match="exit code 9"):
+        build_stories(store, settings)
+
+
+def test_a_run_that_fails_while_the_copy_check_works_ends_it(tmp_path, monkeypatch):
+    def clustering_fails(self, items):
+        raise RuntimeError("clustering failed")
+
+    def never_answers(known, new):  # the run must end it rather than wait for it
+        threading.Event().wait()
+
+    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
+    monkeypatch.setattr("newsweave.stories.copy_groups", never_answers)
+    monkeypatch.setattr("newsweave.stories.OnlineClusterer.add", clustering_fails)
+    store, settings = _static_store(tmp_path / "store.db")
+    raised: list[BaseException] = []
+    ended = threading.Event()
+
+    def run() -> None:
+        try:
+            build_stories(store, settings)
+        except BaseException as error:
+            raised.append(error)
+        ended.set()
+
+    with store:
+        threading.Thread(target=run, daemon=True).start()
+        assert ended.wait(timeout=120), "the failed run waited for the copy check for ever"
+    assert [str(error) for error in raised] == ["clustering failed"]
+    assert not multiprocessing.active_children()

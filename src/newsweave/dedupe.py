@@ -60,6 +60,7 @@ from datasketch import MinHash
 __all__ = [
     "CopyIndex",
     "IndependentSource",
+    "copy_groups",
     "independent_source_groups",
     "independent_sources",
 ]
@@ -208,6 +209,18 @@ class CopyIndex:
         self._shingles[article_id] = shingles
         for band, key in zip(self._bands, keys, strict=True):
             band.setdefault(key, []).append(article_id)
+
+
+def copy_groups(
+    known: Iterable[tuple[str, str, str]], new: Iterable[tuple[str, str]]
+) -> dict[str, str]:
+    """The copy group of every article: `known` (article id, text, stored group id) rows keep
+    their stored groups (see `CopyIndex.restore`), then `new` (article id, text) rows are added
+    in order."""
+    index = CopyIndex.restore(known)
+    for article_id, text in new:
+        index.add(article_id, text)
+    return index.groups()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
     ├── SettingsError               a settings file, variable or override is invalid
     ├── StoreError                  the store cannot be opened or written
     │   └── StoreLocked             another process holds the store's write lock too long
+    ├── WorkerLost                  a worker process ended before it answered
     └── InputError                  one input given by the user cannot be used
         ├── UnsupportedInput        not a kind of input newsweave reads
         ├── UnreadableInput         empty, binary, too large or malformed
@@ -37,6 +38,10 @@ class StoreError(NewsweaveError):
 
 class StoreLocked(StoreError):
     """Another process kept the store's write lock past the busy timeout."""
+
+
+class WorkerLost(NewsweaveError):
+    """A process working for this one ended before it answered."""
 
 
 class InputError(NewsweaveError):
