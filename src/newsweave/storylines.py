@@ -124,49 +124,53 @@ def _link_scores(events: Sequence[EventSummary]) -> list[tuple[str, str, float]]
         event_id: math.fsum(idf[n] * w for n, w in weights.items())
         for event_id, weights in names.items()
     }
-    by_id = {event.event_id: event for event in events}
+    spans = {event.event_id: _Span.of(event) for event in events}
     scores = []
-    for a, b in _candidate_pairs(names, by_id):
+    for a, b in _candidate_pairs(names, spans):
         shared = math.fsum(
             idf[n] * min(names[a][n], names[b][n]) for n in names[a].keys() & names[b].keys()
         )
-        score = shared / (min(mass[a], mass[b]) + prior) * _decay(by_id[a], by_id[b])
+        score = shared / (min(mass[a], mass[b]) + prior) * _decay(spans[a], spans[b])
         scores.append((a, b, score))
     return scores
 
 
 def _event_names(events: Sequence[EventSummary]) -> dict[str, dict[str, float]]:
-    """Per event, each name's centrality: the mean over reports of its lead/body weight."""
-    lower_case = {
-        word
-        for event in events
-        for title, text in event.reports
-        for word in _WORD_RE.findall(f"{title}\n{text}")
-        if word.islower()
-    }
+    """Per event, each name's centrality: the mean over reports of its lead/body weight.
 
-    def names_in(text: str) -> set[str]:
-        return (
-            {
-                word.lower()
-                for word in _WORD_RE.findall(text)
-                if len(word) > 1 and word[0].isupper() and word[1:].islower()
-            }
-            - lower_case
-            - STOP_WORDS
-            - DATE_WORDS
-        )
+    Each report is read once, for its distinct words: the lower-case ones tell names from
+    sentence-initial words corpus-wide, and the capitalised ones, in the lead and anywhere, are
+    kept until that is known.
+    """
+    lower_case: set[str] = set()
+    capitalised: list[list[tuple[set[str], set[str]]]] = []  # per event and report: lead, all
+    for event in events:
+        reports = []
+        for title, text in event.reports:
+            words = set(_WORD_RE.findall(f"{title}\n{text}" if title else text))
+            lower_case.update(word for word in words if word.islower())
+            lead = _capitalised(_WORD_RE.findall(split_lead(title, text, LEAD_SENTENCES)))
+            reports.append((lead, _capitalised(words)))
+        capitalised.append(reports)
+    not_names = lower_case | STOP_WORDS | DATE_WORDS
 
     out: dict[str, dict[str, float]] = {}
-    for event in events:
+    for event, reports in zip(events, capitalised, strict=True):
         weights: Counter[str] = Counter()
-        for title, text in event.reports:
-            lead = names_in(split_lead(title, text, LEAD_SENTENCES))
-            weights.update(dict.fromkeys(lead, 1.0))
-            weights.update(dict.fromkeys(names_in(text) - lead, BODY_WEIGHT))
+        for lead_words, all_words in reports:
+            lead = lead_words - not_names
+            weights.update(dict.fromkeys(lead, 1.0))  # the title is part of the lead
+            weights.update(dict.fromkeys(all_words - not_names - lead, BODY_WEIGHT))
         count = len(event.reports) or 1
         out[event.event_id] = {name: weight / count for name, weight in weights.items()}
     return out
+
+
+def _capitalised(words: Iterable[str]) -> set[str]:
+    """The words written as names ("Paris", not "PARIS" or "paris"), in lower case."""
+    return {
+        word.lower() for word in words if len(word) > 1 and word[0].isupper() and word[1:].islower()
+    }
 
 
 def _frequencies(names: Mapping[str, Mapping[str, float]]) -> Counter[str]:
@@ -177,8 +181,27 @@ def _idf(events_with_name: int, events: int) -> float:
     return math.log((events + 1) / (events_with_name + 1)) + 1
 
 
+@dataclass(frozen=True)
+class _Span:
+    """An event's dates as linking reads them, worked out once per event."""
+
+    key: tuple[bool, float, str]  # dated events first, in date order; the event id breaks ties
+    start: float | None  # first seen, POSIX seconds; None when undated
+    end: float | None  # last seen (or first seen), POSIX seconds
+
+    @classmethod
+    def of(cls, event: EventSummary) -> _Span:
+        start = event.first_seen.timestamp() if event.first_seen else None
+        end = event.last_seen or event.first_seen
+        return cls(_date_key(event), start, end.timestamp() if end else None)
+
+    def days_until(self, later: _Span) -> float:
+        """Days from the end of this (earlier, dated) event to the start of a later one."""
+        return (later.start - self.end) / 86400
+
+
 def _candidate_pairs(
-    names: Mapping[str, Mapping[str, float]], events: Mapping[str, EventSummary]
+    names: Mapping[str, Mapping[str, float]], spans: Mapping[str, _Span]
 ) -> list[tuple[str, str]]:
     """Pairs of events that share a name and lie within `HORIZON_DAYS` of each other.
 
@@ -192,32 +215,22 @@ def _candidate_pairs(
             events_with[name].append(event_id)
     pairs: set[tuple[str, str]] = set()
     for ids in events_with.values():
-        undated = sorted(i for i in ids if events[i].first_seen is None)
-        dated = sorted(
-            (i for i in ids if events[i].first_seen is not None), key=lambda i: _date_key(events[i])
-        )
+        undated = sorted(i for i in ids if spans[i].start is None)
+        dated = sorted((i for i in ids if spans[i].start is not None), key=lambda i: spans[i].key)
         pairs.update(tuple(sorted((u, other))) for u in undated for other in ids if other != u)
         start = 0
         for at, later in enumerate(dated):
-            begins = events[later].first_seen
-            while _gap_days(events[dated[start]], begins) > HORIZON_DAYS:
+            while spans[dated[start]].days_until(spans[later]) > HORIZON_DAYS:
                 start += 1
             pairs.update(tuple(sorted((earlier, later))) for earlier in dated[start:at])
     return sorted(pairs)
 
 
-def _gap_days(earlier: EventSummary, later_start: datetime) -> float:
-    """Days from the end of an earlier event to the start of a later one."""
-    end = earlier.last_seen or earlier.first_seen
-    return (later_start - end).total_seconds() / 86400
-
-
-def _decay(a: EventSummary, b: EventSummary) -> float:
-    earlier, later = sorted((a, b), key=_date_key)
-    if earlier.first_seen is None or later.first_seen is None:
+def _decay(a: _Span, b: _Span) -> float:
+    earlier, later = (a, b) if a.key <= b.key else (b, a)
+    if earlier.start is None or later.start is None:
         return 1.0
-    gap_days = _gap_days(earlier, later.first_seen)
-    return 0.5 ** (max(0.0, gap_days - GRACE_DAYS) / HALF_LIFE_DAYS)
+    return 0.5 ** (max(0.0, earlier.days_until(later) - GRACE_DAYS) / HALF_LIFE_DAYS)
 
 
 def _date_key(event: EventSummary) -> tuple[bool, float, str]:
