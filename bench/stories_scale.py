@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -195,10 +196,13 @@ def stories_child(db: Path, embedder_name: str, label: str) -> dict:
 
 
 def in_child(function, *args):
-    """Run `function(*args)` in a fresh process of its own; return what it returns."""
+    """Run `function(*args)` in a fresh process of its own; return what it returns.
+
+    Not a multiprocessing.Pool: its workers are daemons, which may not fork the copy check.
+    """
     context = multiprocessing.get_context("spawn")
-    with context.Pool(1, maxtasksperchild=1) as pool:
-        return pool.apply(function, args)
+    with ProcessPoolExecutor(1, mp_context=context, max_tasks_per_child=1) as pool:
+        return pool.submit(function, *args).result()
 
 
 # -- one size -----------------------------------------------------------------------------

@@ -239,3 +239,16 @@ def test_a_run_that_fails_while_the_copy_check_works_ends_it(tmp_path, monkeypat
         assert ended.wait(timeout=120), "the failed run waited for the copy check for ever"
     assert [str(error) for error in raised] == ["clustering failed"]
     assert not multiprocessing.active_children()
+
+
+def _stories_of(path) -> int:
+    store, settings = _static_store(path)
+    with store:
+        return build_stories(store, settings).events
+
+
+def test_a_multiprocessing_daemon_checks_copies_itself(tmp_path, monkeypatch):
+    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
+    with multiprocessing.get_context("fork").Pool(1) as pool:  # its workers are daemons
+        events = pool.apply(_stories_of, (tmp_path / "daemon.db",))
+    assert events == _stories_of(tmp_path / "here.db")

@@ -185,12 +185,17 @@ def _copy_check(
 
     Every group is found again, not only the new articles': a new article can bridge two older
     groups. With `COPY_CHECK_FORK_MIN` articles or more, the check runs in a forked process from
-    the start of the block; a block left early (an error, Ctrl-C) ends that process.
+    the start of the block (unless this process is a multiprocessing daemon, which may not start
+    one); a block left early (an error, Ctrl-C) ends that process.
     """
     stored = store.get_copy_groups()
     known_rows = [(a.article_id, a.text, stored.get(a.article_id, a.article_id)) for a in known]
     new_rows = [(article.article_id, article.text) for article in new]
-    if len(known) + len(new) < COPY_CHECK_FORK_MIN:
+    forks = (
+        len(known) + len(new) >= COPY_CHECK_FORK_MIN
+        and not multiprocessing.current_process().daemon
+    )
+    if not forks:
         with _timed(report, "copies"):
             groups = copy_groups(known_rows, new_rows)
         yield lambda: groups
