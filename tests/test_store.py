@@ -120,6 +120,8 @@ def test_any_sequence_of_puts_keeps_one_current_revision_per_key(tmp_path_factor
         revisions = store.revisions(current[0].key)
         assert len(revisions) == len(set(texts))
         assert [r.revision for r in revisions] == list(range(1, len(revisions) + 1))
+        for word in ("one", "two", "three"):  # the search index holds the current text only
+            assert store.search(word, kind="articles")[0] == (word == texts[-1])
 
 
 def test_vectors_round_trip_per_model(store):

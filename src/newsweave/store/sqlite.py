@@ -161,20 +161,27 @@ class SQLiteStore:
                     _time(datetime.now(UTC)),
                 ),
             )
-            self._set_current(article.key, article.article_id)
+            self._set_current(article.key, article.article_id, first=latest is None)
         stored = self.get_article(article.article_id)
         assert stored is not None
         return ("ingested" if revision == 1 else "revised"), stored
 
-    def _set_current(self, key: str, article_id: str) -> None:
+    def _set_current(self, key: str, article_id: str, *, first: bool = False) -> None:
+        """Make one revision of an article the current one, in the table and the search index.
+
+        `first`: the key has no other revision, so the index holds nothing to retire. Retiring
+        reads the whole index (its article_id column is not indexed), which once made every
+        ingest slow down as the store grew (120 articles/s at 5,000 stored, 50 at 20,000).
+        """
         self._db.execute(
             "UPDATE articles SET is_current = (article_id = ?) WHERE key = ?", (article_id, key)
         )
-        self._db.execute(
-            "DELETE FROM article_search WHERE article_id IN "
-            "(SELECT article_id FROM articles WHERE key = ?)",
-            (key,),
-        )
+        if not first:
+            self._db.execute(
+                "DELETE FROM article_search WHERE article_id IN "
+                "(SELECT article_id FROM articles WHERE key = ?)",
+                (key,),
+            )
         self._db.execute(
             "INSERT INTO article_search (article_id, title, text) "
             "SELECT article_id, title, text FROM articles WHERE article_id = ?",
