@@ -3,9 +3,8 @@
 `term_counts` counts an article's terms with one regex pass over its text and one over its
 lead; `Lexicon` turns the counts into sublinear weights, keeps growing document frequencies in
 numpy arrays and scores one article against many earlier ones at once, always under the current
-frequencies. Proper
-nouns come from capitalisation (no NER model is required), which is crude but cheap and
-language-model free.
+frequencies. Proper nouns come from capitalisation (no NER model is required), which is crude
+but cheap and language-model free.
 """
 
 from __future__ import annotations
@@ -97,9 +96,6 @@ class Lexicon:
         self._docs: list[tuple[np.ndarray, np.ndarray]] = []  # term ids and sublinear tf
         self._unit: dict[int, np.ndarray] = {}  # document -> weights under the current df
         self._dense = np.zeros(1024, dtype=np.float64)  # scratch: the query's weights by term
-
-    def __len__(self) -> int:
-        return len(self._docs)
 
     def add(self, counts: dict[str, float]) -> int:
         """Count a new document (term -> count, as `term_counts` gives); returns its number.
