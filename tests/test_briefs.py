@@ -32,6 +32,7 @@ from newsweave.briefs.model import (
 from newsweave.briefs.stage import brief_from_articles, changes, load_brief
 from newsweave.briefs.verify import named_extract, quoted_spans
 from newsweave.cli import main
+from newsweave.evaluate_summaries import read_summary_clusters
 from newsweave.ingest.stage import ingest
 from newsweave.model import Article
 from newsweave.settings import Settings
@@ -296,3 +297,44 @@ def test_changes_name_new_sources_new_sentences_and_changed_figures():
     (figure,) = marked.changes.changed_figures
     assert figure.startswith("9 → 11: At least 11 people died")
     assert changes(replace(old, version=2), old).changes.new_sentences == 0
+
+
+COUNCILS = [
+    (
+        "The Harbour Herald",
+        "Mayor Ilse Varga disbanded the city's two business councils on Wednesday. The port "
+        "authority said the decision would not affect the harbour works. Council staff were "
+        "told to return their passes by Friday afternoon.",
+    ),
+    (
+        "Casimir Daily",
+        "Mayor Ilse Varga disbanded the city's two business councils on Wednesday after six "
+        "chief executives quit in protest over her remarks about the dockworkers' strike. "
+        "Opposition members called for a vote of confidence next month.",
+    ),
+]
+
+
+def test_a_length_asked_for_is_filled_with_renderings_that_add_details(tmp_path):
+    rows = [
+        {"id": f"c{n}", "source": outlet, "published_at": "2026-05-06", "text": text}
+        for n, (outlet, text) in enumerate(COUNCILS, start=1)
+    ]
+    path = tmp_path / "councils.jsonl"
+    path.write_text(
+        json.dumps({"id": "councils", "articles": rows, "reference": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    (cluster,) = read_summary_clusters(path, Settings())
+    by_outlet = {a.source.name: a for a in cluster.articles}
+
+    def disbanded(brief: Brief) -> list[BriefSentence]:
+        return [s for _, s in brief.sentences() if s.text.startswith("Mayor Ilse Varga disbanded")]
+
+    concise = brief_from_articles(cluster.articles)
+    assert len(disbanded(concise)) == 1  # the claim is stated once
+    filled = brief_from_articles(cluster.articles, max_words=200)
+    _, second = disbanded(filled)
+    assert "chief executives quit in protest" in second.text
+    (number,) = second.citations  # the details are its own report's
+    assert filled.source(number).article_id == by_outlet["Casimir Daily"].article_id

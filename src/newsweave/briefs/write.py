@@ -12,6 +12,10 @@ in an article, where reports put what matters most:
 
     score = independent sources + POSITION_WEIGHT / (1 + its earliest sentence index)
 
+Of candidates that score alike, the one closer to what the reports say together comes first:
+the larger sum of the cosines of its content words with those of each sentence of the event
+(the reports' common ground before one outlet's angle), then the earlier report's.
+
 Then, in order: the **lead** is the best candidate among the first two sentences of the articles
 that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it
 matters** is up to two candidates among the first WHY_POSITIONS sentences of the reports that
@@ -20,7 +24,11 @@ reports say why a story matters near their top, and such a word further down is 
 detail ("the first time the club..."); the **body** is the best of the rest, skipping any that
 repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
 SAME_MEANING) or renders again a remark already quoted, in paragraphs of three, facts in the
-order the sources tell them, then statements; **where sources differ** states each side of each
+order the sources tell them, then statements (when a length is asked for and the distinct facts
+run out before it, other renderings of the chosen claims follow, each adding at least NEW_WORDS
+content words, and a third of its words, that the brief has not said: one outlet's "disbanded
+two councils" after another's "disbanded two councils after chief executives quit in protest";
+such a sentence cites its own report); **where sources differ** states each side of each
 stored disagreement in a sentence of its own sources; **background** is the lead of each earlier
 event of the storyline, dated by the report it comes from; **analysis** is up to two sentences
 in which analysts, experts or critics read the event; the **pull quote** is the direct quote,
@@ -45,6 +53,7 @@ this one must, so verification can check each citation.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -88,6 +97,7 @@ PARAGRAPH = 3
 MIN_WORDS, MAX_WORDS = 6, 55
 QUOTE_WORDS = (6, 40)
 TERM_WORDS = 6
+NEW_WORDS = 5  # content words an elaboration adds, at the least
 
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"  # SALTMERE, March 5
@@ -139,6 +149,16 @@ class Material:
 
 
 @dataclass(frozen=True)
+class _Rendering:
+    """A sentence that can state its claim alone, as the brief would print it."""
+
+    sentence: ClaimSentence
+    text: str  # the sentence, edited
+    index: int  # its index among its article's claim sentences
+    quote: Quote | None  # the quote whose cue lies in the sentence, if any
+
+
+@dataclass(frozen=True)
 class _Candidate:
     claim: Claim
     sentence: ClaimSentence  # the sentence chosen to state the claim
@@ -148,6 +168,7 @@ class _Candidate:
     vector: np.ndarray  # MiniLM, for telling repeats apart
     quote: Quote | None  # the quote whose cue lies in the sentence, if any
     score: float
+    renderings: tuple[_Rendering, ...]  # every sentence that can state the claim, the best first
 
     @property
     def is_fact(self) -> bool:
@@ -166,17 +187,21 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
     chosen: list[_Candidate] = []
     used_statements: set[int] = set()
 
-    def take(candidate: _Candidate) -> BriefSentence | None:
-        if _repeats(candidate, chosen) or _statement_of(material.analysis, candidate) in (
-            used_statements - {None}
-        ):
+    def take(candidate: _Candidate, *, elaboration: bool = False) -> BriefSentence | None:
+        """The candidate as a brief sentence, unless it says again what the brief says. An
+        elaboration restates a chosen claim with details of its own, and cites its own report;
+        it may report a remark already reported, in its own words, but never quote it again."""
+        statement = _statement_of(material.analysis, candidate)
+        retold = elaboration and candidate.quote is not None and candidate.quote.kind == "indirect"
+        if statement is not None and statement in used_statements and not retold:
+            return None
+        if not elaboration and _repeats(candidate, chosen):
             return None
         chosen.append(candidate)
-        statement = _statement_of(material.analysis, candidate)
         if statement is not None:
             used_statements.add(statement)
-        citations = _cite(candidate.claim.article_ids, number)
-        return BriefSentence(candidate.text, citations, attributed=not candidate.is_fact)
+        cited = (candidate.sentence.article_id,) if elaboration else candidate.claim.article_ids
+        return BriefSentence(candidate.text, _cite(cited, number), attributed=not candidate.is_fact)
 
     def take_up_to(limit: int, pool: Sequence[_Candidate]) -> list[BriefSentence]:
         taken: list[BriefSentence] = []
@@ -207,8 +232,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
     limit = 3 if one_source else BODY_SENTENCES
     for candidate in candidates:
         if max_words:  # fill the length asked for
-            words = sum(len(c.text.split()) for c in chosen)
-            if words >= max_words:
+            if _length(chosen) >= max_words:
                 break
         elif len(body) >= limit:
             break
@@ -218,6 +242,13 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
         if sentence:
             body.append((candidate, sentence))
     body.sort(key=lambda item: (item[0].quote is not None, item[0].position))
+    if max_words and _length(chosen) < max_words:  # the distinct facts are told: fill with details
+        for candidate in _elaborations(candidates, chosen):
+            if _length(chosen) >= max_words:
+                break
+            sentence = take(candidate, elaboration=True)
+            if sentence:
+                body.append((candidate, sentence))
     body_sentences = []  # each a sentence, with the note on its remark's renderings if any
     for candidate, sentence in body:
         note = _variant_note(material.analysis, candidate, number)
@@ -323,6 +354,8 @@ def source_list(material: Material) -> tuple[SourceEntry, ...]:
 
 
 def _candidates(analysis: EventAnalysis, articles: Sequence[Article]) -> list[_Candidate]:
+    """One candidate per claim that some sentence can state alone, the best first. A claim
+    holding a side of a disagreement is left out."""
     texts = {a.article_id: a.text for a in articles if not a.has_flag("non_english")}
     index = _sentence_index(analysis.claims)
     disputed = {
@@ -335,33 +368,92 @@ def _candidates(analysis: EventAnalysis, articles: Sequence[Article]) -> list[_C
     for claim in analysis.claims:
         if any((s.article_id, s.start) in disputed for s in claim.sentences):
             continue  # one side of a disagreement: "where sources differ" states it
-        position = min(index[(s.article_id, s.start)] for s in claim.sentences)
-        options = []
+        renderings = []
         for sentence in claim.sentences:
             if sentence.article_id not in texts:
                 continue
             quotes = analysis.quotes.get(sentence.article_id, ())
             quote = _quote_in(quotes, sentence)
             text = _edited(sentence, quote, quotes, texts[sentence.article_id])
-            if text is None:
-                continue
-            options.append((index[(sentence.article_id, sentence.start)], sentence, text, quote))
-        if not options:
-            continue
-        _, sentence, text, quote = min(options, key=lambda o: (o[0], len(o[2])))
-        score = claim.independent_sources + POSITION_WEIGHT / (1 + position)
-        out.append((claim, sentence, text, position, quote, score))
+            if text is not None:
+                at = index[(sentence.article_id, sentence.start)]
+                renderings.append(_Rendering(sentence, text, at, quote))
+        if renderings:
+            renderings.sort(key=lambda r: (r.index, len(r.text)))
+            position = min(index[(s.article_id, s.start)] for s in claim.sentences)
+            score = claim.independent_sources + POSITION_WEIGHT / (1 + position)
+            out.append((claim, renderings[0], position, score, tuple(renderings)))
     if not out:
         return []
-    vectors = minilm().embed([text for _, _, text, *_ in out])
+    vectors = minilm().embed([rendering.text for _, rendering, *_ in out])
     candidates = [
-        _Candidate(claim, sentence, text, position, _words(text), vector, quote, score)
-        for (claim, sentence, text, position, quote, score), vector in zip(
+        _candidate(claim, rendering, position, score, renderings, vector)
+        for (claim, rendering, position, score, renderings), vector in zip(
             out, vectors, strict=True
         )
     ]
-    rank = {a.article_id: n for n, a in enumerate(articles)}  # ties: the earlier report first
-    return sorted(candidates, key=lambda c: (-c.score, c.position, rank[c.sentence.article_id]))
+    # ties: the one closer to what the reports say together, then the earlier report's
+    event = [_words(s.text) for claim in analysis.claims for s in claim.sentences]
+    centrality = {id(c): _centrality(c.words, event) for c in candidates}
+    rank = {a.article_id: n for n, a in enumerate(articles)}
+    return sorted(
+        candidates,
+        key=lambda c: (-c.score, c.position, -centrality[id(c)], rank[c.sentence.article_id]),
+    )
+
+
+def _candidate(
+    claim: Claim,
+    rendering: _Rendering,
+    position: int,
+    score: float,
+    renderings: tuple[_Rendering, ...],
+    vector: np.ndarray | None = None,
+) -> _Candidate:
+    """The claim as the rendering states it (its MiniLM vector found here unless given)."""
+    if vector is None:
+        vector = minilm().embed([rendering.text])[0]
+    words = _words(rendering.text)
+    return _Candidate(
+        claim,
+        rendering.sentence,
+        rendering.text,
+        position,
+        words,
+        vector,
+        rendering.quote,
+        score,
+        renderings,
+    )
+
+
+def _elaborations(
+    candidates: Sequence[_Candidate], chosen: Sequence[_Candidate]
+) -> list[_Candidate]:
+    """The renderings of the chosen claims, other than the chosen one, that add details of
+    their own: at least NEW_WORDS content words, and a third of their words, not yet in the
+    brief or in an elaboration before them. Their claims' order, each claim's best first."""
+    chosen_claims = {id(c.claim) for c in chosen}
+    said = frozenset().union(*(c.words for c in chosen))
+    out = []
+    for candidate in candidates:
+        if id(candidate.claim) not in chosen_claims:
+            continue
+        for rendering in candidate.renderings:
+            words = _words(rendering.text)
+            new = words - said
+            if len(new) >= NEW_WORDS and 3 * len(new) >= len(words):
+                out.append(
+                    _candidate(
+                        candidate.claim,
+                        rendering,
+                        candidate.position,
+                        candidate.score,
+                        candidate.renderings,
+                    )
+                )
+                said |= words
+    return out
 
 
 def _sentence_index(claims: Sequence[Claim]) -> dict[tuple[str, int], int]:
@@ -439,6 +531,14 @@ def _lead(candidates: Sequence[_Candidate]) -> _Candidate | None:
         c for c in candidates if c.position <= 1 and (c.quote is None or c.quote.kind == "indirect")
     ]
     return (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
+
+
+def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float:
+    """The sum of the cosines of a sentence's content words with those of each sentence of
+    the event."""
+    if not words:
+        return 0.0
+    return sum(len(words & other) / math.sqrt(len(words) * len(other)) for other in event if other)
 
 
 def _repeats(candidate: _Candidate, chosen: Sequence[_Candidate]) -> bool:
@@ -597,6 +697,10 @@ def _numbering(material: Material, sources: Sequence[SourceEntry]) -> dict[str, 
 
 def _cite(article_ids: Sequence[str], number: Mapping[str, int]) -> tuple[int, ...]:
     return tuple(sorted({number[a] for a in article_ids if a in number}))
+
+
+def _length(chosen: Sequence[_Candidate]) -> int:
+    return sum(len(c.text.split()) for c in chosen)
 
 
 def _words(text: str) -> frozenset[str]:
