@@ -155,6 +155,15 @@ def test_every_rendering_of_the_remark_is_noted(gold_briefs):
     assert all(variant["text"].lower() in prose for variant in ST1["variants"])
 
 
+def test_a_reported_statement_keeps_its_place_among_the_facts(gold_briefs):
+    # The Saltmere Courier's top line ("..., the Foreign Ministry in Saltmere said") comes
+    # before its second, which leans on it; only direct quotes wait for the facts.
+    body = [s.text for kind, s in gold_briefs["E08"].brief.sentences() if kind == "body"]
+    ministry = next(i for i, text in enumerate(body) if "Foreign Ministry in Saltmere" in text)
+    nationals = next(i for i, text in enumerate(body) if text.startswith("About 1,200"))
+    assert ministry < nationals
+
+
 def test_a_one_source_event_says_so_and_stays_short(gold_briefs):
     (one,) = [g for g in gold_briefs.values() if g.brief.independent_sources == 1]
     body = one.brief.section("body")

@@ -23,12 +23,13 @@ carry significance words ("first", "largest", "since 2019", "could lead to", "th
 reports say why a story matters near their top, and such a word further down is mostly a
 detail ("the first time the club..."); the **body** is the best of the rest, skipping any that
 repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
-SAME_MEANING) or renders again a remark already quoted, in paragraphs of three, facts in the
-order the sources tell them, then statements (when a length is asked for and the distinct facts
-run out before it, other renderings of the chosen claims follow, each adding at least NEW_WORDS
-content words, and a third of its words, that the brief has not said: one outlet's "disbanded
-two councils" after another's "disbanded two councils after chief executives quit in protest";
-such a sentence cites its own report); **where sources differ** states each side of each
+SAME_MEANING) or renders again a remark already quoted, in paragraphs of three: facts and
+reported statements ("the ministry said ...") in the order the sources tell them, then direct
+quotes (when a length is asked for and the distinct facts run out before it, other renderings
+of the chosen claims follow, each adding at least NEW_WORDS content words, and a third of its
+words, that the brief has not said: one outlet's "disbanded two councils" after another's
+"disbanded two councils after chief executives quit in protest"; such a sentence cites its own
+report); **where sources differ** states each side of each
 stored disagreement in a sentence of its own sources; **background** is the lead of each earlier
 event of the storyline, dated by the report it comes from; **analysis** is up to two sentences
 in which analysts, experts or critics read the event; the **pull quote** is the direct quote,
@@ -241,7 +242,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
         sentence = take(candidate)
         if sentence:
             body.append((candidate, sentence))
-    body.sort(key=lambda item: (item[0].quote is not None, item[0].position))
+    body.sort(key=lambda item: (_quotes_directly(item[0]), item[0].position))
     if max_words and _length(chosen) < max_words:  # the distinct facts are told: fill with details
         for candidate in _elaborations(candidates, chosen):
             if _length(chosen) >= max_words:
@@ -522,6 +523,10 @@ def _clear_antecedent(quote: Quote, quotes: Sequence[Quote], article: str, at: i
     surname = quote.speaker.split()[-1]
     others = {q.speaker.split()[-1] for q in quotes if q.speaker and q.speaker != quote.speaker}
     return surname in before and not any(other in before for other in others - {surname})
+
+
+def _quotes_directly(candidate: _Candidate) -> bool:
+    return candidate.quote is not None and candidate.quote.kind == "direct"
 
 
 def _lead(candidates: Sequence[_Candidate]) -> _Candidate | None:
