@@ -46,7 +46,7 @@ import numpy as np
 
 from newsweave.analysis.nlp import Sentence, minilm, parse, sentences_of
 from newsweave.analysis.words import jaccard, words_in
-from newsweave.dedupe import CopyIndex, independent_source_groups
+from newsweave.dedupe import copy_groups, independent_source_groups
 from newsweave.embed import Embedder
 from newsweave.model import Article
 
@@ -121,11 +121,8 @@ def read_event(
 
 
 def copy_groups_of(articles: Sequence[Article]) -> dict[str, str]:
-    """The copy group of each article, found among these articles alone (`dedupe.CopyIndex`)."""
-    index = CopyIndex()
-    for article in articles:
-        index.add(article.article_id, article.text)
-    return index.groups()
+    """The copy group of each article, found among these articles alone (`dedupe.copy_groups`)."""
+    return copy_groups((), ((article.article_id, article.text) for article in articles))
 
 
 def count_sources(event: EventText, article_ids: Sequence[str]) -> tuple[tuple[str, ...], int]:

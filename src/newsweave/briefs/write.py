@@ -409,18 +409,15 @@ def _candidate(
     position: int,
     score: float,
     renderings: tuple[_Rendering, ...],
-    vector: np.ndarray | None = None,
+    vector: np.ndarray,
 ) -> _Candidate:
-    """The claim as the rendering states it (its MiniLM vector found here unless given)."""
-    if vector is None:
-        vector = minilm().embed([rendering.text])[0]
-    words = _words(rendering.text)
+    """The claim as the rendering states it; `vector` is the rendering's MiniLM vector."""
     return _Candidate(
         claim,
         rendering.sentence,
         rendering.text,
         position,
-        words,
+        _words(rendering.text),
         vector,
         rendering.quote,
         score,
@@ -436,7 +433,7 @@ def _elaborations(
     brief or in an elaboration before them. Their claims' order, each claim's best first."""
     chosen_claims = {id(c.claim) for c in chosen}
     said = frozenset().union(*(c.words for c in chosen))
-    out = []
+    picked: list[tuple[_Candidate, _Rendering]] = []
     for candidate in candidates:
         if id(candidate.claim) not in chosen_claims:
             continue
@@ -444,17 +441,15 @@ def _elaborations(
             words = _words(rendering.text)
             new = words - said
             if len(new) >= NEW_WORDS and 3 * len(new) >= len(words):
-                out.append(
-                    _candidate(
-                        candidate.claim,
-                        rendering,
-                        candidate.position,
-                        candidate.score,
-                        candidate.renderings,
-                    )
-                )
+                picked.append((candidate, rendering))
                 said |= words
-    return out
+    if not picked:
+        return []
+    vectors = minilm().embed([rendering.text for _, rendering in picked])
+    return [
+        _candidate(c.claim, rendering, c.position, c.score, c.renderings, vector)
+        for (c, rendering), vector in zip(picked, vectors, strict=True)
+    ]
 
 
 def _sentence_index(claims: Sequence[Claim]) -> dict[tuple[str, int], int]:
