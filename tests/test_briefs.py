@@ -144,11 +144,6 @@ def test_the_remark_told_three_ways_is_quoted_once_with_its_variants_noted(gold_
     assert noted and all(span.lower() != stated[0].lower() for span in noted)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the statements step groups the Harbour Herald's (indirect) rendering with another "
-    "remark, so the brief notes two renderings of three",
-)
 def test_every_rendering_of_the_remark_is_noted(gold_briefs):
     brief = gold_briefs[ST1["event"]].brief
     prose = brief.prose().lower()

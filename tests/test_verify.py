@@ -112,6 +112,18 @@ def test_a_verbatim_quotation_is_kept():
     assert brief.verification.quotes_verbatim == brief.verification.quotes_checked == 1
 
 
+def test_a_note_goes_with_the_sentence_it_follows():
+    """A note on a remark's renderings says more of the sentence before it: it stays when that
+    sentence stays and goes when it goes, however well its own words check."""
+    told = BriefSentence(
+        "an extremely dangerous situation.", (1,), "Another outlet has ", note=True
+    )
+    real = BriefSentence('"Crews faced an extremely dangerous situation," she said.', (1,))
+    invented = BriefSentence("The plant's owner resigned on Tuesday after a vote.", (1,))
+    assert [s.text for s in kept(verify_brief(draft(real, told), BY_ID))] == [real.text, told.text]
+    assert kept(verify_brief(draft(invented, told), BY_ID)) == []
+
+
 def test_a_citation_that_does_not_support_is_dropped_and_a_missing_source_added():
     sentence = BriefSentence(
         "Nine workers died when fire swept through the Brennick Polymers chemical plant in "

@@ -111,6 +111,7 @@ class Quote:
     cue_span: Offsets  # the reporting phrase ("said", "according to", "described … as")
     content_span: Offsets
     content: str  # text[content_span[0]:content_span[1]]
+    focus: str  # what the content says, without a copular clause's subject (see `_focus`)
     context: str  # the sentence(s) holding cue and content, other quotations' words left out
 
 
@@ -145,6 +146,7 @@ def extract_quotes(text: str, doc: Doc | None = None) -> list[Quote]:
             cue_span=cue_span,
             content_span=content,
             content=text[content[0] : content[1]],
+            focus=_focus(doc, kind, content),
             context=_context(doc, parsed, marks, cue_span, content),
         )
         for kind, cue, cue_span, source, content in sorted(found, key=lambda item: item[1].i)
@@ -194,6 +196,24 @@ class _Parsed:
             found.append((self.spans[after], "follows"))
             after += 1
         return found
+
+
+def _focus(doc: Doc, kind: str, content: Offsets) -> str:
+    """What an indirect quote says, without its subject when its clause says what something
+    *is*: "the letter in which Dravenko proposed the meeting was discourteous and full of
+    sneering remarks" is "discourteous and full of sneering remarks". Another outlet renders
+    that remark as "disrespectful remarks"; the subject is the topic, not the remark, and would
+    make the quote read like any other remark about the meeting. A direct quote is its words."""
+    text = doc.text[content[0] : content[1]]
+    span = doc.char_span(*content, alignment_mode="expand")
+    if kind == "direct" or span is None:
+        return text
+    root = span.root
+    subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.i < root.i for c in root.children)
+    predicate = [c for c in root.children if c.dep_ in ("acomp", "attr") and c.i > root.i]
+    if root.lemma_ != "be" or not subject or not predicate or root.i + 1 >= span.end:
+        return text
+    return doc.text[doc[root.i + 1].idx : content[1]]
 
 
 def _context(

@@ -63,7 +63,7 @@ __all__ = [
     "load_analysis",
 ]
 
-FORMAT = 4  # bumped when the stored layout or the analysis rules change: every event re-analysed
+FORMAT = 5  # bumped when the stored layout or the analysis rules change: every event re-analysed
 STEPS = ("parse", "claims", "disagreements", "quotes", "statements")
 
 Progress = Callable[[str, int, int], None]
@@ -271,6 +271,7 @@ def _quote(data: Mapping[str, Any]) -> Quote:
         cue_span=tuple(data["cue_span"]),
         content_span=tuple(data["content_span"]),
         content=data["content"],
+        focus=data["focus"],
         context=data["context"],
     )
 

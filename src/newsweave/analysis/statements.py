@@ -90,7 +90,7 @@ def group_statements(
     # every speaker's quotes embedded in one call, so the embedder's batches are full
     quotes = [quote for items in candidates.values() for _, quote in items]
     vectors = (embedder or minilm()).embed(
-        [quote.content for quote in quotes] + [quote.context for quote in quotes]
+        [quote.focus for quote in quotes] + [quote.context for quote in quotes]
     )
     contents, contexts = vectors[: len(quotes)], vectors[len(quotes) :]
     statements, first = [], 0

@@ -58,6 +58,7 @@ class BriefSentence:
     citations: tuple[int, ...]  # numbers in the source list
     frame: str = ""  # newsweave's words before the text, with their own punctuation
     check: Literal["support", "quotes"] = "support"  # "quotes": only quoted words, each verbatim
+    note: bool = False  # a note on the sentence before it, which it goes with when that goes
     attributed: bool = True  # its words say who states it ("X said"); False for a bare fact
     single_source: bool = False  # a bare fact one source alone supports, in a many-source event
     new: bool = False  # says something the previous version did not

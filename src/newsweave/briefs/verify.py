@@ -25,7 +25,8 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
    debugging a writer), kept and marked `unsupported`.
 
 Sentences whose `check` is "quotes" (the note listing other outlets' renderings of a remark) are
-all quotation: step 1 alone decides them, and they go when the sentence they follow goes. The
+all quotation: step 1 alone decides them. A note (`note`: those, and an outlet's own words for
+the remark) goes when the sentence it follows goes. The
 pull quote must be verbatim in each article it cites; citations that do not hold it are dropped,
 and with none left it is removed.
 
@@ -187,12 +188,12 @@ def named_extract(text: str, article: str) -> tuple[int, int] | None:
 
 
 def _checked_paragraph(paragraph, kind, check) -> tuple[BriefSentence, ...]:
-    """The paragraph's sentences that pass `check`; a note on a remark's renderings (a
-    "quotes" sentence) goes with the sentence before it when that one is removed."""
+    """The paragraph's sentences that pass `check`; a note (on a remark's renderings) goes
+    with the sentence before it when that one is removed."""
     kept: list[BriefSentence] = []
     previous_kept = True
     for sentence in paragraph:
-        if sentence.check == "quotes" and not previous_kept:
+        if sentence.note and not previous_kept:
             continue
         checked = check(sentence, kind)
         previous_kept = checked is not None and not checked.unsupported

@@ -250,10 +250,11 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
             sentence = take(candidate, elaboration=True)
             if sentence:
                 body.append((candidate, sentence))
-    body_sentences = []  # each a sentence, with the note on its remark's renderings if any
-    for candidate, sentence in body:
-        note = _variant_note(material.analysis, candidate, number)
-        body_sentences.append((sentence, note) if note else (sentence,))
+    told = " ".join(sentence.text for _, sentence in body)
+    body_sentences = [  # each a sentence, with the notes on its remark's renderings if any
+        (sentence, *_variant_notes(material.analysis, candidate, number, told))
+        for candidate, sentence in body
+    ]
     prose = [
         Section("lead", ((lead_sentence,),) if lead_sentence else ()),
         Section("why", (tuple(why),) if why else ()),
@@ -563,37 +564,64 @@ def _statement_of(analysis: EventAnalysis, candidate: _Candidate) -> int | None:
 # -- sections -----------------------------------------------------------------------------
 
 
-def _variant_note(
-    analysis: EventAnalysis, candidate: _Candidate, number: Mapping[str, int]
-) -> BriefSentence | None:
+def _variant_notes(
+    analysis: EventAnalysis, candidate: _Candidate, number: Mapping[str, int], told: str
+) -> tuple[BriefSentence, ...]:
     """When the candidate quotes a word or phrase that other outlets render in other words
-    (one remark, several renderings), a sentence giving those renderings, each in quotation
-    marks exactly as its outlet printed it, cited to it."""
+    (one remark, several renderings), notes giving those renderings, each cited to its outlet:
+    one sentence for the words other outlets put in quotation marks, printed in the marks
+    exactly as the outlets printed them, and one per outlet that tells the remark in its own
+    words ("… was discourteous and full of sneering remarks", no quotation marks), which are
+    its words, not the speaker's, so they are printed without marks (unless the body `told`
+    them already)."""
     n = _statement_of(analysis, candidate)
     if n is None or candidate.quote is None or not _is_term(candidate.quote):
-        return None
-    renderings: dict[str, list[str]] = {}
+        return ()
+    quoted: dict[str, list[str]] = {}
+    own_words: dict[str, list[str]] = {}
     for variant in analysis.statements[n].variants:
+        quote = variant.quote
         if (
             variant.article == candidate.sentence.article_id
             or variant.is_paraphrase
-            or not _is_term(variant.quote)
-            or wordings_agree(variant.quote.content, candidate.quote.content)
+            or wordings_agree(quote.focus, candidate.quote.content)
         ):
             continue
-        renderings.setdefault(variant.quote.content.strip(" ,.;:"), []).append(variant.article)
-    if not renderings:
-        return None
-    parts = [
-        f"“{words}” ({_and(analysis.outlets_of(article_ids))})"
-        for words, article_ids in renderings.items()
-    ]
-    return BriefSentence(
-        " and ".join(parts) + ".",
-        _cite([a for ids in renderings.values() for a in ids], number),
-        frame="Other outlets report the same remark as ",
-        check="quotes",
-    )
+        if _is_term(quote):
+            quoted.setdefault(quote.content.strip(" ,.;:"), []).append(variant.article)
+        elif (
+            quote.kind == "indirect"
+            and len(quote.focus.split()) <= TERM_WORDS
+            and quote.focus not in told
+        ):
+            own_words.setdefault(quote.focus.strip(" ,.;:"), []).append(variant.article)
+    notes = []
+    if quoted:
+        parts = [
+            f"“{words}” ({_and(analysis.outlets_of(article_ids))})"
+            for words, article_ids in quoted.items()
+        ]
+        notes.append(
+            BriefSentence(
+                " and ".join(parts) + ".",
+                _cite([a for ids in quoted.values() for a in ids], number),
+                frame="Other outlets report the same remark as ",
+                check="quotes",
+                note=True,
+            )
+        )
+    for words, article_ids in own_words.items():
+        outlets = analysis.outlets_of(article_ids)
+        verb, whose = ("reports", "its") if len(outlets) == 1 else ("report", "their")
+        notes.append(
+            BriefSentence(
+                f"{words}.",
+                _cite(article_ids, number),
+                frame=f"{_and(outlets)} {verb} it in {whose} own words as ",
+                note=True,
+            )
+        )
+    return tuple(notes)
 
 
 def _is_term(quote: Quote) -> bool:
