@@ -37,9 +37,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
 GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
-# Planted disagreements the analysis does not find yet: the talks "on Thursday" against "held
-# on Friday", whose anchors do not meet.
-MISSED_DISAGREEMENTS = {("E02", "date")}
 ELEVEN_DEAD = "2026-03-03-harbourherald-eleven-dead-fire.html"
 
 
@@ -106,17 +103,18 @@ def hostile_store(tmp_path_factory) -> Path:
     return db
 
 
-def planted_disagreements(reason: str) -> list:
-    """The sample's planted disagreements as test parameters, the missed ones strict xfails."""
+def planted_disagreements(missed: dict[tuple[str, str], str] | None = None) -> list:
+    """The sample's planted disagreements as test parameters; those `missed` (event and kind,
+    with the reason) are strict xfails."""
+    missed = missed or {}
     return [
         pytest.param(
             planted,
             id=f"{planted['event']}-{planted['kind']}",
-            marks=pytest.mark.xfail(strict=True, reason=reason)
-            if (planted["event"], planted["kind"]) in MISSED_DISAGREEMENTS
-            else (),
+            marks=pytest.mark.xfail(strict=True, reason=missed[key]) if key in missed else (),
         )
         for planted in GOLD["disagreements"]
+        for key in [(planted["event"], planted["kind"])]
     ]
 
 

@@ -74,7 +74,7 @@ def cited_groups(gold: GoldBrief, numbers) -> set[str]:
     return {gold.group_of[gold.brief.source(n).article_id] for n in numbers}
 
 
-@pytest.mark.parametrize("planted", planted_disagreements("the analysis does not find it yet"))
+@pytest.mark.parametrize("planted", planted_disagreements())
 def test_every_planted_disagreement_is_stated_with_both_sides_cited(gold_briefs, planted):
     gold = gold_briefs[planted["event"]]
     section = gold.brief.section("differences")

@@ -58,14 +58,18 @@ def side_urls(event, side) -> set[str]:
     return {url_of(event.article(article_id)) for article_id in side.article_ids}
 
 
-def found_match(analysed, planted) -> bool:
+def found_match(analysed, planted, *, whole: bool = True) -> bool:
+    """Whether the planted disagreement is found: its values, each side with exactly the gold
+    side's articles (or, not `whole`, some of them and no other)."""
     event, _, disagreements = analysed[planted["event"]]
     kind = KINDS[planted["kind"]]
+    gold = {gold_value(kind, side["value"]): set(side["articles"]) for side in planted["sides"]}
     for found in disagreements:
         sides = {side.value: side_urls(event, side) for side in found.sides}
-        if found.kind == kind and all(
-            sides.get(gold_value(kind, side["value"])) == set(side["articles"])
-            for side in planted["sides"]
+        if (
+            found.kind == kind
+            and sides.keys() == gold.keys()
+            and all(sides[v] == gold[v] if whole else sides[v] <= gold[v] for v in gold)
         ):
             return True
     return False
@@ -74,17 +78,24 @@ def found_match(analysed, planted) -> bool:
 PLANTED = GOLD["disagreements"]
 
 
-@pytest.mark.parametrize("planted", planted_disagreements("not found yet"))
+MISSED = {
+    ("E02", "date"): 'the Saltmere Courier dates the talks without naming them ("the two '
+    'delegations sat ... on Thursday"), so its report is on neither side',
+}
+
+
+@pytest.mark.parametrize("planted", planted_disagreements(MISSED))
 def test_planted_disagreement_is_found_with_its_sides(analysed, planted):
     assert found_match(analysed, planted)
 
 
 def test_no_false_disagreements_on_the_sample_corpus(analysed):
-    """Measured: 4 disagreements over 12 events, all planted (7 false ones before plans and
-    articles giving two values were left out)."""
+    """Measured: 5 disagreements over 12 events, all planted (7 false ones before plans and
+    articles giving two values were left out); a planted one with a side short of an article
+    is not false."""
     planted = defaultdict(int)
     for p in PLANTED:
-        planted[p["event"]] += found_match(analysed, p)
+        planted[p["event"]] += found_match(analysed, p, whole=False)
     false = {
         event_id: len(disagreements) - planted[event_id]
         for event_id, (_, _, disagreements) in analysed.items()

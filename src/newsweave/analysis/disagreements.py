@@ -21,7 +21,9 @@ What is read, and when two values are "about the same thing":
             says the earlier figure was true then, and is left to the timeline.
     date    a day (dates.py, against each article's publication day) and the event it dates:
             the nouns and verb it hangs from ("talks held on Friday" is {talk, hold},
-            "Thursday's talks" is {talk, attend}). Dates of saying ("said on Tuesday") are not
+            "Thursday's talks" is {talk, attend}), with the verb's subject and object nouns
+            and what is in apposition to them (a dateline the parser takes for the subject,
+            "SALTMERE, March 5 (CPA) — Negotiators ... met", is left out for the negotiators). Dates of saying ("said on Tuesday") are not
             read: when something was said is not the fact in dispute, and every outlet dates
             its quotes differently; nor are plans (a date in a future clause, "due to meet on
             Wednesday"), as for yes/no. Two days are about the same thing when their anchors share
@@ -265,14 +267,39 @@ def _date_anchor(doc: Doc, start: int, end: int) -> frozenset[str]:
                 return frozenset()
             words.add(above.lemma_.lower())
             words |= {
-                c.lemma_.lower()
+                word.lemma_.lower()
                 for c in above.children
-                if c.dep_ in OBJECTS[:3] and c.pos_ == "NOUN"
+                if c.dep_ in OBJECTS[:3]
+                for word in _named_by(c)
+                if word.pos_ == "NOUN"
             }
-            if above.dep_ == "acl":
-                words.add(above.head.lemma_.lower())  # "the talks held on Friday"
+            noun = above.head if above.dep_ == "acl" else _participle_noun(above)
+            if noun is not None:
+                words.add(noun.lemma_.lower())  # "the talks held on Friday"
             break
     return frozenset(words - GENERIC)
+
+
+def _named_by(argument: Token) -> list[Token]:
+    """An argument and the nouns in apposition to it, a dateline left out: the parser makes
+    the dateline of "SALTMERE, March 5 (CPA) — Negotiators from Korvania and Teskaria met"
+    the subject, with the negotiators in apposition to it."""
+    words = [argument, *(c for c in argument.children if c.dep_ == "appos")]
+    return [word for word in words if not (word.is_upper and word.i == word.sent.start)]
+
+
+def _participle_noun(verb: Token) -> Token | None:
+    """The noun right before a past participle that has no subject or auxiliary of its own:
+    the parser hangs "accused the government ... at the talks with Korvania held in Saltmere
+    on Friday" on "accused", not on "talks", but the participle still tells of the talks."""
+    if verb.tag_ != "VBN" or any(c.dep_ in (*SUBJECTS, "aux", "auxpass") for c in verb.children):
+        return None
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
+        if token.pos_ in ("VERB", "AUX", "PUNCT"):
+            return None
+        if token.pos_ == "NOUN":
+            return token
+    return None
 
 
 # --- yes / no ---------------------------------------------------------------------------------
