@@ -55,3 +55,20 @@ def test_a_reader_that_stops_early_leaves_no_worker_behind():
     reader.start()
     assert stopped.wait(timeout=120), "closing the parse waited for its workers for ever"
     assert set(multiprocessing.active_children()) - before == set()
+
+
+def test_a_closing_quotation_mark_stays_with_its_sentence():
+    """The parser splits the closing mark off a quotation's last sentence; without it the
+    sentence would read as the outlet's own words, and a brief could state it as fact."""
+    text = (
+        '"We have received no formal notification," said Daria Lent. "We hear statements to '
+        'journalists. A diplomatic note is something different."\n\nOfficials said a '
+        "delegation would travel."
+    )
+    sentences = sentences_of(next(parse([text])))
+    assert [s.text for s in sentences][-2:] == [
+        'A diplomatic note is something different."',
+        "Officials said a delegation would travel.",
+    ]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    assert [s.index for s in sentences] == list(range(len(sentences)))

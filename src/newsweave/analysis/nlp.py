@@ -22,7 +22,7 @@ import re
 import signal
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -131,7 +131,10 @@ def _quiet_workers() -> None:
 
 def sentences_of(doc: Doc) -> list[Sentence]:
     """The non-blank sentences of a parsed text, each with its named entities. A line break
-    always ends a sentence: the parser sometimes runs a sentence on into the next paragraph."""
+    always ends a sentence: the parser sometimes runs a sentence on into the next paragraph.
+    A piece without a letter or digit ends the sentence before it on its line (the parser
+    splits the closing mark off `... something different."`, which left the sentence reading
+    as if no quotation held it), and is dropped where it starts a line."""
     out: list[Sentence] = []
     for span in doc.sents:
         for line in _LINE.finditer(span.text):
@@ -140,6 +143,11 @@ def sentences_of(doc: Doc) -> list[Sentence]:
                 continue
             start = span.start_char + line.start() + (len(line[0]) - len(line[0].lstrip()))
             end = start + len(text)
+            if not any(char.isalnum() for char in text):
+                if out and not doc.text[out[-1].end : start].strip(" \t"):
+                    last = out[-1]
+                    out[-1] = replace(last, end=end, text=doc.text[last.start : end])
+                continue
             entities = tuple(
                 Entity(ent.text, ent.label_, ent.start_char, ent.end_char)
                 for ent in span.ents
