@@ -342,3 +342,26 @@ def test_a_length_asked_for_is_filled_with_renderings_that_add_details(tmp_path)
     assert "chief executives quit in protest" in second.text
     (number,) = second.citations  # the details are its own report's
     assert filled.source(number).article_id == by_outlet["Casimir Daily"].article_id
+
+
+def test_a_quotation_opened_and_closed_by_different_marks_is_usable(tmp_path):
+    """Scraped text mixes typographic and straight marks (“a turning point for the city");
+    such a sentence is whole, not a piece of a quotation running over several sentences."""
+    said = 'Mayor Ilse Varga called the vote “a turning point for the city" after the meeting.'
+    rows = [
+        {"id": "m1", "source": "Dunmore Gazette", "published_at": "2026-05-06", "text": (
+            f"The council approved the harbour plan on Tuesday. {said} Work will start in June."
+        )},
+        {"id": "m2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "The council approved the harbour plan on Tuesday after a long debate. "
+            f"{said} Critics said the cost was too high."
+        )},
+    ]  # fmt: skip
+    path = tmp_path / "harbour.jsonl"
+    path.write_text(
+        json.dumps({"id": "harbour", "articles": rows, "reference": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    (cluster,) = read_summary_clusters(path, Settings())
+    brief = brief_from_articles(cluster.articles)
+    assert said in [s.text for _, s in brief.sentences()]

@@ -478,7 +478,7 @@ def _edited(
 ) -> str | None:
     """The sentence as the brief can use it, or None when it cannot stand alone."""
     text = sentence.text
-    if text.count('"') % 2 or text.count("“") != text.count("”"):
+    if sum(map(text.count, '"“”')) % 2:  # a mixed pair, “…", counts as a pair
         return None  # a piece of a quotation that runs over several sentences
     if text[:1] in '"“' and quote is None:
         return None
