@@ -22,12 +22,14 @@ What is read, and when two values are "about the same thing":
     date    a day (dates.py, against each article's publication day) and the event it dates:
             the nouns and verb it hangs from ("talks held on Friday" is {talk, hold},
             "Thursday's talks" is {talk, attend}), with the verb's subject and object nouns
-            and what is in apposition to them (a dateline the parser takes for the subject,
-            "SALTMERE, March 5 (CPA) — Negotiators ... met", is left out for the negotiators). Dates of saying ("said on Tuesday") are not
-            read: when something was said is not the fact in dispute, and every outlet dates
-            its quotes differently; nor are plans (a date in a future clause, "due to meet on
-            Wednesday"), as for yes/no. Two days are about the same thing when their anchors share
-            a word or their sentences are aligned in one claim.
+            and the nouns in apposition to them (a dateline that the parser takes for the
+            subject is left out: "SALTMERE, March 5 (CPA) — Negotiators ... met" is about
+            the negotiators). Dates of saying ("said on Tuesday") are not read: when something
+            was said is not the fact in dispute, and every outlet dates its quotes differently;
+            nor are plans (a date in a future clause, "due to meet on Wednesday"), as for
+            yes/no. Two days are about the same thing when their anchors share a word. (Being
+            aligned in one claim is not enough: two reports' ledes align, each dating its own
+            reaction, "officials reacted on Tuesday" and "Dravenko accused ... on Wednesday".)
     yes_no  whether something happened, for a short table of predicates whose negation news
             disputes (POLAR): attending (attend, travel, lead, head, participate, join) and
             confirming. A predicate is "no" when it is negated ("did not attend", "has not yet
