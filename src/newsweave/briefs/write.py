@@ -46,7 +46,8 @@ a fact rather than somebody's statement is marked `attributed=False`: verificati
 "According to <outlet>, ..." when one source alone is left supporting it. A claim holding a
 sentence on one side of a disagreement is left to "where sources differ", never stated as fact.
 Where outlets render one remark in different words, the brief quotes one rendering and notes the
-others.
+others: those in quotation marks as printed, and an outlet that tells the remark in its own
+words without marks ("The Harbour Herald reports it in its own words as ...").
 
 Why by hand: no packaged summarizer keeps every sentence tied to the articles that state it, and
 this one must, so verification can check each citation.
