@@ -25,10 +25,9 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
    debugging a writer), kept and marked `unsupported`.
 
 Sentences whose `check` is "quotes" (the note listing other outlets' renderings of a remark) are
-all quotation: step 1 alone decides them. A note (`note`: those, and an outlet's own words for
-the remark) goes when the sentence it follows goes. The
-pull quote must be verbatim in each article it cites; citations that do not hold it are dropped,
-and with none left it is removed.
+all quotation: step 1 alone decides them. A `note` (that one, or an outlet's own words for the
+remark) goes when the sentence it follows goes. The pull quote must be verbatim in each article
+it cites; citations that do not hold it are dropped, and with none left it is removed.
 
 Afterwards the source list is renumbered: cited sources first, in the order the brief first
 cites them, then the event's uncited sources (every report of the event stays listed);
