@@ -89,6 +89,17 @@ def test_a_pronoun_resolves_to_the_person_the_paragraph_is_about():
     assert ("direct", "Halyna Moresk", "We will not sign anything,") in speakers(text)
 
 
+def test_a_dateline_is_not_the_speaker():
+    """The parser takes a dateline for the subject ("VELDRA — ... party ... accused"); the
+    remark is the party's, not the city's."""
+    text = (
+        "VELDRA — Teskaria's main opposition party on Saturday accused the government of walking "
+        "into a trap at the talks."
+    )
+    (quote,) = extract_quotes(text)
+    assert quote.speaker == "Teskaria's main opposition party"
+
+
 def test_a_title_resolves_to_the_person_it_describes():
     text = (
         "Korvania sent Deputy Foreign Minister Vesna Korda, and Halvenmark's foreign minister, "

@@ -67,7 +67,7 @@ from newsweave.analysis.claims import (
     read_event,
 )
 from newsweave.analysis.dates import find_dates
-from newsweave.analysis.nlp import Sentence
+from newsweave.analysis.nlp import Sentence, is_dateline
 from newsweave.analysis.words import NEGATIONS, number_value
 from newsweave.model import Article
 
@@ -287,7 +287,7 @@ def _named_by(argument: Token) -> list[Token]:
     the dateline of "SALTMERE, March 5 (CPA) — Negotiators from Korvania and Teskaria met"
     the subject, with the negotiators in apposition to it."""
     words = [argument, *(c for c in argument.children if c.dep_ == "appos")]
-    return [word for word in words if not (word.is_upper and word.i == word.sent.start)]
+    return [word for word in words if not is_dateline(word)]
 
 
 def _participle_noun(verb: Token) -> Token | None:

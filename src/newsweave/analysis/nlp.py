@@ -31,11 +31,12 @@ from newsweave.errors import SettingsError
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 __all__ = [
     "Entity",
     "Sentence",
+    "is_dateline",
     "load_nlp",
     "minilm",
     "parse",
@@ -155,6 +156,13 @@ def sentences_of(doc: Doc) -> list[Sentence]:
             )
             out.append(Sentence(len(out), start, end, text, entities))
     return out
+
+
+def is_dateline(token: Token) -> bool:
+    """Whether the token is a dateline the parser read as a word of its sentence: an all-capital
+    word opening it ("VELDRA — Teskaria's main opposition party ... accused", "SALTMERE, March 5
+    (CPA) — Negotiators ... met"), which the parser often makes the subject."""
+    return token.is_sent_start and token.is_upper and len(token.text) > 1
 
 
 def split_sentences(texts: Sequence[str]) -> list[list[Sentence]]:

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from newsweave.analysis.nlp import parse
+from newsweave.analysis.nlp import is_dateline, parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -592,8 +592,14 @@ def _source(cue: Token) -> Span | None:
     for _ in range(3):
         if verb is None:
             return None
-        subject = next(
-            (child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")), None
+        subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+        subject = next(  # a dateline taken for the subject gives way to the real one
+            (
+                word
+                for word in (*subjects, *(c for s in subjects for c in s.children))
+                if word.dep_ in ("nsubj", "nsubjpass", "appos") and not is_dateline(word)
+            ),
+            None,
         )
         if subject is not None:
             if subject.dep_ == "nsubjpass":
