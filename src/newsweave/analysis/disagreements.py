@@ -67,7 +67,7 @@ from newsweave.analysis.claims import (
     read_event,
 )
 from newsweave.analysis.dates import find_dates
-from newsweave.analysis.nlp import Sentence, is_dateline
+from newsweave.analysis.nlp import Sentence, named_by
 from newsweave.analysis.words import NEGATIONS, number_value
 from newsweave.model import Article
 
@@ -272,7 +272,7 @@ def _date_anchor(doc: Doc, start: int, end: int) -> frozenset[str]:
                 word.lemma_.lower()
                 for c in above.children
                 if c.dep_ in OBJECTS[:3]
-                for word in _named_by(c)
+                for word in named_by(c)
                 if word.pos_ == "NOUN"
             }
             noun = above.head if above.dep_ == "acl" else _participle_noun(above)
@@ -280,14 +280,6 @@ def _date_anchor(doc: Doc, start: int, end: int) -> frozenset[str]:
                 words.add(noun.lemma_.lower())  # "the talks held on Friday"
             break
     return frozenset(words - GENERIC)
-
-
-def _named_by(argument: Token) -> list[Token]:
-    """An argument and the nouns in apposition to it, a dateline left out: the parser makes
-    the dateline of "SALTMERE, March 5 (CPA) — Negotiators from Korvania and Teskaria met"
-    the subject, with the negotiators in apposition to it."""
-    words = [argument, *(c for c in argument.children if c.dep_ == "appos")]
-    return [word for word in words if not is_dateline(word)]
 
 
 def _participle_noun(verb: Token) -> Token | None:

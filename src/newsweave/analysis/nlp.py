@@ -36,9 +36,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Entity",
     "Sentence",
-    "is_dateline",
     "load_nlp",
     "minilm",
+    "named_by",
     "parse",
     "sentences_of",
     "split_sentences",
@@ -158,11 +158,13 @@ def sentences_of(doc: Doc) -> list[Sentence]:
     return out
 
 
-def is_dateline(token: Token) -> bool:
-    """Whether the token is a dateline the parser read as a word of its sentence: an all-capital
-    word opening it ("VELDRA — Teskaria's main opposition party ... accused", "SALTMERE, March 5
-    (CPA) — Negotiators ... met"), which the parser often makes the subject."""
-    return token.is_sent_start and token.is_upper and len(token.text) > 1
+def named_by(argument: Token) -> list[Token]:
+    """A subject or object and the words in apposition to it, less any dateline the parser read
+    as one of them: "VELDRA — Teskaria's main opposition party ... accused" and "SALTMERE,
+    March 5 (CPA) — Negotiators ... met" have the all-capital dateline opening the sentence for
+    a subject, the party beside it and the negotiators in apposition to it."""
+    words = [argument, *(c for c in argument.children if c.dep_ == "appos")]
+    return [w for w in words if not (w.is_sent_start and w.is_upper and len(w.text) > 1)]
 
 
 def split_sentences(texts: Sequence[str]) -> list[list[Sentence]]:

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from newsweave.analysis.nlp import is_dateline, parse
+from newsweave.analysis.nlp import named_by, parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -593,14 +593,8 @@ def _source(cue: Token) -> Span | None:
         if verb is None:
             return None
         subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
-        subject = next(  # a dateline taken for the subject gives way to the real one
-            (
-                word
-                for word in (*subjects, *(c for s in subjects for c in s.children))
-                if word.dep_ in ("nsubj", "nsubjpass", "appos") and not is_dateline(word)
-            ),
-            None,
-        )
+        # a dateline taken for the subject gives way to the real one
+        subject = next((word for s in subjects for word in named_by(s)), None)
         if subject is not None:
             if subject.dep_ == "nsubjpass":
                 agent = next((c for c in verb.children if c.dep_ == "agent"), None)
