@@ -106,16 +106,13 @@ def hostile_store(tmp_path_factory) -> Path:
 def planted_disagreements(missed: dict[tuple[str, str], str] | None = None) -> list:
     """The sample's planted disagreements as test parameters; those `missed` (event and kind,
     with the reason) are strict xfails."""
-    missed = missed or {}
-    return [
-        pytest.param(
-            planted,
-            id=f"{planted['event']}-{planted['kind']}",
-            marks=pytest.mark.xfail(strict=True, reason=missed[key]) if key in missed else (),
-        )
-        for planted in GOLD["disagreements"]
-        for key in [(planted["event"], planted["kind"])]
-    ]
+    params = []
+    for planted in GOLD["disagreements"]:
+        key = (planted["event"], planted["kind"])
+        reason = (missed or {}).get(key)
+        marks = pytest.mark.xfail(strict=True, reason=reason) if reason else ()
+        params.append(pytest.param(planted, id="-".join(key), marks=marks))
+    return params
 
 
 def body_brief(
