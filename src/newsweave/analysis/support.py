@@ -252,6 +252,10 @@ def analyse_claim(sentence: str, articles: Sequence[Article | str]) -> ClaimAnal
     article_pairs = {pair for index in indexes for pair in index.pairs}
     content = [word for word in claim.words if word.is_content]
     unmatched = [word for word in content if not (word.keys & article_words)]
+    # negation disagrees when no evidence passage negates as the claim does: a "not" in the
+    # sentence beside the one a claim copies is about something else
+    negates = _has(claim.words, NEGATIONS)
+    agreeing = any(_has(item.words, NEGATIONS) == negates for _, item, _ in top)
     features = {
         "similarity": max((similarity for similarity, _, _ in ranked), default=0.0),
         "evidence_coverage": _coverage(content, {k for w in evidence_words for k in w.keys}),
@@ -263,7 +267,7 @@ def analyse_claim(sentence: str, articles: Sequence[Article | str]) -> ClaimAnal
         "unmatched_adjectives": _count(unmatched, "adjective"),
         **_soft_match(unmatched, top),
         "unmatched_dates": float(sum(w.lemma in DATE_WORDS for w in unmatched)),
-        "negation_mismatch": float(_has(claim.words, NEGATIONS) != _has(evidence_words, NEGATIONS)),
+        "negation_mismatch": float(bool(top) and not agreeing),
         "modal_mismatch": _missing(claim.words, evidence_words, MODALS),
         "quantifier_mismatch": _missing(claim.words, evidence_words, QUANTIFIERS),
         "antonym_swaps": float(len(_swaps(claim.words, evidence_words))),
