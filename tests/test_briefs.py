@@ -365,3 +365,58 @@ def test_a_quotation_opened_and_closed_by_different_marks_is_usable(tmp_path):
     (cluster,) = read_summary_clusters(path, Settings())
     brief = brief_from_articles(cluster.articles)
     assert said in [s.text for _, s in brief.sentences()]
+
+
+def test_a_sentence_opening_on_a_pronoun_names_the_person_it_stands_for(tmp_path):
+    """Moved into a brief, "He is held without bail" would lose the sentence that says who; the
+    brief prints the name instead."""
+    rows = [
+        {"id": "k1", "source": "Dunmore Gazette", "published_at": "2026-05-06", "text": (
+            "Kyle Rittenhouse was charged with homicide on Thursday. "
+            "He is held without bail in Antioch. A hearing is set for Friday."
+        )},
+        {"id": "k2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "Prosecutors charged Kyle Rittenhouse with homicide on Thursday. "
+            "The teenager is held without bail in Antioch, police said."
+        )},
+    ]  # fmt: skip
+    path = tmp_path / "charged.jsonl"
+    path.write_text(
+        json.dumps({"id": "charged", "articles": rows, "reference": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    (cluster,) = read_summary_clusters(path, Settings())
+    texts = [s.text for _, s in brief_from_articles(cluster.articles).sentences()]
+    assert "Kyle Rittenhouse is held without bail in Antioch." in texts
+    assert not any(text.startswith("He ") for text in texts)
+
+
+def test_a_person_is_named_in_full_where_the_brief_first_mentions_them(tmp_path):
+    """The body tells what Vilk asked for before the quote that names him in full comes (quotes
+    go last): the first mention gets the full name, and words in quotation marks stay."""
+    rows = [
+        {"id": "v1", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "The opposition attacked the government over the talks in Saltmere on Saturday. "
+            "Vilk called on the foreign minister to appear before parliament next week. "
+            '"Vilk is right, and the minister knows it," said Ana Roth, a member of his party. '
+            '"The talks produced nothing but photographs," said Bohdan Vilk, leader of the '
+            "Civic Union party."
+        )},
+        {"id": "v2", "source": "Dunmore Gazette", "published_at": "2026-05-06", "text": (
+            "The opposition attacked the government over the Saltmere talks on Saturday. "
+            "The foreign minister has not answered the call to appear before parliament."
+        )},
+    ]  # fmt: skip
+    path = tmp_path / "vilk.jsonl"
+    path.write_text(
+        json.dumps({"id": "vilk", "articles": rows, "reference": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    (cluster,) = read_summary_clusters(path, Settings())
+    texts = [s.text for _, s in brief_from_articles(cluster.articles).sentences()]
+    assert "Bohdan Vilk called on the foreign minister to appear before parliament next week." in (
+        texts
+    )
+    assert '"Vilk is right, and the minister knows it," said Ana Roth, a member of his party.' in (
+        texts
+    )

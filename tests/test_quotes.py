@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from conftest import GOLD, SAMPLE
-from newsweave.analysis.nlp import parse
-from newsweave.analysis.quotes import Quote, extract_quotes, name_key
+from newsweave.analysis.nlp import parse, sentences_of
+from newsweave.analysis.quotes import Quote, extract_quotes, name_key, opening_referents
 from newsweave.analysis.statements import group_statements, wordings_agree
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
@@ -87,6 +87,46 @@ def test_a_pronoun_resolves_to_the_person_the_paragraph_is_about():
         "\u201cWe will not sign anything,\u201d she said."
     )
     assert ("direct", "Halyna Moresk", "We will not sign anything,") in speakers(text)
+
+
+def referents(text: str) -> dict[str, str]:
+    """Each sentence opening on a pronoun that `opening_referents` resolves, with the name."""
+    doc = next(parse([text]))
+    found = opening_referents(doc, sentences_of(doc))
+    return {text[start:].split(".")[0]: name for start, name in found.items()}
+
+
+def test_an_opening_pronoun_stands_for_the_one_person_named_before():
+    text = (
+        "Kyle Rittenhouse was charged with homicide on Thursday. He is held without bail. "
+        "His lawyer declined to comment."
+    )
+    assert referents(text) == {
+        "He is held without bail": "Kyle Rittenhouse",
+        "His lawyer declined to comment": "Kyle Rittenhouse",
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the named person is not the subject: the pronoun may stand for the suspect
+        "Police said the suspect shot Officer John Smith. He was taken to hospital.",
+        # two people named
+        "Donald Trump met Joe Biden on Friday. He said little.",
+        # a new paragraph
+        "Senator Susan Collins voted against the bill.\n\nShe said it was flawed.",
+        # the article makes the named person a woman
+        "Ms. Anna Berg was elected on Tuesday. He congratulated her.",
+        # two people of one surname
+        "Jeff Joseph was last seen in May. Vikki Joseph, his sister, hired an investigator. "
+        "She said the police had stopped looking.",
+        # an unnamed person of the pronoun's gender
+        "Mark Gagan said a young woman called the police. She was found an hour later.",
+    ],
+)
+def test_an_opening_pronoun_with_a_doubtful_referent_is_left_alone(text):
+    assert referents(text) == {}
 
 
 def test_a_dateline_is_not_the_speaker():

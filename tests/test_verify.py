@@ -15,7 +15,7 @@ import pytest
 from conftest import body_brief
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, SourceEntry
 from newsweave.briefs.render import SINGLE_NOTE, render
-from newsweave.briefs.verify import quoted_spans, verify_brief
+from newsweave.briefs.verify import named_extract, quoted_spans, verify_brief
 from newsweave.model import Article, Source, article_id
 
 FIRE = (
@@ -202,3 +202,28 @@ def test_a_pronoun_replaced_by_the_name_the_article_prints_still_verifies():
         '"Crews faced an extremely dangerous situation," Tobias Arnfeldt said.', (1,)
     )  # a name the article does not print: not the writer's edit, and not supported
     assert kept(verify_brief(draft(other), BY_ID)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "printed"),
+    [
+        ("Bohdan Vilk called on the minister to resign.", "Vilk called on the minister to resign"),
+        ("Kyle Rittenhouse is held without bail.", "He is held without bail"),
+        ("Kyle Rittenhouse’s lawyer declined to comment.", "His lawyer declined to comment"),
+        ("Bohdan Vilk's aides left the hall.", "Vilk's aides left the hall"),
+    ],
+)
+def test_the_writers_naming_edits_are_found_in_the_article(text, printed):
+    """The writer names a person where the article says "he", "his" or the surname alone."""
+    article = (
+        "Bohdan Vilk, leader of the party, spoke first. Vilk called on the minister to resign. "
+        "Vilk's aides left the hall. Kyle Rittenhouse was charged on Thursday. He is held "
+        "without bail. His lawyer declined to comment."
+    )
+    span = named_extract(text, article)
+    assert span is not None and article[span[0] : span[1]] == printed
+
+
+def test_a_name_the_article_does_not_print_is_not_a_naming_edit():
+    article = "Bohdan Vilk spoke first. Vilk called on the minister to resign."
+    assert named_extract("Tobias Vilk called on the minister to resign.", article) is None

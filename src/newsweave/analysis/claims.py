@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsweave.analysis.nlp import Sentence, minilm, parse, sentences_of
+from newsweave.analysis.quotes import opening_referents
 from newsweave.analysis.words import jaccard, words_in
 from newsweave.dedupe import copy_groups, independent_source_groups
 from newsweave.embed import Embedder
@@ -71,12 +72,15 @@ MIN_CONTENT_WORDS = 3
 
 @dataclass(frozen=True)
 class ClaimSentence:
-    """One sentence that states a claim: `article.text[start:end] == text`."""
+    """One sentence that states a claim: `article.text[start:end] == text`. `referent` is the
+    name its opening pronoun stands for, when the sentence before leaves no doubt
+    (`quotes.opening_referents`)."""
 
     article_id: str
     start: int
     end: int
     text: str
+    referent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,7 @@ class EventText:
     docs: tuple[Doc, ...]  # spaCy's parse of each article's text
     sentences: tuple[tuple[Sentence, ...], ...]  # each article's sentences
     copy_groups: Mapping[str, str]  # article id -> copy group id
+    referents: tuple[Mapping[int, str], ...]  # each article's `opening_referents`
 
     def article(self, article_id: str) -> Article:
         return next(a for a in self.articles if a.article_id == article_id)
@@ -117,7 +122,10 @@ def read_event(
         raise ValueError("read_event was given spaCy Docs of other texts than the articles'")
     groups = copy_groups if copy_groups is not None else copy_groups_of(articles)
     sentences = tuple(tuple(sentences_of(doc)) for doc in docs)
-    return EventText(articles, docs, sentences, groups)
+    referents = tuple(
+        opening_referents(doc, found) for doc, found in zip(docs, sentences, strict=True)
+    )
+    return EventText(articles, docs, sentences, groups, referents)
 
 
 def copy_groups_of(articles: Sequence[Article]) -> dict[str, str]:
@@ -230,7 +238,11 @@ def _merge(items: Sequence[_Item], scores: np.ndarray) -> list[list[int]]:
 def claim_sentence(event: EventText, article: int, sentence: Sentence) -> ClaimSentence:
     """The sentence of the event's `article`-th article, named by article id and offsets."""
     return ClaimSentence(
-        event.articles[article].article_id, sentence.start, sentence.end, sentence.text
+        event.articles[article].article_id,
+        sentence.start,
+        sentence.end,
+        sentence.text,
+        event.referents[article].get(sentence.start),
     )
 
 

@@ -29,17 +29,19 @@ them against it.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Literal
 
-from newsweave.analysis.nlp import named_by, parse
+from newsweave.analysis.nlp import Sentence, named_by, parse
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Quote", "extract_quotes", "name_key"]
+__all__ = ["Quote", "extract_quotes", "full_names", "name_key", "opening_referents"]
 
 Offsets = tuple[int, int]
 
@@ -91,6 +93,13 @@ AS_VERBS = _lemmas(
 )
 # Words that stand for a person in a subject: resolved to a named person of the article.
 PRONOUNS = frozenset({"he", "she"})
+POSSESSIVES = frozenset({"his", "her"})
+# Words for an unnamed person whom an opening pronoun of that gender might stand for.
+GENDERED = {
+    "female": _lemmas("woman women girl girls mother wife daughter sister lady"),
+    "male": _lemmas("man men boy boys father husband son brother"),
+}
+_WORD = re.compile(r"[A-Za-z]+")
 FEMALE = _lemmas("ms mrs miss woman spokeswoman chairwoman congresswoman")
 MALE = _lemmas("mr man spokesman chairman congressman")
 OPENING = "“„«"
@@ -152,6 +161,73 @@ def extract_quotes(text: str, doc: Doc | None = None) -> list[Quote]:
         for kind, cue, cue_span, source, content in sorted(found, key=lambda item: item[1].i)
     ]
     return sorted(set(quotes), key=lambda quote: (quote.content_span, quote.cue_span))
+
+
+def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]:
+    """The person a sentence's opening "He", "She", "His" or "Her" stands for, by the sentence's
+    start offset, where no reader could doubt it: the sentence just before, in the same
+    paragraph, names one person and no other, as the subject of its main clause ("Kyle
+    Rittenhouse was charged on Thursday. He is held in Antioch."), and nothing the article says
+    of that person's gender contradicts the pronoun. A sentence moved into a brief cannot take
+    its antecedent with it; the name it stands for can replace the pronoun."""
+    openers = [
+        s for s in sentences[1:] if s.text.split(" ", 1)[0].lower() in PRONOUNS | POSSESSIVES
+    ]
+    if not openers:
+        return {}
+    people = _People(doc, [None] * len(doc))
+    before = {s.start: previous for previous, s in pairwise(sentences)}
+    found: dict[int, str] = {}
+    for sentence in openers:
+        previous = before[sentence.start]
+        if "\n" in doc.text[previous.start : sentence.start]:
+            continue  # a new paragraph may be about someone else
+        named = people.mentions_in(previous.start, previous.end)
+        names = {mention.name for mention in named}
+        subject = any(mention.is_subject for mention in named)
+        if previous.start in found:  # "He is held in Antioch. His lawyer ...": the same person
+            names.add(found[previous.start])
+            subject = True
+        if len(names) != 1 or not subject:
+            continue
+        (name,) = names
+        pronoun = sentence.text.split(" ", 1)[0].lower()
+        gender = "female" if pronoun in ("she", "her") else "male"
+        if people.is_shared(name) or people.gender_of(name, gender) != gender:
+            continue
+        if GENDERED[gender] & {word.lower() for word in _WORD.findall(previous.text)}:
+            continue  # "... a tip from a young woman. She was found ...": maybe not the named one
+        found[sentence.start] = name
+    return found
+
+
+def full_names(doc: Doc) -> dict[str, str]:
+    """Each person's full name in a parsed article, by surname key ("vilk" → "Bohdan Vilk"),
+    for a writer to name a person in full where a brief first mentions them. Only what reads as
+    a name (two to four capitalised words) and what can be only one person: a surname that two
+    people of the article bear, or that the article also uses as a lower-case word ("rice"),
+    is left out."""
+    names = [_clean_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
+    names = [name for name in names if _reads_as_name(name)]
+    shared = _shared_surnames(names)
+    lower = {token.lower_ for token in doc if token.is_lower}
+    return {
+        key: name
+        for key, name in _fullest_names(names).items()
+        if key not in shared and key not in lower
+    }
+
+
+def _reads_as_name(name: str) -> bool:
+    """Two to four capitalised words of letters ("Dame Helen Carrow", "J. K. Rowling"), none of
+    them in capitals ("Milan Dorosz BRASK": a dateline run into a name)."""
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(
+        word[0].isupper()
+        and not (word.isupper() and len(word) > 2)
+        and all(char.isalpha() or char in ".-'’" for char in word)
+        for word in words
+    )
 
 
 class _Parsed:
@@ -654,6 +730,7 @@ class _People:
         self._text = doc.text
         names = [ent for ent in doc.ents if ent.label_ == "PERSON"]
         self._full = _fullest_names([_clean_name(ent.text) for ent in names])
+        self._shared = _shared_surnames([_clean_name(ent.text) for ent in names])
         self._gender: dict[str, str] = {}
         self._mentions: list[_Mention] = []
         for token in doc:
@@ -661,9 +738,10 @@ class _People:
                 continue
             name = self.full_name(_proper_name(token))
             titles = _titles(token)
-            if titles & FEMALE:
+            plain = {title.rstrip(".") for title in titles}  # "Ms." as "ms"
+            if plain & FEMALE:
                 self._gender.setdefault(name, "female")
-            elif titles & MALE:
+            elif plain & MALE:
                 self._gender.setdefault(name, "male")
             self._add(token.idx, name, titles, _is_main_subject(token))
 
@@ -716,11 +794,23 @@ class _People:
                 return _proper_name(token)
         return None
 
+    def mentions_in(self, start: int, end: int) -> list[_Mention]:
+        """The mentions of people between two character offsets, in text order."""
+        return [m for m in self._mentions if start <= m.at < end]
+
+    def is_shared(self, name: str) -> bool:
+        """Whether two people of the article bear this name's surname (Jeff and Vikki Joseph)."""
+        return name_key(name) in self._shared
+
+    def gender_of(self, name: str, default: str) -> str:
+        """The gender the article's titles give a person ("Mr", "spokeswoman"), else `default`."""
+        return self._gender.get(name, default)
+
     def _latest(self, at: int, *, gender: str) -> _Mention | None:
         """The latest main-clause subject of the paragraph, else its latest mention, else the
         same over the whole article before `at`, among people of a compatible gender."""
         candidates = [
-            m for m in self._mentions if m.at < at and self._gender.get(m.name, gender) == gender
+            m for m in self._mentions if m.at < at and self.gender_of(m.name, gender) == gender
         ]
         paragraph = self._text.rfind("\n", 0, at) + 1
         local = [m for m in candidates if m.paragraph == paragraph]
@@ -756,6 +846,20 @@ def _fullest_names(names: Iterable[str]) -> dict[str, str]:
         if len(name) > len(fullest.get(key, "")):
             fullest[key] = name
     return fullest
+
+
+def _shared_surnames(names: Iterable[str]) -> set[str]:
+    """The surnames that two different people of an article bear: two names with the same
+    surname of which neither holds all the other's words ("Jeff Joseph", "Vikki Joseph"; not
+    "Joe Biden", "Biden")."""
+    words: dict[str, list[set[str]]] = {}
+    for name in names:
+        words.setdefault(name_key(name), []).append(set(name.split()))
+    return {
+        key
+        for key, forms in words.items()
+        if any(not (a <= b or b <= a) for a, b in combinations(forms, 2))
+    }
 
 
 def _titles(root: Token) -> frozenset[str]:

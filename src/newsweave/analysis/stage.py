@@ -9,7 +9,8 @@ read, worker processes parse the next events' articles while this one analyses t
 
 1. claims: the event's sentences aligned across its articles (`claims.align_claims`);
 2. disagreements: counts, dates and yes/no facts stated two ways (`disagreements`);
-3. quotes: who said what, per article (`quotes.extract_quotes`);
+3. quotes: who said what, per article (`quotes.extract_quotes`), and each article's people by
+   their full names (`quotes.full_names`), for a writer to name them in full;
 4. statements: one remark as several articles render it (`statements.group_statements`).
 
 The result is an `EventAnalysis`, stored as one JSON document per event (`asdict` of it, with
@@ -42,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 from newsweave.analysis.claims import Claim, ClaimSentence, align_claims, read_event
 from newsweave.analysis.disagreements import Disagreement, Side, find_disagreements
 from newsweave.analysis.nlp import minilm, parse
-from newsweave.analysis.quotes import Quote, extract_quotes
+from newsweave.analysis.quotes import Quote, extract_quotes, full_names
 from newsweave.analysis.statements import Statement, Variant, group_statements
 from newsweave.embed import Embedder
 from newsweave.model import Article, Event
@@ -63,7 +64,7 @@ __all__ = [
     "load_analysis",
 ]
 
-FORMAT = 5  # bumped when the stored layout or the analysis rules change: every event re-analysed
+FORMAT = 6  # bumped when the stored layout or the analysis rules change: every event re-analysed
 STEPS = ("parse", "claims", "disagreements", "quotes", "statements")
 
 Progress = Callable[[str, int, int], None]
@@ -80,6 +81,8 @@ class EventAnalysis:
     disagreements: tuple[Disagreement, ...]
     quotes: Mapping[str, tuple[Quote, ...]]  # each article's quotes in text order, by article id
     statements: tuple[Statement, ...]
+    # each article's people, surname key -> full name (`quotes.full_names`), by article id
+    people: Mapping[str, Mapping[str, str]]
 
     def outlets_of(self, article_ids: Sequence[str]) -> tuple[str, ...]:
         """The outlets of these articles, first seen first."""
@@ -175,6 +178,10 @@ def analyse_event(
         article.article_id: tuple(extract_quotes(article.text, doc))
         for article, doc in zip(text.articles, text.docs, strict=True)
     }
+    people = {
+        article.article_id: full_names(doc)
+        for article, doc in zip(text.articles, text.docs, strict=True)
+    }
     lap("quotes")
     statements = group_statements(quotes, embedder=embedder)
     lap("statements")
@@ -186,6 +193,7 @@ def analyse_event(
         disagreements=tuple(disagreements),
         quotes=quotes,
         statements=tuple(statements),
+        people=people,
     )
 
 
@@ -233,6 +241,7 @@ def _analysis(data: Mapping[str, Any]) -> EventAnalysis:
             for article_id, quotes in data["quotes"].items()
         },
         statements=tuple(_statement(statement) for statement in data["statements"]),
+        people={article_id: dict(names) for article_id, names in data["people"].items()},
     )
 
 

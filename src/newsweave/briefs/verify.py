@@ -7,7 +7,8 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
    whitespace aside); a sentence with a quotation that is not is removed, since a paraphrase
    in quotation marks puts words in someone's mouth;
 2. citations: each cited article is checked on its own: a sentence the article prints word for
-   word, or with a pronoun or title replaced by a name the article prints, is supported by it;
+   word, or with a pronoun, a title or a surname alone replaced by a name the article prints
+   ("He is held", "Vilk called" as "Bohdan Vilk called"), is supported by it;
    else the support checker decides, strictly (no content word of the sentence may be one the
    article neither has nor closely matches: a sentence must not add to its sources), and must
    hold the sentence's quotations word for word; a citation whose article does not support the
@@ -168,18 +169,26 @@ def verify_brief(
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}")
 _MENTION = r"\b(?:he|she|they|the(?: [a-z][\w-]*){1,3})"  # what the writer may replace by a name
+_POSSESSIVE = re.compile(r"['’]s$")  # "Kyle Rittenhouse’s lawyer", for "His lawyer"
 
 
 def named_extract(text: str, article: str) -> tuple[int, int] | None:
-    """Where `article` prints `text` with a pronoun or a title ("he", "the minister") in place
-    of a name the article prints, as (start, end), or None: the writer's one edit inside a
-    sentence ("He said" → "Tomas Rellik said")."""
+    """Where `article` prints `text` with a pronoun, a title or a surname alone ("he", "the
+    minister", "Vilk") in place of a name the article prints, as (start, end), or None: the
+    writer's one edit inside a sentence ("He said" → "Tomas Rellik said", "His lawyer" →
+    "Kyle Rittenhouse’s lawyer", "Vilk called" → "Bohdan Vilk called")."""
     for run in _NAME_RUN.finditer(text):
-        if run[0] not in article:
+        name = _POSSESSIVE.sub("", run[0])
+        if name not in article:
             continue
-        before = verbatim_pattern(text[: run.start()])
-        after = verbatim_pattern(text[run.end() :].rstrip("."))
-        pattern = r"\s*".join(p for p in (before, _MENTION, after) if p)
+        surname = re.escape(name.split()[-1])
+        if name != run[0]:
+            mention = rf"\b(?:his|her|their|its|{surname}['’]s)\b"
+        else:
+            mention = rf"(?:{_MENTION}|\b{surname})\b"
+        rest = text[run.end() :].rstrip(".")
+        before, after = verbatim_pattern(text[: run.start()]), verbatim_pattern(rest)
+        pattern = r"\s*".join(p for p in (before, mention, after) if p)
         found = re.search(pattern, article, flags=re.IGNORECASE)
         if found:
             return found.span()

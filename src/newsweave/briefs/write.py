@@ -38,7 +38,9 @@ with a known speaker and of readable length, that the most outlets carry.
 Editing, and only this: a dateline ("PORT CASIMIR — ") and a leading connective ("But",
 "However,") are dropped; a quote's speaker given as a pronoun or a title ("he said", "the
 minister said") is replaced by the name the quote extractor resolved, but only when that name is
-in the sentence before and no other speaker of the article is (else the sentence is not used); a
+in the sentence before and no other speaker of the article is (else the sentence is not used); an
+opening "He", "She", "His" or "Her" is replaced by the person the analysis found it stands for
+(`ClaimSentence.referent`: the one person the sentence before names, as its subject); a
 sentence that opens on a pronoun it cannot resolve ("It was ..."), a piece of a quotation
 running over several sentences, a question and a sentence of under MIN_WORDS or over MAX_WORDS
 words are not used, nor are the sentences of an article flagged non-English. A sentence that is
@@ -66,7 +68,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsweave.analysis.claims import Claim, ClaimSentence
 from newsweave.analysis.nlp import minilm
-from newsweave.analysis.quotes import Quote
+from newsweave.analysis.quotes import Quote, quoted_stretches
 from newsweave.analysis.stage import EventAnalysis
 from newsweave.analysis.statements import wordings_agree
 from newsweave.analysis.words import jaccard
@@ -121,6 +123,8 @@ _ANALYSIS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]+")
+_AFTER_NAME = re.compile(r"\b[A-Z][\w.'’-]* $")  # "Mr. ", "Governor " just before a surname
+_BEFORE_NAME = re.compile(r" [A-Z]")  # "Vilk Holdings"
 _TITLE = re.compile(r"[Tt]he(?: [a-z][\w-]*)+")  # "the minister", not "The Supreme Court"
 _STOP = STOP_WORDS | {"said", "says", "told"}
 
@@ -278,6 +282,7 @@ def assemble(
         Section("background", _background(material, number)),
     ]
     sections = sorted((*prose, *stored), key=lambda section: SECTION_KINDS.index(section.kind))
+    sections = _named_in_full(sections, _people_by_number(material, number))
     brief = Brief(
         event_id=material.event.event_id,
         headline=material.event.title,
@@ -312,6 +317,64 @@ def trim(brief: Brief, max_words: int) -> Brief:
         sections.append(Section(section.kind, tuple(p for p in paragraphs if p)))
     room = words < max_words
     return replace(brief, pull_quote=pull_quote if room else None).with_sections(tuple(sections))
+
+
+def _people_by_number(material: Material, number: Mapping[str, int]) -> dict[int, dict[str, str]]:
+    """The people each source of the list names (surname key -> full name), by its number."""
+    people = {a: p for bg in material.background for a, p in bg.analysis.people.items()}
+    people.update(material.analysis.people)
+    by_number: dict[int, dict[str, str]] = {}
+    for article_id, n in number.items():
+        by_number.setdefault(n, {}).update(people.get(article_id, {}))
+    return by_number
+
+
+def _named_in_full(
+    sections: Sequence[Section], people: Mapping[int, Mapping[str, str]]
+) -> list[Section]:
+    """The sections, in reading order, with a person whom a sentence names by surname alone,
+    where no sentence before has named them in full, named in full as the sentence's cited
+    articles do ("Vilk called on ..." → "Bohdan Vilk called on ..."). Words in quotation
+    marks stay as printed, and a surname that the cited articles give to different people is
+    left alone."""
+    named: set[str] = set()  # surname keys already named in full
+
+    def name(sentence: BriefSentence) -> BriefSentence:
+        cited: dict[str, set[str]] = {}
+        for n in sentence.citations:
+            for key, full in people.get(n, {}).items():
+                cited.setdefault(key, set()).add(full)
+        text = sentence.text
+        for key, fulls in cited.items():
+            if key in named or len(fulls) > 1:
+                continue
+            (full,) = fulls
+            if sentence.check == "support" and full not in text:
+                text = _with_full_name(text, full)
+            if full in text:
+                named.add(key)
+        return replace(sentence, text=text) if text != sentence.text else sentence
+
+    return [
+        Section(section.kind, tuple(tuple(map(name, p)) for p in section.paragraphs))
+        for section in sections
+    ]
+
+
+def _with_full_name(text: str, name: str) -> str:
+    """The text with its first mention of the surname alone, outside quotation marks, replaced
+    by the full name; unchanged when there is none. A surname right after a capitalised word
+    ("Mr. Vilk", "Governor Arnfeldt") or before one ("Vilk Holdings") is not alone."""
+    surname = name.split()[-1]
+    quoted = [m.outer for m in quoted_stretches(text)]
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in quoted):
+            continue
+        if _AFTER_NAME.search(text, 0, start) or _BEFORE_NAME.match(text, end):
+            continue
+        return text[:start] + name + text[end:]
+    return text
 
 
 def lead_of(analysis: EventAnalysis, articles: Sequence[Article]) -> _Candidate | None:
@@ -490,6 +553,8 @@ def _edited(
             if not _clear_antecedent(quote, quotes, article, sentence.start):
                 return None
             text = text[:start] + _name_as_printed(quote.speaker or "", article) + text[end:]
+    if sentence.referent:
+        text = _named_opening(text, _name_as_printed(sentence.referent, article))
     text = _tidied(text)
     if not (MIN_WORDS <= len(text.split()) <= MAX_WORDS) or _UNRESOLVED.match(text):
         return None
@@ -502,6 +567,17 @@ def _name_as_printed(name: str, article: str) -> str:
     """The speaker's name as the article prints it: the full name when it appears there, else
     the surname (the quote extractor may join a title's words to a name)."""
     return name if name in article else name.split()[-1]
+
+
+def _named_opening(text: str, name: str) -> str:
+    """The sentence with its opening pronoun replaced by the name it stands for ("He is held"
+    → "Kyle Rittenhouse is held", "Her lawyer" → "Kyle Rittenhouse's lawyer")."""
+    pronoun, space, rest = text.partition(" ")
+    if pronoun.lower() in ("he", "she"):
+        return name + space + rest
+    if pronoun.lower() in ("his", "her"):
+        return f"{name}’s{space}{rest}"
+    return text  # the quote's speaker, the same pronoun, was replaced already
 
 
 def _tidied(text: str) -> str:
