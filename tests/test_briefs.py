@@ -391,6 +391,55 @@ def test_a_sentence_opening_on_a_pronoun_names_the_person_it_stands_for(tmp_path
     assert not any(text.startswith("He ") for text in texts)
 
 
+def test_a_match_detail_is_not_why_it_matters(tmp_path):
+    """ "First" marks significance ("their first trophy since 1998"), but not in "the first
+    half", a detail of the match."""
+    rows = [
+        {"id": "f1", "source": "Pitchside", "published_at": "2026-05-06", "text": (
+            "Rovers won the cup final 2-1 in Dunmore on Sunday. "
+            "Tiago Verhallen headed Rovers in front in the first half. "
+            "Luka Danecki equalised with a free kick after the break."
+        )},
+        {"id": "f2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "Rovers beat Dynamo 2-1 in the cup final in Dunmore on Sunday. "
+            "Tiago Verhallen had put Rovers ahead in the first half with a header. "
+            "Emil Varnby scored the winner in extra time."
+        )},
+    ]  # fmt: skip
+    path = tmp_path / "final.jsonl"
+    path.write_text(
+        json.dumps({"id": "final", "articles": rows, "reference": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    (cluster,) = read_summary_clusters(path, Settings())
+    brief = brief_from_articles(cluster.articles)
+    assert any("first half" in s.text for _, s in brief.sentences())
+    assert not [s.text for kind, s in brief.sentences() if kind == "why"]
+
+
+def test_analysis_is_what_analysts_say_not_what_mentions_them(tmp_path):
+    rows = [
+        {"id": "a1", "source": "Veldra Observer", "published_at": "2026-05-06", "text": (
+            "Teskaria proposed a ceasefire at the talks in Saltmere on Thursday. "
+            "Moresk said she would present a plan for a ceasefire monitored by observers. "
+            "Analysts said the plan had little chance of being accepted in Brask."
+        )},
+        {"id": "a2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "Teskaria put forward a ceasefire proposal at Thursday's talks in Saltmere. "
+            "The talks ended without agreement."
+        )},
+    ]  # fmt: skip
+    path = tmp_path / "plan.jsonl"
+    path.write_text(
+        json.dumps({"id": "plan", "articles": rows, "reference": "x"}) + "\n",
+        encoding="utf-8",
+    )
+    (cluster,) = read_summary_clusters(path, Settings())
+    brief = brief_from_articles(cluster.articles)
+    analysis = [s.text for kind, s in brief.sentences() if kind == "analysis"]
+    assert analysis == ["Analysts said the plan had little chance of being accepted in Brask."]
+
+
 def test_a_person_is_named_in_full_where_the_brief_first_mentions_them(tmp_path):
     """The body tells what Vilk asked for before the quote that names him in full comes (quotes
     go last): the first mention gets the full name, and words in quotation marks stay."""

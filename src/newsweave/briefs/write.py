@@ -19,7 +19,8 @@ the larger sum of the cosines of its content words with those of each sentence o
 Then, in order: the **lead** is the best candidate among the first two sentences of the articles
 that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it
 matters** is up to two candidates among the first WHY_POSITIONS sentences of the reports that
-carry significance words ("first", "largest", "since 2019", "could lead to", "threatens"):
+carry significance words ("first", though not "the first half", "largest", "since 2019",
+"could lead to", "threatens"):
 reports say why a story matters near their top, and such a word further down is mostly a
 detail ("the first time the club..."); the **body** is the best of the rest, skipping any that
 repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
@@ -32,7 +33,8 @@ words, that the brief has not said: one outlet's "disbanded two councils" after 
 report); **where sources differ** states each side of each
 stored disagreement in a sentence of its own sources; **background** is the lead of each earlier
 event of the storyline, dated by the report it comes from; **analysis** is up to two sentences
-in which analysts, experts or critics read the event; the **pull quote** is the direct quote,
+in which analysts, experts or critics read the event (they are who speaks, not whom the sentence
+mentions) or that weigh what is likely; the **pull quote** is the direct quote,
 with a known speaker and of readable length, that the most outlets carry.
 
 Editing, and only this: a dateline ("PORT CASIMIR — ") and a leading connective ("But",
@@ -111,17 +113,17 @@ _DATELINE = re.compile(
 _CONNECTIVE = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|Also|So|Instead),?\s+")
 _UNRESOLVED = re.compile(r"^(?:He|She|They|It|This|That|These|Those|His|Her|Their|Its)\b")
 _SIGNIFICANCE = re.compile(
-    r"\b(?:first|largest|biggest|worst|deadliest|highest|lowest|record|historic|since \d{4}|"
+    # "first", but not a match's or a day's ("in the first half", "on the first day")
+    r"\b(?:first(?! (?:half|quarter|period|minute|round|leg|set|innings?|hour|day|week|night)\b)|"
+    r"largest|biggest|worst|deadliest|highest|lowest|record|historic|since \d{4}|"
     r"in (?:almost |nearly |more than )?(?:two|three|four|five|ten|\d+) (?:years|decades)|"
     r"could (?:lead|mean|face|cost|see|affect|trigger)|threaten\w*|risk\w*|expected to|means?|"
     r"raises? (?:questions|fears|concerns))\b",
     re.IGNORECASE,
 )
-_ANALYSIS = re.compile(
-    r"\b(?:analysts?|experts?|observers?|economists?|critics|diplomats?|likely|unlikely|"
-    r"signals?|suggests?|test of)\b",
-    re.IGNORECASE,
-)
+# lower case: "The Observer" is a newspaper; a speaker's first word is lowered before matching
+_ANALYSTS = re.compile(r"\b(?:analysts?|experts?|observers?|economists?|critics|diplomats?)\b")
+_WEIGHING = re.compile(r"\b(?:likely|unlikely|signals?|suggests?|test of)\b", re.IGNORECASE)
 _WORD = re.compile(r"[^\W_]+")
 _AFTER_NAME = re.compile(r"\b[A-Z][\w.'’-]* $")  # "Mr. ", "Governor " just before a surname
 _BEFORE_NAME = re.compile(r" [A-Z]")  # "Vilk Holdings"
@@ -230,7 +232,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
     analysis = take_up_to(
         2,
         sorted(
-            (c for c in candidates if c.position > 0 and _ANALYSIS.search(c.text)),
+            (c for c in candidates if c.position > 0 and _is_analysis(c)),
             key=lambda c: -c.position,
         ),
     )
@@ -596,6 +598,19 @@ def _clear_antecedent(quote: Quote, quotes: Sequence[Quote], article: str, at: i
     surname = quote.speaker.split()[-1]
     others = {q.speaker.split()[-1] for q in quotes if q.speaker and q.speaker != quote.speaker}
     return surname in before and not any(other in before for other in others - {surname})
+
+
+def _is_analysis(candidate: _Candidate) -> bool:
+    """Whether a sentence reads the event: an analyst, expert, observer, economist, critic or
+    diplomat is who speaks ("Analysts said ...", "... said Priya Raman, an industrial analyst";
+    not "a ceasefire monitored by observers"), or it weighs what is likely."""
+    quote, sentence = candidate.quote, candidate.sentence
+    if quote is not None and quote.speaker_span is not None:
+        start, end = (offset - sentence.start for offset in quote.speaker_span)
+        speaker = sentence.text[start:end] if 0 <= start < end <= len(sentence.text) else ""
+        if _ANALYSTS.search(speaker[:1].lower() + speaker[1:]):
+            return True
+    return bool(_WEIGHING.search(candidate.text))
 
 
 def _quotes_directly(candidate: _Candidate) -> bool:
