@@ -442,18 +442,22 @@ def test_analysis_is_what_analysts_say_not_what_mentions_them(tmp_path):
 
 def test_a_person_is_named_in_full_where_the_brief_first_mentions_them(tmp_path):
     """The body tells what Vilk asked for before the quote that names him in full comes (quotes
-    go last): the first mention gets the full name, and words in quotation marks stay."""
+    go last): the first mention gets the full name; "the Vilk campaign" is no mention of him,
+    and words in quotation marks stay."""
     rows = [
         {"id": "v1", "source": "Quay Post", "published_at": "2026-05-06", "text": (
-            "The opposition attacked the government over the talks in Saltmere on Saturday. "
+            "Supporters of the Vilk campaign attacked the government over the talks in Saltmere "
+            "on Saturday. "
             "Vilk called on the foreign minister to appear before parliament next week. "
             '"Vilk is right, and the minister knows it," said Ana Roth, a member of his party. '
             '"The talks produced nothing but photographs," said Bohdan Vilk, leader of the '
             "Civic Union party."
         )},
         {"id": "v2", "source": "Dunmore Gazette", "published_at": "2026-05-06", "text": (
-            "The opposition attacked the government over the Saltmere talks on Saturday. "
-            "The foreign minister has not answered the call to appear before parliament."
+            "Supporters of the Vilk campaign attacked the government over the Saltmere talks "
+            "on Saturday. "
+            "The foreign minister has not answered the call to appear before parliament. "
+            "Bohdan Vilk, the party's leader, took no questions."
         )},
     ]  # fmt: skip
     path = tmp_path / "vilk.jsonl"
@@ -463,6 +467,7 @@ def test_a_person_is_named_in_full_where_the_brief_first_mentions_them(tmp_path)
     )
     (cluster,) = read_summary_clusters(path, Settings())
     texts = [s.text for _, s in brief_from_articles(cluster.articles).sentences()]
+    assert texts[0].startswith("Supporters of the Vilk campaign attacked the government")
     assert "Bohdan Vilk called on the foreign minister to appear before parliament next week." in (
         texts
     )

@@ -11,8 +11,11 @@ count. What is measured, per the README's definitions:
   (`Brief.prose()`: no citation markers, no source list) cut to exactly the reference's number of
   whitespace-separated words, against the reference; the mean over events.
 - **Citation precision**: of all citations [n] on brief sentences (the pull quote aside), the
-  share whose article n alone supports the sentence: the support checker says "supported" for
-  the sentence's text and article n holds its quotations word for word, as verification requires.
+  share whose article n alone supports the sentence: article n holds its quotations word for
+  word, as verification requires, and the support checker says "supported" for the sentence's
+  text, or article n prints the sentence with a pronoun, a title or a surname alone where the
+  writer put a name the article prints (`verify.named_extract`, the writer's one edit inside a
+  sentence, which verification accepts the same way).
 - **Citation recall**: the share of brief sentences whose cited articles together support them.
 - A sentence whose `check` is "quotes" (a note giving other outlets' renderings of a remark, all
   quotation) is judged by its quotations instead: a citation is right when its article holds one
@@ -42,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 from newsweave.analysis.support import check_support, verbatim_span
 from newsweave.briefs.model import Brief, BriefSentence
 from newsweave.briefs.stage import Writer, brief_from_articles
-from newsweave.briefs.verify import quoted_spans
+from newsweave.briefs.verify import named_extract, quoted_spans
 from newsweave.errors import UnreadableInput
 from newsweave.evaluate import jsonl_objects
 from newsweave.ingest.files import draft_from_record
@@ -211,6 +214,8 @@ def count_citations(
         spans = quoted_spans(sentence.text)
         if not all(holds(span, numbers) for span in spans):
             return False
+        if len(numbers) == 1 and named_extract(sentence.text, cited(numbers)[0].text):
+            return True
         return check_support(sentence.text, cited(numbers), nli=nli).verdict == "supported"
 
     counts = CitationCounts()

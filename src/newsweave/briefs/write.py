@@ -42,12 +42,14 @@ Editing, and only this: a dateline ("PORT CASIMIR — ") and a leading connectiv
 minister said") is replaced by the name the quote extractor resolved, but only when that name is
 in the sentence before and no other speaker of the article is (else the sentence is not used); an
 opening "He", "She", "His" or "Her" is replaced by the person the analysis found it stands for
-(`ClaimSentence.referent`: the one person the sentence before names, as its subject); a
-sentence that opens on a pronoun it cannot resolve ("It was ..."), a piece of a quotation
-running over several sentences, a question and a sentence of under MIN_WORDS or over MAX_WORDS
-words are not used, nor are the sentences of an article flagged non-English. A sentence that is
-a fact rather than somebody's statement is marked `attributed=False`: verification frames it
-"According to <outlet>, ..." when one source alone is left supporting it. A claim holding a
+(`ClaimSentence.referent`: the one person the sentence before names, as its subject); a person
+the brief first mentions by surname alone is named in full there, as the cited articles print
+the name (`assemble`, for every writer); a sentence that opens on a pronoun it cannot resolve
+("It was ..."), a piece of a quotation running over several sentences, a question and a
+sentence of under MIN_WORDS or over MAX_WORDS words are not used, nor are the sentences of an
+article flagged non-English. A sentence that is a fact rather than somebody's statement is
+marked `attributed=False`: verification marks it `single_source` (shown as †) when one source
+alone is left supporting it. A claim holding a
 sentence on one side of a disagreement is left to "where sources differ", never stated as fact.
 Where outlets render one remark in different words, the brief quotes one rendering and notes the
 others: those in quotation marks as printed, and an outlet that tells the remark in its own
@@ -127,6 +129,7 @@ _WEIGHING = re.compile(r"\b(?:likely|unlikely|signals?|suggests?|test of)\b", re
 _WORD = re.compile(r"[^\W_]+")
 _AFTER_NAME = re.compile(r"\b[A-Z][\w.'’-]* $")  # "Mr. ", "Governor " just before a surname
 _BEFORE_NAME = re.compile(r" [A-Z]")  # "Vilk Holdings"
+_DETERMINER = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat) $")  # "the Trump administration"
 _TITLE = re.compile(r"[Tt]he(?: [a-z][\w-]*)+")  # "the minister", not "The Supreme Court"
 _STOP = STOP_WORDS | {"said", "says", "told"}
 
@@ -335,22 +338,17 @@ def _named_in_full(
     sections: Sequence[Section], people: Mapping[int, Mapping[str, str]]
 ) -> list[Section]:
     """The sections, in reading order, with a person whom a sentence names by surname alone,
-    where no sentence before has named them in full, named in full as the sentence's cited
-    articles do ("Vilk called on ..." → "Bohdan Vilk called on ..."). Words in quotation
-    marks stay as printed, and a surname that the cited articles give to different people is
-    left alone."""
+    where no sentence before has named them in full, named in full as each of the sentence's
+    cited articles prints the name ("Vilk called on ..." → "Bohdan Vilk called on ..."). Words
+    in quotation marks stay as printed."""
     named: set[str] = set()  # surname keys already named in full
 
     def name(sentence: BriefSentence) -> BriefSentence:
-        cited: dict[str, set[str]] = {}
-        for n in sentence.citations:
-            for key, full in people.get(n, {}).items():
-                cited.setdefault(key, set()).add(full)
+        first, *others = [people.get(n, {}) for n in sentence.citations] or [{}]
         text = sentence.text
-        for key, fulls in cited.items():
-            if key in named or len(fulls) > 1:
-                continue
-            (full,) = fulls
+        for key, full in first.items():
+            if key in named or any(other.get(key) != full for other in others):
+                continue  # every cited article prints the name, so each still holds the sentence
             if sentence.check == "support" and full not in text:
                 text = _with_full_name(text, full)
             if full in text:
@@ -366,7 +364,9 @@ def _named_in_full(
 def _with_full_name(text: str, name: str) -> str:
     """The text with its first mention of the surname alone, outside quotation marks, replaced
     by the full name; unchanged when there is none. A surname right after a capitalised word
-    ("Mr. Vilk", "Governor Arnfeldt") or before one ("Vilk Holdings") is not alone."""
+    ("Mr. Vilk", "Governor Arnfeldt") or before one ("Vilk Holdings") is not alone, and one
+    that describes something ("the Trump administration", "an Obama-era rule") is no mention
+    of the person."""
     surname = name.split()[-1]
     quoted = [m.outer for m in quoted_stretches(text)]
     for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
@@ -374,6 +374,8 @@ def _with_full_name(text: str, name: str) -> str:
         if any(a <= start < b for a, b in quoted):
             continue
         if _AFTER_NAME.search(text, 0, start) or _BEFORE_NAME.match(text, end):
+            continue
+        if _DETERMINER.search(text, 0, start) or text[end : end + 1] == "-":
             continue
         return text[:start] + name + text[end:]
     return text
@@ -573,7 +575,7 @@ def _name_as_printed(name: str, article: str) -> str:
 
 def _named_opening(text: str, name: str) -> str:
     """The sentence with its opening pronoun replaced by the name it stands for ("He is held"
-    → "Kyle Rittenhouse is held", "Her lawyer" → "Kyle Rittenhouse's lawyer")."""
+    → "Kyle Rittenhouse is held", "His lawyer" → "Kyle Rittenhouse’s lawyer")."""
     pronoun, space, rest = text.partition(" ")
     if pronoun.lower() in ("he", "she"):
         return name + space + rest
