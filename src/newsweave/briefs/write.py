@@ -366,7 +366,7 @@ def _with_full_name(text: str, name: str) -> str:
     by the full name; unchanged when there is none. A surname right after a capitalised word
     ("Mr. Vilk", "Governor Arnfeldt") or before one ("Vilk Holdings") is not alone, and one
     that describes something ("the Trump administration", "an Obama-era rule") is no mention
-    of the person."""
+    of the person; nor is one just after the name's first word ("Kleiner, Perkins")."""
     surname = name.split()[-1]
     quoted = [m.outer for m in quoted_stretches(text)]
     for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
@@ -377,6 +377,8 @@ def _with_full_name(text: str, name: str) -> str:
             continue
         if _DETERMINER.search(text, 0, start) or text[end : end + 1] == "-":
             continue
+        if name.split()[0] in text[max(0, start - len(name) - 3) : start]:
+            continue  # "Kleiner, Perkins, Caufield": the name's other words are right there
         return text[:start] + name + text[end:]
     return text
 
