@@ -303,6 +303,19 @@ def test_changes_name_new_sources_new_sentences_and_changed_figures():
     assert changes(replace(old, version=2), old).changes.new_sentences == 0
 
 
+def reports(tmp_path, *reports: tuple[str, str]) -> list[Article]:
+    """One event's articles from (outlet, text) pairs, built as `eval summarize` builds them."""
+    rows = [
+        {"id": f"r{n}", "source": outlet, "published_at": "2026-05-06", "text": text}
+        for n, (outlet, text) in enumerate(reports, start=1)
+    ]
+    path = tmp_path / "event.jsonl"
+    line = json.dumps({"id": "event", "articles": rows, "reference": "x"})
+    path.write_text(line + "\n", encoding="utf-8")
+    (cluster,) = read_summary_clusters(path, Settings())
+    return list(cluster.articles)
+
+
 COUNCILS = [
     (
         "The Harbour Herald",
@@ -320,24 +333,15 @@ COUNCILS = [
 
 
 def test_a_length_asked_for_is_filled_with_renderings_that_add_details(tmp_path):
-    rows = [
-        {"id": f"c{n}", "source": outlet, "published_at": "2026-05-06", "text": text}
-        for n, (outlet, text) in enumerate(COUNCILS, start=1)
-    ]
-    path = tmp_path / "councils.jsonl"
-    path.write_text(
-        json.dumps({"id": "councils", "articles": rows, "reference": "x"}) + "\n",
-        encoding="utf-8",
-    )
-    (cluster,) = read_summary_clusters(path, Settings())
-    by_outlet = {a.source.name: a for a in cluster.articles}
+    articles = reports(tmp_path, *COUNCILS)
+    by_outlet = {a.source.name: a for a in articles}
 
     def disbanded(brief: Brief) -> list[BriefSentence]:
         return [s for _, s in brief.sentences() if s.text.startswith("Mayor Ilse Varga disbanded")]
 
-    concise = brief_from_articles(cluster.articles)
+    concise = brief_from_articles(articles)
     assert len(disbanded(concise)) == 1  # the claim is stated once
-    filled = brief_from_articles(cluster.articles, max_words=200)
+    filled = brief_from_articles(articles, max_words=200)
     _, second = disbanded(filled)
     assert "chief executives quit in protest" in second.text
     (number,) = second.citations  # the details are its own report's
@@ -348,45 +352,39 @@ def test_a_quotation_opened_and_closed_by_different_marks_is_usable(tmp_path):
     """Scraped text mixes typographic and straight marks (“a turning point for the city");
     such a sentence is whole, not a piece of a quotation running over several sentences."""
     said = 'Mayor Ilse Varga called the vote “a turning point for the city" after the meeting.'
-    rows = [
-        {"id": "m1", "source": "Dunmore Gazette", "published_at": "2026-05-06", "text": (
-            f"The council approved the harbour plan on Tuesday. {said} Work will start in June."
-        )},
-        {"id": "m2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+    articles = reports(
+        tmp_path,
+        (
+            "Dunmore Gazette",
+            f"The council approved the harbour plan on Tuesday. {said} Work will start in June.",
+        ),
+        (
+            "Quay Post",
             "The council approved the harbour plan on Tuesday after a long debate. "
-            f"{said} Critics said the cost was too high."
-        )},
-    ]  # fmt: skip
-    path = tmp_path / "harbour.jsonl"
-    path.write_text(
-        json.dumps({"id": "harbour", "articles": rows, "reference": "x"}) + "\n",
-        encoding="utf-8",
+            f"{said} Critics said the cost was too high.",
+        ),
     )
-    (cluster,) = read_summary_clusters(path, Settings())
-    brief = brief_from_articles(cluster.articles)
+    brief = brief_from_articles(articles)
     assert said in [s.text for _, s in brief.sentences()]
 
 
 def test_a_sentence_opening_on_a_pronoun_names_the_person_it_stands_for(tmp_path):
     """Moved into a brief, "He is held without bail" would lose the sentence that says who; the
     brief prints the name instead."""
-    rows = [
-        {"id": "k1", "source": "Dunmore Gazette", "published_at": "2026-05-06", "text": (
+    articles = reports(
+        tmp_path,
+        (
+            "Dunmore Gazette",
             "Kyle Rittenhouse was charged with homicide on Thursday. "
-            "He is held without bail in Antioch. A hearing is set for Friday."
-        )},
-        {"id": "k2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "He is held without bail in Antioch. A hearing is set for Friday.",
+        ),
+        (
+            "Quay Post",
             "Prosecutors charged Kyle Rittenhouse with homicide on Thursday. "
-            "The teenager is held without bail in Antioch, police said."
-        )},
-    ]  # fmt: skip
-    path = tmp_path / "charged.jsonl"
-    path.write_text(
-        json.dumps({"id": "charged", "articles": rows, "reference": "x"}) + "\n",
-        encoding="utf-8",
+            "The teenager is held without bail in Antioch, police said.",
+        ),
     )
-    (cluster,) = read_summary_clusters(path, Settings())
-    texts = [s.text for _, s in brief_from_articles(cluster.articles).sentences()]
+    texts = [s.text for _, s in brief_from_articles(articles).sentences()]
     assert "Kyle Rittenhouse is held without bail in Antioch." in texts
     assert not any(text.startswith("He ") for text in texts)
 
@@ -394,48 +392,42 @@ def test_a_sentence_opening_on_a_pronoun_names_the_person_it_stands_for(tmp_path
 def test_a_match_detail_is_not_why_it_matters(tmp_path):
     """ "First" marks significance ("their first trophy since 1998"), but not in "the first
     half", a detail of the match."""
-    rows = [
-        {"id": "f1", "source": "Pitchside", "published_at": "2026-05-06", "text": (
+    articles = reports(
+        tmp_path,
+        (
+            "Pitchside",
             "Rovers won the cup final 2-1 in Dunmore on Sunday. "
             "Tiago Verhallen headed Rovers in front in the first half. "
-            "Luka Danecki equalised with a free kick after the break."
-        )},
-        {"id": "f2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "Luka Danecki equalised with a free kick after the break.",
+        ),
+        (
+            "Quay Post",
             "Rovers beat Dynamo 2-1 in the cup final in Dunmore on Sunday. "
             "Tiago Verhallen had put Rovers ahead in the first half with a header. "
-            "Emil Varnby scored the winner in extra time."
-        )},
-    ]  # fmt: skip
-    path = tmp_path / "final.jsonl"
-    path.write_text(
-        json.dumps({"id": "final", "articles": rows, "reference": "x"}) + "\n",
-        encoding="utf-8",
+            "Emil Varnby scored the winner in extra time.",
+        ),
     )
-    (cluster,) = read_summary_clusters(path, Settings())
-    brief = brief_from_articles(cluster.articles)
+    brief = brief_from_articles(articles)
     assert any("first half" in s.text for _, s in brief.sentences())
     assert not [s.text for kind, s in brief.sentences() if kind == "why"]
 
 
 def test_analysis_is_what_analysts_say_not_what_mentions_them(tmp_path):
-    rows = [
-        {"id": "a1", "source": "Veldra Observer", "published_at": "2026-05-06", "text": (
+    articles = reports(
+        tmp_path,
+        (
+            "Veldra Observer",
             "Teskaria proposed a ceasefire at the talks in Saltmere on Thursday. "
             "Moresk said she would present a plan for a ceasefire monitored by observers. "
-            "Analysts said the plan had little chance of being accepted in Brask."
-        )},
-        {"id": "a2", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+            "Analysts said the plan had little chance of being accepted in Brask.",
+        ),
+        (
+            "Quay Post",
             "Teskaria put forward a ceasefire proposal at Thursday's talks in Saltmere. "
-            "The talks ended without agreement."
-        )},
-    ]  # fmt: skip
-    path = tmp_path / "plan.jsonl"
-    path.write_text(
-        json.dumps({"id": "plan", "articles": rows, "reference": "x"}) + "\n",
-        encoding="utf-8",
+            "The talks ended without agreement.",
+        ),
     )
-    (cluster,) = read_summary_clusters(path, Settings())
-    brief = brief_from_articles(cluster.articles)
+    brief = brief_from_articles(articles)
     analysis = [s.text for kind, s in brief.sentences() if kind == "analysis"]
     assert analysis == ["Analysts said the plan had little chance of being accepted in Brask."]
 
@@ -444,29 +436,26 @@ def test_a_person_is_named_in_full_where_the_brief_first_mentions_them(tmp_path)
     """The body tells what Vilk asked for before the quote that names him in full comes (quotes
     go last): the first mention gets the full name; "the Vilk campaign" is no mention of him,
     and words in quotation marks stay."""
-    rows = [
-        {"id": "v1", "source": "Quay Post", "published_at": "2026-05-06", "text": (
+    articles = reports(
+        tmp_path,
+        (
+            "Quay Post",
             "Supporters of the Vilk campaign attacked the government over the talks in Saltmere "
             "on Saturday. "
             "Vilk called on the foreign minister to appear before parliament next week. "
             '"Vilk is right, and the minister knows it," said Ana Roth, a member of his party. '
             '"The talks produced nothing but photographs," said Bohdan Vilk, leader of the '
-            "Civic Union party."
-        )},
-        {"id": "v2", "source": "Dunmore Gazette", "published_at": "2026-05-06", "text": (
+            "Civic Union party.",
+        ),
+        (
+            "Dunmore Gazette",
             "Supporters of the Vilk campaign attacked the government over the Saltmere talks "
             "on Saturday. "
             "The foreign minister has not answered the call to appear before parliament. "
-            "Bohdan Vilk, the party's leader, took no questions."
-        )},
-    ]  # fmt: skip
-    path = tmp_path / "vilk.jsonl"
-    path.write_text(
-        json.dumps({"id": "vilk", "articles": rows, "reference": "x"}) + "\n",
-        encoding="utf-8",
+            "Bohdan Vilk, the party's leader, took no questions.",
+        ),
     )
-    (cluster,) = read_summary_clusters(path, Settings())
-    texts = [s.text for _, s in brief_from_articles(cluster.articles).sentences()]
+    texts = [s.text for _, s in brief_from_articles(articles).sentences()]
     assert texts[0].startswith("Supporters of the Vilk campaign attacked the government")
     assert "Bohdan Vilk called on the foreign minister to appear before parliament next week." in (
         texts

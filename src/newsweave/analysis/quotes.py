@@ -19,6 +19,11 @@ article: a surname to the fullest form of that name the article uses, `he`/`she`
 named person the article made a subject before the cue, and a title (`the minister said`) to the
 latest named person described by that title.
 
+The same reading of an article's people serves the briefs' writer twice: `opening_referents`
+says whom a sentence's opening "He" or "Her" stands for, where the sentence before leaves no
+doubt, and `full_names` gives each person's full name by surname, so a brief can name in full a
+person it first mentions by surname alone.
+
 Why rules written here: no packaged quote-attribution model installs and runs offline (the
 research systems need hub downloads or a JVM, and none ships on PyPI with its weights), while
 spaCy's packaged parser already gives what attribution needs: subjects, clausal complements and
