@@ -13,6 +13,8 @@ store, each step as the report gives it (copy groups, embedding, clustering, sto
 "to events": the wall time from the start of the run until every article has its event, the
 figure the 500 articles/s target is about. From 500 articles the copy check runs in a forked
 process beside the clustering, so the steps overlap and "to events" is less than their sum.
+Last, one article more (the next one the generator writes) is ingested and `build_stories` run
+again, timed: what one `watch` cycle with one new article costs against a store of that size.
 
 Each size runs in child processes of its own (one to ingest, one to build stories), so the peak
 RSS shown is the stories stage's alone, per size: the process's own plus the forked copy
@@ -156,7 +158,7 @@ def ingest_child(jsonl: Path, db: Path) -> dict:
     }
 
 
-def stories_child(db: Path, embedder_name: str, label: str) -> dict:
+def stories_child(db: Path, late: Path, embedder_name: str, label: str) -> dict:
     settings = Settings(db=db, embedder=embedder_name)
     embedder = load_embedder(embedder_name)
     embedder.embed(["warm-up text"])
@@ -177,7 +179,17 @@ def stories_child(db: Path, embedder_name: str, label: str) -> dict:
         report = build_stories(store, settings, embedder=embedder, progress=progress)
         total = time.perf_counter() - start
         members = {article: event for article, (event, _) in store.get_event_members().items()}
+        peak_rss_mb = (  # of the first run, the one the main table is about
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        ) / 1024
+        ingest([str(late)], store, settings)  # one article more, as a `watch` cycle brings
+        log(f"{label}: build_stories for one article more")
+        start = time.perf_counter()
+        again = build_stories(store, settings, embedder=embedder)
+        one_more = time.perf_counter() - start
     return {
+        "one_more": {"total": one_more, **{step: again.seconds.get(step, 0.0) for step in STEPS}},
         "seconds": {step: report.seconds.get(step, 0.0) for step in STEPS},
         "total": total,
         "to_events": report.seconds_to_events,
@@ -187,11 +199,7 @@ def stories_child(db: Path, embedder_name: str, label: str) -> dict:
         "events": report.events,
         "storylines": report.storylines,
         "members": members,
-        "peak_rss_mb": (
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        )
-        / 1024,
+        "peak_rss_mb": peak_rss_mb,
     }
 
 
@@ -212,7 +220,12 @@ def measure(size: int, embedder_name: str, eval_dir: str | None) -> dict:
     label = f"{size} {embedder_name}"
     with tempfile.TemporaryDirectory(prefix="newsweave-scale-") as folder:
         jsonl, db = Path(folder) / "articles.jsonl", Path(folder) / "stories.db"
-        gold_of = write_articles(jsonl, size, eval_dir)
+        late = Path(folder) / "late.jsonl"
+        gold_of = write_articles(jsonl, size + 1, eval_dir)
+        *lines, last = jsonl.read_text(encoding="utf-8").splitlines(keepends=True)
+        jsonl.write_text("".join(lines), encoding="utf-8")
+        late.write_text(last, encoding="utf-8")
+        gold_of.popitem()  # the late article's: scored events are those of the first run
         log(f"{label}: ingesting {len(gold_of)} articles (not timed)")
         ingested = in_child(ingest_child, jsonl, db)
         log(
@@ -221,7 +234,7 @@ def measure(size: int, embedder_name: str, eval_dir: str | None) -> dict:
         )
         if not ingested["ingested"]:
             raise SystemExit(f"{label}: nothing was ingested ({ingested['rejected']})")
-        result = in_child(stories_child, db, embedder_name, label)
+        result = in_child(stories_child, db, late, embedder_name, label)
     found, gold = [], []
     for origin, label_gold in gold_of.items():
         article = ingested["article_of"].get(origin)
@@ -265,6 +278,15 @@ def print_tables(results: list[dict]) -> None:
         s = r["seconds"]
         cells = " | ".join(f"{s[step] * per:.3f}" for step in STEPS)
         print(f"| {r['articles']} | {r['embedder']} | {cells} | {r['total'] * per:.3f} |")
+    print()
+    print("One article more into the store just built (seconds; a `watch` cycle's cost):")
+    print()
+    print("| articles in the store | embedder | copies | embed | cluster | storylines | total |")
+    print("|---:|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        more = r["one_more"]
+        cells = " | ".join(f"{more[step]:.2f}" for step in STEPS)
+        print(f"| {r['articles']} | {r['embedder']} | {cells} | {more['total']:.2f} |")
 
 
 def main() -> None:
