@@ -34,7 +34,6 @@ them against it.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -99,12 +98,11 @@ AS_VERBS = _lemmas(
 # Words that stand for a person in a subject: resolved to a named person of the article.
 PRONOUNS = frozenset({"he", "she"})
 POSSESSIVES = frozenset({"his", "her"})
-# Words for an unnamed person whom an opening pronoun of that gender might stand for.
+# Words for an unnamed person whom an opening pronoun of that gender might stand for, by lemma.
 GENDERED = {
-    "female": _lemmas("woman women girl girls mother wife daughter sister lady"),
-    "male": _lemmas("man men boy boys father husband son brother"),
+    "female": _lemmas("woman girl mother wife daughter sister lady"),
+    "male": _lemmas("man boy father husband son brother"),
 }
-_WORD = re.compile(r"[A-Za-z]+")
 FEMALE = _lemmas("ms mrs miss woman spokeswoman chairwoman congresswoman")
 MALE = _lemmas("mr man spokesman chairman congressman")
 OPENING = "“„«"
@@ -176,15 +174,15 @@ def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]
     of that person's gender contradicts the pronoun. A sentence moved into a brief cannot take
     its antecedent with it; the name it stands for can replace the pronoun."""
     openers = [
-        s for s in sentences[1:] if s.text.split(" ", 1)[0].lower() in PRONOUNS | POSSESSIVES
+        (previous, sentence, word)
+        for previous, sentence in pairwise(sentences)
+        if (word := sentence.text.split(" ", 1)[0].lower()) in PRONOUNS | POSSESSIVES
     ]
     if not openers:
         return {}
     people = _People(doc, [None] * len(doc))
-    before = {s.start: previous for previous, s in pairwise(sentences)}
     found: dict[int, str] = {}
-    for sentence in openers:
-        previous = before[sentence.start]
+    for previous, sentence, pronoun in openers:
         if "\n" in doc.text[previous.start : sentence.start]:
             continue  # a new paragraph may be about someone else
         named = people.mentions_in(previous.start, previous.end)
@@ -196,11 +194,11 @@ def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]
         if len(names) != 1 or not subject:
             continue
         (name,) = names
-        pronoun = sentence.text.split(" ", 1)[0].lower()
         gender = "female" if pronoun in ("she", "her") else "male"
         if people.is_shared(name) or people.gender_of(name, gender) != gender:
             continue
-        if GENDERED[gender] & {word.lower() for word in _WORD.findall(previous.text)}:
+        words = doc.char_span(previous.start, previous.end, alignment_mode="expand")
+        if GENDERED[gender] & {word.lemma_.lower() for word in words}:
             continue  # "... a tip from a young woman. She was found ...": maybe not the named one
         found[sentence.start] = name
     return found
@@ -733,9 +731,9 @@ class _People:
 
     def __init__(self, doc: Doc, inside: list[int | None]) -> None:
         self._text = doc.text
-        names = [ent for ent in doc.ents if ent.label_ == "PERSON"]
-        self._full = _fullest_names([_clean_name(ent.text) for ent in names])
-        self._shared = _shared_surnames([_clean_name(ent.text) for ent in names])
+        names = [_clean_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
+        self._full = _fullest_names(names)
+        self._shared = _shared_surnames(names)
         self._gender: dict[str, str] = {}
         self._mentions: list[_Mention] = []
         for token in doc:

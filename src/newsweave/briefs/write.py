@@ -72,7 +72,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsweave.analysis.claims import Claim, ClaimSentence
 from newsweave.analysis.nlp import minilm
-from newsweave.analysis.quotes import Quote, quoted_stretches
+from newsweave.analysis.quotes import POSSESSIVES, PRONOUNS, Quote, quoted_stretches
 from newsweave.analysis.stage import EventAnalysis
 from newsweave.analysis.statements import wordings_agree
 from newsweave.analysis.words import jaccard
@@ -552,9 +552,9 @@ def _edited(
         return None  # a piece of a quotation that runs over several sentences
     if text[:1] in '"“' and quote is None:
         return None
-    if quote is not None and quote.speaker_span is not None:
-        start, end = (offset - sentence.start for offset in quote.speaker_span)
-        mention = text[start:end] if 0 <= start < end <= len(text) else ""
+    if quote is not None and (at := _speaker_offsets(quote, sentence)):
+        start, end = at
+        mention = text[start:end]
         if mention.lower() in {"he", "she", "they"} or _TITLE.fullmatch(mention):
             if not _clear_antecedent(quote, quotes, article, sentence.start):
                 return None
@@ -579,9 +579,9 @@ def _named_opening(text: str, name: str) -> str:
     """The sentence with its opening pronoun replaced by the name it stands for ("He is held"
     → "Kyle Rittenhouse is held", "His lawyer" → "Kyle Rittenhouse’s lawyer")."""
     pronoun, space, rest = text.partition(" ")
-    if pronoun.lower() in ("he", "she"):
+    if pronoun.lower() in PRONOUNS:
         return name + space + rest
-    if pronoun.lower() in ("his", "her"):
+    if pronoun.lower() in POSSESSIVES:
         return f"{name}’s{space}{rest}"
     return text  # the quote's speaker, the same pronoun, was replaced already
 
@@ -609,12 +609,20 @@ def _is_analysis(candidate: _Candidate) -> bool:
     diplomat is who speaks ("Analysts said ...", "... said Priya Raman, an industrial analyst";
     not "a ceasefire monitored by observers"), or it weighs what is likely."""
     quote, sentence = candidate.quote, candidate.sentence
-    if quote is not None and quote.speaker_span is not None:
-        start, end = (offset - sentence.start for offset in quote.speaker_span)
-        speaker = sentence.text[start:end] if 0 <= start < end <= len(sentence.text) else ""
+    if quote is not None and (at := _speaker_offsets(quote, sentence)):
+        speaker = sentence.text[at[0] : at[1]]
         if _ANALYSTS.search(speaker[:1].lower() + speaker[1:]):
             return True
     return bool(_WEIGHING.search(candidate.text))
+
+
+def _speaker_offsets(quote: Quote, sentence: ClaimSentence) -> tuple[int, int] | None:
+    """Where the mention a quote is attributed to lies in the sentence's text; None when it has
+    none or it lies outside the sentence."""
+    if quote.speaker_span is None:
+        return None
+    start, end = (offset - sentence.start for offset in quote.speaker_span)
+    return (start, end) if 0 <= start < end <= len(sentence.text) else None
 
 
 def _quotes_directly(candidate: _Candidate) -> bool:
