@@ -15,6 +15,9 @@ figure the 500 articles/s target is about. From 500 articles the copy check runs
 process beside the clustering, so the steps overlap and "to events" is less than their sum.
 Last, one article more (the next one the generator writes) is ingested and `build_stories` run
 again, timed: what one `watch` cycle with one new article costs against a store of that size.
+"save" is the time the run spends saving the copy index, the clusterer and the storyline
+linker for the next run, and "states" says how that second run had them ("loaded": from the
+states the first run saved, as it should).
 
 Each size runs in child processes of its own (one to ingest, one to build stories), so the peak
 RSS shown is the stories stage's alone, per size: the process's own plus the forked copy
@@ -55,7 +58,7 @@ from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import build_stories
 
-STEPS = ("copies", "embed", "cluster", "storylines")
+STEPS = ("copies", "embed", "cluster", "storylines", "save")
 COPY_SPAN_DAYS = 14  # the dates of one copy's events
 COPY_GAP_DAYS = 60  # from one copy's span to the next: more than the clusterer's window
 START = datetime(2025, 1, 1, tzinfo=UTC)
@@ -190,6 +193,9 @@ def stories_child(db: Path, late: Path, embedder_name: str, label: str) -> dict:
         one_more = time.perf_counter() - start
     return {
         "one_more": {"total": one_more, **{step: again.seconds.get(step, 0.0) for step in STEPS}},
+        "one_more_states": sorted(
+            {again.copy_index, again.clusterer_state, again.storyline_linker}
+        ),
         "seconds": {step: report.seconds.get(step, 0.0) for step in STEPS},
         "total": total,
         "to_events": report.seconds_to_events,
@@ -271,8 +277,8 @@ def print_tables(results: list[dict]) -> None:
     print()
     print("Cost per 1k articles (seconds); flat rows mean linear cost:")
     print()
-    print("| articles | embedder | copies | embed | cluster | storylines | total |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print("| articles | embedder | copies | embed | cluster | storylines | save | total |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for r in results:
         per = 1000 / r["articles"]
         s = r["seconds"]
@@ -281,12 +287,16 @@ def print_tables(results: list[dict]) -> None:
     print()
     print("One article more into the store just built (seconds; a `watch` cycle's cost):")
     print()
-    print("| articles in the store | embedder | copies | embed | cluster | storylines | total |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+    print(
+        "| articles in the store | embedder | copies | embed | cluster | storylines | save "
+        "| total | states |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
         more = r["one_more"]
         cells = " | ".join(f"{more[step]:.2f}" for step in STEPS)
-        print(f"| {r['articles']} | {r['embedder']} | {cells} | {more['total']:.2f} |")
+        states = " / ".join(r["one_more_states"])
+        print(f"| {r['articles']} | {r['embedder']} | {cells} | {more['total']:.2f} | {states} |")
 
 
 def main() -> None:

@@ -7,16 +7,19 @@ import hashlib
 from datetime import datetime, timedelta
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsweave.cluster import (
+    STATE_FORMAT,
     ClusterItem,
     ClusterSettings,
     OnlineClusterer,
     event_id_for,
 )
 from newsweave.cluster_features import split_lead, term_counts
+from newsweave.saved_state import pack
 
 DIM = 32
 DAY = datetime(2025, 3, 1, 8, 0)
@@ -296,3 +299,64 @@ def test_reruns_of_stories_outside_the_window_do_not_crowd_out_their_neighbours(
     found = {frozenset(p) for p in events.values() if not any(i.startswith("news") for i in p)}
     assert found == gold_partition(current)
     assert settings.neighbours < RERUNS * 3  # each article has more reruns than neighbours
+
+
+def test_a_saved_and_loaded_clusterer_decides_as_the_original():
+    undated = ClusterItem(
+        "dunmore-undated",
+        None,
+        "Dunmore Valley Mall shooting: what we know",
+        "Travis Goodale is accused of opening fire at the Dunmore Valley Mall.",
+        incident_vector("dunmore", "dunmore-undated"),
+    )
+    original = OnlineClusterer()
+    original.add([*shooting_items(), undated])
+    loaded = OnlineClusterer.load(original.save())
+    assert loaded.events() == original.events()
+
+    more = late_items()
+    assert loaded.add(more) == original.add(more)  # the same events, scores and merges
+    assert OnlineClusterer.load(loaded.save()).events() == original.events()
+
+
+def test_a_loaded_clusterer_merges_as_the_original():
+    rule = ClusterSettings(
+        embedding_weight=1.0, scale_alpha=0.0, join_threshold=0.5, merge_threshold=0.3
+    )
+    rng = np.random.default_rng(7)
+    basis = np.linalg.qr(rng.normal(size=(DIM, DIM)))[0]
+    fillers = [
+        ClusterItem(f"filler-{n:02d}", DAY, None, f"filler {n}", rng.normal(size=DIM))
+        for n in range(20)
+    ]
+    a = ClusterItem("a", DAY + timedelta(days=1), None, "a", basis[0])
+    b = ClusterItem("b", DAY + timedelta(days=1, hours=1), None, "b", basis[1])
+    bridge = ClusterItem("bridge", DAY + timedelta(days=2), None, "bridge", basis[0] + basis[1])
+    original = OnlineClusterer(rule)
+    original.add([*fillers, a, b])
+    loaded = OnlineClusterer.load(original.save())
+    assert loaded.settings == rule
+    update = loaded.add([bridge])
+    assert update == original.add([bridge])
+    assert update.merges == [(event_id_for("b"), event_id_for("a"))]
+    assert loaded.events() == original.events()
+
+
+def test_an_empty_clusterer_saves_and_loads():
+    loaded = OnlineClusterer.load(OnlineClusterer().save())
+    assert len(loaded) == 0
+    assert loaded.add(shooting_items()) == OnlineClusterer().add(shooting_items())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a state",
+        OnlineClusterer().save()[:100],
+        pack({}, {}, STATE_FORMAT + 1),  # a state some other newsweave saved
+    ],
+)
+def test_loading_what_is_not_a_saved_state_is_a_value_error(data):
+    with pytest.raises(ValueError, match="not a saved clusterer state"):
+        OnlineClusterer.load(data)

@@ -224,3 +224,29 @@ def test_restore_round_trips_groups_named_after_missing_articles():
     index = CopyIndex.restore([("a", REPORT, "gone"), ("b", SAME_TOPIC_REPORT, "b")])
     assert index.groups() == {"a": "gone", "b": "b"}
     assert index.add("c", REPORT + " Flowers.") == "gone"
+
+
+def test_a_saved_and_loaded_index_finds_what_the_original_finds():
+    copy = REPORT.replace("Friday evening", "Friday night")
+    # Restored groups named after an article no longer stored, a text too short to shingle,
+    # an exact copy and a near one: everything the index keeps.
+    rows = [("a", REPORT, "gone"), ("b", SAME_TOPIC_REPORT, "b"), ("s", "Too short.", "s")]
+    original = CopyIndex.restore(rows)
+    original.add("d", copy)
+    loaded = CopyIndex.load(original.save())
+    assert loaded.groups() == original.groups()
+    later = [
+        ("e", REPORT.replace("early on Friday", "on Friday")),
+        ("f", SAME_TOPIC_REPORT.upper()),
+        ("g", "Too short."),
+        ("h", REPORT.replace("Relatives", "Families")),
+    ]
+    assert [loaded.add(*row) for row in later] == [original.add(*row) for row in later]
+    assert loaded.groups() == original.groups()
+    assert CopyIndex.load(CopyIndex().save()).groups() == {}
+
+
+@pytest.mark.parametrize("data", [b"", b"not an index", b"PK\x03\x04"])
+def test_loading_what_is_not_a_saved_index_is_a_value_error(data):
+    with pytest.raises(ValueError, match="not a saved copy index"):
+        CopyIndex.load(data)

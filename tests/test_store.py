@@ -133,6 +133,15 @@ def test_vectors_round_trip_per_model(store):
     assert store.get_vectors("static") == {}
 
 
+def test_a_stage_state_is_kept_under_its_name_and_replaced_whole(store):
+    assert store.get_state("clusterer") is None
+    store.put_state("clusterer", "key 1", b"\x00state one")
+    store.put_state("copy index", "key 2", b"")
+    store.put_state("clusterer", "key 3", b"state two")
+    assert store.get_state("clusterer") == ("key 3", b"state two")
+    assert store.get_state("copy index") == ("key 2", b"")
+
+
 def test_a_merged_event_redirects_and_chained_merges_resolve_to_the_last(store):
     articles = [make_article(f"https://a.example/{n}", f"Text {n}.") for n in range(3)]
     for article in articles:

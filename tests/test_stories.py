@@ -19,7 +19,14 @@ from newsweave.evaluate import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.stories import build_stories, list_events, list_storylines
+from newsweave.stories import (
+    CLUSTERER_STATE,
+    COPY_STATE,
+    STORYLINE_STATE,
+    build_stories,
+    list_events,
+    list_storylines,
+)
 
 # Independent sources per gold event, counted by hand: wire copies count once, and so do
 # outlets of one publisher family reporting together.
@@ -112,7 +119,7 @@ def test_a_second_run_embeds_clusters_and_links_nothing_and_keeps_every_id(built
     def no_relink(*args, **kwargs):
         raise AssertionError("an idle run relinked the storylines")
 
-    monkeypatch.setattr("newsweave.stories.link_storylines", no_relink)
+    monkeypatch.setattr("newsweave.stories.StorylineLinker.link", no_relink)
     again = build_stories(store, settings)
     assert (again.new_articles, again.embedded, again.new_events) == (0, 0, 0)
     assert (again.events, again.storylines) == (first.events, first.storylines)
@@ -121,7 +128,9 @@ def test_a_second_run_embeds_clusters_and_links_nothing_and_keeps_every_id(built
     ]
 
 
-def test_a_late_article_joins_its_event_and_older_ids_stay(tmp_path):
+def build_then_add_the_trial_report(tmp_path, tamper=None):
+    """Stories of the sample corpus less one report of the trial, then of that report: the
+    second run's report and the events before and after it. `tamper(store)` runs between."""
     folder = tmp_path / "articles"
     shutil.copytree(SAMPLE / "articles", folder)
     late_name = "2026-03-16-northerndispatch-plant-boss-crown-court.txt"
@@ -133,15 +142,43 @@ def test_a_late_article_joins_its_event_and_older_ids_stay(tmp_path):
         ingest([str(folder)], store, settings)
         build_stories(store, settings)
         before = {e.event_id: set(e.article_ids) for e in list_events(store)}
+        if tamper:
+            tamper(store)
         (tmp_path / late_name).write_text(held_back, encoding="utf-8")
         ingest([str(tmp_path / late_name)], store, settings)
         report = build_stories(store, settings)
-        after = {e.event_id: set(e.article_ids) for e in list_events(store)}
+        after = {e.event_id: (set(e.article_ids), e.storyline_id) for e in list_events(store)}
+        groups = store.get_copy_groups()
+    return report, before, (after, groups)
+
+
+def test_a_late_article_joins_its_event_and_older_ids_stay(tmp_path):
+    report, before, (after, _) = build_then_add_the_trial_report(tmp_path)
+    after = {event_id: article_ids for event_id, (article_ids, _) in after.items()}
     assert report.new_articles == 1 and report.embedded == 1
+    assert report.clusterer_state == report.copy_index == report.storyline_linker == "loaded"
     assert report.new_events == 0, "the trial report joins the trial event"
     grown = [event_id for event_id in before if after[event_id] != before[event_id]]
     assert len(grown) == 1 and len(after[grown[0]] - before[grown[0]]) == 1
     assert set(before) == set(after)
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        pytest.param(lambda key, data: (key, b"not a state"), id="unreadable"),
+        pytest.param(lambda key, data: ("another key", data), id="of other articles"),
+    ],
+)
+def test_saved_states_that_cannot_be_used_are_rebuilt_from_the_articles(tmp_path, saved):
+    def tamper(store):
+        for name in (CLUSTERER_STATE, COPY_STATE, STORYLINE_STATE):
+            store.put_state(name, *saved(*store.get_state(name)))
+
+    report, _, after = build_then_add_the_trial_report(tmp_path / "tampered", tamper)
+    assert report.clusterer_state == report.copy_index == report.storyline_linker == "restored"
+    _, _, loaded = build_then_add_the_trial_report(tmp_path / "loaded")
+    assert after == loaded  # the same events, storylines and copy groups
 
 
 def test_stories_cli_lists_events_as_json(built):
@@ -192,11 +229,11 @@ def test_the_forked_copy_check_finds_what_the_one_in_process_finds(tmp_path, mon
 def test_an_error_in_the_forked_copy_check_reaches_the_caller_and_nothing_is_written(
     tmp_path, monkeypatch
 ):
-    def broken(known, new):
+    def broken(known, new, saved):
         raise ValueError("no shingles today")
 
     monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
-    monkeypatch.setattr("newsweave.stories.copy_groups", broken)  # the fork inherits it
+    monkeypatch.setattr("newsweave.stories._find_copies", broken)  # the fork inherits it
     store, settings = _static_store(tmp_path / "store.db")
     with store:
         with pytest.raises(ValueError, match="no shingles today"):
@@ -207,7 +244,7 @@ def test_an_error_in_the_forked_copy_check_reaches_the_caller_and_nothing_is_wri
 
 def test_a_forked_copy_check_that_dies_is_reported_as_lost(tmp_path, monkeypatch):
     monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
-    monkeypatch.setattr("newsweave.stories.copy_groups", lambda known, new: os._exit(9))
+    monkeypatch.setattr("newsweave.stories._find_copies", lambda known, new, saved: os._exit(9))
     store, settings = _static_store(tmp_path / "store.db")
     with store, pytest.raises(WorkerLost, match="exit code 9"):
         build_stories(store, settings)
@@ -217,11 +254,11 @@ def test_a_run_that_fails_while_the_copy_check_works_ends_it(tmp_path, monkeypat
     def clustering_fails(self, items):
         raise RuntimeError("clustering failed")
 
-    def never_answers(known, new):  # the run must end it rather than wait for it
+    def never_answers(known, new, saved):  # the run must end it rather than wait for it
         threading.Event().wait()
 
     monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
-    monkeypatch.setattr("newsweave.stories.copy_groups", never_answers)
+    monkeypatch.setattr("newsweave.stories._find_copies", never_answers)
     monkeypatch.setattr("newsweave.stories.OnlineClusterer.add", clustering_fails)
     store, settings = _static_store(tmp_path / "store.db")
     raised: list[BaseException] = []

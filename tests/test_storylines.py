@@ -14,7 +14,12 @@ from conftest import GOLD, SAMPLE
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.storylines import EventSummary, build_storylines, link_storylines
+from newsweave.storylines import (
+    EventSummary,
+    StorylineLinker,
+    build_storylines,
+    link_storylines,
+)
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +85,37 @@ def test_a_storyline_keeps_its_id_as_it_grows(gold_events):
     before_the_refusal = link_storylines([e for e in gold_events if e.event_id != "E03"])
     assert before_the_refusal["E01"] == before_the_refusal["E02"] == full["E01"] == full["E03"]
     assert full["E04"] != full["E01"]
+
+
+def test_a_linker_told_of_the_one_new_event_links_as_one_that_scores_every_pair(gold_events):
+    linker = StorylineLinker()
+    linker.link([e for e in gold_events if e.event_id != "E03"])
+    loaded = StorylineLinker.load(linker.save())
+    assert loaded.link(gold_events, changed={"E03"}) == link_storylines(gold_events)
+
+
+def test_a_link_stands_until_one_of_its_events_changes(gold_events):
+    linker = StorylineLinker()
+    linked = linker.link(gold_events)
+    assert linked["E05"] == linked["E06"]
+    months_later = [
+        dataclasses.replace(
+            e,
+            first_seen=e.first_seen + timedelta(days=240),
+            last_seen=e.last_seen + timedelta(days=240),
+        )
+        if e.event_id == "E06"
+        else e
+        for e in gold_events
+    ]
+    assert linker.link(months_later, changed={"E01"}) == linked  # E06 has not changed
+    assert "E06" not in linker.link(months_later, changed={"E06"})
+
+
+@pytest.mark.parametrize("data", [b"", b"no linker", StorylineLinker().save()[:50]])
+def test_loading_what_is_not_a_saved_linker_is_a_value_error(data):
+    with pytest.raises(ValueError, match="not a saved storyline linker"):
+        StorylineLinker.load(data)
 
 
 def test_timeline_lists_events_in_date_order(gold_events):

@@ -32,25 +32,29 @@ small batches score lower on the dev files than large ones (bench/cluster_resear
 
 Event ids derive from the founding article's id, so re-running on the same input gives the same
 ids; `restore` rebuilds the state from stored articles and their event ids without deciding
-anything. The module is hand-written because no library does online event clustering with these
-signals (embedding + incremental TF-IDF + names + dates, local scaling, average-linkage joins,
-merges, stable ids).
+anything, and `save` / `load` keep the state itself between runs (see `saved_state`). The
+module is hand-written because no library does online event clustering with these signals
+(embedding + incremental TF-IDF + names + dates, local scaling, average-linkage joins, merges,
+stable ids).
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
 from newsweave.cluster_features import Lexicon, term_counts
+from newsweave.saved_state import pack, ragged, unpack, unragged
 
 MAX_WIDENING = 16  # a search for neighbours inside the time window looks this far at most
+STATE_FORMAT = 1  # of `OnlineClusterer.save`; a state of another format is not loaded
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,78 @@ class OnlineClusterer:
             else:
                 keys[event_id] = self._open_event([row], event_id)
 
+    def save(self) -> bytes:
+        """The whole state, for `load` in a later run (see `saved_state`).
+
+        Saving and loading change nothing: a loaded clusterer makes the decisions this one
+        would. That lets a run start from the state the last run left instead of `restore`,
+        which counts and links every stored article again.
+        """
+        docs, lexicon = self._docs, self._lexicon
+        best = np.full((len(docs), self.settings.scale_k), np.nan)
+        for row, doc in enumerate(docs):
+            best[row, : len(doc.best)] = doc.best
+        shards = list(self._shards)
+        meta = {
+            "settings": asdict(self.settings),
+            "items": [doc.item_id for doc in docs],
+            "events": [self._event_ids[key] for key in self._members],
+            "next_event": self._next_event,
+            "shards": shards,
+            "vocab": list(lexicon.vocab),
+        }
+        dtypes = (np.int64, np.float64)
+        arrays = {
+            "at": np.array([np.nan if doc.at is None else doc.at for doc in docs]),
+            "event": np.array([doc.event for doc in docs], dtype=np.int64),
+            **ragged("link", [(list(doc.links), list(doc.links.values())) for doc in docs], dtypes),
+            "best": best,
+            "vectors": np.empty(0) if self._vectors is None else self._vectors[: len(docs)],
+            "vector_sum": np.empty(0) if self._vector_sum is None else self._vector_sum,
+            "event_keys": np.array(list(self._members), dtype=np.int64),
+            **ragged("member", [(rows, ()) for rows in self._members.values()], dtypes),
+            "df": lexicon.df,
+            **ragged("term", lexicon.docs(), dtypes),
+            **{
+                f"shard{n}": np.frombuffer(self._shards[k].save(), np.uint8)
+                for n, k in enumerate(shards)
+            },
+        }
+        return pack(meta, arrays, STATE_FORMAT)
+
+    @classmethod
+    def load(cls, data: bytes) -> OnlineClusterer:
+        """A clusterer in the state `save` gave; ValueError when `data` is not such a state."""
+        with unpack(data, "clusterer state", STATE_FORMAT) as (meta, arrays):
+            clusterer = cls(ClusterSettings(**meta["settings"]))
+            ats, events, best = arrays["at"].tolist(), arrays["event"].tolist(), arrays["best"]
+            links = unragged(arrays, "link")
+            for row, item_id in enumerate(meta["items"]):
+                at = None if math.isnan(ats[row]) else ats[row]
+                doc = _Doc(item_id, at, events[row], dict(zip(*map(list, links[row]), strict=True)))
+                doc.best = [sim for sim in best[row].tolist() if not math.isnan(sim)]
+                clusterer._docs.append(doc)
+                clusterer._by_id[item_id] = row
+            if clusterer._docs:
+                clusterer._vectors = arrays["vectors"].copy()
+                clusterer._days = arrays["at"] / 86400.0
+                clusterer._vector_sum = arrays["vector_sum"].copy()
+            members = unragged(arrays, "member")
+            for key, event_id, (rows, _) in zip(
+                arrays["event_keys"].tolist(), meta["events"], members, strict=True
+            ):
+                clusterer._members[key] = rows.tolist()
+                clusterer._event_ids[key] = event_id
+            clusterer._next_event = meta["next_event"]
+            clusterer._lexicon = Lexicon.from_docs(
+                meta["vocab"], arrays["df"], unragged(arrays, "term")
+            )
+            for n, shard in enumerate(meta["shards"]):
+                index = clusterer._new_index(clusterer._vectors.shape[1])
+                index.load(arrays[f"shard{n}"].tobytes())
+                clusterer._shards[shard] = index
+        return clusterer
+
     # -- linking -------------------------------------------------------------------------------
 
     def _insert(self, items: list[ClusterItem]) -> list[int]:
@@ -234,19 +310,20 @@ class OnlineClusterer:
 
     def _index_rows(self, batch: slice) -> None:
         """Add the batch to the nearest-neighbour index of its span of days."""
-        from usearch.index import Index
-
         by_shard: dict[int | None, list[int]] = {}
         for row in range(batch.start, batch.stop):
             by_shard.setdefault(self._shard_of(row), []).append(row)
         for shard, rows in by_shard.items():
             if shard not in self._shards:
-                dimensions = self._vectors.shape[1]
-                self._shards[shard] = Index(
-                    ndim=dimensions, metric="cos", dtype="f16", expansion_add=40
-                )
+                self._shards[shard] = self._new_index(self._vectors.shape[1])
             # One thread: a multi-threaded build may differ run to run, and so might the events.
             self._shards[shard].add(np.array(rows), self._vectors[rows], threads=1)
+
+    @staticmethod
+    def _new_index(dimensions: int) -> Any:
+        from usearch.index import Index
+
+        return Index(ndim=dimensions, metric="cos", dtype="f16", expansion_add=40)
 
     def _shard_of(self, row: int) -> int | None:
         """The window-long span of days a row is indexed under (None: undated)."""

@@ -97,6 +97,22 @@ class Lexicon:
         self._unit: dict[int, np.ndarray] = {}  # document -> weights under the current df
         self._dense = np.zeros(1024, dtype=np.float64)  # scratch: the query's weights by term
 
+    @classmethod
+    def from_docs(
+        cls, vocab: Sequence[str], df: np.ndarray, docs: Sequence[tuple[np.ndarray, np.ndarray]]
+    ) -> Lexicon:
+        """A lexicon as saved: its terms in id order, frequencies and documents (`docs`)."""
+        lexicon = cls()
+        lexicon.vocab = {term: number for number, term in enumerate(vocab)}
+        lexicon.df = np.array(df, dtype=np.float64)
+        lexicon._docs = list(docs)
+        lexicon._dense = np.zeros(len(lexicon.df), dtype=np.float64)
+        return lexicon
+
+    def docs(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each document's term ids and sublinear term frequencies, in the order added."""
+        return list(self._docs)
+
     def add(self, counts: dict[str, float]) -> int:
         """Count a new document (term -> count, as `term_counts` gives); returns its number.
 

@@ -33,6 +33,8 @@ is named after its earliest-added member. `CopyIndex.restore` rebuilds the index
 (article id, text, group id) rows without re-deciding stored memberships, so ids stay stable
 across incremental runs. The one thing that renames a group is a later article that copies two
 groups at once: they merge under the older name, and `groups()` shows every member's new name.
+`save` and `load` keep the whole index between runs instead (see `saved_state`), so a run with a
+few new articles hashes only those.
 
 Shingles are hashed in numpy (a 32-bit word hash per token, combined over each window with odd
 multipliers) rather than by datasketch's default SHA-1 per shingle, which was the bottleneck; the
@@ -57,6 +59,8 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash
 
+from newsweave.saved_state import pack, ragged, unpack, unragged
+
 __all__ = [
     "CopyIndex",
     "IndependentSource",
@@ -70,6 +74,7 @@ NUM_PERM = 128
 JACCARD_THRESHOLD = 0.5
 LSH_BANDS, LSH_ROWS = 42, 3
 SEED = 1
+STATE_FORMAT = 1  # of `CopyIndex.save`; a state of another format is not loaded
 
 _WORD_RE = re.compile(r"[^\W_]+")
 # One odd 64-bit multiplier per word of a shingle, SHINGLE_WORDS of them (fixed, so a text hashes
@@ -147,6 +152,45 @@ class CopyIndex:
             if len(shingles) and digest not in index._exact:
                 index._exact[digest] = article_id
                 index._insert(article_id, shingles, index._band_keys(shingles))
+        return index
+
+    def save(self) -> bytes:
+        """The whole index, for `load` in a later run (see `saved_state`): groups, digests,
+        shingles and band keys, so nothing is hashed again."""
+        nodes = list(self._rank)  # in rank order
+        number = {node: n for n, node in enumerate(nodes)}
+        shingled = list(self._shingles)
+        row_of = {article_id: row for row, article_id in enumerate(shingled)}
+        keys = np.zeros((len(shingled), LSH_BANDS), dtype=np.uint64)
+        for band_number, band in enumerate(self._bands):
+            for key, article_ids in band.items():
+                for article_id in article_ids:
+                    keys[row_of[article_id], band_number] = key
+        meta = {
+            "nodes": nodes,
+            "parents": [number[self._parent[node]] for node in nodes],
+            "articles": [number[article_id] for article_id in self._articles],
+            "exact": [[digest.hex(), number[a]] for digest, a in self._exact.items()],
+            "shingled": [number[article_id] for article_id in shingled],
+        }
+        rows = [(self._shingles[article_id], ()) for article_id in shingled]
+        arrays = {**ragged("shingles", rows, (np.uint32, np.float64)), "bands": keys}
+        return pack(meta, arrays, STATE_FORMAT)
+
+    @classmethod
+    def load(cls, data: bytes) -> CopyIndex:
+        """The index `save` gave; ValueError when `data` is not such a state."""
+        index = cls()
+        with unpack(data, "copy index", STATE_FORMAT) as (meta, arrays):
+            nodes = meta["nodes"]
+            index._rank = {node: n for n, node in enumerate(nodes)}
+            index._parent = dict(zip(nodes, (nodes[n] for n in meta["parents"]), strict=True))
+            index._articles = dict.fromkeys(nodes[n] for n in meta["articles"])
+            index._exact = {bytes.fromhex(digest): nodes[n] for digest, n in meta["exact"]}
+            shingles = unragged(arrays, "shingles")
+            keys = arrays["bands"].tolist()
+            for n, (hashes, _), band_keys in zip(meta["shingled"], shingles, keys, strict=True):
+                index._insert(nodes[n], hashes, band_keys)
         return index
 
     def add(self, article_id: str, text: str) -> str:

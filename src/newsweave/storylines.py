@@ -36,7 +36,10 @@ Korvania-Teskaria talks; the two rate rises, 0.16) score 0.21 and below; the mar
 `BODY_WEIGHT` 0.25-0.5 and `PRIOR_NAMES` 1-4.
 
 A storyline's id derives from its earliest event's id, so it survives reruns and new events.
-Everything is computed from sets and exact sums, so the result ignores input order.
+Everything is computed from sets and exact sums, so the result ignores input order. Between
+runs of the stories stage, `StorylineLinker` keeps what it read and the links it decided, and
+scores again only the pairs with an event that changed: a link is decided when either of its
+events changes, and stands until then.
 """
 
 from __future__ import annotations
@@ -45,15 +48,16 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from newsweave.analysis.words import DATE_WORDS
 from newsweave.cluster_features import STOP_WORDS, split_lead
 from newsweave.model import Storyline, TimelineEntry
+from newsweave.saved_state import pack, unpack
 
-__all__ = ["EventSummary", "build_storylines", "link_storylines"]
+__all__ = ["EventSummary", "StorylineLinker", "build_storylines", "link_storylines"]
 
 LEAD_SENTENCES = 2
 BODY_WEIGHT = 0.25  # weight of a name found only after the lead, against 1 for one in the lead
@@ -61,6 +65,7 @@ PRIOR_NAMES = 2.0  # unshared names every event is assumed to carry, so thin eve
 GRACE_DAYS = 7.0
 HALF_LIFE_DAYS = 30.0
 LINK_THRESHOLD = 0.3
+STATE_FORMAT = 1  # of `StorylineLinker.save`; a state of another format is not loaded
 # A score is at most 1 times the decay, so events further apart than this can never link.
 HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
 
@@ -80,21 +85,117 @@ class EventSummary:
 
 def link_storylines(events: Iterable[EventSummary]) -> dict[str, str]:
     """The storyline id of every event that continues, or is continued by, another."""
-    events = sorted(events, key=lambda event: event.event_id)
-    by_id = {event.event_id: event for event in events}
-    parent = {event_id: event_id for event_id in by_id}
-    for a, b, score in _link_scores(events):
-        if score >= LINK_THRESHOLD:
+    return StorylineLinker().link(events)
+
+
+class StorylineLinker:
+    """Links events into storylines, keeping for the next call what it read and decided.
+
+    A run of the stories stage changes a few events (new articles joined them, or they are
+    new); `link(events, changed=...)` scores again only the pairs with a changed event, and a
+    pair of unchanged events keeps the link it had: a link is decided when either event
+    changes, and stands until then. So a storyline does not come apart because other news
+    shifted the names' weights, and a run costs what its changes cost rather than every pair of
+    events in the store. What the linker read of each report (the capitalised words of its lead
+    and of all of it) and the words the corpus uses in lower case are kept as well, so a report
+    is read once; `save` and `load` keep all of it between runs (see `saved_state`).
+    """
+
+    def __init__(self) -> None:
+        self._lower_case: set[str] = set()  # every word some report uses in lower case
+        self._reports: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # see `_read`
+        self._links: set[tuple[str, str]] = set()  # pairs of event ids, the smaller first
+
+    def link(
+        self, events: Iterable[EventSummary], changed: Collection[str] | None = None
+    ) -> dict[str, str]:
+        """The storyline id of every event in a storyline. `changed`: the ids of the events
+        whose reports changed since the last call, which alone are scored again (None, as on
+        a first call: every pair is scored)."""
+        events = sorted(events, key=lambda event: event.event_id)
+        by_id = {event.event_id: event for event in events}
+        names = self._event_names(events)
+        rescored = set(by_id) if changed is None else set(changed) & set(by_id)
+        self._links = {
+            pair
+            for pair in self._links
+            if pair[0] in by_id and pair[1] in by_id and not rescored.intersection(pair)
+        }
+        for a, b, score in _link_scores(events, names, rescored):
+            if score >= LINK_THRESHOLD:
+                self._links.add((a, b))
+        parent = {event_id: event_id for event_id in by_id}
+        for a, b in sorted(self._links):
             _union(parent, a, b, key=lambda event_id: _date_key(by_id[event_id]))
-    members: dict[str, list[str]] = defaultdict(list)
-    for event_id in by_id:
-        members[_find(parent, event_id)].append(event_id)
-    return {
-        event_id: _storyline_id(root)
-        for root, group in members.items()
-        if len(group) > 1
-        for event_id in group
-    }
+        members: dict[str, list[str]] = defaultdict(list)
+        for event_id in by_id:
+            members[_find(parent, event_id)].append(event_id)
+        return {
+            event_id: _storyline_id(root)
+            for root, group in members.items()
+            if len(group) > 1
+            for event_id in group
+        }
+
+    def save(self) -> bytes:
+        """Everything the linker keeps, for `load` in a later run."""
+        meta = {
+            "lower_case": sorted(self._lower_case),
+            "reports": {
+                key: [sorted(lead), sorted(all_)] for key, (lead, all_) in self._reports.items()
+            },
+            "links": sorted(self._links),
+        }
+        return pack(meta, {}, STATE_FORMAT)
+
+    @classmethod
+    def load(cls, data: bytes) -> StorylineLinker:
+        """The linker `save` gave; ValueError when `data` is not such a state."""
+        linker = cls()
+        with unpack(data, "storyline linker", STATE_FORMAT) as (meta, _):
+            linker._lower_case = set(meta["lower_case"])
+            linker._reports = {
+                key: (frozenset(lead), frozenset(all_))
+                for key, (lead, all_) in meta["reports"].items()
+            }
+            linker._links = {(a, b) for a, b in meta["links"]}
+        return linker
+
+    def _event_names(self, events: Sequence[EventSummary]) -> dict[str, dict[str, float]]:
+        """Per event, each name's centrality: the mean over reports of its lead/body weight.
+
+        A report not read before is read once, for its distinct words: the lower-case ones
+        tell names from sentence-initial words corpus-wide, and the capitalised ones, in the
+        lead and anywhere, are kept until that is known. Reports no event holds any more are
+        forgotten.
+        """
+        keys = [[_report_key(title, text) for title, text in event.reports] for event in events]
+        for event, event_keys in zip(events, keys, strict=True):
+            for (title, text), key in zip(event.reports, event_keys, strict=True):
+                if key not in self._reports:
+                    self._reports[key] = self._read(title, text)
+        self._reports = {key: self._reports[key] for event_keys in keys for key in event_keys}
+        not_names = self._lower_case | STOP_WORDS | DATE_WORDS
+
+        out: dict[str, dict[str, float]] = {}
+        for event, event_keys in zip(events, keys, strict=True):
+            weights: Counter[str] = Counter()
+            for key in event_keys:
+                lead_words, all_words = self._reports[key]
+                lead = lead_words - not_names
+                weights.update(dict.fromkeys(lead, 1.0))  # the title is part of the lead
+                weights.update(dict.fromkeys(all_words - not_names - lead, BODY_WEIGHT))
+            count = len(event.reports) or 1
+            out[event.event_id] = {name: weight / count for name, weight in weights.items()}
+        return out
+
+    def _read(self, title: str, text: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The capitalised words of a report's lead and of all of it; its lower-case words go
+        to the corpus's."""
+        words = set(_WORD_RE.findall(f"{title}\n{text}" if title else text))
+        self._lower_case.update(word for word in words if word.islower())
+        lead = _capitalised(_WORD_RE.findall(split_lead(title, text, LEAD_SENTENCES)))
+        return frozenset(lead), frozenset(_capitalised(words))
 
 
 def build_storylines(
@@ -115,55 +216,35 @@ def build_storylines(
     return storylines
 
 
-def _link_scores(events: Sequence[EventSummary]) -> list[tuple[str, str, float]]:
-    """(event id, event id, score) for every pair of events that share a name."""
-    names = _event_names(events)
+def _link_scores(
+    events: Sequence[EventSummary],
+    names: Mapping[str, Mapping[str, float]],
+    rescored: Collection[str],
+) -> list[tuple[str, str, float]]:
+    """(event id, event id, score) for every pair of events that share a name, one of them
+    among `rescored`."""
     idf = {name: _idf(df, len(events)) for name, df in _frequencies(names).items()}
     prior = PRIOR_NAMES * _idf(1, len(events))
-    mass = {
-        event_id: math.fsum(idf[n] * w for n, w in weights.items())
-        for event_id, weights in names.items()
-    }
     spans = {event.event_id: _Span.of(event) for event in events}
+    mass: dict[str, float] = {}
+
+    def mass_of(event_id: str) -> float:
+        if event_id not in mass:
+            mass[event_id] = math.fsum(idf[n] * w for n, w in names[event_id].items())
+        return mass[event_id]
+
     scores = []
-    for a, b in _candidate_pairs(names, spans):
+    for a, b in _candidate_pairs(names, spans, rescored):
         shared = math.fsum(
             idf[n] * min(names[a][n], names[b][n]) for n in names[a].keys() & names[b].keys()
         )
-        score = shared / (min(mass[a], mass[b]) + prior) * _decay(spans[a], spans[b])
+        score = shared / (min(mass_of(a), mass_of(b)) + prior) * _decay(spans[a], spans[b])
         scores.append((a, b, score))
     return scores
 
 
-def _event_names(events: Sequence[EventSummary]) -> dict[str, dict[str, float]]:
-    """Per event, each name's centrality: the mean over reports of its lead/body weight.
-
-    Each report is read once, for its distinct words: the lower-case ones tell names from
-    sentence-initial words corpus-wide, and the capitalised ones, in the lead and anywhere, are
-    kept until that is known.
-    """
-    lower_case: set[str] = set()
-    capitalised: list[list[tuple[set[str], set[str]]]] = []  # per event and report: lead, all
-    for event in events:
-        reports = []
-        for title, text in event.reports:
-            words = set(_WORD_RE.findall(f"{title}\n{text}" if title else text))
-            lower_case.update(word for word in words if word.islower())
-            lead = _capitalised(_WORD_RE.findall(split_lead(title, text, LEAD_SENTENCES)))
-            reports.append((lead, _capitalised(words)))
-        capitalised.append(reports)
-    not_names = lower_case | STOP_WORDS | DATE_WORDS
-
-    out: dict[str, dict[str, float]] = {}
-    for event, reports in zip(events, capitalised, strict=True):
-        weights: Counter[str] = Counter()
-        for lead_words, all_words in reports:
-            lead = lead_words - not_names
-            weights.update(dict.fromkeys(lead, 1.0))  # the title is part of the lead
-            weights.update(dict.fromkeys(all_words - not_names - lead, BODY_WEIGHT))
-        count = len(event.reports) or 1
-        out[event.event_id] = {name: weight / count for name, weight in weights.items()}
-    return out
+def _report_key(title: str, text: str) -> str:
+    return hashlib.blake2b(f"{title}\n{text}".encode(), digest_size=16).hexdigest()
 
 
 def _capitalised(words: Iterable[str]) -> set[str]:
@@ -201,20 +282,25 @@ class _Span:
 
 
 def _candidate_pairs(
-    names: Mapping[str, Mapping[str, float]], spans: Mapping[str, _Span]
+    names: Mapping[str, Mapping[str, float]],
+    spans: Mapping[str, _Span],
+    rescored: Collection[str],
 ) -> list[tuple[str, str]]:
-    """Pairs of events that share a name and lie within `HORIZON_DAYS` of each other.
+    """Pairs of events that share a name, lie within `HORIZON_DAYS` of each other, and hold
+    at least one event of `rescored`.
 
     An inverted index from names to events, walked in date order: a name common to thousands
     of events over a year pairs each only with those of the same months, so the cost follows
     how dense the news is, not how long the store has been collecting it.
     """
+    rescored = set(rescored)
     events_with: dict[str, list[str]] = defaultdict(list)
     for event_id, weights in names.items():
         for name in weights:
             events_with[name].append(event_id)
     pairs: set[tuple[str, str]] = set()
-    for ids in events_with.values():
+    for name in {name for event_id in rescored for name in names[event_id]}:
+        ids = events_with[name]
         undated = sorted(i for i in ids if spans[i].start is None)
         dated = sorted((i for i in ids if spans[i].start is not None), key=lambda i: spans[i].key)
         pairs.update(tuple(sorted((u, other))) for u in undated for other in ids if other != u)
@@ -223,7 +309,7 @@ def _candidate_pairs(
             while spans[dated[start]].days_until(spans[later]) > HORIZON_DAYS:
                 start += 1
             pairs.update(tuple(sorted((earlier, later))) for earlier in dated[start:at])
-    return sorted(pairs)
+    return sorted(pair for pair in pairs if rescored.intersection(pair))
 
 
 def _decay(a: _Span, b: _Span) -> float:

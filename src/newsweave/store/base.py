@@ -74,6 +74,12 @@ class Store(Protocol):
 
     def put_copy_groups(self, groups: Mapping[str, str]) -> None: ...
 
+    def get_state(self, name: str) -> tuple[str, bytes] | None:
+        """A stage's saved state by name, as (key, data), or None when none is saved. The key
+        says what the state was built from; the stage compares it before using the data."""
+
+    def put_state(self, name: str, key: str, data: bytes) -> None: ...
+
     def changes(self) -> int:
         """How many write transactions were ever committed to the store, from any process: a
         reader caches what it derives from the store under this number (read it first)."""

@@ -161,6 +161,17 @@ def create_change_counter(db: sqlite3.Connection) -> None:
     db.execute("INSERT INTO store_changes (id, count) VALUES (1, 0)")
 
 
+def create_stage_state(db: sqlite3.Connection) -> None:
+    """What a stage keeps between runs so that it need not rebuild it from every article (the
+    clusterer's state, the copy index), with the key of what it was built from."""
+    db.execute(
+        """CREATE TABLE stage_state (
+             name TEXT PRIMARY KEY,
+             key TEXT NOT NULL,
+             data BLOB NOT NULL)"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_articles,
     create_stories,
@@ -169,4 +180,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_search,
     index_articles_by_source,
     create_change_counter,
+    create_stage_state,
 ]

@@ -288,6 +288,18 @@ class SQLiteStore:
                 groups.items(),
             )
 
+    def get_state(self, name: str) -> tuple[str, bytes] | None:
+        row = self._db.execute("SELECT key, data FROM stage_state WHERE name = ?", (name,))
+        found = row.fetchone()
+        return (found[0], bytes(found[1])) if found else None
+
+    def put_state(self, name: str, key: str, data: bytes) -> None:
+        with self.transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO stage_state (name, key, data) VALUES (?, ?, ?)",
+                (name, key, data),
+            )
+
     def changes(self) -> int:
         return self._db.execute("SELECT count FROM store_changes").fetchone()[0]
 
