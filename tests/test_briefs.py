@@ -463,3 +463,22 @@ def test_a_person_is_named_in_full_where_the_brief_first_mentions_them(tmp_path)
     assert '"Vilk is right, and the minister knows it," said Ana Roth, a member of his party.' in (
         texts
     )
+
+
+def test_a_share_of_a_total_is_not_a_second_count(tmp_path):
+    # "157 of 338 seats" counts 157 seats won, as the other report says; 338 is the total.
+    articles = reports(
+        tmp_path,
+        (
+            "Casimir Daily",
+            "The Liberals are projected to win 157 seats, 13 short of a majority, and will find "
+            "it harder to pass legislation in the new parliament.",
+        ),
+        (
+            "The Harbour Herald",
+            "As of 1:30 a.m. on Tuesday, the Liberal Party had won 157 of 338 seats, according to "
+            "preliminary results, ensuring that Ilse Varga will remain prime minister.",
+        ),
+    )
+    brief = brief_from_articles(articles)
+    assert brief.section("differences") is None

@@ -193,7 +193,7 @@ def _is_update_or_history(sentence: Sentence, article: Article) -> bool:
 
 def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str]]:
     for token in span:
-        value = _count_value(token)
+        value = _count_value(_share(token))
         if (
             value is None
             or value != int(value)
@@ -211,6 +211,16 @@ def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str]]:
         anchor = _counted(noun)
         if anchor:
             yield f"{value:g}", anchor
+
+
+def _share(token: Token) -> Token:
+    """The number that counts: "157" in "won 157 of 338 seats", which the parser reads as one
+    number of seats (338, with 157 hanging from it), not the total."""
+    for child in token.children:
+        between = token.doc[child.i + 1 : token.i]
+        if child.dep_ == "quantmod" and child.like_num and any(t.lower_ == "of" for t in between):
+            return child
+    return token
 
 
 def _count_value(token: Token) -> float | None:
