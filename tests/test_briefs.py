@@ -482,3 +482,40 @@ def test_a_share_of_a_total_is_not_a_second_count(tmp_path):
     )
     brief = brief_from_articles(articles)
     assert brief.section("differences") is None
+
+
+def test_attackers_shot_dead_are_not_a_second_death_toll(tmp_path):
+    articles = reports(
+        tmp_path,
+        (
+            "Casimir Daily",
+            "Police were searching on Friday for the man who drove a van onto the Varga "
+            "promenade in Dunmore, killing at least 13 people.",
+        ),
+        (
+            "The Harbour Herald",
+            "Five attackers were shot dead on Friday after a second attack in two days near "
+            "Dunmore, police said.",
+        ),
+    )
+    assert brief_from_articles(articles).section("differences") is None
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
+            "Henrik Vass remains in custody in Dunmore to face two fraud charges.",
+            "Court documents show Henrik Vass faces three charges of contempt of court.",
+        ),
+        (
+            "Two animals found near Port Casimir tested positive for rabies on Monday.",
+            "Officials said that if one animal tests positive for rabies, others nearby are "
+            "almost certainly infected as well.",
+        ),
+    ],
+    ids=["other charges", "a condition"],
+)
+def test_counts_of_other_things_are_not_a_disagreement(tmp_path, first, second):
+    articles = reports(tmp_path, ("Casimir Daily", first), ("The Harbour Herald", second))
+    assert brief_from_articles(articles).section("differences") is None

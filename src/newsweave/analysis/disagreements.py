@@ -10,15 +10,18 @@ What is read, and when two values are "about the same thing":
     count   a number (digits or number words, "twenty-three" included) counting a noun: what it
             counts is the *anchor*: "dead", "injured" or "missing" when the noun or its verb is
             a casualty word ("nine people were killed", "eleven dead", "at least nine people
-            had died"), else the noun and its verb ("nine bodies were recovered" is "body
-            recover", which never meets "dead"). Two counts are about the same thing when the
-            anchors are equal. Not read: durations and ages ("14 days", "54-year-old"),
+            had died"; "attacker dead" when attackers are counted), else the noun, with the
+            words that say what kind ("two robbery charges", "charges of contempt"), and its
+            verb ("nine bodies were recovered" is "body recover", which never meets "dead").
+            The count in "157 of 338 seats" is 157. Two counts are about the same thing when
+            the anchors are equal. Not read: durations and ages ("14 days", "54-year-old"),
             percentages and money, ranges ("9 to 11", "between 9 and 11"), increments ("two
-            more workers"), and counts in a sentence that says the figure changed ("rose to",
-            "has risen to", "revised"). That last is the choice on time: each report asserts
-            the toll as of its writing, and a toll that differs between an early and a later
-            report *is* a disagreement unless the later one says it is an update; an update
-            says the earlier figure was true then, and is left to the timeline.
+            more workers"), counts in a condition ("if one animal tests positive"), and counts
+            in a sentence that says the figure changed ("rose to", "has risen to", "revised").
+            That last is the choice on time: each report asserts the toll as of its writing,
+            and a toll that differs between an early and a later report *is* a disagreement
+            unless the later one says it is an update; an update says the earlier figure was
+            true then, and is left to the timeline.
     date    a day (dates.py, against each article's publication day) and the event it dates:
             the nouns and verb it hangs from ("talks held on Friday" is {talk, hold},
             "Thursday's talks" is {talk, attend}), with the verb's subject and object nouns
@@ -83,6 +86,11 @@ CASUALTIES = {
     "injure": "injured", "injured": "injured", "wound": "injured", "hurt": "injured",
     "missing": "missing",
 }  # fmt: skip
+# Who did it: "five attackers were shot dead" is not a toll of the victims.
+PERPETRATORS = frozenset(
+    {"attacker", "assailant", "gunman", "shooter", "terrorist", "bomber", "hijacker", "suspect"}
+    | {"perpetrator", "militant", "jihadist", "insurgent"}
+)
 NOT_COUNT_ENTITIES = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY")
 NOT_COUNTS = frozenset(
     {"second", "minute", "hour", "day", "week", "month", "year", "decade", "time", "percent"}
@@ -198,6 +206,7 @@ def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str]]:
             value is None
             or value != int(value)
             or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY")
+            or _is_hypothetical(token)
         ):
             continue
         if token.dep_ == "nummod":
@@ -211,6 +220,15 @@ def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str]]:
         anchor = _counted(noun)
         if anchor:
             yield f"{value:g}", anchor
+
+
+def _is_hypothetical(token: Token) -> bool:
+    """A number in a condition ("if one animal tests positive"), which asserts no count."""
+    return any(
+        child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether")
+        for ancestor in token.ancestors
+        for child in ancestor.children
+    )
 
 
 def _share(token: Token) -> Token:
@@ -235,17 +253,29 @@ def _count_value(token: Token) -> float | None:
 
 
 def _counted(noun: Token) -> str | None:
-    """What a counted noun counts: a casualty class, or the noun and its verb."""
+    """What a counted noun counts: a casualty class (of the attackers, when they are counted),
+    or the noun and its verb."""
     verb = noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ == "VERB" else None
     words = [noun, *(c for c in noun.children if c.dep_ in ("acl", "amod"))]
     if verb is not None:
         words += [verb, *(c for c in verb.children if c.dep_ in ("acomp", "oprd"))]
     for word in words:
         if word.lemma_.lower() in CASUALTIES:
-            return CASUALTIES[word.lemma_.lower()]
-    if noun.pos_ not in ("NOUN", "PROPN"):
+            casualty = CASUALTIES[word.lemma_.lower()]
+            perpetrator = noun.lemma_.lower() in PERPETRATORS
+            return f"{noun.lemma_.lower()} {casualty}" if perpetrator else casualty
+    if noun.pos_ not in ("NOUN", "PROPN") or verb is None:
         return None
-    return f"{noun.lemma_.lower()} {verb.lemma_.lower()}" if verb is not None else None
+    # What kind of it: "two robbery charges" and "three charges of contempt" count two things.
+    kinds = [c for c in noun.children if c.dep_ == "compound"]
+    kinds += [
+        word
+        for c in noun.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for word in c.children
+        if word.dep_ in ("pobj", "pcomp")
+    ]
+    return " ".join(w.lemma_.lower() for w in (*kinds, noun, verb))
 
 
 def _is_range(token: Token) -> bool:
