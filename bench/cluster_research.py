@@ -1,14 +1,16 @@
 """Clustering quality and speed on the dev files: TF-IDF baselines vs newsweave's online clusterer.
 
-Usage: .venv/bin/python bench/cluster_research.py [--grid] [--batch N] [--shuffled-ids]
-       [--embedder minilm|static] [--no-baseline] [--eval-dir ../shared/eval]
+Usage: .venv/bin/python bench/cluster_research.py [--grid] [--batch N [--reload]]
+       [--shuffled-ids] [--embedder minilm|static] [--no-baseline] [--eval-dir ../shared/eval]
 
 Re-measures the per-file-tuned TF-IDF agglomerative baseline (README: .882 / .919 / .856), runs
 `newsweave.cluster.OnlineClusterer` with its one default setting on every file, and prints
 B-cubed P/R/F1, ARI (`newsweave.evaluate`) and articles/s of clustering alone (vectors from
 `newsweave.embed`, cached in /tmp/nw_cache by cluster_data.py).
 Articles go to `add` in processing order, all in one call or `--batch N` at a time (smaller
-batches are closer to article-by-article streaming and score lower). `--grid` sweeps a few
+batches are closer to article-by-article streaming and score lower); with `--reload` the
+clusterer is saved and loaded again between batches, as between runs of the stories stage (the
+events should be those of the same batches without it). `--grid` sweeps a few
 settings and reports leave-one-file-out choices (pick the setting on two files, score it on the
 third), which is how the defaults were chosen.
 """
@@ -69,23 +71,28 @@ def items_for(name: str, rows: list[dict], embedder: str, shuffled_ids: bool) ->
 
 
 def run_online(
-    items: list[ClusterItem], settings: ClusterSettings, batch: int = 0
+    items: list[ClusterItem], settings: ClusterSettings, batch: int = 0, reload: bool = False
 ) -> tuple[list[str], float]:
-    """Add the items in processing order, `batch` at a time (0: all in one call)."""
+    """Add the items in processing order, `batch` at a time (0: all in one call), the
+    clusterer saved and loaded between batches when `reload`."""
     clusterer = OnlineClusterer(settings)
     ordered = sorted(items, key=processing_key)
     size = batch or len(ordered)
     start = time.perf_counter()
     for at in range(0, len(ordered), size):
+        if reload:
+            clusterer = OnlineClusterer.load(clusterer.save())
         clusterer.add(ordered[at : at + size])
     elapsed = time.perf_counter() - start
     return [clusterer.event_of(i.item_id) for i in items], elapsed
 
 
-def evaluate(data, settings: ClusterSettings, batch: int = 0) -> dict[str, tuple]:
+def evaluate(
+    data, settings: ClusterSettings, batch: int = 0, reload: bool = False
+) -> dict[str, tuple]:
     out = {}
     for name, (rows, items) in data.items():
-        labels, elapsed = run_online(items, settings, batch)
+        labels, elapsed = run_online(items, settings, batch, reload)
         gold = [r["gold"] for r in rows]
         p, r, f1 = bcubed(labels, gold)
         out[name] = (f1, adjusted_rand_index(labels, gold), p, r, len(items) / elapsed)
@@ -126,6 +133,7 @@ def main() -> None:
     parser.add_argument("--eval-dir", default=None, help="folder holding dev/cluster-*.jsonl")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--batch", type=int, default=0, help="articles per add call (0: all)")
+    parser.add_argument("--reload", action="store_true", help="save and load between batches")
     args = parser.parse_args()
     data = {}
     for name in NAMES:
@@ -134,7 +142,7 @@ def main() -> None:
     if args.grid:
         grid(data)
         return
-    res = evaluate(data, ClusterSettings(), args.batch)
+    res = evaluate(data, ClusterSettings(), args.batch, args.reload)
     print(
         f"{'file':<10} {'baseline F1':>11} {'ARI':>6} {'t':>5} | {'online F1':>9} {'ARI':>6} "
         f"{'P':>6} {'R':>6} {'target':>6} {'art/s':>7}"

@@ -513,8 +513,12 @@ def test_attackers_shot_dead_are_not_a_second_death_toll(tmp_path):
             "Officials said that if one animal tests positive for rabies, others nearby are "
             "almost certainly infected as well.",
         ),
+        (
+            "Two men killed shoppers at the Dunmore mall on Friday, police said.",
+            "Five people were killed at the Dunmore mall on Friday, police said.",
+        ),
     ],
-    ids=["other charges", "a condition"],
+    ids=["other charges", "a condition", "who killed"],
 )
 def test_counts_of_other_things_are_not_a_disagreement(tmp_path, first, second):
     articles = reports(tmp_path, ("Casimir Daily", first), ("The Harbour Herald", second))

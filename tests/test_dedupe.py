@@ -5,11 +5,18 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import numpy as np
 import pytest
 
 from conftest import GOLD, SAMPLE
-from newsweave.dedupe import CopyIndex, independent_source_groups, independent_sources
+from newsweave.dedupe import (
+    STATE_FORMAT,
+    CopyIndex,
+    independent_source_groups,
+    independent_sources,
+)
 from newsweave.ingest.stage import ingest
+from newsweave.saved_state import pack
 from newsweave.settings import Settings
 from newsweave.store import open_store
 
@@ -246,7 +253,20 @@ def test_a_saved_and_loaded_index_finds_what_the_original_finds():
     assert CopyIndex.load(CopyIndex().save()).groups() == {}
 
 
-@pytest.mark.parametrize("data", [b"", b"not an index", b"PK\x03\x04"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not an index",
+        b"PK\x03\x04",
+        # A zip of the right format whose numbers point nowhere, as a damaged store might hold.
+        pack(
+            {"nodes": [], "parents": [], "articles": [5], "exact": [], "shingled": []},
+            {"shingles_counts": np.empty(0), "shingles_keys": np.empty(0), "bands": np.empty(0)},
+            STATE_FORMAT,
+        ),
+    ],
+)
 def test_loading_what_is_not_a_saved_index_is_a_value_error(data):
     with pytest.raises(ValueError, match="not a saved copy index"):
         CopyIndex.load(data)

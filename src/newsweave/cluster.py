@@ -202,11 +202,16 @@ class OnlineClusterer:
                 keys[event_id] = self._open_event([row], event_id)
 
     def save(self) -> bytes:
-        """The whole state, for `load` in a later run (see `saved_state`).
+        """The whole state, for `load` in a later run (see `saved_state`), so that a run can
+        start from the state the last run left instead of `restore`, which counts and links
+        every stored article again.
 
-        Saving and loading change nothing: a loaded clusterer makes the decisions this one
-        would. That lets a run start from the state the last run left instead of `restore`,
-        which counts and links every stored article again.
+        A loaded clusterer holds the same articles, counts, links, levels and events as this
+        one. Its nearest-neighbour indexes hold the same graphs, but usearch does not save the
+        random generator that draws a new node's level: nodes added after a load get other
+        levels than this clusterer would give them, so a later search can return a slightly
+        different set of approximate neighbours, as two builds of one index in different
+        orders can. Rebuilding the indexes instead would cost as much as `restore`.
         """
         docs, lexicon = self._docs, self._lexicon
         best = np.full((len(docs), self.settings.scale_k), np.nan)
@@ -249,7 +254,8 @@ class OnlineClusterer:
             links = unragged(arrays, "link")
             for row, item_id in enumerate(meta["items"]):
                 at = None if math.isnan(ats[row]) else ats[row]
-                doc = _Doc(item_id, at, events[row], dict(zip(*map(list, links[row]), strict=True)))
+                rows, sims = (part.tolist() for part in links[row])
+                doc = _Doc(item_id, at, events[row], dict(zip(rows, sims, strict=True)))
                 doc.best = [sim for sim in best[row].tolist() if not math.isnan(sim)]
                 clusterer._docs.append(doc)
                 clusterer._by_id[item_id] = row

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import json
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -37,8 +36,9 @@ def unpack(
     data: bytes, what: str, state_format: int
 ) -> Iterator[tuple[dict[str, Any], Mapping[str, np.ndarray]]]:
     """(meta, arrays) of a saved state, for a block that rebuilds `what` from them. Anything
-    wrong with the data, there or in the block (a missing array, a wrong shape), and a state of
-    another format than `state_format`, is raised as one ValueError, "not a saved <what>"."""
+    wrong with the data, there or in the block (a missing array, a wrong shape, an index that
+    will not load), and a state of another format than `state_format`, is raised as one
+    ValueError, "not a saved <what>": the caller rebuilds what it needs another way."""
     try:
         if not data.startswith(b"PK"):  # np.savez writes a zip file
             raise ValueError("not a zip file")
@@ -47,8 +47,8 @@ def unpack(
             if meta["format"] != state_format:
                 raise ValueError(f"format {meta['format']!r}, not {state_format}")
             yield meta, arrays
-    except (EOFError, OSError, KeyError, TypeError, ValueError, zipfile.BadZipFile) as error:
-        raise ValueError(f"not a saved {what} ({error})") from None
+    except Exception as error:  # whatever a damaged or foreign state makes the block raise
+        raise ValueError(f"not a saved {what} ({type(error).__name__}: {error})") from None
 
 
 def ragged(

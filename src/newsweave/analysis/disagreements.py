@@ -10,7 +10,8 @@ What is read, and when two values are "about the same thing":
     count   a number (digits or number words, "twenty-three" included) counting a noun: what it
             counts is the *anchor*: "dead", "injured" or "missing" when the noun or its verb is
             a casualty word ("nine people were killed", "eleven dead", "at least nine people
-            had died"; "attacker dead" when attackers are counted), else the noun, with the
+            had died"; "attacker dead" when attackers are counted; not the subject of an active
+            "killed", who did it), else the noun, with the
             words that say what kind ("two robbery charges", "charges of contempt"), and its
             verb ("nine bodies were recovered" is "body recover", which never meets "dead").
             The count in "157 of 338 seats" is 157. Two counts are about the same thing when
@@ -86,6 +87,7 @@ CASUALTIES = {
     "injure": "injured", "injured": "injured", "wound": "injured", "hurt": "injured",
     "missing": "missing",
 }  # fmt: skip
+AGENT_VERBS = frozenset({"kill", "injure", "wound", "hurt"})  # whose subject did the killing
 # Who did it: "five attackers were shot dead" is not a toll of the victims.
 PERPETRATORS = frozenset(
     {"attacker", "assailant", "gunman", "shooter", "terrorist", "bomber", "hijacker", "suspect"}
@@ -243,7 +245,7 @@ def _share(token: Token) -> Token:
 
 def _count_value(token: Token) -> float | None:
     """The value of a number token, "twenty-three" read whole (its first part gives it)."""
-    if token.i > 0 and token.nbor(-1).text == "-" and number_value(token.nbor(-2).lower_):
+    if token.i > 1 and token.nbor(-1).text == "-" and number_value(token.nbor(-2).lower_):
         return None  # the "three" of "twenty-three"
     value = number_value(token.lower_)
     if value is None or token.i + 2 >= len(token.doc) or token.nbor(1).text != "-":
@@ -258,7 +260,10 @@ def _counted(noun: Token) -> str | None:
     verb = noun.head if noun.dep_ in (*SUBJECTS, "dobj") and noun.head.pos_ == "VERB" else None
     words = [noun, *(c for c in noun.children if c.dep_ in ("acl", "amod"))]
     if verb is not None:
-        words += [verb, *(c for c in verb.children if c.dep_ in ("acomp", "oprd"))]
+        # The subject of an active "killed" or "wounded" did it ("two gunmen killed five").
+        if not (noun.dep_ == "nsubj" and verb.lemma_.lower() in AGENT_VERBS):
+            words.append(verb)
+        words += [c for c in verb.children if c.dep_ in ("acomp", "oprd")]
     for word in words:
         if word.lemma_.lower() in CASUALTIES:
             casualty = CASUALTIES[word.lemma_.lower()]
