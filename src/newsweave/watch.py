@@ -31,7 +31,6 @@ from newsweave.store import open_store
 __all__ = ["Cycle", "WatchReport", "watch"]
 
 MIN_INTERVAL = 1.0  # seconds; a shorter interval would hammer the feeds' servers
-WAIT_SLICE = 0.5  # seconds: how late Ctrl-C can be noticed between cycles, at most
 
 
 @dataclass(frozen=True)
@@ -90,7 +89,7 @@ def watch(
     next_start = time.monotonic()
     try:
         while cycles is None or done < cycles:
-            if _wait_until(next_start, stop):
+            if stop.wait(max(0.0, next_start - time.monotonic())):
                 break
             next_start = time.monotonic() + interval
             cycle = _run_cycle(done + 1, sources, settings)
@@ -100,19 +99,6 @@ def watch(
     except KeyboardInterrupt:
         return WatchReport(done, failed, interrupted=True)
     return WatchReport(done, failed, interrupted=False)
-
-
-def _wait_until(deadline: float, stop: threading.Event) -> bool:
-    """Wait until the monotonic `deadline` or `stop`, whichever comes first; True on `stop`.
-
-    The wait is cut into slices of at most `WAIT_SLICE` seconds: Ctrl-C that lands just before
-    a long wait begins does not interrupt it (the lock it sleeps on never sees the signal), and
-    would be handled only when the wait ends, an interval later.
-    """
-    while (left := deadline - time.monotonic()) > 0:
-        if stop.wait(min(left, WAIT_SLICE)):
-            return True
-    return stop.is_set()
 
 
 def _run_cycle(number: int, sources: Sequence[str], settings: Settings) -> Cycle:
