@@ -393,6 +393,9 @@ def test_ctrl_c_ends_the_watch_cleanly_saying_what_stays_stored(tmp_path):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            # Ctrl-C as at a terminal, even when these tests run as a background job of a
+            # script, which starts every command with SIGINT ignored.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         assert process.stdout is not None
         line = process.stdout.readline()  # the first cycle's line: it now waits for the next
