@@ -49,8 +49,8 @@ the name (`assemble`, for every writer); a sentence that opens on a pronoun it c
 sentence of under MIN_WORDS or over MAX_WORDS words are not used, nor are the sentences of an
 article flagged non-English. A sentence that is a fact rather than somebody's statement is
 marked `attributed=False`: verification marks it `single_source` (shown as †) when one source
-alone is left supporting it. A claim holding a
-sentence on one side of a disagreement is left to "where sources differ", never stated as fact.
+alone is left supporting it. A claim holding a sentence on one side of a disagreement is left
+to "where sources differ", never stated as fact.
 Where outlets render one remark in different words, the brief quotes one rendering and notes the
 others: those in quotation marks as printed, and an outlet that tells the remark in its own
 words without marks ("The Harbour Herald reports it in its own words as ...").
