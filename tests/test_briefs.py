@@ -368,6 +368,64 @@ def test_a_quotation_opened_and_closed_by_different_marks_is_usable(tmp_path):
     assert said in [s.text for _, s in brief.sentences()]
 
 
+@pytest.mark.parametrize(
+    "quotation",
+    [
+        '"We will not be rushed," Mayor Ilse Varga told reporters at the town hall on Tuesday.',
+        'Mayor Ilse Varga said: "We will not be rushed into a bad plan by anyone."',
+    ],
+)
+def test_a_lede_quoting_a_phrase_can_lead_but_a_quotation_cannot(tmp_path, quotation):
+    """A lede that reports and quotes a few words ('said there was a "very real chance" ...')
+    is what happened; a sentence that opens on a quotation, or is mostly one, is a statement."""
+    lede = (
+        'Mayor Ilse Varga said on Tuesday there was a "very real chance" the harbour plan would '
+        "be delayed by a year."
+    )
+    articles = reports(
+        tmp_path,
+        ("Dunmore Gazette", f"{lede} Work was due to start in June."),
+        (
+            "Quay Post",
+            "Mayor Ilse Varga said on Tuesday that the harbour plan, which the council approved "
+            f"in March, would probably be delayed by as much as a year. {quotation} The council "
+            "meets again on Friday.",
+        ),
+        ("Harbour Herald", f"{quotation} The council will vote again on the harbour plan."),
+        ("Saltmere Courier", f"{quotation} The harbour plan has been debated for ten years."),
+    )
+    lead = brief_from_articles(articles).section("lead")
+    assert lead is not None
+    assert lead.paragraphs[0][0].text == lede
+
+
+def test_the_lead_is_what_a_report_opens_with(tmp_path):
+    """Three reports open on different news and each tells the mayor's remark second: the
+    remark has more sources, but the brief leads with a report's opening."""
+    openings = [
+        "The council approved the harbour plan on Tuesday by seven votes to two.",
+        "Dock workers protested outside the town hall on Tuesday as the council met.",
+        "The harbour has been closed to ferries since March because of silting.",
+    ]
+    seconds = [
+        "Mayor Ilse Varga said the work would start in June.",
+        "Mayor Ilse Varga said work on the harbour would start in June.",
+        "Mayor Ilse Varga said that the work would begin in June.",
+    ]
+    articles = reports(
+        tmp_path,
+        *(
+            (outlet, f"{opening} {second}")
+            for outlet, opening, second in zip(
+                ["Dunmore Gazette", "Quay Post", "Harbour Herald"], openings, seconds, strict=True
+            )
+        ),
+    )
+    lead = brief_from_articles(articles).section("lead")
+    assert lead is not None
+    assert lead.paragraphs[0][0].text in openings
+
+
 def test_a_sentence_opening_on_a_pronoun_names_the_person_it_stands_for(tmp_path):
     """Moved into a brief, "He is held without bail" would lose the sentence that says who; the
     brief prints the name instead."""

@@ -630,12 +630,22 @@ def _quotes_directly(candidate: _Candidate) -> bool:
 
 
 def _lead(candidates: Sequence[_Candidate]) -> _Candidate | None:
-    """The best candidate among the first two sentences of the articles that is not a direct
-    quotation ("X said" at its end is fine: leads often attribute)."""
-    early = [
-        c for c in candidates if c.position <= 1 and (c.quote is None or c.quote.kind == "indirect")
-    ]
+    """The best candidate among the claims a report opens with (else among its second
+    sentences) that is not a direct quotation. "X said" at its end is fine (leads often
+    attribute), and so is a phrase quoted in a sentence that reports ('Trump has said there is a
+    "very substantial chance" the summit may not happen')."""
+    ledes = [c for c in candidates if not _quotation(c)]
+    early = [c for c in ledes if c.position == 0] or [c for c in ledes if c.position == 1]
     return (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
+
+
+def _quotation(candidate: _Candidate) -> bool:
+    """Whether the sentence is someone's words: it opens on a quotation, or quoted words make
+    half of it or more."""
+    quote = candidate.quote
+    if quote is None or quote.kind != "direct":
+        return False
+    return candidate.text[:1] in "\"“‘'" or 2 * len(quote.content) >= len(candidate.text)
 
 
 def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float:
