@@ -575,9 +575,37 @@ def test_attackers_shot_dead_are_not_a_second_death_toll(tmp_path):
             "Two men killed shoppers at the Dunmore mall on Friday, police said.",
             "Five people were killed at the Dunmore mall on Friday, police said.",
         ),
+        (
+            "A gunman killed three people at the Dunmore food festival on Sunday, police said.",
+            "Four people were killed at the Dunmore food festival on Sunday, including the "
+            "shooter, police said.",
+        ),
+        (
+            "Four people were killed at the Dunmore food festival on Sunday, police said.",
+            "Four people were killed at the Dunmore food festival on Sunday, including the "
+            "shooter, police said.",
+        ),
     ],
-    ids=["other charges", "a condition", "who killed"],
+    ids=["other charges", "a condition", "who killed", "attacker counted", "attacker maybe"],
 )
 def test_counts_of_other_things_are_not_a_disagreement(tmp_path, first, second):
     articles = reports(tmp_path, ("Casimir Daily", first), ("The Harbour Herald", second))
     assert brief_from_articles(articles).section("differences") is None
+
+
+def test_a_toll_less_its_attackers_can_still_differ(tmp_path):
+    articles = reports(
+        tmp_path,
+        (
+            "Casimir Daily",
+            "Five people were killed at the Dunmore food festival on Sunday, police said.",
+        ),
+        (
+            "The Harbour Herald",
+            "Four people died at the Dunmore food festival on Sunday, including two gunmen, "
+            "police said.",
+        ),
+    )
+    differences = brief_from_articles(articles).section("differences")
+    assert differences is not None
+    assert "including two gunmen" in " ".join(s.text for p in differences.paragraphs for s in p)

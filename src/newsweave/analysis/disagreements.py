@@ -10,8 +10,9 @@ What is read, and when two values are "about the same thing":
     count   a number (digits or number words, "twenty-three" included) counting a noun: what it
             counts is the *anchor*: "dead", "injured" or "missing" when the noun or its verb is
             a casualty word ("nine people were killed", "eleven dead", "at least nine people
-            had died"; "attacker dead" when attackers are counted; not the subject of an active
-            "killed", who did it), else the noun, with the
+            had died"; "attacker dead" when attackers are counted; a toll "including the
+            shooter" is read less the attackers it names, and agrees with the toll as printed
+            too; not the subject of an active "killed", who did it), else the noun, with the
             words that say what kind ("two robbery charges", "charges of contempt"), and its
             verb ("nine bodies were recovered" is "body recover", which never meets "dead").
             The count in "157 of 338 seats" is 157. Two counts are about the same thing when
@@ -87,6 +88,7 @@ CASUALTIES = {
     "injure": "injured", "injured": "injured", "wound": "injured", "hurt": "injured",
     "missing": "missing",
 }  # fmt: skip
+VICTIMS = frozenset(CASUALTIES.values())
 AGENT_VERBS = frozenset({"kill", "injure", "wound", "hurt"})  # whose subject did the killing
 # Who did it: "five attackers were shot dead" is not a toll of the victims.
 PERPETRATORS = frozenset(
@@ -134,6 +136,7 @@ class _Mention:
     anchor: frozenset[str]  # what the value is about (see the module doc)
     article: int
     sentence: Sentence
+    also: str | None = None  # a value it agrees with too: a toll with its attackers counted in
 
 
 def find_disagreements(
@@ -169,8 +172,8 @@ def _mentions(event: EventText) -> Iterable[_Mention]:
         for sentence in event.sentences[position]:
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
             if not _is_update_or_history(sentence, article):
-                for value, anchor in _counts(span):
-                    yield _Mention("count", value, frozenset({anchor}), position, sentence)
+                for value, anchor, also in _counts(span):
+                    yield _Mention("count", value, frozenset({anchor}), position, sentence, also)
             for date in dates:
                 inside = sentence.start <= date.start < sentence.end
                 # A date in a future clause is a plan ("due to meet on Wednesday"): not read.
@@ -201,7 +204,10 @@ def _is_update_or_history(sentence: Sentence, article: Article) -> bool:
 # --- counts -----------------------------------------------------------------------------------
 
 
-def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str]]:
+def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str, str | None]]:
+    """(value, anchor, also) for each count of the sentence; `also` is the toll as printed when
+    the value leaves out the attackers it names ("four killed, including the shooter" is 3,
+    also 4: a report of four dead that does not say whether the shooter is among them agrees)."""
     for token in span:
         value = _count_value(_share(token))
         if (
@@ -220,8 +226,32 @@ def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str]]:
         if noun.lemma_.lower() in NOT_COUNTS or _is_range(token) or _is_increment(token, noun):
             continue
         anchor = _counted(noun)
-        if anchor:
-            yield f"{value:g}", anchor
+        attackers = _attackers_among(token) if anchor in VICTIMS else 0
+        if anchor and value >= attackers:
+            also = f"{value:g}" if attackers else None
+            yield f"{value - attackers:g}", anchor, also
+
+
+def _attackers_among(number: Token) -> int:
+    """How many attackers an "including ..." after a toll names among those it counts: "four
+    people were killed, including the shooter" is a toll of three victims. The parser hangs
+    "including" from the noun, the verb or further up, so it is looked for in the words that
+    follow, up to the next number."""
+    for token in number.doc[number.i + 1 : number.sent.end]:
+        if token.like_num:
+            return 0
+        if token.lower_ == "including":
+            named = [w for c in token.children if c.dep_ == "pobj" for w in (c, *c.conjuncts)]
+            return sum(_how_many(w) for w in named if w.lemma_.lower() in PERPETRATORS)
+    return 0
+
+
+def _how_many(noun: Token) -> int:
+    """The number counting a noun ("two gunmen"), else one."""
+    for child in noun.children:
+        if child.dep_ == "nummod" and (value := _count_value(child)) is not None:
+            return int(value)
+    return 1
 
 
 def _is_hypothetical(token: Token) -> bool:
@@ -443,7 +473,7 @@ def _disagreement(
     if not any(
         a in members
         and b in members
-        and mentions[a].value != mentions[b].value
+        and _differ(mentions[a], mentions[b])
         and mentions[a].article != mentions[b].article
         for a, b in links
     ):
@@ -458,6 +488,11 @@ def _disagreement(
         return None
     sides = sorted((_side(event, value, ms) for value, ms in by_value.items()), key=_side_order)
     return Disagreement(mentions[component[0]].kind, _about(mentions, component), tuple(sides))
+
+
+def _differ(a: _Mention, b: _Mention) -> bool:
+    """Whether two mentions give values that cannot both be true."""
+    return not ({a.value, a.also} - {None}) & ({b.value, b.also} - {None})
 
 
 def _side(event: EventText, value: str, mentions: Sequence[_Mention]) -> Side:
