@@ -585,8 +585,20 @@ def test_attackers_shot_dead_are_not_a_second_death_toll(tmp_path):
             "Four people were killed at the Dunmore food festival on Sunday, including the "
             "shooter, police said.",
         ),
+        (
+            "Three people were injured and Dunmore was in the midst of a manhunt on Sunday.",
+            "Two people were wounded in a shooting at a car park on April 12, and a tourist "
+            "was stabbed at the market on Saturday.",
+        ),
     ],
-    ids=["other charges", "a condition", "who killed", "attacker counted", "attacker maybe"],
+    ids=[
+        "other charges",
+        "a condition",
+        "who killed",
+        "attacker counted",
+        "attacker maybe",
+        "another day",
+    ],
 )
 def test_counts_of_other_things_are_not_a_disagreement(tmp_path, first, second):
     articles = reports(tmp_path, ("Casimir Daily", first), ("The Harbour Herald", second))

@@ -16,14 +16,17 @@ What is read, and when two values are "about the same thing":
             words that say what kind ("two robbery charges", "charges of contempt"), and its
             verb ("nine bodies were recovered" is "body recover", which never meets "dead").
             The count in "157 of 338 seats" is 157. Two counts are about the same thing when
-            the anchors are equal. Not read: durations and ages ("14 days", "54-year-old"),
-            percentages and money, ranges ("9 to 11", "between 9 and 11"), increments ("two
-            more workers"), counts in a condition ("if one animal tests positive"), and counts
-            in a sentence that says the figure changed ("rose to", "has risen to", "revised").
-            That last is the choice on time: each report asserts the toll as of its writing,
-            and a toll that differs between an early and a later report *is* a disagreement
-            unless the later one says it is an update; an update says the earlier figure was
-            true then, and is left to the timeline.
+            the anchors are equal and their sentences do not date what happened on different
+            days ("two were wounded in a shooting on Feb. 6" is another occasion than "three
+            were killed on Thursday"; dates of saying are not read, see date). Not read:
+            durations and ages ("14 days", "54-year-old"), percentages and money, ranges ("9 to
+            11", "between 9 and 11"), increments ("two more workers"), counts in a condition
+            ("if one animal tests positive"), and counts in a sentence that says the figure
+            changed ("rose to", "has risen to", "revised"). That last is the choice on time:
+            each report asserts the toll as of its writing, and a toll that differs between an
+            early and a later report *is* a disagreement unless the later one says it is an
+            update; an update says the earlier figure was true then, and is left to the
+            timeline.
     date    a day (dates.py, against each article's publication day) and the event it dates:
             the nouns and verb it hangs from ("talks held on Friday" is {talk, hold},
             "Thursday's talks" is {talk, attend}), with the verb's subject and object nouns
@@ -104,7 +107,11 @@ YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
 INCREMENTS = frozenset({"more", "another", "additional", "further", "other"})
 UPDATE_CUES = ("rose to", "risen to", "climbed to", "increased to", "up from", "revised")
 REPORTING = frozenset({"say", "tell", "announce", "add", "state", "report", "describe", "ask"})
-GENERIC = REPORTING | frozenset({"be", "have", "do", "take", "make", "go", "come", "get"})
+# Words too general to tell what a date is of: saying, light verbs, and "people" ("two people
+# were wounded on Feb. 6" and "three people were injured ... on Thursday" are not one thing).
+GENERIC = REPORTING | frozenset(
+    {"be", "have", "do", "take", "make", "go", "come", "get", "people", "person"}
+)
 POLAR = {
     **dict.fromkeys(("attend", "travel", "lead", "head", "participate", "join"), "attend"),
     "confirm": "confirm",
@@ -137,6 +144,7 @@ class _Mention:
     article: int
     sentence: Sentence
     also: str | None = None  # a value it agrees with too: a toll with its attackers counted in
+    days: frozenset[str] = frozenset()  # a count's: the days its sentence dates what happened
 
 
 def find_disagreements(
@@ -171,16 +179,20 @@ def _mentions(event: EventText) -> Iterable[_Mention]:
         dates = find_dates(article.text, article.published_at, doc) if article.published_at else []
         for sentence in event.sentences[position]:
             span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
-            if not _is_update_or_history(sentence, article):
-                for value, anchor, also in _counts(span):
-                    yield _Mention("count", value, frozenset({anchor}), position, sentence, also)
+            days = []
             for date in dates:
                 inside = sentence.start <= date.start < sentence.end
                 # A date in a future clause is a plan ("due to meet on Wednesday"): not read.
                 if inside and date.precision == "day" and date.tense != "future":
                     anchor = _date_anchor(doc, date.start, date.end)
                     if anchor:
-                        yield _Mention("date", str(date.first), anchor, position, sentence)
+                        days.append(_Mention("date", str(date.first), anchor, position, sentence))
+            if not _is_update_or_history(sentence, article):
+                on = frozenset(day.value for day in days)
+                for value, anchor, also in _counts(span):
+                    count = frozenset({anchor})
+                    yield _Mention("count", value, count, position, sentence, also, on)
+            yield from days
             for token in span:
                 if token.lemma_ in POLAR and token.pos_ == "VERB" and not _is_plan(token):
                     value = "no" if _is_negated(token) else "yes"
@@ -421,8 +433,8 @@ def _linked(
 ) -> bool:
     if a.article == b.article:
         return False
-    if a.kind == "count":
-        return a.anchor == b.anchor
+    if a.kind == "count":  # and not counts of two days ("wounded on Feb. 6" / "on Thursday")
+        return a.anchor == b.anchor and (not a.days or not b.days or bool(a.days & b.days))
     if a.kind == "date":
         return bool(a.anchor & b.anchor)
     if _concept(a) != _concept(b):
