@@ -426,6 +426,25 @@ def test_the_lead_is_what_a_report_opens_with(tmp_path):
     assert lead.paragraphs[0][0].text in openings
 
 
+def test_a_page_label_before_the_opening_is_dropped(tmp_path):
+    articles = reports(
+        tmp_path,
+        (
+            "Dunmore Gazette",
+            "Update: The council approved the harbour plan on Tuesday by seven votes to two. "
+            "Work on the new quay will start in June, the mayor said.",
+        ),
+        (
+            "Quay Post",
+            "Dock workers protested outside the town hall on Tuesday as the council met. "
+            "Critics of the harbour plan said its cost was too high.",
+        ),
+    )
+    texts = [s.text for _, s in brief_from_articles(articles, max_words=200).sentences()]
+    assert "The council approved the harbour plan on Tuesday by seven votes to two." in texts
+    assert not any("Update" in text for text in texts)
+
+
 def test_a_sentence_opening_on_a_pronoun_names_the_person_it_stands_for(tmp_path):
     """Moved into a brief, "He is held without bail" would lose the sentence that says who; the
     brief prints the name instead."""

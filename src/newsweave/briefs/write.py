@@ -37,23 +37,23 @@ in which analysts, experts or critics read the event (they are who speaks, not w
 mentions) or that weigh what is likely; the **pull quote** is the direct quote,
 with a known speaker and of readable length, that the most outlets carry.
 
-Editing, and only this: a dateline ("PORT CASIMIR — ") and a leading connective ("But",
-"However,") are dropped; a quote's speaker given as a pronoun or a title ("he said", "the
-minister said") is replaced by the name the quote extractor resolved, but only when that name is
-in the sentence before and no other speaker of the article is (else the sentence is not used); an
-opening "He", "She", "His" or "Her" is replaced by the person the analysis found it stands for
-(`ClaimSentence.referent`: the one person the sentence before names, as its subject); a person
-the brief first mentions by surname alone is named in full there, as the cited articles print
-the name (`assemble`, for every writer); a sentence that opens on a pronoun it cannot resolve
-("It was ..."), a piece of a quotation running over several sentences, a question and a
-sentence of under MIN_WORDS or over MAX_WORDS words are not used, nor are the sentences of an
-article flagged non-English. A sentence that is a fact rather than somebody's statement is
-marked `attributed=False`: verification marks it `single_source` (shown as †) when one source
-alone is left supporting it. A claim holding a sentence on one side of a disagreement is left
-to "where sources differ", never stated as fact.
-Where outlets render one remark in different words, the brief quotes one rendering and notes the
-others: those in quotation marks as printed, and an outlet that tells the remark in its own
-words without marks ("The Harbour Herald reports it in its own words as ...").
+Editing, and only this: a dateline ("PORT CASIMIR — "), a page's label ("Update: ") and a
+leading connective ("But", "However,") are dropped; a quote's speaker given as a pronoun or a
+title ("he said", "the minister said") is replaced by the name the quote extractor resolved, but
+only when that name is in the sentence before and no other speaker of the article is (else the
+sentence is not used); an opening "He", "She", "His" or "Her" is replaced by the person the
+analysis found it stands for (`ClaimSentence.referent`: the one person the sentence before
+names, as its subject); a person the brief first mentions by surname alone is named in full
+there, as the cited articles print the name (`assemble`, for every writer); a sentence that
+opens on a pronoun it cannot resolve ("It was ..."), a piece of a quotation running over several
+sentences, a question and a sentence of under MIN_WORDS or over MAX_WORDS words are not used,
+nor are the sentences of an article flagged non-English. A sentence that is a fact rather than
+somebody's statement is marked `attributed=False`: verification marks it `single_source` (shown
+as †) when one source alone is left supporting it. A claim holding a sentence on one side of a
+disagreement is left to "where sources differ", never stated as fact. Where outlets render one
+remark in different words, the brief quotes one rendering and notes the others: those in
+quotation marks as printed, and an outlet that tells the remark in its own words without marks
+("The Harbour Herald reports it in its own words as ...").
 
 Why by hand: no packaged summarizer keeps every sentence tied to the articles that state it, and
 this one must, so verification can check each citation.
@@ -111,6 +111,10 @@ _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"  # SALTMERE, March 5
     r"(?:\s*\([A-Z][A-Za-z]{1,15}\))?\s*[—–-]{1,2}\s+"  # (CPA) —, (Reuters) -
     r"|\([A-Z]{2,8}\)\s*[—–-]\s*)"  # (CPA) -
+)
+_KICKER = re.compile(  # a label a web page puts before its opening: "Update: The committee..."
+    r"^(?:update[ds]?|breaking(?: news)?|exclusive)\s*[:—–-]\s+(?=[A-Z])",
+    re.IGNORECASE,
 )
 _CONNECTIVE = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|Also|So|Instead),?\s+")
 _UNRESOLVED = re.compile(r"^(?:He|She|They|It|This|That|These|Those|His|Her|Their|Its)\b")
@@ -587,8 +591,8 @@ def _named_opening(text: str, name: str) -> str:
 
 
 def _tidied(text: str) -> str:
-    """The sentence without a dateline or a leading connective."""
-    text = _DATELINE.sub("", text, count=1)
+    """The sentence without a dateline, a page's label or a leading connective."""
+    text = _KICKER.sub("", _DATELINE.sub("", text, count=1), count=1)
     stripped = _CONNECTIVE.sub("", text, count=1)
     return stripped[:1].upper() + stripped[1:] if stripped != text else text
 
