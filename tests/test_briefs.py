@@ -445,6 +445,28 @@ def test_a_page_label_before_the_opening_is_dropped(tmp_path):
     assert not any("Update" in text for text in texts)
 
 
+def test_page_text_run_into_a_sentence_is_not_used(tmp_path):
+    """Text flattened from a web page runs captions and players into the prose."""
+    caption = "In this March 2, 2026 file photo, Mayor Ilse Varga speaks at the town hall."
+    player = "EMBED More News Videos Mayor Ilse Varga speaks about the harbour plan on Tuesday."
+    articles = reports(
+        tmp_path,
+        (
+            "Dunmore Gazette",
+            f"The council approved the harbour plan on Tuesday by seven votes to two. {caption} "
+            "Work on the new quay will start in June, the mayor said.",
+        ),
+        (
+            "Quay Post",
+            f"Dock workers protested outside the town hall on Tuesday as the council met. {player} "
+            "Critics of the harbour plan said its cost was too high.",
+        ),
+    )
+    texts = [s.text for _, s in brief_from_articles(articles, max_words=200).sentences()]
+    assert "Critics of the harbour plan said its cost was too high." in texts
+    assert not any("file photo" in text or "EMBED" in text for text in texts)
+
+
 def test_a_sentence_opening_on_a_pronoun_names_the_person_it_stands_for(tmp_path):
     """Moved into a brief, "He is held without bail" would lose the sentence that says who; the
     brief prints the name instead."""

@@ -38,6 +38,7 @@ event has tens of sentences), so the merge loop is a few lines over a numpy scor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -68,6 +69,14 @@ __all__ = [
 SIMILARITY_WEIGHT, LEMMA_WEIGHT, ENTITY_WEIGHT = 0.6, 0.25, 0.15
 THRESHOLD = 0.5
 MIN_CONTENT_WORDS = 3
+# Page text the sentence splitter ran into a sentence: a photo's caption, a video player's, a
+# newsletter prompt ("In this Aug. 11, 2015 file photo, ...", "EMBED More News Videos ...").
+_PAGE_TEXT = re.compile(
+    r"\bfile photo\b|\b(?:hide|toggle) caption\b|\bcaption close\b|\bimage \d+ of\b"
+    r"|\bbuy photo\b|\(photo:|\bphoto: (?-i:[A-Z])|(?-i:\bEMBED\b)|\bmore news videos\b"
+    r"|\bthank you for subscribing\b|\bdirectly to your inbox\b|\bemail sign up\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -115,13 +124,16 @@ def read_event(
     copy_groups: Mapping[str, str] | None = None,
 ) -> EventText:
     """Parse an event's articles (unless `docs` are given) and find their copy groups (unless
-    the store's `copy_groups` are given)."""
+    the store's `copy_groups` are given). A sentence holding page text that the splitter ran
+    into it (`_PAGE_TEXT`) is not read: it is no claim, and no side of a disagreement."""
     articles = tuple(articles)
     docs = tuple(docs) if docs is not None else tuple(parse(a.text for a in articles))
     if any(doc.text != article.text for doc, article in zip(docs, articles, strict=True)):
         raise ValueError("read_event was given spaCy Docs of other texts than the articles'")
     groups = copy_groups if copy_groups is not None else copy_groups_of(articles)
-    sentences = tuple(tuple(sentences_of(doc)) for doc in docs)
+    sentences = tuple(
+        tuple(s for s in sentences_of(doc) if not _PAGE_TEXT.search(s.text)) for doc in docs
+    )
     referents = tuple(
         opening_referents(doc, found) for doc, found in zip(docs, sentences, strict=True)
     )
