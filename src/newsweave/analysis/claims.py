@@ -69,12 +69,13 @@ __all__ = [
 SIMILARITY_WEIGHT, LEMMA_WEIGHT, ENTITY_WEIGHT = 0.6, 0.25, 0.15
 THRESHOLD = 0.5
 MIN_CONTENT_WORDS = 3
-# Page text the sentence splitter ran into a sentence: a photo's caption, a video player's, a
-# newsletter prompt ("In this Aug. 11, 2015 file photo, ...", "EMBED More News Videos ...").
+# Page text the sentence splitter ran into a sentence, or left as one: a photo's caption, a
+# video player's, a newsletter prompt ("In this Aug. 11, 2015 file photo, ...", "EMBED More
+# News Videos ...", "Sign up for ... in your inbox.").
 _PAGE_TEXT = re.compile(
     r"\bfile photo\b|\b(?:hide|toggle) caption\b|\bcaption close\b|\bimage \d+ of\b"
     r"|\bbuy photo\b|\(photo:|\bphoto: (?-i:[A-Z])|(?-i:\bEMBED\b)|\bmore news videos\b"
-    r"|\bthank you for subscribing\b|\bdirectly to your inbox\b|\bemail sign up\b",
+    r"|\bthank you for subscribing\b|\b(?:to|in) your inbox\b|^sign up\b|\bemail sign up\b",
     re.IGNORECASE,
 )
 
