@@ -113,7 +113,7 @@ _DATELINE = re.compile(
     r"|\([A-Z]{2,8}\)\s*[—–-]\s*)"  # (CPA) -
 )
 _KICKER = re.compile(  # a label a web page puts before its opening: "Update: The committee..."
-    r"^(?:update[ds]?|breaking(?: news)?|exclusive)\s*[:—–-]\s+(?=[A-Z])",
+    r"^(?:update[ds]?|breaking(?: news)?|exclusive)\s*[:—–-]\s+(?=(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 _CONNECTIVE = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|Also|So|Instead),?\s+")
