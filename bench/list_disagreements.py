@@ -16,12 +16,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from newsweave.analysis.claims import copy_groups_of
-from newsweave.analysis.stage import analyse_event
+from newsweave.briefs.stage import material_from_articles
 from newsweave.evaluate_summaries import read_summary_clusters
-from newsweave.model import publication_order
 from newsweave.settings import Settings
-from newsweave.stories import event_of
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"
 FILES = ("summ-multinews.jsonl", "summ-allsides.jsonl")
@@ -40,10 +37,7 @@ def main() -> None:
         clusters = read_summary_clusters(path, Settings(), limit=args.limit)
         found = 0
         for number, cluster in enumerate(clusters, start=1):
-            articles = sorted(cluster.articles, key=publication_order)
-            groups = copy_groups_of(articles)
-            analysis = analyse_event(event_of("ev_given", articles, groups), articles, groups)
-            for disagreement in analysis.disagreements:
+            for disagreement in material_from_articles(cluster.articles).analysis.disagreements:
                 found += 1
                 print(
                     f"\n{path.name} event {number} ({cluster.cluster_id}): {disagreement.kind}, "

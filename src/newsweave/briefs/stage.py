@@ -45,6 +45,7 @@ __all__ = [
     "changes",
     "load_brief",
     "material_for",
+    "material_from_articles",
     "write_briefs",
     "writer_for",
 ]
@@ -133,16 +134,21 @@ def brief_from_articles(
     """The verified brief of articles given as one event, outside any store (the evaluation
     reads gold events this way). With `max_words`, the writer drafts half as much again, so
     verification has sentences to spare, and the verified brief is cut to `max_words`."""
-    articles = sorted(articles, key=publication_order)
-    groups = copy_groups_of(articles)
-    event = event_of(event_id, articles, groups)
-    analysis = analyse_event(event, articles, groups)
-    material = Material(event, tuple(articles), analysis, groups)
+    material = material_from_articles(articles, event_id)
     draft = (writer or write_brief)(
         material, max_words=round(max_words * 1.5) + 10 if max_words else None
     )
-    brief = verify_brief(draft, {a.article_id: a for a in articles}, nli=nli)
+    brief = verify_brief(draft, {a.article_id: a for a in material.articles}, nli=nli)
     return trim(brief, max_words) if max_words else brief
+
+
+def material_from_articles(articles: Sequence[Article], event_id: str = "ev_given") -> Material:
+    """What the writers read of articles given as one event, outside any store: their copy
+    groups among themselves and the event's analysis."""
+    articles = sorted(articles, key=publication_order)
+    groups = copy_groups_of(articles)
+    event = event_of(event_id, articles, groups)
+    return Material(event, tuple(articles), analyse_event(event, articles, groups), groups)
 
 
 def writer_for(settings: Settings) -> Writer:
