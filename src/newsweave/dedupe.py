@@ -255,14 +255,12 @@ class CopyIndex:
             band.setdefault(key, []).append(article_id)
 
 
-def copy_groups(
-    known: Iterable[tuple[str, str, str]], new: Iterable[tuple[str, str]]
-) -> dict[str, str]:
-    """The copy group of every article: `known` (article id, text, stored group id) rows keep
-    their stored groups (see `CopyIndex.restore`), then `new` (article id, text) rows are added
-    in order."""
-    index = CopyIndex.restore(known)
-    for article_id, text in new:
+def copy_groups(rows: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The copy group of each (article id, text) row, found among these rows alone, added in
+    order. (The stories stage keeps its index between runs instead: `CopyIndex.restore`,
+    `save` and `load`.)"""
+    index = CopyIndex()
+    for article_id, text in rows:
         index.add(article_id, text)
     return index.groups()
 

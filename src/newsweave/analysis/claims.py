@@ -143,7 +143,7 @@ def read_event(
 
 def copy_groups_of(articles: Sequence[Article]) -> dict[str, str]:
     """The copy group of each article, found among these articles alone (`dedupe.copy_groups`)."""
-    return copy_groups((), ((article.article_id, article.text) for article in articles))
+    return copy_groups((article.article_id, article.text) for article in articles)
 
 
 def count_sources(event: EventText, article_ids: Sequence[str]) -> tuple[tuple[str, ...], int]:

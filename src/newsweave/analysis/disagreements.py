@@ -226,7 +226,7 @@ def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str, str | None]]:
             value is None
             or value != int(value)
             or token.ent_type_ in ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY")
-            or _is_hypothetical(token)
+            or _under(token, ("if", "unless", "whether"))  # a condition asserts no count
         ):
             continue
         if token.dep_ == "nummod":
@@ -266,12 +266,13 @@ def _how_many(noun: Token) -> int:
     return 1
 
 
-def _is_hypothetical(token: Token) -> bool:
-    """A number in a condition ("if one animal tests positive"), which asserts no count."""
+def _under(token: Token, marks: tuple[str, ...]) -> bool:
+    """Whether the token's clause, or one it hangs from, opens on one of `marks` ("if one
+    animal tests positive", "whether Korvania would accept")."""
     return any(
-        child.dep_ == "mark" and child.lower_ in ("if", "unless", "whether")
-        for ancestor in token.ancestors
-        for child in ancestor.children
+        c.dep_ == "mark" and c.lower_ in marks
+        for t in (token, *token.ancestors)
+        for c in t.children
     )
 
 
@@ -394,10 +395,7 @@ def _is_plan(token: Token) -> bool:
     """A future, modal or infinitive predicate, or one under "whether" / "if"."""
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in FUTURE for c in token.children):
         return True
-    clause = [token, *token.ancestors]
-    return any(
-        c.dep_ == "mark" and c.lower_ in ("whether", "if") for t in clause for c in t.children
-    )
+    return _under(token, ("whether", "if"))
 
 
 def _subject_names(token: Token) -> set[str]:
