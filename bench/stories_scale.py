@@ -193,9 +193,7 @@ def stories_child(db: Path, late: Path, embedder_name: str, label: str) -> dict:
         one_more = time.perf_counter() - start
     return {
         "one_more": {"total": one_more, **{step: again.seconds.get(step, 0.0) for step in STEPS}},
-        "one_more_states": sorted(
-            {again.copy_index, again.clusterer_state, again.storyline_linker}
-        ),
+        "one_more_states": sorted(set(again.states.values())),
         "seconds": {step: report.seconds.get(step, 0.0) for step in STEPS},
         "total": total,
         "to_events": report.seconds_to_events,

@@ -156,7 +156,7 @@ def test_a_late_article_joins_its_event_and_older_ids_stay(tmp_path):
     report, before, (after, _) = build_then_add_the_trial_report(tmp_path)
     after = {event_id: article_ids for event_id, (article_ids, _) in after.items()}
     assert report.new_articles == 1 and report.embedded == 1
-    assert report.clusterer_state == report.copy_index == report.storyline_linker == "loaded"
+    assert report.states == dict.fromkeys((CLUSTERER_STATE, COPY_STATE, STORYLINE_STATE), "loaded")
     assert report.new_events == 0, "the trial report joins the trial event"
     grown = [event_id for event_id in before if after[event_id] != before[event_id]]
     assert len(grown) == 1 and len(after[grown[0]] - before[grown[0]]) == 1
@@ -176,7 +176,9 @@ def test_saved_states_that_cannot_be_used_are_rebuilt_from_the_articles(tmp_path
             store.put_state(name, *saved(*store.get_state(name)))
 
     report, _, after = build_then_add_the_trial_report(tmp_path / "tampered", tamper)
-    assert report.clusterer_state == report.copy_index == report.storyline_linker == "restored"
+    assert report.states == dict.fromkeys(
+        (CLUSTERER_STATE, COPY_STATE, STORYLINE_STATE), "restored"
+    )
     _, _, loaded = build_then_add_the_trial_report(tmp_path / "loaded")
     assert after == loaded  # the same events, storylines and copy groups
 

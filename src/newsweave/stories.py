@@ -95,11 +95,10 @@ class StoriesReport:
     new_events: int = 0
     merged: list[tuple[str, str]] = field(default_factory=list)  # (old id, id it redirects to)
     storylines: int = 0
-    # Where the clusterer came from: "loaded" (the state the last run saved), "restored" (from
-    # the stored articles and events) or "" (no run needed one).
-    clusterer_state: str = ""
-    copy_index: str = ""  # the same for the copy index
-    storyline_linker: str = ""  # and for the storyline linker
+    # Where each state this run started from came from, by name (CLUSTERER_STATE, COPY_STATE,
+    # STORYLINE_STATE): "loaded" (saved by the last run) or "restored" (from the stored articles
+    # and events); empty when the run needed none.
+    states: dict[str, str] = field(default_factory=dict)
     # Time spent in each step; the copy check's may overlap the others' (see the module doc).
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -229,7 +228,7 @@ def _copy_check(
     )
     if not forks:
         with _timed(report, "copies"):
-            copies, report.copy_index = _find_copies(known_rows, new_rows, index)
+            copies, report.states[COPY_STATE] = _find_copies(known_rows, new_rows, index)
         yield lambda: copies
         return
 
@@ -253,7 +252,7 @@ def _copy_check(
         if outcome == "error":
             raise value
         report.seconds["copies"] = seconds
-        copies, report.copy_index = value
+        copies, report.states[COPY_STATE] = value
         return copies
 
     try:
@@ -314,14 +313,15 @@ def _link_and_write(
         for article in articles:  # publication order
             by_event[event_ids[article.article_id]].append(article)
         saved = _saved(store, STORYLINE_STATE, _state_key("storylines", known_events))
-        linker, report.storyline_linker = _loaded_or(saved, StorylineLinker.load, StorylineLinker)
+        linker, how = _loaded_or(saved, StorylineLinker.load, StorylineLinker)
+        report.states[STORYLINE_STATE] = how
         changed = {a.event_id for a in update.assignments} | {new for _, new in update.merges}
         storylines = linker.link(
             (
                 _summary(event_of(event_id, members_of, groups), members_of)
                 for event_id, members_of in by_event.items()
             ),
-            changed if report.storyline_linker == "loaded" else None,
+            changed if how == "loaded" else None,
         )
     with store.transaction():
         store.put_copy_groups(groups)
@@ -363,7 +363,7 @@ def _clusterer(
         clusterer.restore((_item(article, vectors) for article in known), event_of)
         return clusterer
 
-    clusterer, report.clusterer_state = _loaded_or(
+    clusterer, report.states[CLUSTERER_STATE] = _loaded_or(
         _saved(store, CLUSTERER_STATE, key), OnlineClusterer.load, restored
     )
     return clusterer
