@@ -10,7 +10,8 @@ test as an `@example`, and CI runs it from then on.
 eleven-dead report, then again with it, as a user's store would grow: built once per test
 session (about a minute) and read by the briefs, API and browser tests, which must not change it.
 `SAMPLE`, `GOLD` (its gold file), `planted_disagreements` and `body_brief` serve the tests
-that read the sample corpus or build briefs by hand.
+that read the sample corpus or build briefs by hand; `reports` makes one event's articles from
+a few lines of text.
 `hostile_store` is a small store whose articles carry markup and script, for the pages' safety.
 """
 
@@ -29,6 +30,9 @@ from hypothesis import settings
 
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
 from newsweave.cli import main
+from newsweave.evaluate_summaries import read_summary_clusters
+from newsweave.model import Article
+from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import list_events
 
@@ -101,6 +105,19 @@ def hostile_store(tmp_path_factory) -> Path:
     result = CliRunner().invoke(main, ["run", "--db", str(db), str(corpus)])
     assert result.exit_code == 0, result.output
     return db
+
+
+def reports(tmp_path, *reports: tuple[str, str]) -> list[Article]:
+    """One event's articles from (outlet, text) pairs, built as `eval summarize` builds them."""
+    rows = [
+        {"id": f"r{n}", "source": outlet, "published_at": "2026-05-06", "text": text}
+        for n, (outlet, text) in enumerate(reports, start=1)
+    ]
+    path = tmp_path / "event.jsonl"
+    line = json.dumps({"id": "event", "articles": rows, "reference": "x"})
+    path.write_text(line + "\n", encoding="utf-8")
+    (cluster,) = read_summary_clusters(path, Settings())
+    return list(cluster.articles)
 
 
 def planted_disagreements(missed: dict[tuple[str, str], str] | None = None) -> list:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOLD, SAMPLE, planted_disagreements
+from conftest import GOLD, SAMPLE, planted_disagreements, reports
 from newsweave.analysis.claims import copy_groups_of
 from newsweave.analysis.support import check_support, verbatim_span
 from newsweave.briefs.model import (
@@ -32,7 +32,6 @@ from newsweave.briefs.model import (
 from newsweave.briefs.stage import brief_from_articles, changes, load_brief
 from newsweave.briefs.verify import named_extract, quoted_spans
 from newsweave.cli import main
-from newsweave.evaluate_summaries import read_summary_clusters
 from newsweave.ingest.stage import ingest
 from newsweave.model import Article
 from newsweave.settings import Settings
@@ -301,19 +300,6 @@ def test_changes_name_new_sources_new_sentences_and_changed_figures():
     (figure,) = marked.changes.changed_figures
     assert figure.startswith("9 → 11: At least 11 people died")
     assert changes(replace(old, version=2), old).changes.new_sentences == 0
-
-
-def reports(tmp_path, *reports: tuple[str, str]) -> list[Article]:
-    """One event's articles from (outlet, text) pairs, built as `eval summarize` builds them."""
-    rows = [
-        {"id": f"r{n}", "source": outlet, "published_at": "2026-05-06", "text": text}
-        for n, (outlet, text) in enumerate(reports, start=1)
-    ]
-    path = tmp_path / "event.jsonl"
-    line = json.dumps({"id": "event", "articles": rows, "reference": "x"})
-    path.write_text(line + "\n", encoding="utf-8")
-    (cluster,) = read_summary_clusters(path, Settings())
-    return list(cluster.articles)
 
 
 COUNCILS = [

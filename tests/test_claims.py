@@ -16,7 +16,7 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import GOLD, SAMPLE, planted_disagreements
+from conftest import GOLD, SAMPLE, planted_disagreements, reports
 from newsweave.analysis.claims import align_claims, copy_groups_of, read_event
 from newsweave.analysis.disagreements import find_disagreements
 from newsweave.ingest.stage import ingest
@@ -159,3 +159,75 @@ def test_one_article_gives_one_claim_per_sentence_without_embedding(analysed):
     claims = align_claims(alone, embedder=_NoEmbedder())
     assert claims and all(len(claim.sentences) == 1 for claim in claims)
     assert all(claim.single_source and claim.independent_sources == 1 for claim in claims)
+
+
+LED_BY_KORDA = (
+    "The Harbour Herald",
+    "Korvania's delegation was led by Deputy Foreign Minister Vesna Korda, officials said on "
+    "Thursday.",
+)
+
+
+@pytest.mark.parametrize(
+    "kind, first, second, values",
+    [
+        (
+            "person",
+            LED_BY_KORDA,
+            (
+                "Veldra Observer",
+                "Korvania was instead represented by Matej Orlov, a senior adviser in the "
+                "presidential office, officials said.",
+            ),
+            {"Vesna Korda", "Matej Orlov"},
+        ),
+        (
+            "place",
+            ("Casimir Daily", "The two presidents met in Geneva on Wednesday, officials said."),
+            ("The Harbour Herald", "The two presidents met in Vienna on Wednesday, aides said."),
+            {"Geneva", "Vienna"},
+        ),
+    ],
+    ids=["who led", "where they met"],
+)
+def test_a_person_or_a_place_told_two_ways_is_a_disagreement(tmp_path, kind, first, second, values):
+    (disagreement,) = find_disagreements(reports(tmp_path, first, second))
+    assert disagreement.kind == kind
+    assert {side.value for side in disagreement.sides} == values
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
+            LED_BY_KORDA,
+            (
+                "Veldra Observer",
+                "Teskaria was represented by Foreign Minister Halyna Moresk, officials said.",
+            ),
+        ),
+        (
+            (
+                "Veldra Observer",
+                "Korvania's delegation will be led by Matej Orlov, a senior adviser, the "
+                "presidential office said.",
+            ),
+            LED_BY_KORDA,
+        ),
+        (
+            ("Casimir Daily", "A team led by Dr. Samantha Hendren found the cases had doubled."),
+            ("The Harbour Herald", "A team led by Dr. Paul Ward found the rise was steepest."),
+        ),
+        (
+            ("Casimir Daily", "Three people were shot in Kenosha on Tuesday night, police said."),
+            (
+                "The Harbour Herald",
+                "Three people were shot in Wisconsin on Tuesday night. Police in Kenosha said "
+                "they had arrested a teenager.",
+            ),
+        ),
+    ],
+    ids=["another country's delegation", "a plan", "two unnamed teams", "a city in its state"],
+)
+def test_people_and_places_that_can_both_be_true_are_no_disagreement(tmp_path, first, second):
+    assert find_disagreements(reports(tmp_path, first, second)) == []

@@ -1,4 +1,4 @@
-"""Where the sources of one event disagree: a count, a date, or a yes/no fact stated two ways.
+"""Where the sources of one event disagree: a count, a date, a place, a person, or a yes/no fact.
 
 `find_disagreements(articles)` reads every sentence of one event's articles for the values it
 asserts, decides which values are about the same thing, and reports each thing that the
@@ -51,7 +51,20 @@ spreads by transitivity onto an unrelated statement, and when no article gives t
 (one that states both a first and a next court date is about two things). A side may include
 several articles of one copy group; its independent-source count says how much that is worth.
 
-Place and person disagreements ("led by Korda" / "represented by Orlov") are not read yet.
+    place   where something happened: a city or country (spaCy's GPE) after "in" or "at",
+            hanging from an occurrence or a meeting (OCCURRENCES: "the talks were held in
+            Saltmere", "the quake struck in Teskaria"), plans and denials not read. Its anchor
+            is the one a date gets, and two places are about the same thing when their anchors
+            share a word. Places that an article names together anywhere are no disagreement:
+            one lies in the other ("Kenosha, Wisconsin"), or the writer knew of both.
+    person  who led, headed, represented or chaired something with a name ("Korvania's
+            delegation was led by Vesna Korda", "Korvania was represented by Matej Orlov"):
+            the value is the person's surname (the side shows the fullest name), the anchor the
+            names in what was led. Two are about the same thing when those names meet, a
+            country and its adjective counting as one ("Korvania", "Korvanian"). What has no
+            name ("a team led by Dr. Hendren") is not read: one story can tell of several
+            teams. A person disagreement that splits the articles as a yes/no one does ("led by
+            Korda" / "Korda did not travel") is that conflict told another way, stated once.
 
 Why by hand: no library extracts (quantity, what it counts) or polarity of a predicate; spaCy's
 parse gives the heads and dependents these rules read, and the rules are few enough to show.
@@ -75,12 +88,12 @@ from newsweave.analysis.claims import (
     read_event,
 )
 from newsweave.analysis.dates import find_dates
-from newsweave.analysis.nlp import Sentence, named_by
+from newsweave.analysis.nlp import Entity, Sentence, named_by
 from newsweave.analysis.words import NEGATIONS, number_value
 from newsweave.model import Article
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = ["Disagreement", "DisagreementKind", "Side", "find_disagreements"]
 
@@ -116,6 +129,15 @@ POLAR = {
     **dict.fromkeys(("attend", "travel", "lead", "head", "participate", "join"), "attend"),
     "confirm": "confirm",
 }
+# Who stood at the head of something: "the delegation was led by Korda", "Korvania was
+# represented by Orlov", "the inquiry, chaired by Dame Helen Carrow".
+ROLES = frozenset({"lead", "head", "represent", "chair"})
+OCCURRENCES = frozenset(
+    {"meet", "hold", "happen", "occur", "strike", "hit", "crash", "explode", "erupt", "die"}
+    | {"kill", "take", "shoot", "arrest", "detain", "stage", "sign", "break", "land"}
+)
+ROLE = "lead"  # the word a person mention's anchor holds beside what was led
+PLACES = ("GPE", "LOC", "FAC", "NORP")
 FUTURE = frozenset({"will", "would", "shall", "'ll", "may", "might", "could", "to"})
 SUBJECTS = ("nsubj", "nsubjpass")
 OBJECTS = ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
@@ -123,7 +145,7 @@ OBJECTS = ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
 
 @dataclass(frozen=True)
 class Side:
-    value: str  # "9", "2026-03-05", "yes" / "no"
+    value: str  # "9", "2026-03-05", "yes" / "no", "Saltmere", "Vesna Korda"
     article_ids: tuple[str, ...]
     sentences: tuple[ClaimSentence, ...]
     independent_sources: int
@@ -145,6 +167,7 @@ class _Mention:
     sentence: Sentence
     also: str | None = None  # a value it agrees with too: a toll with its attackers counted in
     days: frozenset[str] = frozenset()  # a count's: the days its sentence dates what happened
+    shown: str = ""  # a person's name as the sentence prints it; the value is its surname
 
 
 def find_disagreements(
@@ -160,7 +183,7 @@ def find_disagreements(
     claim_of = {(s.article_id, s.end): n for n, claim in enumerate(claims) for s in claim.sentences}
     mentions = list(_mentions(event))
     found = []
-    for kind in ("count", "date", "yes_no"):
+    for kind in ("count", "date", "yes_no", "person", "place"):
         of_kind = [m for m in mentions if m.kind == kind]
         links = [
             (a, b)
@@ -169,9 +192,20 @@ def find_disagreements(
         ]
         for component in _components(len(of_kind), links):
             disagreement = _disagreement(event, of_kind, links, component)
-            if disagreement is not None:
+            if disagreement is not None and not _told(disagreement, found):
                 found.append(disagreement)
     return found
+
+
+def _told(disagreement: Disagreement, found: Sequence[Disagreement]) -> bool:
+    """Whether a person disagreement is a yes/no one already found, told by who went instead:
+    "led by Korda" / "represented by Orlov" splits the articles as "Korda attended" / "Korda
+    did not travel" does. One conflict is stated once."""
+    camps = {frozenset(side.article_ids) for side in disagreement.sides}
+    return disagreement.kind == "person" and any(
+        earlier.kind == "yes_no" and {frozenset(s.article_ids) for s in earlier.sides} == camps
+        for earlier in found
+    )
 
 
 def _mentions(event: EventText) -> Iterable[_Mention]:
@@ -194,10 +228,17 @@ def _mentions(event: EventText) -> Iterable[_Mention]:
                     yield _Mention("count", value, count, position, sentence, also, on)
             yield from days
             for token in span:
-                if token.lemma_ in POLAR and token.pos_ == "VERB" and not _is_plan(token):
+                if token.pos_ != "VERB" or _is_plan(token):
+                    continue
+                if token.lemma_ in POLAR:
                     value = "no" if _is_negated(token) else "yes"
                     anchor = frozenset({POLAR[token.lemma_], *_subject_names(token)})
                     yield _Mention("yes_no", value, anchor, position, sentence)
+                if token.lemma_ in ROLES and not _is_negated(token):
+                    yield from _role(token, position, sentence)
+            for entity in sentence.entities:
+                if entity.label == "GPE":
+                    yield from _place(doc, entity, position, sentence)
 
 
 def _is_update_or_history(sentence: Sentence, article: Article) -> bool:
@@ -423,6 +464,96 @@ def _name_words(head: Token) -> list[Token]:
     return [w for w in words if w.pos_ == "PROPN"]
 
 
+# --- places ----------------------------------------------------------------------------------
+
+
+def _place(doc: Doc, entity: Entity, article: int, sentence: Sentence) -> Iterable[_Mention]:
+    """Where something happened: a city or country after "in" or "at", hanging from an
+    occurrence or a meeting ("the talks held in Saltmere", "the quake struck in Teskaria")."""
+    span = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+    if span is None or span.root.dep_ != "pobj" or span.root.head.lower_ not in ("in", "at"):
+        return
+    verb = span.root.head.head
+    if verb.pos_ != "VERB" or verb.lemma_ not in OCCURRENCES or _is_plan(verb) or _is_negated(verb):
+        return
+    anchor = _date_anchor(doc, entity.start, entity.end)
+    if anchor:
+        yield _Mention("place", entity.text.lower(), anchor, article, sentence, shown=entity.text)
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def _role(verb: Token, article: int, sentence: Sentence) -> Iterable[_Mention]:
+    """Who led (headed, represented, chaired) what: "Korvania's delegation was led by Deputy
+    Foreign Minister Vesna Korda" is the value "korda" (shown "Vesna Korda") for the holder
+    {korvania}. One person for one holder, or nothing: co-leaders ("led by Korda and Orlov")
+    and pronouns are not read."""
+    agents = [w for c in verb.children if c.dep_ == "agent" for w in c.children if w.dep_ == "pobj"]
+    if agents:
+        people = agents
+        holders = [c for c in verb.children if c.dep_ == "nsubjpass"]
+        if not holders and verb.dep_ == "acl":
+            holders = [verb.head]  # "the inquiry, led by retired judge Dame Helen Carrow"
+    elif verb.lemma_ != "head":  # "Verhallen headed the first goal": a header, not a post
+        people = [c for c in verb.children if c.dep_ == "nsubj"]
+        if verb.dep_ == "relcl" and [p.tag_ for p in people] == ["WP"]:
+            people = [verb.head]  # "Korda, who led the team"
+        holders = [c for c in verb.children if c.dep_ == "dobj"]
+    else:
+        return
+    if len(people) != 1 or len(holders) != 1 or people[0].conjuncts:
+        return
+    name = _person(people[0])
+    holder = _holder(holders[0])
+    if name is not None and holder:
+        surname = name[-1].lower_
+        anchor = frozenset({ROLE, *holder})
+        yield _Mention("person", surname, anchor, article, sentence, shown=name.text)
+
+
+def _person(noun: Token) -> Span | None:
+    """The name a noun is, or is in apposition to ("a retired High Court judge, Dame Helen
+    Carrow"): spaCy's PERSON entity, or a proper noun of two or more capitalised words that is
+    no place or nationality (the small model takes some people for organisations: "Matej
+    Orlov")."""
+    for word in (noun, *(c for c in noun.children if c.dep_ == "appos")):
+        doc, start, end = word.doc, word.i, word.i + 1
+        if word.ent_type_ == "PERSON" and word.is_title:
+            while doc[start].ent_iob_ == "I":
+                start -= 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1
+            return doc[start:end]
+        if word.pos_ == "PROPN" and word.ent_type_ not in PLACES:
+            while start > 0 and (doc[start - 1].dep_, doc[start - 1].pos_) == ("compound", "PROPN"):
+                start -= 1
+            if end - start > 1 and all(w.is_title for w in doc[start:end]):
+                return doc[start:end]  # a first and a last name, not "the Department"
+    return None
+
+
+def _holder(noun: Token) -> set[str]:
+    """What was led, as the names before and in it: "Korvania's delegation", "the Korvanian
+    team" and "Korvania" are each {korvania...}. A holder with no name ("a team led by Dr.
+    Hendren") is none: one story can tell of several teams."""
+    return {
+        w.lower_
+        for w in noun.subtree
+        if w.i <= noun.i and (w.pos_ == "PROPN" or w.ent_type_ in ("NORP", "GPE", "ORG"))
+    }
+
+
+def _same_holder(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two holders share a word, a name and its adjective counting as one
+    ("korvanian" / "korvania")."""
+    return any(
+        x == y or (min(len(x), len(y)) >= 5 and (x.startswith(y) or y.startswith(x)))
+        for x in a - {ROLE}
+        for y in b - {ROLE}
+    )
+
+
 # --- linking and sides ------------------------------------------------------------------------
 
 
@@ -433,8 +564,10 @@ def _linked(
         return False
     if a.kind == "count":  # and not counts of two days ("wounded on Feb. 6" / "on Thursday")
         return a.anchor == b.anchor and (not a.days or not b.days or bool(a.days & b.days))
-    if a.kind == "date":
+    if a.kind in ("date", "place"):
         return bool(a.anchor & b.anchor)
+    if a.kind == "person":
+        return _same_holder(a.anchor, b.anchor)
     if _concept(a) != _concept(b):
         return False
     ids = event.articles[a.article].article_id, event.articles[b.article].article_id
@@ -496,8 +629,18 @@ def _disagreement(
         values_of.setdefault(mentions[index].article, set()).add(mentions[index].value)
     if any(len(values) > 1 for values in values_of.values()):
         return None
+    if mentions[component[0]].kind == "place" and _named_together(event, list(by_value)):
+        return None
     sides = sorted((_side(event, value, ms) for value, ms in by_value.items()), key=_side_order)
     return Disagreement(mentions[component[0]].kind, _about(mentions, component), tuple(sides))
+
+
+def _named_together(event: EventText, places: Sequence[str]) -> bool:
+    """Whether an article names two of the places anywhere: one in the other ("Kenosha,
+    Wisconsin"), or both known to its writer, so naming one is no denial of the other."""
+    return any(
+        sum(place in article.text.lower() for place in places) > 1 for article in event.articles
+    )
 
 
 def _differ(a: _Mention, b: _Mention) -> bool:
@@ -508,7 +651,8 @@ def _differ(a: _Mention, b: _Mention) -> bool:
 def _side(event: EventText, value: str, mentions: Sequence[_Mention]) -> Side:
     sentences = tuple(dict.fromkeys(claim_sentence(event, m.article, m.sentence) for m in mentions))
     article_ids = tuple(dict.fromkeys(s.article_id for s in sentences))
-    return Side(value, article_ids, sentences, count_sources(event, article_ids)[1])
+    shown = max((m.shown for m in mentions), key=len) or value  # the fullest name of a person
+    return Side(shown, article_ids, sentences, count_sources(event, article_ids)[1])
 
 
 def _side_order(side: Side) -> tuple[int, str]:
