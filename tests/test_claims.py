@@ -78,13 +78,7 @@ def found_match(analysed, planted, *, whole: bool = True) -> bool:
 PLANTED = GOLD["disagreements"]
 
 
-MISSED = {
-    ("E02", "date"): 'the Saltmere Courier dates the talks without naming them ("the two '
-    'delegations sat ... on Thursday"), so its report is on neither side',
-}
-
-
-@pytest.mark.parametrize("planted", planted_disagreements(MISSED))
+@pytest.mark.parametrize("planted", planted_disagreements())
 def test_planted_disagreement_is_found_with_its_sides(analysed, planted):
     assert found_match(analysed, planted)
 

@@ -28,14 +28,15 @@ What is read, and when two values are "about the same thing":
             update; an update says the earlier figure was true then, and is left to the
             timeline.
     date    a day (dates.py, against each article's publication day) and the event it dates:
-            the nouns and verb it hangs from ("talks held on Friday" is {talk, hold},
-            "Thursday's talks" is {talk, attend}), with the verb's subject and object nouns
+            the nouns and verb it hangs from ("talks held on Friday" is {meet, hold},
+            "Thursday's talks" is {meet, attend}), with the verb's subject and object nouns
             and the nouns in apposition to them (a dateline that the parser takes for the
             subject is left out: "SALTMERE, March 5 (CPA) — Negotiators ... met" is about
             the negotiators). Dates of saying ("said on Tuesday") are not read: when something
             was said is not the fact in dispute, and every outlet dates its quotes differently;
             nor are plans (a date in a future clause, "due to meet on Wednesday"), as for
-            yes/no. Two days are about the same thing when their anchors share a word. (Being
+            yes/no. The words for a meeting are one word (MEETING: "talks", "met", "sat ...
+            at a table"). Two days are about the same thing when their anchors share a word. (Being
             aligned in one claim is not enough: two reports' ledes align, each dating its own
             reaction, "officials reacted on Tuesday" and "Dravenko accused ... on Wednesday".)
     yes_no  whether something happened, for a short table of predicates whose negation news
@@ -124,6 +125,11 @@ REPORTING = frozenset({"say", "tell", "announce", "add", "state", "report", "des
 # were wounded on Feb. 6" and "three people were injured ... on Thursday" are not one thing).
 GENERIC = REPORTING | frozenset(
     {"be", "have", "do", "take", "make", "go", "come", "get", "people", "person"}
+)
+# Words for one meeting, as a date's anchor reads them: "the talks held on Thursday", "the
+# negotiators met on Thursday" and "the two delegations sat ... on Thursday" date one thing.
+MEETING = dict.fromkeys(
+    ("meet", "meeting", "talk", "negotiation", "summit", "sit", "convene"), "meet"
 )
 POLAR = {
     **dict.fromkeys(("attend", "travel", "lead", "head", "participate", "join"), "attend"),
@@ -408,7 +414,7 @@ def _date_anchor(doc: Doc, start: int, end: int) -> frozenset[str]:
             if noun is not None:
                 words.add(noun.lemma_.lower())  # "the talks held on Friday"
             break
-    return frozenset(words - GENERIC)
+    return frozenset(MEETING.get(word, word) for word in words - GENERIC)
 
 
 def _participle_noun(verb: Token) -> Token | None:
