@@ -284,7 +284,8 @@ def claims_command(settings: Settings, event_id: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 @_with_settings
 def disagreements_command(settings: Settings, event_id: str | None, as_json: bool) -> None:
-    """List where sources disagree (a count, a date, a yes/no fact), in one event or in all.
+    """List where sources disagree (a count, a date, a place, a person, a yes/no fact), in one
+    event or in all.
 
     EVENT_ID, when given, is an event id or a prefix of one that names one event. Each side
     shows its value, the outlets that state it, how many independent sources they are, and the
