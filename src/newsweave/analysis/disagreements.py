@@ -35,8 +35,8 @@ What is read, and when two values are "about the same thing":
             the negotiators). Dates of saying ("said on Tuesday") are not read: when something
             was said is not the fact in dispute, and every outlet dates its quotes differently;
             nor are plans (a date in a future clause, "due to meet on Wednesday"), as for
-            yes/no. The words for a meeting are one word (MEETING: "talks", "met", "sat ...
-            at a table"). Two days are about the same thing when their anchors share a word. (Being
+            yes/no. The words for a meeting read as one word (MEETING: "talks", "met", "sat at
+            a table"). Two days are about the same thing when their anchors share a word. (Being
             aligned in one claim is not enough: two reports' ledes align, each dating its own
             reaction, "officials reacted on Tuesday" and "Dravenko accused ... on Wednesday".)
     yes_no  whether something happened, for a short table of predicates whose negation news
@@ -45,13 +45,6 @@ What is read, and when two values are "about the same thing":
             confirmed"); plans and conditions are not read ("will lead", "whether Korvania would
             accept"). Two are about the same thing when each one's subject is named in the other
             sentence, or their sentences are aligned in one claim.
-
-A thing becomes a disagreement when two different values about it come from different
-articles that were linked directly (not only through a chain of links), so a value never
-spreads by transitivity onto an unrelated statement, and when no article gives two of the values
-(one that states both a first and a next court date is about two things). A side may include
-several articles of one copy group; its independent-source count says how much that is worth.
-
     place   where something happened: a city or country (spaCy's GPE) after "in" or "at",
             hanging from an occurrence or a meeting (OCCURRENCES: "the talks were held in
             Saltmere", "the quake struck in Teskaria"), plans and denials not read. Its anchor
@@ -66,6 +59,12 @@ several articles of one copy group; its independent-source count says how much t
             name ("a team led by Dr. Hendren") is not read: one story can tell of several
             teams. A person disagreement that splits the articles as a yes/no one does ("led by
             Korda" / "Korda did not travel") is that conflict told another way, stated once.
+
+A thing becomes a disagreement when two different values about it come from different
+articles that were linked directly (not only through a chain of links), so a value never
+spreads by transitivity onto an unrelated statement, and when no article gives two of the values
+(one that states both a first and a next court date is about two things). A side may include
+several articles of one copy group; its independent-source count says how much that is worth.
 
 Why by hand: no library extracts (quantity, what it counts) or polarity of a predicate; spaCy's
 parse gives the heads and dependents these rules read, and the rules are few enough to show.
@@ -143,7 +142,7 @@ OCCURRENCES = frozenset(
     | {"kill", "take", "shoot", "arrest", "detain", "stage", "sign", "break", "land"}
 )
 ROLE = "lead"  # the word a person mention's anchor holds beside what was led
-PLACES = ("GPE", "LOC", "FAC", "NORP")
+PLACE_LABELS = ("GPE", "LOC", "FAC", "NORP")  # entity labels that name no person
 FUTURE = frozenset({"will", "would", "shall", "'ll", "may", "might", "could", "to"})
 SUBJECTS = ("nsubj", "nsubjpass")
 OBJECTS = ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
@@ -501,13 +500,13 @@ def _role(verb: Token, article: int, sentence: Sentence) -> Iterable[_Mention]:
         holders = [c for c in verb.children if c.dep_ == "nsubjpass"]
         if not holders and verb.dep_ == "acl":
             holders = [verb.head]  # "the inquiry, led by retired judge Dame Helen Carrow"
-    elif verb.lemma_ != "head":  # "Verhallen headed the first goal": a header, not a post
+    elif verb.lemma_ == "head":
+        return  # "Verhallen headed the first goal" is a header: only "headed by" is read
+    else:
         people = [c for c in verb.children if c.dep_ == "nsubj"]
         if verb.dep_ == "relcl" and [p.tag_ for p in people] == ["WP"]:
             people = [verb.head]  # "Korda, who led the team"
         holders = [c for c in verb.children if c.dep_ == "dobj"]
-    else:
-        return
     if len(people) != 1 or len(holders) != 1 or people[0].conjuncts:
         return
     name = _person(people[0])
@@ -531,7 +530,7 @@ def _person(noun: Token) -> Span | None:
             while end < len(doc) and doc[end].ent_iob_ == "I":
                 end += 1
             return doc[start:end]
-        if word.pos_ == "PROPN" and word.ent_type_ not in PLACES:
+        if word.pos_ == "PROPN" and word.ent_type_ not in PLACE_LABELS:
             while start > 0 and (doc[start - 1].dep_, doc[start - 1].pos_) == ("compound", "PROPN"):
                 start -= 1
             if end - start > 1 and all(w.is_title for w in doc[start:end]):
