@@ -9,7 +9,10 @@ disagreements, quotes, statements; storing is the rest of the total). Words/s is
 articles/s because every step's cost grows with the text, and article lengths differ a lot
 between corpora. Corpora: the bundled sample corpus (48 articles), and the first `--dev-count`
 articles of `cluster-multinews.jsonl` of the dev evaluation set when it is there. The issue's
-target is 20 articles/s. Printed as a markdown table.
+target is 20 articles/s. A second table gives what the two models alone cost on the same texts:
+spaCy parsing every article, and MiniLM embedding every distinct sentence once, outside the
+stage (`models_alone`); the analysis cannot be faster than both together. Printed as markdown
+tables.
 
     .venv/bin/python bench/analysis_speed.py [--dev-count 100] [--eval-dir ../shared/eval]
 """
@@ -22,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsweave.analysis.nlp import minilm, parse
+from newsweave.analysis.nlp import minilm, parse, sentences_of
 from newsweave.analysis.stage import STEPS, analyse_events
 from newsweave.embed import Embedder, load_embedder
 from newsweave.ingest.stage import ingest
@@ -35,22 +38,49 @@ SAMPLE = ROOT / "src" / "newsweave" / "sample" / "articles"
 EVAL_DIR = ROOT / ".." / "shared" / "eval"
 
 
-def measure(name: str, inputs: list[str], embedder: Embedder, folder: Path) -> str:
-    """One table row: the analysis of every event of a fresh store holding `inputs`."""
+def measure(name: str, inputs: list[str], embedder: Embedder, folder: Path) -> tuple[str, str]:
+    """Two table rows: the analysis of every event of a fresh store holding `inputs`, and what
+    its two models alone cost on the same texts."""
     settings = Settings(db=folder / f"{name}.db")
     with open_store(settings.db) as store:
         ingest(inputs, store, settings)
         build_stories(store, settings, embedder=embedder)
         largest = max(len(event.article_ids) for event in list_events(store))
-        words = sum(len(article.text.split()) for article in store.iter_articles())
+        texts = [article.text for article in store.iter_articles()]
+        words = sum(len(text.split()) for text in texts)
         start = time.perf_counter()
         report = analyse_events(store, settings, embedder=minilm())
         seconds = time.perf_counter() - start
     steps = " | ".join(f"{report.seconds.get(step, 0.0):.1f}" for step in STEPS)
-    return (
+    stage = (
         f"| {name} | {report.articles} | {words / report.articles:.0f} | {report.analysed} | "
         f"{largest} | {seconds:.1f} | {report.articles / seconds:.1f} | {words / seconds:,.0f} | "
         f"{steps} |"
+    )
+    return stage, models_alone(name, texts, embedder)
+
+
+def models_alone(name: str, texts: list[str], embedder: Embedder) -> str:
+    """One row: spaCy parsing every text (worker processes on every core, as the stage does)
+    and MiniLM embedding every distinct sentence once (no cache), one after the other. Both use
+    every core, so their sum is the least time the analysis can take with these models."""
+    start = time.perf_counter()
+    docs = list(parse(texts, workers=True))
+    parsing = time.perf_counter() - start
+    sentences = sorted(
+        {
+            text[s.start : s.end]
+            for text, doc in zip(texts, docs, strict=True)
+            for s in sentences_of(doc)
+        }
+    )
+    start = time.perf_counter()
+    embedder.embed(sentences)
+    embedding = time.perf_counter() - start
+    return (
+        f"| {name} | {len(texts)} | {parsing:.1f} | {len(texts) / parsing:.1f} | "
+        f"{len(sentences):,} | {embedding:.1f} | {len(sentences) / embedding:.0f} | "
+        f"{len(texts) / embedding:.1f} | {len(texts) / (parsing + embedding):.1f} |"
     )
 
 
@@ -92,7 +122,13 @@ def main() -> None:
         f"articles/s | words/s | {step_columns} |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---:|" + "---:|" * len(STEPS))
-    print("\n".join(rows))
+    print("\n".join(stage for stage, _ in rows))
+    print(
+        "\n| corpus | articles | parse alone s | articles/s | distinct sentences | MiniLM alone s "
+        "| sentences/s | articles/s | both, articles/s |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("\n".join(alone for _, alone in rows))
 
 
 if __name__ == "__main__":
