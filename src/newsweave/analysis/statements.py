@@ -24,13 +24,24 @@ A statement is returned when it spans at least two articles.
    a word for one remark: those are variants of a statement, not misquotes);
 2. in its statement, direct quotes from at least two other articles agree with each other
    (the majority wording);
-3. its wording agrees with no other direct quote of the statement.
+3. its wording agrees with no other direct quote of the statement;
+4. it says what that majority wording says: the cosine of their contents is at least
+   `SAME_REMARK`. Context similarity groups a speaker's different remarks of one occasion,
+   which are other remarks, not misquotes: "spoken frankly and without insults" beside "This
+   was a serious conversation between serious people" (content cosine 0.34), and, on one
+   subject, "North Korea wants to buy some time to continue their nuclear and missile
+   programs" beside "It is not the time to ease pressure" (0.64). Rewordings of "I see no
+   reason to meet with him at this time" score 0.67-0.82 ("There is no reason for me to meet
+   him now", 0.82), some 0.56 ("I have no reason to sit down with him for now"): a flag is an
+   accusation, so the bar is set above every different remark read. One by metaphor ("the door
+   to a summit with Dravenko is closed", 0.15) is beyond what MiniLM tells.
 
 Two wordings *agree* when one's words appear in order inside the other's (case, punctuation
 and quotation marks ignored: "at this time" agrees with "I see no reason to meet with him at
 this time"), or when they share at least `AGREEMENT` of the shorter one's words. So quotation
-marks around words that no other outlet heard, when several outlets heard the same other
-words, are flagged; a remark only one outlet quotes is never flagged, for want of evidence.
+marks around words that no other outlet heard, when several outlets heard other words for the
+same remark, are flagged; a remark only one outlet quotes is never flagged, for want of
+evidence.
 """
 
 from __future__ import annotations
@@ -49,6 +60,7 @@ __all__ = ["Statement", "Variant", "group_statements", "wordings_agree"]
 
 THRESHOLD = 0.4  # mean similarity at which two groups of quotes are one statement
 MIN_CLAUSE_WORDS = 4
+SAME_REMARK = 0.7  # content cosine at which a flagged wording renders the majority's remark
 AGREEMENT = 0.6
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -100,7 +112,8 @@ def group_statements(
         similarity = (contents[rows] @ contents[rows].T + contexts[rows] @ contexts[rows].T) / 2
         for group in _groups(items, similarity, threshold):
             if len({items[i][0] for i in group}) > 1:
-                statements.append(_statement([items[i] for i in sorted(group)]))
+                members = sorted(group)
+                statements.append(_statement([items[i] for i in members], contents[rows][members]))
     return statements
 
 
@@ -136,26 +149,33 @@ def _groups(
         del groups[b]
 
 
-def _statement(items: Sequence[tuple[str, Quote]]) -> Statement:
-    direct = [(article, quote) for article, quote in items if quote.kind == "direct"]
+def _statement(items: Sequence[tuple[str, Quote]], contents: np.ndarray) -> Statement:
+    """A statement of the items; `contents` are their contents' vectors, row for row."""
+    direct = [i for i, (_, quote) in enumerate(items) if quote.kind == "direct"]
     variants = tuple(
-        Variant(article, quote, quote.kind == "direct" and _is_paraphrase(article, quote, direct))
-        for article, quote in items
+        Variant(article, quote, i in direct and _is_paraphrase(i, items, direct, contents))
+        for i, (article, quote) in enumerate(items)
     )
     speaker = max((quote.speaker or "" for _, quote in items), key=len)
     return Statement(speaker, variants)
 
 
-def _is_paraphrase(article: str, quote: Quote, direct: Sequence[tuple[str, Quote]]) -> bool:
+def _is_paraphrase(
+    i: int, items: Sequence[tuple[str, Quote]], direct: Sequence[int], contents: np.ndarray
+) -> bool:
+    """Whether the `i`-th item's direct quote is flagged (the four conditions of the module
+    doc); `direct` are the rows of the statement's direct quotes."""
+    article, quote = items[i]
     if len(_words(quote.content)) < MIN_CLAUSE_WORDS:
         return False
-    others = [other for a, other in direct if a != article]
-    if any(wordings_agree(quote.content, other.content) for other in others):
+    others = [j for j in direct if items[j][0] != article]
+    if any(wordings_agree(quote.content, items[j][1].content) for j in others):
         return False
     return any(
-        wordings_agree(first.content, second.content)
-        for i, first in enumerate(others)
-        for second in others[i + 1 :]
+        wordings_agree(items[a][1].content, items[b][1].content)
+        and float(contents[i] @ contents[a]) >= SAME_REMARK
+        for n, a in enumerate(others)
+        for b in others[n + 1 :]
     )
 
 
