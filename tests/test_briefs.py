@@ -14,6 +14,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 import pytest
 from click.testing import CliRunner
@@ -213,6 +214,22 @@ def test_a_late_report_writes_a_second_version_of_its_event_only(pipeline):
     assert differences is not None
     (herald,) = [n for n in changes.new_sources]
     assert all(s.new for p in differences.paragraphs for s in p if herald in s.citations)
+
+
+def test_background_tells_only_what_was_reported_before_the_event(pipeline):
+    """Every background line is dated before the event it is background to: the later reports
+    of an earlier event (the sample's talks and their aftermath) are not background."""
+    with open_store(pipeline.db) as store:
+        events = list_events(store)
+        briefs = {event.event_id: load_brief(store, event.event_id) for event in events}
+    checked = 0
+    for event in events:
+        background = briefs[event.event_id].section("background")
+        for sentence in (s for p in (background.paragraphs if background else ()) for s in p):
+            day = datetime.strptime(sentence.frame.rstrip(": "), "%B %d, %Y").date()
+            assert day <= event.first_seen.date(), (event.title, sentence.frame, sentence.text)
+            checked += 1
+    assert checked
 
 
 def test_the_brief_command_prints_each_format_and_version(pipeline):

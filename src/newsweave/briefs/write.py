@@ -769,18 +769,24 @@ def _differences(
 def _background(
     material: Material, number: Mapping[str, int]
 ) -> tuple[tuple[BriefSentence, ...], ...]:
+    """The lead of each earlier event of the storyline, oldest first, as its reports told it
+    before this event began: an earlier event's later reports may already tell of this one
+    ("Korda did not travel to the talks", in an event that began with the plans for them)."""
+    start = material.event.first_seen
     dated = []
     for earlier in material.background:
-        lead = lead_of(earlier.analysis, earlier.articles)
+        before = [
+            a for a in earlier.articles if a.published_at and start and a.published_at < start
+        ]
+        lead = lead_of(earlier.analysis, before)
         if lead is None:
             continue
         # the day of the report the sentence is from: its "on Thursday" counts from there
-        source = next(a for a in earlier.articles if a.article_id == lead.sentence.article_id)
-        date = source.published_at or earlier.event.first_seen
-        frame = f"{date:%B} {date.day}, {date.year}: " if date else "Earlier: "
+        date = next(a.published_at for a in before if a.article_id == lead.sentence.article_id)
+        frame = f"{date:%B} {date.day}, {date.year}: "
         sentence = BriefSentence(lead.text, _cite(lead.claim.article_ids, number), frame)
-        dated.append((date is None, date or datetime.min.replace(tzinfo=UTC), sentence))
-    sentences = [sentence for *_, sentence in sorted(dated, key=lambda item: item[:2])]
+        dated.append((date, sentence))
+    sentences = [sentence for _, sentence in sorted(dated, key=lambda item: item[0])]
     return (tuple(sentences),) if sentences else ()
 
 
