@@ -1,4 +1,4 @@
-"""Every disagreement the analysis finds in the events of summarization files, to read by hand.
+"""Every disagreement and paraphrase flag the analysis finds in summarization files, to read.
 
     .venv/bin/python bench/list_disagreements.py [FILE ...] [--limit N]
 
@@ -8,7 +8,9 @@ as `newsweave eval summarize` analyses them, and each disagreement is printed wi
 what it is about, and each side's value with the words around it in its first sentence. The dev
 files plant no disagreements, so there is no gold to score against: a disagreement printed here
 is one a brief would state in "where sources differ", and reading them is how false ones are
-found (two moments of one story, a total read as a count, attackers counted as victims).
+found (two moments of one story, a total read as a count, attackers counted as victims). The
+same goes for a quote flagged as a paraphrase in quotation marks (`statements`): it is printed
+beside the other renderings of its statement, since a flag tells an outlet misquoted someone.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ def main() -> None:
         parser.error(f"no summarization file given and none in {DEV}")
     for path in files:
         clusters = read_summary_clusters(path, Settings(), limit=args.limit)
-        found = 0
+        found = flagged = 0
         for number, cluster in enumerate(clusters, start=1):
-            for disagreement in material_from_articles(cluster.articles).analysis.disagreements:
+            analysis = material_from_articles(cluster.articles).analysis
+            for disagreement in analysis.disagreements:
                 found += 1
                 print(
                     f"\n{path.name} event {number} ({cluster.cluster_id}): {disagreement.kind}, "
@@ -48,7 +51,21 @@ def main() -> None:
                     at = max(text.find(side.value), 0)
                     excerpt = text[max(0, at - AROUND) : at + AROUND]
                     print(f"  {side.value} ({len(side.article_ids)} articles): ...{excerpt}...")
-        print(f"\n{path.name}: {found} disagreements in {len(clusters)} events")
+            for statement in analysis.statements:
+                for variant in statement.variants:
+                    if variant.is_paraphrase:
+                        flagged += 1
+                        print(
+                            f"\n{path.name} event {number} ({cluster.cluster_id}): paraphrase "
+                            f"flagged, {statement.speaker}: {variant.quote.content!r}"
+                        )
+                        for other in statement.variants:
+                            if other is not variant:
+                                print(f"  {other.quote.kind}: {other.quote.content!r}")
+        print(
+            f"\n{path.name}: {found} disagreements and {flagged} paraphrase flags in "
+            f"{len(clusters)} events"
+        )
 
 
 if __name__ == "__main__":
