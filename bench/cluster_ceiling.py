@@ -9,7 +9,7 @@ step by step, each step keeping the ones before:
    can sit in one cluster only; each such group is put where it scores best;
 2. pages with no story text (STUBS, read off the file: archive notices, a journal's "share
    this" form, a book chapter's OCR notice) are singletons: nothing in them points at their
-   story;
+   story (those that are also identical copies stay where step 1 put them);
 3. gold stories that are collections of unrelated items (COLLECTIONS: six Sunday talk-show
    interviews on six subjects; three auctions of unrelated things) are singletons too;
 4. the stories that only a topic, not an event, holds together (TOPICAL: two highway shootings

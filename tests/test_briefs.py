@@ -217,8 +217,9 @@ def test_a_late_report_writes_a_second_version_of_its_event_only(pipeline):
 
 
 def test_background_tells_only_what_was_reported_before_the_event(pipeline):
-    """Every background line is dated before the event it is background to: the later reports
-    of an earlier event (the sample's talks and their aftermath) are not background."""
+    """Every background line is dated before the event it is background to, and cites only
+    reports published before it: the later reports of an earlier event (the sample's talks and
+    their aftermath) are not background."""
     with open_store(pipeline.db) as store:
         events = list_events(store)
         briefs = {event.event_id: load_brief(store, event.event_id) for event in events}
@@ -228,6 +229,9 @@ def test_background_tells_only_what_was_reported_before_the_event(pipeline):
         for sentence in (s for p in (background.paragraphs if background else ()) for s in p):
             day = datetime.strptime(sentence.frame.rstrip(": "), "%B %d, %Y").date()
             assert day <= event.first_seen.date(), (event.title, sentence.frame, sentence.text)
+            for number in sentence.citations:
+                published = briefs[event.event_id].source(number).published_at
+                assert datetime.fromisoformat(published) < event.first_seen, sentence.text
             checked += 1
     assert checked
 

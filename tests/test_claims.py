@@ -181,8 +181,14 @@ LED_BY_KORDA = (
             ("The Harbour Herald", "The two presidents met in Vienna on Wednesday, aides said."),
             {"Geneva", "Vienna"},
         ),
+        (
+            "place",
+            ("Casimir Daily", "The two presidents met in Oman on Wednesday, officials said."),
+            ("The Harbour Herald", "The two presidents met in Romania on Wednesday, aides said."),
+            {"Oman", "Romania"},
+        ),
     ],
-    ids=["who led", "where they met"],
+    ids=["who led", "where they met", "a place whose name is inside another's"],
 )
 def test_a_person_or_a_place_told_two_ways_is_a_disagreement(tmp_path, kind, first, second, values):
     (disagreement,) = find_disagreements(reports(tmp_path, first, second))
@@ -220,8 +226,61 @@ def test_a_person_or_a_place_told_two_ways_is_a_disagreement(tmp_path, kind, fir
                 "they had arrested a teenager.",
             ),
         ),
+        (
+            ("Casimir Daily", "North Korea's delegation was led by Vesna Korda, officials said."),
+            ("Quay Post", "Saudi Arabia's delegation was led by Halyna Moresk, officials said."),
+        ),
+        (
+            ("Casimir Daily", "The United States delegation was led by Antony Blinken."),
+            ("Quay Post", "The United Nations delegation was led by Antonio Guterres."),
+        ),
+        (
+            ("Casimir Daily", "Korvania was represented by the Foreign Ministry, officials said."),
+            (
+                "Veldra Observer",
+                "Korvania was instead represented by Matej Orlov, a senior adviser in the "
+                "presidential office, officials said.",
+            ),
+        ),
+        (
+            ("Casimir Daily", "The talks took place in Geneva on Wednesday, officials said."),
+            ("Quay Post", "A protest took place in Vienna on Wednesday, police said."),
+        ),
+        (
+            ("Casimir Daily", "The talks were held in Geneva on Wednesday, officials said."),
+            ("Quay Post", "An election was held in Vienna on Wednesday, officials said."),
+        ),
     ],
-    ids=["another country's delegation", "a plan", "two unnamed teams", "a city in its state"],
+    ids=[
+        "another country's delegation",
+        "a plan",
+        "two unnamed teams",
+        "a city in its state",
+        "two countries that share a word",
+        "the United States and the United Nations",
+        "a ministry is no person",
+        "a talk and a protest took place",
+        "talks and an election were held",
+    ],
 )
 def test_people_and_places_that_can_both_be_true_are_no_disagreement(tmp_path, first, second):
     assert find_disagreements(reports(tmp_path, first, second)) == []
+
+
+def test_a_person_disagreement_is_kept_beside_a_yes_no_one_about_another_thing(tmp_path):
+    """Two reports that split on who led the delegation and on whether a deal was confirmed:
+    two conflicts, though the same reports are on each side of both."""
+    articles = reports(
+        tmp_path,
+        (
+            "The Harbour Herald",
+            f"{LED_BY_KORDA[1]} President Dravenko confirmed the deal on Monday.",
+        ),
+        (
+            "Veldra Observer",
+            "Korvania was instead represented by Matej Orlov, a senior adviser in the "
+            "presidential office, officials said. President Dravenko did not confirm the deal.",
+        ),
+    )
+    kinds = sorted(disagreement.kind for disagreement in find_disagreements(articles))
+    assert kinds == ["person", "yes_no"]

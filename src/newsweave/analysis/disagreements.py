@@ -49,16 +49,21 @@ What is read, and when two values are "about the same thing":
             hanging from an occurrence or a meeting (OCCURRENCES: "the talks were held in
             Saltmere", "the quake struck in Teskaria"), plans and denials not read. Its anchor
             is the one a date gets, and two places are about the same thing when their anchors
-            share a word. Places that an article names together anywhere are no disagreement:
-            one lies in the other ("Kenosha, Wisconsin"), or the writer knew of both.
-    person  who led, headed, represented or chaired something with a name ("Korvania's
-            delegation was led by Vesna Korda", "Korvania was represented by Matej Orlov"):
-            the value is the person's surname (the side shows the fullest name), the anchor the
-            names in what was led. Two are about the same thing when those names meet, a
-            country and its adjective counting as one ("Korvania", "Korvanian"). What has no
-            name ("a team led by Dr. Hendren") is not read: one story can tell of several
-            teams. A person disagreement that splits the articles as a yes/no one does ("led by
-            Korda" / "Korda did not travel") is that conflict told another way, stated once.
+            share a word that says what occurred (not LIGHT: "talks held in Geneva" and "an
+            election held in Vienna" share only "held"). Places that an article names together
+            anywhere, as whole words, are no disagreement: one lies in the other ("Kenosha,
+            Wisconsin"), or the writer knew of both.
+    person  who led, represented or chaired something with a name, or by whom it was headed
+            ("Korvania's delegation was led by Vesna Korda", "Korvania was represented by Matej
+            Orlov"; an active "headed" is a header as often as a post): the value is the
+            person's surname (the side shows the fullest name), the anchor the names in what
+            was led, each name whole. Two are about the same thing when they share a name, a
+            country and its adjective counting as one ("Korvania", "Korvanian"; "South Korea"
+            and "South Africa" are two). What has no name ("a team led by Dr. Hendren") is not
+            read: one story can tell of several teams. A person disagreement that splits the
+            articles as a yes/no one does, with the same sentences ("led by Korda" against
+            "represented by Orlov", and against "Korda did not travel"), is that conflict told
+            another way, stated once.
 
 A thing becomes a disagreement when two different values about it come from different
 articles that were linked directly (not only through a chain of links), so a value never
@@ -140,9 +145,19 @@ ROLES = frozenset({"lead", "head", "represent", "chair"})
 OCCURRENCES = frozenset(
     {"meet", "hold", "happen", "occur", "strike", "hit", "crash", "explode", "erupt", "die"}
     | {"kill", "take", "shoot", "arrest", "detain", "stage", "sign", "break", "land"}
+    | {"convene", "gather", "sit"}
 )
+# Occurrence words that say nothing of what occurred: two places link through another word
+# ("talks held in Geneva" and "an election held in Vienna" are two things).
+LIGHT = frozenset({"hold", "happen", "occur", "place"})
 ROLE = "lead"  # the word a person mention's anchor holds beside what was led
-PLACE_LABELS = ("GPE", "LOC", "FAC", "NORP")  # entity labels that name no person
+NON_PERSON_LABELS = ("GPE", "LOC", "FAC", "NORP")  # entity labels that name no person
+# Last words of a name that make it a body, not a person: "represented by the Foreign Ministry".
+INSTITUTIONS = frozenset(
+    {"ministry", "department", "office", "government", "council", "committee", "party"}
+    | {"court", "police", "agency", "bank", "company", "university", "service", "embassy"}
+    | {"commission", "union", "association", "group", "team", "delegation", "army", "navy"}
+)
 FUTURE = frozenset({"will", "would", "shall", "'ll", "may", "might", "could", "to"})
 SUBJECTS = ("nsubj", "nsubjpass")
 OBJECTS = ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
@@ -159,7 +174,7 @@ class Side:
 @dataclass(frozen=True)
 class Disagreement:
     kind: DisagreementKind
-    about: str  # what the values are of: "dead", "talk hold", "attend: korda"
+    about: str  # what the values are of: "dead", "meet hold", "attend korda"
     sides: tuple[Side, ...]  # the most independently backed first
 
 
@@ -172,7 +187,7 @@ class _Mention:
     sentence: Sentence
     also: str | None = None  # a value it agrees with too: a toll with its attackers counted in
     days: frozenset[str] = frozenset()  # a count's: the days its sentence dates what happened
-    shown: str = ""  # a person's name as the sentence prints it; the value is its surname
+    shown: str = ""  # a place or person as the sentence prints it (a person's value: surname)
 
 
 def find_disagreements(
@@ -204,11 +219,14 @@ def find_disagreements(
 
 def _told(disagreement: Disagreement, found: Sequence[Disagreement]) -> bool:
     """Whether a person disagreement is a yes/no one already found, told by who went instead:
-    "led by Korda" / "represented by Orlov" splits the articles as "Korda attended" / "Korda
-    did not travel" does. One conflict is stated once."""
+    "led by Korda" / "represented by Orlov" splits the articles as "Korda led" / "Korda did not
+    travel" does, and its sentences are that one's. One conflict is stated once."""
     camps = {frozenset(side.article_ids) for side in disagreement.sides}
+    sentences = {sentence for side in disagreement.sides for sentence in side.sentences}
     return disagreement.kind == "person" and any(
-        earlier.kind == "yes_no" and {frozenset(s.article_ids) for s in earlier.sides} == camps
+        earlier.kind == "yes_no"
+        and {frozenset(side.article_ids) for side in earlier.sides} == camps
+        and any(sentence in sentences for side in earlier.sides for sentence in side.sentences)
         for earlier in found
     )
 
@@ -490,10 +508,10 @@ def _place(doc: Doc, entity: Entity, article: int, sentence: Sentence) -> Iterab
 
 
 def _role(verb: Token, article: int, sentence: Sentence) -> Iterable[_Mention]:
-    """Who led (headed, represented, chaired) what: "Korvania's delegation was led by Deputy
-    Foreign Minister Vesna Korda" is the value "korda" (shown "Vesna Korda") for the holder
-    {korvania}. One person for one holder, or nothing: co-leaders ("led by Korda and Orlov")
-    and pronouns are not read."""
+    """Who led (represented, chaired, or in "headed by", headed) what: "Korvania's delegation
+    was led by Deputy Foreign Minister Vesna Korda" is the value "korda" (shown "Vesna Korda")
+    for the holder {korvania}. One person for one holder, or nothing: co-leaders ("led by Korda
+    and Orlov") and pronouns are not read."""
     agents = [w for c in verb.children if c.dep_ == "agent" for w in c.children if w.dep_ == "pobj"]
     if agents:
         people = agents
@@ -520,38 +538,49 @@ def _role(verb: Token, article: int, sentence: Sentence) -> Iterable[_Mention]:
 def _person(noun: Token) -> Span | None:
     """The name a noun is, or is in apposition to ("a retired High Court judge, Dame Helen
     Carrow"): spaCy's PERSON entity, or a proper noun of two or more capitalised words that is
-    no place or nationality (the small model takes some people for organisations: "Matej
-    Orlov")."""
+    no place, nationality or body (the small model takes some people for organisations: "Matej
+    Orlov"; "the Foreign Ministry" is no person)."""
     for word in (noun, *(c for c in noun.children if c.dep_ == "appos")):
         doc, start, end = word.doc, word.i, word.i + 1
-        if word.ent_type_ == "PERSON" and word.is_title:
+        if word.ent_type_ == "PERSON" and word.text[:1].isupper():
             while doc[start].ent_iob_ == "I":
                 start -= 1
             while end < len(doc) and doc[end].ent_iob_ == "I":
                 end += 1
             return doc[start:end]
-        if word.pos_ == "PROPN" and word.ent_type_ not in PLACE_LABELS:
+        if word.pos_ == "PROPN" and word.ent_type_ not in NON_PERSON_LABELS:
             while start > 0 and (doc[start - 1].dep_, doc[start - 1].pos_) == ("compound", "PROPN"):
                 start -= 1
-            if end - start > 1 and all(w.is_title for w in doc[start:end]):
-                return doc[start:end]  # a first and a last name, not "the Department"
+            name = doc[start:end]  # a first and a last name, capitalised, not a body's
+            capitalised = all(w.text[:1].isupper() for w in name)
+            if len(name) > 1 and capitalised and name[-1].lower_ not in INSTITUTIONS:
+                return name
     return None
 
 
 def _holder(noun: Token) -> set[str]:
-    """What was led, as the names before and in it: "Korvania's delegation", "the Korvanian
-    team" and "Korvania" are each {korvania...}. A holder with no name ("a team led by Dr.
-    Hendren") is none: one story can tell of several teams."""
-    return {
-        w.lower_
-        for w in noun.subtree
-        if w.i <= noun.i and (w.pos_ == "PROPN" or w.ent_type_ in ("NORP", "GPE", "ORG"))
-    }
+    """What was led, as the names before and in it, each name whole: "Korvania's delegation",
+    "the Korvanian team" and "Korvania" are {korvania} or {korvanian}; "North Korea's
+    delegation" is {north korea}. A holder with no name ("a team led by Dr. Hendren") is none:
+    one story can tell of several teams."""
+    names: list[list[str]] = []
+    last = -2
+    for word in noun.subtree:
+        if word.i > noun.i:
+            break
+        named = word.pos_ == "PROPN" or word.ent_type_ in ("NORP", "GPE", "ORG")
+        if named and word.is_alpha and not word.is_stop:
+            if word.i == last + 1:
+                names[-1].append(word.lower_)
+            else:
+                names.append([word.lower_])
+            last = word.i
+    return {" ".join(name) for name in names}
 
 
 def _same_holder(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two holders share a word, a name and its adjective counting as one
-    ("korvanian" / "korvania")."""
+    """Whether two holders share a name, a name and its adjective counting as one ("korvanian"
+    / "korvania"; "south korea" and "south africa" are two)."""
     return any(
         x == y or (min(len(x), len(y)) >= 5 and (x.startswith(y) or y.startswith(x)))
         for x in a - {ROLE}
@@ -569,8 +598,10 @@ def _linked(
         return False
     if a.kind == "count":  # and not counts of two days ("wounded on Feb. 6" / "on Thursday")
         return a.anchor == b.anchor and (not a.days or not b.days or bool(a.days & b.days))
-    if a.kind in ("date", "place"):
+    if a.kind == "date":
         return bool(a.anchor & b.anchor)
+    if a.kind == "place":
+        return bool((a.anchor & b.anchor) - LIGHT)
     if a.kind == "person":
         return _same_holder(a.anchor, b.anchor)
     if _concept(a) != _concept(b):
@@ -643,8 +674,10 @@ def _disagreement(
 def _named_together(event: EventText, places: Sequence[str]) -> bool:
     """Whether an article names two of the places anywhere: one in the other ("Kenosha,
     Wisconsin"), or both known to its writer, so naming one is no denial of the other."""
+    patterns = [re.compile(rf"\b{re.escape(place)}\b", re.IGNORECASE) for place in places]
     return any(
-        sum(place in article.text.lower() for place in places) > 1 for article in event.articles
+        sum(bool(pattern.search(article.text)) for pattern in patterns) > 1
+        for article in event.articles
     )
 
 
@@ -656,7 +689,7 @@ def _differ(a: _Mention, b: _Mention) -> bool:
 def _side(event: EventText, value: str, mentions: Sequence[_Mention]) -> Side:
     sentences = tuple(dict.fromkeys(claim_sentence(event, m.article, m.sentence) for m in mentions))
     article_ids = tuple(dict.fromkeys(s.article_id for s in sentences))
-    shown = max((m.shown for m in mentions), key=len) or value  # the fullest name of a person
+    shown = max((m.shown for m in mentions), key=len) or value  # the fullest name
     return Side(shown, article_ids, sentences, count_sources(event, article_ids)[1])
 
 

@@ -25,16 +25,17 @@ A statement is returned when it spans at least two articles.
 2. in its statement, direct quotes from at least two other articles agree with each other
    (the majority wording);
 3. its wording agrees with no other direct quote of the statement;
-4. it says what that majority wording says: the cosine of their contents is at least
-   `SAME_REMARK`. Context similarity groups a speaker's different remarks of one occasion,
-   which are other remarks, not misquotes: "spoken frankly and without insults" beside "This
-   was a serious conversation between serious people" (content cosine 0.34), and, on one
-   subject, "North Korea wants to buy some time to continue their nuclear and missile
-   programs" beside "It is not the time to ease pressure" (0.64). Rewordings of "I see no
-   reason to meet with him at this time" score 0.67-0.82 ("There is no reason for me to meet
-   him now", 0.82), some 0.56 ("I have no reason to sit down with him for now"): a flag is an
-   accusation, so the bar is set above every different remark read. One by metaphor ("the door
-   to a summit with Dravenko is closed", 0.15) is beyond what MiniLM tells.
+4. it says what that majority wording says: the MiniLM cosine of their contents (each
+   quote's `focus`) is at least `SAME_REMARK` with one of the agreeing quotes. Context
+   similarity groups a speaker's different remarks of one occasion, which are other remarks,
+   not misquotes: "spoken frankly and without insults" beside "This was a serious
+   conversation between serious people" (content cosine 0.34), and, on one subject, "North
+   Korea wants to buy some time to continue their nuclear and missile programs" beside "It is
+   not the time to ease pressure" (0.64). Rewordings of "I see no reason to meet with him at
+   this time" score 0.67-0.82 ("There is no reason for me to meet him now", 0.82), some 0.56
+   ("I have no reason to sit down with him for now"): a flag is an accusation, so the bar is
+   set above every different remark read. One by metaphor ("the door to a summit with
+   Dravenko is closed", 0.15) is beyond what MiniLM tells.
 
 Two wordings *agree* when one's words appear in order inside the other's (case, punctuation
 and quotation marks ignored: "at this time" agrees with "I see no reason to meet with him at
@@ -173,7 +174,7 @@ def _is_paraphrase(
         return False
     return any(
         wordings_agree(items[a][1].content, items[b][1].content)
-        and float(contents[i] @ contents[a]) >= SAME_REMARK
+        and max(float(contents[i] @ contents[a]), float(contents[i] @ contents[b])) >= SAME_REMARK
         for n, a in enumerate(others)
         for b in others[n + 1 :]
     )

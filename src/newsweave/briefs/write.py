@@ -770,8 +770,9 @@ def _background(
     material: Material, number: Mapping[str, int]
 ) -> tuple[tuple[BriefSentence, ...], ...]:
     """The lead of each earlier event of the storyline, oldest first, as its reports told it
-    before this event began: an earlier event's later reports may already tell of this one
-    ("Korda did not travel to the talks", in an event that began with the plans for them)."""
+    before this event began, citing only those reports: an earlier event's later reports may
+    already tell of this one ("Korda did not travel to the talks", in an event that began with
+    the plans for them). An undated report is not read, as it cannot be placed before."""
     start = material.event.first_seen
     dated = []
     for earlier in material.background:
@@ -784,8 +785,9 @@ def _background(
         # the day of the report the sentence is from: its "on Thursday" counts from there
         date = next(a.published_at for a in before if a.article_id == lead.sentence.article_id)
         frame = f"{date:%B} {date.day}, {date.year}: "
-        sentence = BriefSentence(lead.text, _cite(lead.claim.article_ids, number), frame)
-        dated.append((date, sentence))
+        known = {a.article_id for a in before}
+        cited = [article_id for article_id in lead.claim.article_ids if article_id in known]
+        dated.append((date, BriefSentence(lead.text, _cite(cited, number), frame)))
     sentences = [sentence for _, sentence in sorted(dated, key=lambda item: item[0])]
     return (tuple(sentences),) if sentences else ()
 
