@@ -250,6 +250,10 @@ def test_a_person_or_a_place_told_two_ways_is_a_disagreement(tmp_path, kind, fir
             ("Casimir Daily", "The talks were held in Geneva on Wednesday, officials said."),
             ("Quay Post", "An election was held in Vienna on Wednesday, officials said."),
         ),
+        (
+            ("Casimir Daily", "The funeral was held on Monday at St Olav church, the family said."),
+            ("Quay Post", "A vigil was held on Sunday at the harbour, organisers said."),
+        ),
     ],
     ids=[
         "another country's delegation",
@@ -261,9 +265,10 @@ def test_a_person_or_a_place_told_two_ways_is_a_disagreement(tmp_path, kind, fir
         "a ministry is no person",
         "a talk and a protest took place",
         "talks and an election were held",
+        "a funeral and a vigil were held",
     ],
 )
-def test_people_and_places_that_can_both_be_true_are_no_disagreement(tmp_path, first, second):
+def test_people_places_and_days_that_can_all_be_true_are_no_disagreement(tmp_path, first, second):
     assert find_disagreements(reports(tmp_path, first, second)) == []
 
 

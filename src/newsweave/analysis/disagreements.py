@@ -36,9 +36,11 @@ What is read, and when two values are "about the same thing":
             was said is not the fact in dispute, and every outlet dates its quotes differently;
             nor are plans (a date in a future clause, "due to meet on Wednesday"), as for
             yes/no. The words for a meeting read as one word (MEETING: "talks", "met", "sat at
-            a table"). Two days are about the same thing when their anchors share a word. (Being
-            aligned in one claim is not enough: two reports' ledes align, each dating its own
-            reaction, "officials reacted on Tuesday" and "Dravenko accused ... on Wednesday".)
+            a table"). Two days are about the same thing when their anchors share a word that
+            says what occurred (not LIGHT: "the funeral was held on Monday" and "a vigil was
+            held on Sunday" share only "held"). (Being aligned in one claim is not enough: two
+            reports' ledes align, each dating its own reaction, "officials reacted on Tuesday"
+            and "Dravenko accused ... on Wednesday".)
     yes_no  whether something happened, for a short table of predicates whose negation news
             disputes (POLAR): attending (attend, travel, lead, head, participate, join) and
             confirming. A predicate is "no" when it is negated ("did not attend", "has not yet
@@ -48,11 +50,10 @@ What is read, and when two values are "about the same thing":
     place   where something happened: a city or country (spaCy's GPE) after "in" or "at",
             hanging from an occurrence or a meeting (OCCURRENCES: "the talks were held in
             Saltmere", "the quake struck in Teskaria"), plans and denials not read. Its anchor
-            is the one a date gets, and two places are about the same thing when their anchors
-            share a word that says what occurred (not LIGHT: "talks held in Geneva" and "an
-            election held in Vienna" share only "held"). Places that an article names together
-            anywhere, as whole words, are no disagreement: one lies in the other ("Kenosha,
-            Wisconsin"), or the writer knew of both.
+            is the one a date gets, and two places are about the same thing as two dates are.
+            Places that an article names together anywhere, as whole words, are no
+            disagreement: one lies in the other ("Kenosha, Wisconsin"), or the writer knew of
+            both.
     person  who led, represented or chaired something with a name, or by whom it was headed
             ("Korvania's delegation was led by Vesna Korda", "Korvania was represented by Matej
             Orlov"; an active "headed" is a header as often as a post): the value is the
@@ -147,8 +148,8 @@ OCCURRENCES = frozenset(
     | {"kill", "take", "shoot", "arrest", "detain", "stage", "sign", "break", "land"}
     | {"convene", "gather", "sit"}
 )
-# Occurrence words that say nothing of what occurred: two places link through another word
-# ("talks held in Geneva" and "an election held in Vienna" are two things).
+# Occurrence words that say nothing of what occurred: two dates or places link through another
+# word ("the funeral was held on Monday" and "a vigil was held on Sunday" are two things).
 LIGHT = frozenset({"hold", "happen", "occur", "place"})
 ROLE = "lead"  # the word a person mention's anchor holds beside what was led
 NON_PERSON_LABELS = ("GPE", "LOC", "FAC", "NORP")  # entity labels that name no person
@@ -598,9 +599,7 @@ def _linked(
         return False
     if a.kind == "count":  # and not counts of two days ("wounded on Feb. 6" / "on Thursday")
         return a.anchor == b.anchor and (not a.days or not b.days or bool(a.days & b.days))
-    if a.kind == "date":
-        return bool(a.anchor & b.anchor)
-    if a.kind == "place":
+    if a.kind in ("date", "place"):
         return bool((a.anchor & b.anchor) - LIGHT)
     if a.kind == "person":
         return _same_holder(a.anchor, b.anchor)
