@@ -242,7 +242,7 @@ def _mentions(event: EventText) -> Iterable[_Mention]:
                 inside = sentence.start <= date.start < sentence.end
                 # A date in a future clause is a plan ("due to meet on Wednesday"): not read.
                 if inside and date.precision == "day" and date.tense != "future":
-                    anchor = _date_anchor(doc, date.start, date.end)
+                    anchor = _anchor(doc, date.start, date.end)
                     if anchor:
                         days.append(_Mention("date", str(date.first), anchor, position, sentence))
             if not _is_update_or_history(sentence, article):
@@ -405,8 +405,9 @@ def _is_increment(token: Token, noun: Token) -> bool:
 # --- dates ------------------------------------------------------------------------------------
 
 
-def _date_anchor(doc: Doc, start: int, end: int) -> frozenset[str]:
-    """The nouns and the verb a date hangs from; empty for a date of saying."""
+def _anchor(doc: Doc, start: int, end: int) -> frozenset[str]:
+    """The nouns and the verb a date or a place (the text from `start` to `end`) hangs from;
+    empty for one of saying."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return frozenset()
@@ -500,7 +501,7 @@ def _place(doc: Doc, entity: Entity, article: int, sentence: Sentence) -> Iterab
     verb = span.root.head.head
     if verb.pos_ != "VERB" or verb.lemma_ not in OCCURRENCES or _is_plan(verb) or _is_negated(verb):
         return
-    anchor = _date_anchor(doc, entity.start, entity.end)
+    anchor = _anchor(doc, entity.start, entity.end)
     if anchor:
         yield _Mention("place", entity.text.lower(), anchor, article, sentence, shown=entity.text)
 
