@@ -70,6 +70,47 @@ def gold_briefs(tmp_path_factory) -> dict[str, GoldBrief]:
     return out
 
 
+@pytest.mark.parametrize(
+    "planted", [p for p in planted_disagreements() if p.values[0]["kind"] in ("count", "date")]
+)
+def test_a_disputed_value_is_named_before_its_sides(gold_briefs, planted):
+    """ "Sources differ on the number of dead: 9 or 11." comes before the sides' sentences, so
+    an editor sees what is disputed before reading them."""
+    section = gold_briefs[planted["event"]].brief.section("differences")
+    days = {"2026-03-05": "Thursday, March 5", "2026-03-06": "Friday, March 6"}
+    values = [days.get(side["value"], side["value"]) for side in planted["sides"]]
+    openings = [paragraph[0].frame for paragraph in section.paragraphs]
+    assert any(
+        frame.startswith("Sources differ on ") and all(value in frame for value in values)
+        for frame in openings
+    ), openings
+
+
+def test_a_yes_no_disagreement_is_left_to_its_sentences(gold_briefs):
+    """Whether police confirmed a name: the two sentences say it ("have not confirmed",
+    "confirmed"), with no opening of newsweave's words."""
+    (planted,) = [p for p in GOLD["disagreements"] if p["event"] == "E05"]
+    section = gold_briefs[planted["event"]].brief.section("differences")
+    assert not any(p[0].frame.startswith("Sources differ") for p in section.paragraphs)
+
+
+def test_a_single_rendering_is_noted_under_the_outlets_that_print_it(gold_briefs):
+    """ "The Veldra Observer reports the same remark as “…”", not "Other outlets report ...
+    (Veldra Observer)", and the verb agrees with how many outlets there are."""
+    notes = [
+        (gold.brief, sentence)
+        for gold in gold_briefs.values()
+        for _, sentence in gold.brief.sentences()
+        if sentence.check == "quotes" and not sentence.frame.startswith("Other outlets")
+    ]
+    assert notes
+    for brief, sentence in notes:
+        outlets = list(dict.fromkeys(brief.source(n).outlet for n in sentence.citations))
+        verb = "reports" if len(outlets) == 1 else "report"
+        assert sentence.frame.startswith(outlets[0]), sentence.prose
+        assert sentence.frame.endswith(f" {verb} the same remark as "), sentence.prose
+
+
 def cited_groups(gold: GoldBrief, numbers) -> set[str]:
     return {gold.group_of[gold.brief.source(n).article_id] for n in numbers}
 

@@ -31,7 +31,9 @@ of the chosen claims follow, each adding at least NEW_WORDS content words, and a
 words, that the brief has not said: one outlet's "disbanded two councils" after another's
 "disbanded two councils after chief executives quit in protest"; such a sentence cites its own
 report); **where sources differ** states each side of each
-stored disagreement in a sentence of its own sources; **background** is the lead of each earlier
+stored disagreement in a sentence of its own sources, after saying what the sides give ("Sources
+differ on the number of dead: 9 or 11.", for a count, a date, a place or a person; a yes/no
+one's sentences say it themselves); **background** is the lead of each earlier
 event of the storyline, dated by the report it comes from; **analysis** is up to two sentences
 in which analysts, experts or critics read the event (they are who speaks, not whom the sentence
 mentions) or that weigh what is likely; the **pull quote** is the direct quote,
@@ -52,8 +54,9 @@ somebody's statement is marked `attributed=False`: verification marks it `single
 as †) when one source alone is left supporting it. A claim holding a sentence on one side of a
 disagreement is left to "where sources differ", never stated as fact. Where outlets render one
 remark in different words, the brief quotes one rendering and notes the others: those in
-quotation marks as printed, and an outlet that tells the remark in its own words without marks
-("The Harbour Herald reports it in its own words as ...").
+quotation marks as printed ("The Veldra Observer reports the same remark as “…”"), and an outlet
+that tells the remark in its own words without marks ("The Harbour Herald reports it in its own
+words as ...").
 
 Why by hand: no packaged summarizer keeps every sentence tied to the articles that state it, and
 this one must, so verification can check each citation.
@@ -65,12 +68,13 @@ import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsweave.analysis.claims import Claim, ClaimSentence
+from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import POSSESSIVES, PRONOUNS, Quote, quoted_stretches
 from newsweave.analysis.stage import EventAnalysis
@@ -106,6 +110,12 @@ MIN_WORDS, MAX_WORDS = 6, 55
 QUOTE_WORDS = (6, 40)
 TERM_WORDS = 6
 NEW_WORDS = 5  # content words an elaboration adds, at the least
+# What a disputed count counts, as "where sources differ" names it; other counts are "the figure".
+DISPUTED_COUNTS = {
+    "dead": "the number of dead",
+    "injured": "the number injured",
+    "missing": "the number missing",
+}
 
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"  # SALTMERE, March 5
@@ -715,27 +725,28 @@ def _variant_notes(
             own_words.setdefault(quote.focus.strip(" ,.;:"), []).append(variant.article)
     notes = []
     if quoted:
-        parts = [
-            f"“{words}” ({_and(analysis.outlets_of(article_ids))})"
-            for words, article_ids in quoted.items()
-        ]
-        notes.append(
-            BriefSentence(
-                " and ".join(parts) + ".",
-                _cite([a for ids in quoted.values() for a in ids], number),
-                frame="Other outlets report the same remark as ",
-                check="quotes",
-                note=True,
+        cited = [a for article_ids in quoted.values() for a in article_ids]
+        if len(quoted) == 1:  # "The Veldra Observer reports the same remark as “…”."
+            frame = f"{_report(analysis.outlets_of(cited))} the same remark as "
+            text = f"“{next(iter(quoted))}”."
+        else:
+            frame = "Other outlets report the same remark as "
+            text = " and ".join(
+                f"“{words}” ({_and(analysis.outlets_of(article_ids))})"
+                for words, article_ids in quoted.items()
             )
+            text += "."
+        notes.append(
+            BriefSentence(text, _cite(cited, number), frame=frame, check="quotes", note=True)
         )
     for words, article_ids in own_words.items():
         outlets = analysis.outlets_of(article_ids)
-        verb, whose = ("reports", "its") if len(outlets) == 1 else ("report", "their")
+        whose = "its" if len(outlets) == 1 else "their"
         notes.append(
             BriefSentence(
                 f"{words}.",
                 _cite(article_ids, number),
-                frame=f"{_and(outlets)} {verb} it in {whose} own words as ",
+                frame=f"{_report(outlets)} it in {whose} own words as ",
                 note=True,
             )
         )
@@ -758,12 +769,37 @@ def _differences(
         for i, side in enumerate(disagreement.sides):
             sentence = side.sentences[0]
             text = _tidied(sentence.text)
-            outlets = _and(material.analysis.outlets_of(side.article_ids), limit=3)
-            verb = "reports" if len(set(side.article_ids)) == 1 else "report"
-            frame = f"{'While ' if i else ''}{outlets} {verb}: "
+            outlets = _report(material.analysis.outlets_of(side.article_ids), limit=3)
+            frame = f"While {outlets}: " if i else f"{_differing(disagreement)}{outlets}: "
             sentences.append(BriefSentence(text, _cite(side.article_ids, number), frame))
         paragraphs.append(tuple(sentences))
     return tuple(paragraphs)
+
+
+def _differing(disagreement: Disagreement) -> str:
+    """What the sides give, said before them: "Sources differ on the number of dead: 9 or
+    11. " A yes/no disagreement's two sentences say it themselves (one that it happened, one
+    that it did not), so it gets no such words."""
+    values = [side.value for side in disagreement.sides]
+    if disagreement.kind == "yes_no":
+        return ""
+    if disagreement.kind == "count":
+        what = DISPUTED_COUNTS.get(disagreement.about, "the figure")
+    elif disagreement.kind == "date":
+        what = "the date"
+        values = [_day(value) for value in values]
+    else:
+        what = {"place": "the place", "person": "who led"}[disagreement.kind]
+    return f"Sources differ on {what}: {_and(values, word='or')}. "
+
+
+def _day(value: str) -> str:
+    """ "2026-03-05" as "Thursday, March 5"; a value that is no day, as it is."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day:%A}, {day:%B} {day.day}"
 
 
 def _background(
@@ -783,11 +819,11 @@ def _background(
         if lead is None:
             continue
         # the day of the report the sentence is from: its "on Thursday" counts from there
-        date = next(a.published_at for a in before if a.article_id == lead.sentence.article_id)
-        frame = f"{date:%B} {date.day}, {date.year}: "
+        told = next(a.published_at for a in before if a.article_id == lead.sentence.article_id)
+        frame = f"{told:%B} {told.day}, {told.year}: "
         known = {a.article_id for a in before}
         cited = [article_id for article_id in lead.claim.article_ids if article_id in known]
-        dated.append((date, BriefSentence(lead.text, _cite(cited, number), frame)))
+        dated.append((told, BriefSentence(lead.text, _cite(cited, number), frame)))
     sentences = [sentence for _, sentence in sorted(dated, key=lambda item: item[0])]
     return (tuple(sentences),) if sentences else ()
 
@@ -865,11 +901,16 @@ def _same_words(first: str, second: str) -> bool:
     return _WORD.findall(first.lower()) == _WORD.findall(second.lower())
 
 
-def _and(names: Sequence[str], *, limit: int | None = None) -> str:
+def _report(outlets: Sequence[str], *, limit: int | None = None) -> str:
+    """ "The Harbour Herald reports", "Brask Tribune and HBN News report"."""
+    return f"{_and(outlets, limit=limit)} {'reports' if len(outlets) == 1 else 'report'}"
+
+
+def _and(names: Sequence[str], *, limit: int | None = None, word: str = "and") -> str:
     names = list(names)
     if limit and len(names) > limit:
         rest = len(names) - limit + 1
         names = [*names[: limit - 1], f"{rest} other outlets"]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + f" {word} " + names[-1]
