@@ -77,7 +77,7 @@ def test_a_disputed_value_is_named_before_its_sides(gold_briefs, planted):
     """ "Sources differ on the number of dead: 9 or 11." comes before the sides' sentences, so
     an editor sees what is disputed before reading them."""
     section = gold_briefs[planted["event"]].brief.section("differences")
-    days = {"2026-03-05": "Thursday, March 5", "2026-03-06": "Friday, March 6"}
+    days = {"2026-03-05": "Thursday, March 5, 2026", "2026-03-06": "Friday, March 6, 2026"}
     values = [days.get(side["value"], side["value"]) for side in planted["sides"]]
     openings = [paragraph[0].frame for paragraph in section.paragraphs]
     assert any(
@@ -693,6 +693,43 @@ def test_attackers_shot_dead_are_not_a_second_death_toll(tmp_path):
 def test_counts_of_other_things_are_not_a_disagreement(tmp_path, first, second):
     articles = reports(tmp_path, ("Casimir Daily", first), ("The Harbour Herald", second))
     assert brief_from_articles(articles).section("differences") is None
+
+
+@pytest.mark.parametrize(
+    "first, second, opening",
+    [
+        (
+            "Five people were killed at the Dunmore food festival on Sunday, police said.",
+            "Four people died at the Dunmore food festival on Sunday, including two gunmen, "
+            "police said.",
+            "Sources differ on the number of dead: 4 or 5. ",
+        ),
+        (
+            "The census counted 1,234,567 residents in Dunmore last year, officials said.",
+            "The census counted 1,234,500 residents in Dunmore last year, officials said.",
+            "Sources differ on a figure: 1,234,500 or 1,234,567. ",
+        ),
+        (
+            "The two presidents met in Geneva on Wednesday, officials said.",
+            "The two presidents met in Vienna on Wednesday, aides said.",
+            "Sources differ on the place: Geneva or Vienna. ",
+        ),
+        (
+            "Korvania's delegation was led by Deputy Foreign Minister Vesna Korda, officials "
+            "said on Thursday.",
+            "Korvania was instead represented by Matej Orlov, a senior adviser in the "
+            "presidential office, officials said.",
+            "Sources differ on who led: Matej Orlov or Vesna Korda. ",
+        ),
+    ],
+    ids=["a toll as printed, attackers in", "a large figure", "a place", "a person"],
+)
+def test_where_sources_differ_opens_with_the_values_as_printed(tmp_path, first, second, opening):
+    """The opening gives each side's value as its sentence prints it (not a toll less the
+    attackers it names), whole (not rounded), ties smallest first."""
+    articles = reports(tmp_path, ("Casimir Daily", first), ("The Harbour Herald", second))
+    (paragraph,) = brief_from_articles(articles).section("differences").paragraphs
+    assert paragraph[0].frame.startswith(opening), paragraph[0].frame
 
 
 def test_a_toll_less_its_attackers_can_still_differ(tmp_path):

@@ -13,7 +13,7 @@ from html import escape
 import pytest
 
 from conftest import body_brief
-from newsweave.briefs.model import Brief, BriefSentence, PullQuote, SourceEntry
+from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
 from newsweave.briefs.render import SINGLE_NOTE, render
 from newsweave.briefs.verify import named_extract, quoted_spans, verify_brief
 from newsweave.model import Article, Source, article_id
@@ -122,6 +122,32 @@ def test_a_note_goes_with_the_sentence_it_follows():
     invented = BriefSentence("The plant's owner resigned on Tuesday after a vote.", (1,))
     assert [s.text for s in kept(verify_brief(draft(real, told), BY_ID))] == [real.text, told.text]
     assert kept(verify_brief(draft(invented, told), BY_ID)) == []
+
+
+def test_a_disagreement_goes_whole_when_one_side_fails():
+    """One side left alone states no disagreement, and the paragraph's opening names the values
+    of both sides: a paragraph of "where sources differ" stays whole or goes whole."""
+    store = BriefSentence(
+        "The blaze started in a solvent store, fire officers said.",
+        (2,),
+        "Sources differ on the place: a solvent store or a paint shop. Brask Tribune reports: ",
+    )
+    invented = BriefSentence(
+        "The blaze started in a paint shop, fire officers said.", (1,), "While X reports: "
+    )
+    real = BriefSentence(
+        "The company said it was cooperating with the authorities.", (1,), "While X reports: "
+    )
+    base = draft(BriefSentence("The company said it was cooperating with the authorities.", (1,)))
+
+    def with_differences(*paragraph: BriefSentence) -> Brief:
+        return base.with_sections((*base.sections, Section("differences", (paragraph,))))
+
+    failed = verify_brief(with_differences(store, invented), BY_ID)
+    assert failed.section("differences") is None
+    assert set(failed.verification.sentences_removed) == {store.prose, invented.prose}
+    held = verify_brief(with_differences(store, real), BY_ID)
+    assert [len(p) for p in held.section("differences").paragraphs] == [2]
 
 
 def test_a_citation_that_does_not_support_is_dropped_and_a_missing_source_added():

@@ -166,7 +166,9 @@ OBJECTS = ("dobj", "nsubj", "nsubjpass", "attr", "pobj")
 
 @dataclass(frozen=True)
 class Side:
-    value: str  # "9", "2026-03-05", "yes" / "no", "Saltmere", "Vesna Korda"
+    # "9", "2026-03-05", "yes" / "no", "Saltmere", "Vesna Korda": a count as its first sentence
+    # prints it (a toll "including two gunmen" is compared less them), a person's fullest name
+    value: str
     article_ids: tuple[str, ...]
     sentences: tuple[ClaimSentence, ...]
     independent_sources: int
@@ -305,8 +307,8 @@ def _counts(span: Iterable[Token]) -> Iterable[tuple[str, str, str | None]]:
         anchor = _counted(noun)
         attackers = _attackers_among(token) if anchor in VICTIMS else 0
         if anchor and value >= attackers:
-            also = f"{value:g}" if attackers else None
-            yield f"{value - attackers:g}", anchor, also
+            also = str(int(value)) if attackers else None
+            yield str(int(value - attackers)), anchor, also
 
 
 def _attackers_among(number: Token) -> int:
@@ -689,12 +691,16 @@ def _differ(a: _Mention, b: _Mention) -> bool:
 def _side(event: EventText, value: str, mentions: Sequence[_Mention]) -> Side:
     sentences = tuple(dict.fromkeys(claim_sentence(event, m.article, m.sentence) for m in mentions))
     article_ids = tuple(dict.fromkeys(s.article_id for s in sentences))
-    shown = max((m.shown for m in mentions), key=len) or value  # the fullest name
+    if mentions[0].kind == "count":  # as the side's first sentence prints it, attackers in
+        shown = mentions[0].also or value
+    else:
+        shown = max((m.shown for m in mentions), key=len) or value  # the fullest name
     return Side(shown, article_ids, sentences, count_sources(event, article_ids)[1])
 
 
-def _side_order(side: Side) -> tuple[int, str]:
-    return -side.independent_sources, side.value
+def _side_order(side: Side) -> tuple[int, int, str]:
+    """The most independently backed first; counts that tie, smallest first."""
+    return -side.independent_sources, int(side.value) if side.value.isdigit() else 0, side.value
 
 
 def _about(mentions: Sequence[_Mention], component: Sequence[int]) -> str:

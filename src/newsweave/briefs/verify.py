@@ -27,7 +27,9 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
 
 Sentences whose `check` is "quotes" (the note listing other outlets' renderings of a remark) are
 all quotation: step 1 alone decides them. A `note` (that one, or an outlet's own words for the
-remark) goes when the sentence it follows goes. The pull quote must be verbatim in each article
+remark) goes when the sentence it follows goes. A paragraph of "where sources differ" stays
+whole or goes whole: one side left alone states no disagreement, and the paragraph's opening
+names every side's value. The pull quote must be verbatim in each article
 it cites; citations that do not hold it are dropped, and with none left it is removed.
 
 Afterwards the source list is renumbered: cited sources first, in the order the brief first
@@ -135,13 +137,20 @@ def verify_brief(
             return replace(sentence, unsupported=True) if keep_unsupported else None
         return sentence
 
+    def checked(paragraph: tuple[BriefSentence, ...], kind: str) -> tuple[BriefSentence, ...]:
+        kept = _checked_paragraph(paragraph, kind, check)
+        if kind == "differences" and len(kept) < len(paragraph):
+            removed.extend(sentence.prose for sentence in kept)
+            return ()
+        return kept
+
     sections = tuple(
         Section(
             section.kind,
             tuple(
                 kept
                 for paragraph in section.paragraphs
-                for kept in [_checked_paragraph(paragraph, section.kind, check)]
+                for kept in [checked(paragraph, section.kind)]
                 if kept
             ),
         )

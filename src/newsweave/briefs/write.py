@@ -110,11 +110,12 @@ MIN_WORDS, MAX_WORDS = 6, 55
 QUOTE_WORDS = (6, 40)
 TERM_WORDS = 6
 NEW_WORDS = 5  # content words an elaboration adds, at the least
-# What a disputed count counts, as "where sources differ" names it; other counts are "the figure".
+# What a disputed count counts, as "where sources differ" names it; other counts are "a figure".
 DISPUTED_COUNTS = {
     "dead": "the number of dead",
     "injured": "the number injured",
     "missing": "the number missing",
+    "attacker dead": "the number of attackers dead",
 }
 
 _DATELINE = re.compile(
@@ -781,25 +782,30 @@ def _differing(disagreement: Disagreement) -> str:
     11. " A yes/no disagreement's two sentences say it themselves (one that it happened, one
     that it did not), so it gets no such words."""
     values = [side.value for side in disagreement.sides]
-    if disagreement.kind == "yes_no":
-        return ""
     if disagreement.kind == "count":
-        what = DISPUTED_COUNTS.get(disagreement.about, "the figure")
+        what = DISPUTED_COUNTS.get(disagreement.about, "a figure")
+        values = [f"{int(value):,}" if value.isdigit() else value for value in values]
     elif disagreement.kind == "date":
         what = "the date"
-        values = [_day(value) for value in values]
+        values = [_spoken_day(value) for value in values]
+    elif disagreement.kind in ("place", "person"):
+        what = "the place" if disagreement.kind == "place" else "who led"
     else:
-        what = {"place": "the place", "person": "who led"}[disagreement.kind]
+        return ""
     return f"Sources differ on {what}: {_and(values, word='or')}. "
 
 
-def _day(value: str) -> str:
-    """ "2026-03-05" as "Thursday, March 5"; a value that is no day, as it is."""
+def _spoken_day(value: str) -> str:
+    """ "2026-03-05" as "Thursday, March 5, 2026"; a value that is no day, as it is."""
     try:
         day = date.fromisoformat(value)
     except ValueError:
         return value
-    return f"{day:%A}, {day:%B} {day.day}"
+    return f"{day:%A}, {_long_date(day)}"
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _background(
@@ -820,7 +826,7 @@ def _background(
             continue
         # the day of the report the sentence is from: its "on Thursday" counts from there
         told = next(a.published_at for a in before if a.article_id == lead.sentence.article_id)
-        frame = f"{told:%B} {told.day}, {told.year}: "
+        frame = f"{_long_date(told)}: "
         known = {a.article_id for a in before}
         cited = [article_id for article_id in lead.claim.article_ids if article_id in known]
         dated.append((told, BriefSentence(lead.text, _cite(cited, number), frame)))
