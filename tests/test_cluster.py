@@ -178,7 +178,7 @@ def test_readding_an_article_changes_nothing():
 
 
 def late_items() -> list[ClusterItem]:
-    """Two more reports on the Dunmore shooting, days after the stored ones."""
+    """Two more reports on the Dunmore shooting, a day and two days after the stored ones."""
     texts = [
         (
             "Travis Goodale pleads not guilty over Dunmore Valley Mall shooting",
@@ -194,7 +194,7 @@ def late_items() -> list[ClusterItem]:
     return [
         ClusterItem(
             f"dunmore-late{n}",
-            DAY + timedelta(days=3 + n),
+            DAY + timedelta(days=1 + n),
             title,
             text,
             incident_vector("dunmore", f"dunmore-late{n}"),

@@ -10,7 +10,10 @@
    the title is dropped. The output separates paragraphs by one blank line.
 3. Names corrupted by an inserted word ("Zel positronkyy" for "Zelenskyy") are flagged
    `garbled` with a proposed repair; the text itself is left alone.
-4. A body that stops mid-sentence is flagged `truncated`, fewer than `min_words` words
+4. Another system's bracketed reference marks ("was "insolent" [1].", "[1, 2, 3]") are removed,
+   flagged `citation_marks`, so that no brief prints them as if they were its own citations;
+   the text as received keeps them.
+5. A body that stops mid-sentence is flagged `truncated`, fewer than `min_words` words
    `too_short`, and text that py3langid is confident is not English `non_english`.
 
 The garble detector is hand-written because no library does this: spelling correctors work from
@@ -34,7 +37,15 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newsweave.model import QualityFlag
 
-__all__ = ["Cleaned", "NameVocabulary", "clean_text", "is_boilerplate_line"]
+__all__ = [
+    "Cleaned",
+    "NameVocabulary",
+    "clean_text",
+    "derive_title",
+    "is_boilerplate_line",
+    "reads_as_title",
+    "strip_citation_marks",
+]
 
 MAX_CHROME_WORDS = 25  # a line longer than this is prose, whatever it starts with
 MAX_PAYWALL_WORDS = 30
@@ -232,16 +243,91 @@ def clean_text(
     navigation outside an HTML article); they are reported in the same `boilerplate` flag.
     """
     text, mojibake = _repair_unicode(raw_text or "")
+    text, marks = _remove_citation_marks(text)
     paragraphs, chrome, paywall = _split_paragraphs(text, title)
     cleaned = "\n\n".join(paragraphs)
     chrome = [*removed_chrome, *chrome]
-    flags = [mojibake, _removal_flag("boilerplate", "site chrome", chrome)]
+    flags = [mojibake, marks, _removal_flag("boilerplate", "site chrome", chrome)]
     flags.append(_removal_flag("paywall", "subscription prompt", paywall))
     flags.extend(_find_garbles(cleaned, vocabulary))
     flags.extend((_truncation_flag(paragraphs), _too_short_flag(cleaned, min_words)))
     language, language_flag = _detect_language(cleaned)
     flags.append(language_flag)
     return Cleaned(cleaned, tuple(flag for flag in flags if flag), language)
+
+
+# Another system's reference marks: "[1]", "[1, 2, 3]", "[2-4]", with the space before them.
+_CITATION_MARK = re.compile(r"[ \t]*\[\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\]")
+
+
+def strip_citation_marks(text: str) -> str:
+    """`text` without bracketed reference marks."""
+    return _CITATION_MARK.sub("", text)
+
+
+def _remove_citation_marks(text: str) -> tuple[str, QualityFlag | None]:
+    found = _CITATION_MARK.findall(text)
+    if not found:
+        return text, None
+    shown = ", ".join(dict.fromkeys(mark.strip() for mark in found[:5]))
+    plural = "mark" if len(found) == 1 else "marks"
+    detail = f"removed {len(found)} reference {plural} of another system, such as {shown}"
+    return strip_citation_marks(text), QualityFlag("citation_marks", detail)
+
+
+# Titles. A headline is short and is not a sentence: a first line of more words than
+# `TITLE_WORDS`, or one that ends as a sentence does, is the first paragraph. An article with no
+# title is named by its first sentence, cut at the last clause or phrase boundary that keeps it
+# within `HEADLINE_WORDS`.
+TITLE_WORDS = 20
+HEADLINE_WORDS = 15
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?(?:\s+(?=[\"“‘']?[A-Z0-9])|$)")
+_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+|No|Nos)$")
+_HEADLINE_CUT = re.compile(
+    r"\s*[,;:—–]\s+|\s+(?=(?:to|for|with|on|in|at|after|amid|as|while|over|from|by|"
+    r"during|because|when|since|despite|following|which|that)\s)"
+)
+
+
+def reads_as_title(line: str) -> bool:
+    """Whether a text file's first line is a headline rather than its first paragraph."""
+    words = line.split()
+    bare = line.rstrip(" \"”’'")
+    return (
+        0 < len(words) <= TITLE_WORDS
+        and not bare.endswith(".")
+        and not _CITATION_MARK.search(line)
+        and _first_sentence(line.strip()) == line.strip()
+    )
+
+
+def _first_sentence(text: str) -> str:
+    """The text up to its first sentence end; a full stop after an abbreviation or an initial
+    ("St. Petersburg", "Gov.", "U.S.") ends nothing."""
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().startswith(".") and _ABBREVIATION.search(text[: match.start()]):
+            continue
+        return text[: match.end()].strip()
+    return text.strip()
+
+
+def derive_title(text: str) -> str:
+    """A headline for an article that came without one: its first sentence, no longer than
+    about `HEADLINE_WORDS` words, cut where a clause or phrase ends ("… rejected a request for
+    a direct meeting"), with an ellipsis where no such place is found."""
+    first = strip_citation_marks(text).strip().split("\n", 1)[0].strip() if text.strip() else ""
+    sentence = _first_sentence(first)
+    words = sentence.split()
+    if len(words) <= HEADLINE_WORDS:
+        return sentence.removesuffix(".")
+    cuts = [
+        match.start()
+        for match in _HEADLINE_CUT.finditer(sentence)
+        if 6 <= len(sentence[: match.start()].split()) <= HEADLINE_WORDS
+    ]
+    if cuts:
+        return sentence[: cuts[-1]].rstrip(" ,;:")
+    return " ".join(words[:HEADLINE_WORDS]).rstrip(" ,;:") + "…"
 
 
 def _is_navigation(text: str) -> bool:

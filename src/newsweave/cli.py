@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
+from textwrap import shorten
 from typing import Any
 
 import click
@@ -32,7 +33,7 @@ from newsweave.briefs.stage import BriefsReport, load_brief, writer_for
 from newsweave.errors import NewsweaveError
 from newsweave.evaluate import evaluate_clustering, evaluate_support
 from newsweave.evaluate_summaries import evaluate_summaries
-from newsweave.ingest.stage import headline, ingest
+from newsweave.ingest.stage import ingest
 from newsweave.model import Article, Event, IngestReport
 from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings, load_settings
@@ -310,7 +311,10 @@ def disagreements_command(settings: Settings, event_id: str | None, as_json: boo
                 markup=False,
             )
             if side.sentences:  # what one of them says, so a reader can judge the conflict
-                out.print(f"        “{headline(side.sentences[0].text, 110)}”", markup=False)
+                out.print(
+                    f"        “{shorten(side.sentences[0].text, 110, placeholder='…')}”",
+                    markup=False,
+                )
 
 
 @main.command("brief")

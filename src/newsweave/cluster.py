@@ -12,7 +12,10 @@ Linking. Every article is counted and indexed, then linked to its nearest articl
 2. each link gets a hybrid similarity: TF-IDF cosine (incremental document frequencies over
    the opening of the text; the lead and proper nouns / numbers are counted extra) mixed with the
    cosine of the embeddings after subtracting the running corpus mean ("centring", which keeps a
-   corpus where every article is about the same kind of incident from collapsing);
+   corpus where every article is about the same kind of incident from collapsing); both the
+   frequencies and the mean start from `prior_articles` pseudo-articles of general news (word
+   shares from `news_term_share`, no shared direction), so that a fresh store of three reports
+   of one event is one event, and a large store is ruled by its own counts;
 3. similarities are locally scaled: each article keeps the mean of its best `scale_k` links,
    and a pair pays a penalty of the two means, so articles in a dense neighbourhood (a
    same-topic corpus, two similar incidents) need a higher raw similarity to link than isolated
@@ -43,18 +46,18 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
 
-from newsweave.cluster_features import Lexicon, term_counts
+from newsweave.cluster_features import Lexicon, news_term_share, term_counts
 from newsweave.saved_state import pack, ragged, unpack, unragged
 
 MAX_WIDENING = 16  # a search for neighbours inside the time window looks this far at most
-STATE_FORMAT = 1  # of `OnlineClusterer.save`; a state of another format is not loaded
+STATE_FORMAT = 2  # of `OnlineClusterer.save`; a state of another format is not loaded
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,8 @@ class ClusterSettings:
     lead_boost: float = 1.0  # extra count for terms of the title and lead
     name_boost: float = 1.0  # extra count for proper nouns and numbers
     window_days: float = 30.0  # dated pairs further apart than this never link
-    half_life_days: float = 7.0  # similarity halves per this many days beyond one day apart
+    half_life_days: float = 3.0  # similarity halves per this many days beyond one day apart
+    prior_articles: float = 200.0  # pseudo-articles of general news the counts start from
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,13 @@ class _Doc:
 class OnlineClusterer:
     """Incremental event clustering over embedded articles; see the module docstring."""
 
-    def __init__(self, settings: ClusterSettings | None = None) -> None:
+    def __init__(
+        self,
+        settings: ClusterSettings | None = None,
+        term_share: Callable[[str], float] | None = news_term_share,
+    ) -> None:
         self.settings = settings or ClusterSettings()
+        self.term_share = term_share
         self._docs: list[_Doc] = []
         self._by_id: dict[str, int] = {}
         self._vectors: np.ndarray | None = None
@@ -157,10 +166,13 @@ class OnlineClusterer:
         self._vector_sum: np.ndarray | None = None
         self._centred: np.ndarray | None = None  # see `_centred_vectors`; None when stale
         self._shards: dict[int | None, Any] = {}  # usearch index per window-long span of days
-        self._lexicon = Lexicon()
+        self._lexicon = self._new_lexicon()
         self._members: dict[int, list[int]] = {}  # event key -> doc rows, oldest first
         self._event_ids: dict[int, str] = {}
         self._next_event = 0
+
+    def _new_lexicon(self) -> Lexicon:
+        return Lexicon(self.term_share, self.settings.prior_articles)
 
     def __len__(self) -> int:
         return len(self._docs)
@@ -246,10 +258,14 @@ class OnlineClusterer:
         return pack(meta, arrays, STATE_FORMAT)
 
     @classmethod
-    def load(cls, data: bytes) -> OnlineClusterer:
-        """A clusterer in the state `save` gave; ValueError when `data` is not such a state."""
+    def load(
+        cls, data: bytes, term_share: Callable[[str], float] | None = news_term_share
+    ) -> OnlineClusterer:
+        """A clusterer in the state `save` gave; ValueError when `data` is not such a state.
+
+        `term_share` is not saved: pass the one the saving clusterer had."""
         with unpack(data, "clusterer state", STATE_FORMAT) as (meta, arrays):
-            clusterer = cls(ClusterSettings(**meta["settings"]))
+            clusterer = cls(ClusterSettings(**meta["settings"]), term_share)
             ats, events, best = arrays["at"].tolist(), arrays["event"].tolist(), arrays["best"]
             links = unragged(arrays, "link")
             for row, item_id in enumerate(meta["items"]):
@@ -271,7 +287,11 @@ class OnlineClusterer:
                 clusterer._event_ids[key] = event_id
             clusterer._next_event = meta["next_event"]
             clusterer._lexicon = Lexicon.from_docs(
-                meta["vocab"], arrays["df"], unragged(arrays, "term")
+                meta["vocab"],
+                arrays["df"],
+                unragged(arrays, "term"),
+                term_share,
+                clusterer.settings.prior_articles,
             )
             for n, shard in enumerate(meta["shards"]):
                 index = clusterer._new_index(clusterer._vectors.shape[1])
@@ -401,11 +421,16 @@ class OnlineClusterer:
         return row
 
     def _centred_vectors(self) -> np.ndarray:
-        """Every row's vector minus the mean of them all, at unit length; worked out once a
-        batch, as the mean changes only when articles are added."""
+        """Every row's vector minus the corpus mean, at unit length; worked out once a batch,
+        as the mean changes only when articles are added.
+
+        The mean is taken as if `prior_articles` articles with no shared direction had come
+        first: in a store of two reports of one event, their own mean would set them exactly
+        against each other (centred cosine -1), so a small store is barely centred and a
+        large one almost fully."""
         if self._centred is None:
             count = len(self._docs)
-            mean = (self._vector_sum / count).astype(np.float32)
+            mean = (self._vector_sum / (count + self.settings.prior_articles)).astype(np.float32)
             centred = self._vectors[:count] - mean
             centred /= np.maximum(np.linalg.norm(centred, axis=1, keepdims=True), 1e-9)
             self._centred = centred

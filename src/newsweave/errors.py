@@ -8,6 +8,7 @@
     └── InputError                  one input given by the user cannot be used
         ├── UnsupportedInput        not a kind of input newsweave reads
         ├── UnreadableInput         empty, binary, too large or malformed
+        ├── EvaluationRefused       a gold file whose items were not all read
         └── FetchError              fetching a URL failed
             ├── AddressNotAllowed   the URL resolves to a private, loopback or link-local address
             ├── RobotsDisallowed    the site's robots.txt forbids fetching the URL
@@ -58,6 +59,12 @@ class InputError(NewsweaveError):
         if reason is not None:
             self.reason = reason
         super().__init__(f"{input}: {message}")
+
+
+class EvaluationRefused(InputError):
+    """A gold file whose items were not all read: scoring it would score another file."""
+
+    reason = "gold-rejected"
 
 
 class UnsupportedInput(InputError):

@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from newsweave.analysis.support import check_support
 from newsweave.embed import Embedder
-from newsweave.errors import UnreadableInput
+from newsweave.errors import EvaluationRefused, UnreadableInput
 from newsweave.ingest.files import jsonl_lines
 from newsweave.ingest.stage import ingest
+from newsweave.model import IngestReport
 from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import build_stories
@@ -75,6 +76,7 @@ def evaluate_clustering(
         with open_store(store_path) as store:
             start = time.perf_counter()
             report = ingest([str(path)], store, eval_settings)
+            refuse_rejections(path, report, len(gold))
             build_stories(store, eval_settings, embedder=embedder)
             seconds = time.perf_counter() - start
             event_of = {article: event for article, (event, _) in store.get_event_members().items()}
@@ -94,6 +96,20 @@ def evaluate_clustering(
         gold_clusters=len(set(expected)),
         found_clusters=len(set(found)),
         articles_per_second=len(gold) / seconds if seconds else 0.0,
+    )
+
+
+def refuse_rejections(path: Path, report: IngestReport, expected: int) -> None:
+    """Scores over a file whose gold items were not all ingested would score something else
+    than the file: an `EvaluationRefused` that says how many were rejected and why."""
+    if not report.rejected and (report.ingested or report.unchanged or report.revised):
+        return
+    reasons = ", ".join(f"{n} {reason}" for reason, n in report.rejected_by_reason().items())
+    first = report.rejected[0].message if report.rejected else "no article was read"
+    raise EvaluationRefused(
+        str(path),
+        f"{len(report.rejected)} of {expected} gold items were rejected ({reasons or 'none'}), "
+        f"so no score is given; the first: {first}",
     )
 
 
@@ -138,6 +154,9 @@ def _read_gold(path: Path) -> dict[str, str]:
     return gold
 
 
+GOLD_LINE_BYTES = 100_000_000  # the longest line of a gold file read (a summarization event)
+
+
 def jsonl_objects(path: Path, schema: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(path:line, object) for every non-blank line of a file in one of the eval schemas.
 
@@ -146,13 +165,10 @@ def jsonl_objects(path: Path, schema: str) -> Iterator[tuple[str, dict[str, Any]
     """
     if not path.is_file():
         raise UnreadableInput(str(path), f"no such file; give a .jsonl file: {schema}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise UnreadableInput(str(path), f"is not UTF-8 text ({error.reason}); {schema}") from None
     count = 0
-    for number, line in jsonl_lines(text):
-        origin = f"{path}:{number}"
+    for origin, line in jsonl_lines(path, GOLD_LINE_BYTES):
+        if isinstance(line, UnreadableInput):
+            raise UnreadableInput(origin, f"{line}; {schema}") from None
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:

@@ -22,7 +22,22 @@ FLAG_KINDS = (
     "paywall",  # the text is a subscription stub
     "too_short",  # too few words to be a news report
     "non_english",  # the text is not in English
+    "citation_marks",  # another system's reference marks ("[1, 2]") were removed from the text
 )
+
+
+UNNAMED_SOURCE = "unnamed source"  # how an article with no outlet and no address is credited
+
+
+def unnamed_source_name(label: str) -> str:
+    """The source of an article whose input named no outlet and gave no URL: a source of its
+    own, named after the input (file, JSONL id), so that it counts as independent unless the
+    copy check finds it is a copy, and no page calls several unnamed reports one outlet."""
+    return f"{UNNAMED_SOURCE} ({label})"
+
+
+def is_unnamed_source(name: str) -> bool:
+    return name.startswith(UNNAMED_SOURCE)
 
 
 @dataclass(frozen=True)

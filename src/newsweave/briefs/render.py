@@ -28,6 +28,7 @@ from newsweave.briefs.model import (
     SourceEntry,
     to_document,
 )
+from newsweave.model import is_unnamed_source
 
 __all__ = ["FORMATS", "ArticleLink", "html_article", "render"]
 
@@ -205,9 +206,15 @@ def _byline(brief: Brief) -> str:
 
 def _notes(brief: Brief) -> list[str]:
     notes = []
+    own = [e.outlet for e in brief.sources if e.event_id is None]
     if brief.independent_sources <= 1:
-        outlets = ", ".join(e.outlet for e in brief.sources if e.event_id is None)
-        notes.append(f"This brief rests on one source: {outlets}.")
+        notes.append(f"This brief rests on one source: {', '.join(dict.fromkeys(own))}.")
+    unnamed = len({outlet for outlet in own if is_unnamed_source(outlet)})
+    if unnamed:
+        which = (
+            "Its source is" if unnamed == len(set(own)) == 1 else f"{unnamed} of its sources are"
+        )
+        notes.append(f"{which} unnamed: the input gave no outlet or address.")
     if any(sentence.single_source for _, sentence in brief.sentences()):
         notes.append(SINGLE_NOTE)
     changes = brief.changes

@@ -1,7 +1,10 @@
 """Articles from local files: `.txt`, `.html`, `.json` and `.jsonl`.
 
 A `.txt` file holds one article: its first line is the title, optionally followed by header lines
-(`source: …`, `url: …`, `published: …`, `author: …`), a blank line, then the body. Site chrome
+(`source: …`, `url: …`, `published: …`, `author: …`), a blank line, then the body. A first line
+that reads as a paragraph rather than a headline (long, or ending as a sentence ends) with no
+header lines under it is the body's first paragraph: the title is then derived from it (see
+`clean.derive_title`), and the body keeps every sentence. Site chrome
 before the title (a scraped page's "Press Enter to search") is left out of the text and
 reported as removed chrome; the stored raw text is the whole file. `.json` holds one article
 or a list, `.jsonl` one article a line, in the article schema `{"id", "title", "text",
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsweave.clean import is_boilerplate_line
+from newsweave.clean import is_boilerplate_line, reads_as_title
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
 from newsweave.ingest.draft import Draft
 from newsweave.ingest.web import extract_html
@@ -78,15 +81,16 @@ def read_file(path: Path, max_bytes: int) -> Iterator[Draft | Rejection]:
             f"newsweave does not read {suffix or 'extension-less'} files; give .txt, .html, "
             ".json, .jsonl, an RSS/Atom feed or an OPML list",
         )
+    if suffix == ".jsonl":
+        yield from read_jsonl(path, max_bytes)
+        return
     text = decode(read_bytes(path, max_bytes), str(path))
     if suffix == ".txt":
         yield read_txt(text, str(path))
     elif suffix in (".html", ".htm"):
         yield extract_html(text, url=None, origin=str(path))
-    elif suffix == ".json":
-        yield from read_json(text, str(path))
     else:
-        yield from read_jsonl(text, str(path))
+        yield from read_json(text, str(path))
 
 
 def read_txt(text: str, origin: str) -> Draft:
@@ -97,15 +101,10 @@ def read_txt(text: str, origin: str) -> Draft:
     if start == len(lines):
         raise UnreadableInput(origin, "file has no text besides site chrome", reason="empty")
     chrome = tuple(line.strip() for line in lines[:start] if line.strip())
+    header, position = _header(lines, start + 1)
     title = lines[start].strip()
-    header: dict[str, str] = {}
-    position = start + 1
-    while position < len(lines) and ":" in lines[position]:
-        name, _, value = lines[position].partition(":")
-        if name.strip().lower() not in HEADER_KEYS:
-            break
-        header[name.strip().lower()] = value.strip()
-        position += 1
+    if not header and not reads_as_title(title):  # the first paragraph: the title is derived
+        title, position = "", start
     body = "\n".join(lines[position:]).strip()
     if not body:
         raise UnreadableInput(origin, "file has a title but no body text", reason="empty")
@@ -127,6 +126,18 @@ def read_txt(text: str, origin: str) -> Draft:
     )
 
 
+def _header(lines: list[str], position: int) -> tuple[dict[str, str], int]:
+    """The `name: value` header lines from `position` on, and the line after them."""
+    header: dict[str, str] = {}
+    while position < len(lines) and ":" in lines[position]:
+        name, _, value = lines[position].partition(":")
+        if name.strip().lower() not in HEADER_KEYS:
+            break
+        header[name.strip().lower()] = value.strip()
+        position += 1
+    return header, position
+
+
 def read_json(text: str, origin: str) -> Iterator[Draft | Rejection]:
     try:
         data = json.loads(text)
@@ -139,18 +150,50 @@ def read_json(text: str, origin: str) -> Iterator[Draft | Rejection]:
         yield _draft_or_rejection(item, f"{origin}[{number}]")
 
 
-def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
-    """The non-blank lines of a JSONL text with their numbers from 1: "path:number" names an
-    input line for ingest and for the gold files of `newsweave eval` alike. Split on "\n" only:
-    a JSON string may hold U+2028, which `str.splitlines` would break on."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            yield number, line
+def jsonl_lines(path: Path, max_line_bytes: int) -> Iterator[tuple[str, str | InputError]]:
+    """("path:number", line) for each non-blank line of a JSONL file, numbered from 1 and read
+    one at a time, so a file of any size is read in the memory of its longest line; a line
+    over `max_line_bytes` or not UTF-8 comes as an `InputError` naming it, and the rest go on.
+    "path:number" names an input line for ingest and for the gold files of `newsweave eval`
+    alike. Lines end at "\n" only: a JSON string may hold U+2028, which `str.splitlines`
+    would break on."""
+    with path.open("rb") as fh:
+        if b"\x00" in fh.read(8192):
+            raise UnreadableInput(
+                str(path), "file looks binary, not text; give a text, HTML or JSON file",
+                reason="binary",
+            )
+        fh.seek(0)
+        number = 0
+        while raw := fh.readline(max_line_bytes + 1):
+            number += 1
+            where = f"{path}:{number}"
+            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):  # the rest of the line is passed over
+                    raw = fh.readline(1 << 20)
+                yield where, UnreadableInput(
+                    where,
+                    f"line is over the {max_line_bytes / 1e6:g} MB limit for one article; "
+                    "shorten that article or raise max_file_bytes",
+                    reason="too-large",
+                )
+            elif raw.strip():
+                try:
+                    yield where, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    yield where, UnreadableInput(
+                        where, "line is not UTF-8 text; save the file as UTF-8", reason="binary"
+                    )
 
 
-def read_jsonl(text: str, origin: str) -> Iterator[Draft | Rejection]:
-    for number, line in jsonl_lines(text):
-        where = f"{origin}:{number}"
+def read_jsonl(path: Path, max_line_bytes: int) -> Iterator[Draft | Rejection]:
+    """One article a line, streamed; a bad line is a rejection and the others go on."""
+    lines = 0
+    for where, line in jsonl_lines(path, max_line_bytes):
+        lines += 1
+        if isinstance(line, InputError):
+            yield Rejection(where, line.reason, str(line))
+            continue
         try:
             item = json.loads(line)
         except json.JSONDecodeError as error:
@@ -162,6 +205,10 @@ def read_jsonl(text: str, origin: str) -> Iterator[Draft | Rejection]:
             )
             continue
         yield _draft_or_rejection(item, where)
+    if not lines:
+        raise UnreadableInput(
+            str(path), "file is empty; nothing to ingest (one JSON article a line)", reason="empty"
+        )
 
 
 def _draft_or_rejection(item: Any, origin: str) -> Draft | Rejection:

@@ -17,13 +17,21 @@ from pathlib import Path
 
 import ftfy
 
-from newsweave.clean import NameVocabulary, clean_text
+from newsweave.clean import NameVocabulary, clean_text, derive_title, strip_citation_marks
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
 from newsweave.ingest.draft import Draft
 from newsweave.ingest.feeds import drafts_from_feed, looks_like_feed, looks_like_opml, read_opml
 from newsweave.ingest.files import ARTICLE_SUFFIXES, read_bytes, read_file
 from newsweave.ingest.web import Fetcher, extract_html
-from newsweave.model import Article, IngestReport, Rejection, Source, article_id, article_key
+from newsweave.model import (
+    Article,
+    IngestReport,
+    Rejection,
+    Source,
+    article_id,
+    article_key,
+    unnamed_source_name,
+)
 from newsweave.settings import Settings
 from newsweave.store import Store
 
@@ -32,6 +40,7 @@ __all__ = ["ingest"]
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".opml"}
 SOURCES_FILE = "sources.toml"
 WRITE_BATCH = 200
+READ_BATCH = 1000  # drafts read before they are cleaned and stored
 
 Progress = Callable[[int, int], None]
 
@@ -44,25 +53,72 @@ def ingest(
     fetcher: Fetcher | None = None,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Read every input, clean and store its articles, and say what happened to each."""
+    """Read every input, clean and store its articles, and say what happened to each.
+
+    Articles are stored as they are read, `READ_BATCH` at a time, so a large export is ingested
+    in bounded memory and what was read before a failure is kept. The name vocabulary the
+    garble check reads grows with each batch: a name spelled right only in a later batch of the
+    same call is not known to an earlier one.
+    """
     report = IngestReport()
     with ExitStack() as stack:
         reader = _Reader(settings, fetcher, stack)
-        drafts: list[Draft] = []
+        batch = _Batch(store, settings, reader.sources, report, progress)
         for item in inputs:
             for result in reader.read(item):
                 if isinstance(result, Rejection):
                     report.rejected.append(result)
                 else:
-                    drafts.append(result)
+                    batch.add(result)
+        batch.flush()
         report.skipped.extend(reader.skipped)
-        for source in reader.sources.values():
-            store.put_source(source)
-        vocabulary = _vocabulary(store, drafts)
-        _store_drafts(drafts, store, settings, reader.sources, vocabulary, report, progress)
     for rejection in report.rejected:
         store.add_rejection(rejection)
     return report
+
+
+@dataclass
+class _Batch:
+    """Drafts read and not yet stored; `add` stores them every `READ_BATCH` drafts."""
+
+    store: Store
+    settings: Settings
+    sources: dict[str, Source]
+    report: IngestReport
+    progress: Progress | None
+    drafts: list[Draft] = field(default_factory=list)
+    vocabulary: NameVocabulary | None = None
+    stored: int = 0
+
+    def add(self, draft: Draft) -> None:
+        self.drafts.append(draft)
+        if len(self.drafts) >= READ_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        for source in self.sources.values():
+            self.store.put_source(source)
+        if self.vocabulary is None:
+            self.vocabulary = _vocabulary(self.store)
+        for draft in self.drafts:
+            self.vocabulary.add_text(draft.text)
+        done, total = self.stored, self.stored + len(self.drafts)
+
+        def stored(count: int, _: int) -> None:
+            if self.progress:
+                self.progress(done + count, total)
+
+        _store_drafts(
+            self.drafts,
+            self.store,
+            self.settings,
+            self.sources,
+            self.vocabulary,
+            self.report,
+            stored,
+        )
+        self.stored = total
+        self.drafts = []
 
 
 @dataclass
@@ -201,7 +257,7 @@ def build_article(
     draft: Draft, source: Source, settings: Settings, vocabulary: NameVocabulary | None = None
 ) -> Article:
     """The cleaned, identified article for one draft."""
-    given_title = ftfy.fix_text(draft.title).strip()
+    given_title = strip_citation_marks(ftfy.fix_text(draft.title)).strip()
     cleaned = clean_text(
         draft.text,
         title=given_title,
@@ -209,7 +265,7 @@ def build_article(
         vocabulary=vocabulary,
         removed_chrome=draft.chrome,
     )
-    title = given_title or headline(cleaned.text)
+    title = given_title or derive_title(cleaned.text)
     key = article_key(
         url=draft.url,
         canonical_url=draft.canonical_url,
@@ -234,29 +290,20 @@ def build_article(
     )
 
 
-def headline(text: str, limit: int = 120) -> str:
-    """A title for an article that came without one: its first line, cut at a word."""
-    first = text.strip().split("\n", 1)[0].strip() if text.strip() else ""
-    if len(first) <= limit:
-        return first
-    return first[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
-
-
 def _source_for(draft: Draft, sources: dict[str, Source], by_domain: dict[str, Source]) -> Source:
     if draft.source_name and draft.source_name in sources:
         return sources[draft.source_name]
     if draft.domain and draft.domain in by_domain:
         return by_domain[draft.domain]
-    name = draft.source_name or draft.domain or "unknown outlet"
+    label = draft.external_id or Path(draft.origin).name
+    name = draft.source_name or draft.domain or unnamed_source_name(label)
     return Source(name=name, domain=draft.domain)
 
 
-def _vocabulary(store: Store, drafts: list[Draft]) -> NameVocabulary:
+def _vocabulary(store: Store) -> NameVocabulary:
     vocabulary = NameVocabulary()
     for article in store.iter_articles():
         vocabulary.add_text(article.text)
-    for draft in drafts:
-        vocabulary.add_text(draft.text)
     return vocabulary
 
 
