@@ -122,5 +122,7 @@ def test_an_untitled_record_is_named_by_a_headline_of_its_lead_which_stays_in_th
     body = "Engineers will inspect the remaining cranes this week, officials said."
     draft = Draft(origin="x.jsonl:1", title="", text=f"{lead} into the water.\n\n{body}")
     article = build_article(draft, Source(name="Harbor Ledger"), Settings(db=tmp_path / "n.db"))
-    assert article.title == "The harbour authority closed the north pier on Tuesday after a crane collapsed"
+    assert article.title == (
+        "The harbour authority closed the north pier on Tuesday after a crane collapsed"
+    )
     assert article.text.startswith(lead)
