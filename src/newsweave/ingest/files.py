@@ -160,7 +160,8 @@ def jsonl_lines(path: Path, max_line_bytes: int) -> Iterator[tuple[str, str | In
     with path.open("rb") as fh:
         if b"\x00" in fh.read(8192):
             raise UnreadableInput(
-                str(path), "file looks binary, not text; give a text, HTML or JSON file",
+                str(path),
+                "file looks binary, not text; give a text, HTML or JSON file",
                 reason="binary",
             )
         fh.seek(0)
@@ -171,18 +172,24 @@ def jsonl_lines(path: Path, max_line_bytes: int) -> Iterator[tuple[str, str | In
             if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):  # the rest of the line is passed over
                     raw = fh.readline(1 << 20)
-                yield where, UnreadableInput(
+                yield (
                     where,
-                    f"line is over the {max_line_bytes / 1e6:g} MB limit for one article; "
-                    "shorten that article or raise max_file_bytes",
-                    reason="too-large",
+                    UnreadableInput(
+                        where,
+                        f"line is over the {max_line_bytes / 1e6:g} MB limit for one article; "
+                        "shorten that article or raise max_file_bytes",
+                        reason="too-large",
+                    ),
                 )
             elif raw.strip():
                 try:
                     yield where, raw.decode("utf-8-sig" if number == 1 else "utf-8")
                 except UnicodeDecodeError:
-                    yield where, UnreadableInput(
-                        where, "line is not UTF-8 text; save the file as UTF-8", reason="binary"
+                    yield (
+                        where,
+                        UnreadableInput(
+                            where, "line is not UTF-8 text; save the file as UTF-8", reason="binary"
+                        ),
                     )
 
 
