@@ -423,14 +423,24 @@ def _vectors(
 
 
 def _embedding_text(article: Article) -> str:
-    return f"{article.title}\n\n{article.text}"
+    headline = _own_headline(article)
+    return f"{headline}\n\n{article.text}" if headline else article.text
+
+
+def _own_headline(article: Article) -> str:
+    """The title as the clusterer reads it: none when it only repeats the text's opening (a
+    title derived from the lead, or an outlet's headline that is its first sentence), so an
+    untitled article's lead does not count twice."""
+    if article.text.lstrip().startswith(article.title.removesuffix("…").strip()):
+        return ""
+    return article.title
 
 
 def _item(article: Article, vectors: dict[str, np.ndarray]) -> ClusterItem:
     return ClusterItem(
         item_id=article.article_id,
         published_at=article.published_at,
-        title=article.title,
+        title=_own_headline(article),
         text=article.text,
         vector=vectors[article.article_id],
     )
