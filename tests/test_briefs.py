@@ -306,7 +306,7 @@ def test_the_brief_command_without_an_id_prints_every_brief(pipeline):
     ("args", "message"),
     [
         (["brief", "zzzz"], "no event has an id starting with 'zzzz'"),
-        (["brief", "ev_", "--version", "1"], "no event has an id starting with 'ev_'"),
+        (["brief", "ev_", "--version", "1"], "'ev_' is ambiguous: "),
         (["brief", "--version", "2"], "--version needs an EVENT_ID"),
     ],
 )

@@ -6,13 +6,14 @@ import socket
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import httpcore
 import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from httpserver import Reply, Request, serve
+from network import PUBLIC_IP, LocalRouter
+from network import guarded_fetcher as network_fetcher
 from newsweave.errors import (
     AddressNotAllowed,
     FetchError,
@@ -23,7 +24,7 @@ from newsweave.errors import (
     UnreadableInput,
     UnsupportedInput,
 )
-from newsweave.ingest.guard import GuardedBackend, GuardedTransport, address_kind, resolve_host
+from newsweave.ingest.guard import address_kind, resolve_host
 from newsweave.ingest.web import Fetcher, Page, extract_html, fetch_article
 from newsweave.settings import Settings
 
@@ -55,8 +56,6 @@ town hall while the water kept rising.</p>
 </article>
 <footer>Copyright 2024 The Daily Example</footer>
 </body></html>"""
-
-PUBLIC_IP = "93.184.216.34"  # a public address; the test network below carries it to 127.0.0.1
 
 
 # -- extraction -------------------------------------------------------------------------------
@@ -388,22 +387,9 @@ def test_loopback_is_refused_by_default_before_any_request():
     assert log == []
 
 
-class LocalRouter(httpcore.SyncBackend):
-    """Carries connections for PUBLIC_IP to 127.0.0.1, as a router would; other addresses as is."""
-
-    def __init__(self) -> None:
-        self.connected: list[str] = []
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        self.connected.append(host)
-        target = "127.0.0.1" if host == PUBLIC_IP else host
-        return super().connect_tcp(target, port, timeout, local_address, socket_options)
-
-
 def guarded_fetcher(resolve, network: LocalRouter) -> Fetcher:
-    backend = GuardedBackend(resolve=resolve, network=network)
     guarded = replace(LOCAL, allow_private_addresses=False, respect_robots=False)
-    return Fetcher(guarded, transport=GuardedTransport(backend))
+    return network_fetcher(resolve, network, guarded)
 
 
 def resolve_news_example(host: str, port: int) -> list[str]:

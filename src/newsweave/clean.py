@@ -2,8 +2,14 @@
 
 `clean_text` runs these steps and records each finding as a `QualityFlag` (data shown to users):
 
+0. A text longer than `MAX_TEXT_CHARS` is cut at the last paragraph or sentence end before it
+   (`oversized`): the analysis parser refuses a text over 1,000,000 characters, and one of a few
+   hundred thousand already takes a parse worker the better part of a gigabyte.
 1. Unicode repair with ftfy. Real mojibake repair ("donâ€™t" → "don’t") is flagged `mojibake`;
-   typographic quotes are kept as they are, because later stages match quotes verbatim.
+   typographic quotes are kept as they are, because later stages match quotes verbatim. Control
+   characters (C0 and C1 but line breaks and tabs) and bidirectional overrides, embeddings and
+   isolates are removed after the repair (ftfy reads C1 characters as mojibake first): no
+   terminal or page should meet an escape sequence or a reordering scraped from a source.
 2. Whitespace is normalised and the text split into paragraphs (blocks separated by blank lines,
    or one paragraph per line when the text has no blank lines); site chrome is removed
    (`boilerplate`), subscription prompts are removed (`paywall`), and a first line repeating
@@ -38,14 +44,26 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from newsweave.model import QualityFlag
 
 __all__ = [
+    "MAX_NAME_CHARS",
+    "MAX_TEXT_CHARS",
     "Cleaned",
     "NameVocabulary",
     "clean_text",
+    "cut_to",
     "derive_title",
     "is_boilerplate_line",
+    "one_line",
     "reads_as_title",
     "strip_citation_marks",
+    "strip_controls",
 ]
+
+# The longest text the later stages read: spaCy's parser refuses texts over its max_length
+# (1,000,000 characters), and at 100,000 characters (about 16,000 words, longer than nearly
+# every news report) a parse already takes 4 s and 500 MB. Unicode repair can lengthen a text
+# (a ligature becomes two or three letters), so the cleaned text is held to the limit as well.
+MAX_TEXT_CHARS = 100_000
+MAX_NAME_CHARS = 500  # the longest title, byline or outlet name kept
 
 MAX_CHROME_WORDS = 25  # a line longer than this is prose, whatever it starts with
 MAX_PAYWALL_WORDS = 30
@@ -64,6 +82,12 @@ KNOWN_RATIO = 20  # a word seen at least 1/20 as often as the name is a real wor
 MAX_NAME_WORDS = 5  # the longest multi-word name counted
 
 _WS = re.compile(r"\s+")
+# C0 and C1 controls but tab and line feed, DEL, the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069; the bidi marks U+200E and U+200F are kept), lone surrogates
+# (JSON can spell them, and SQLite cannot store them) and the noncharacters U+FFFE, U+FFFF.
+_CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _NAV_SEPARATOR = re.compile(r"\s*[|•·›»]\s*")
 _CHROME_WHOLE = re.compile(
@@ -234,26 +258,75 @@ def clean_text(
     min_words: int = 60,
     vocabulary: NameVocabulary | None = None,
     removed_chrome: Sequence[str] = (),
+    max_chars: int = MAX_TEXT_CHARS,
 ) -> Cleaned:
     """Clean one article's text and say what was found; never raises on odd input.
+
+    The cleaned text is at most `max_chars` long; a longer text is cut (see step 0).
 
     `vocabulary` is the corpus the article belongs to, ideally including this article (as ingest
     builds it); it lets the garble detector recognise a name spelled correctly only elsewhere.
     `removed_chrome` are lines of site chrome the reader already left out of `raw_text` (page
     navigation outside an HTML article); they are reported in the same `boilerplate` flag.
     """
-    text, mojibake = _repair_unicode(raw_text or "")
-    text, marks = _remove_citation_marks(text)
+    received = raw_text or ""
+    text, mojibake = _repair_unicode(cut_to(received, max_chars))
+    text, marks = _remove_citation_marks(strip_controls(text))
     paragraphs, chrome, paywall = _split_paragraphs(text, title)
-    cleaned = "\n\n".join(paragraphs)
+    joined = "\n\n".join(paragraphs)
+    cleaned = cut_to(joined, max_chars)
     chrome = [*removed_chrome, *chrome]
-    flags = [mojibake, marks, _removal_flag("boilerplate", "site chrome", chrome)]
+    cut = max(len(received), len(joined)) > max_chars
+    flags = [_oversized_flag(len(received), len(cleaned), max_chars) if cut else None]
+    flags.extend((mojibake, marks))
+    flags.append(_removal_flag("boilerplate", "site chrome", chrome))
     flags.append(_removal_flag("paywall", "subscription prompt", paywall))
     flags.extend(_find_garbles(cleaned, vocabulary))
     flags.extend((_truncation_flag(paragraphs), _too_short_flag(cleaned, min_words)))
     language, language_flag = _detect_language(cleaned)
     flags.append(language_flag)
     return Cleaned(cleaned, tuple(flag for flag in flags if flag), language)
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters or bidi overrides; line breaks become "\\n"."""
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(text: str | None, limit: int = MAX_NAME_CHARS) -> str:
+    """A name or title as one line: no control characters, each run of whitespace one space,
+    at most `limit` characters (cut at a word, with an ellipsis)."""
+    line = " ".join(_CONTROLS.sub(" ", text or "").split())
+    if len(line) <= limit:
+        return line
+    return line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
+# Step 0: length
+
+_PARAGRAPH_END = re.compile(r"\n")
+_SENTENCE_STOP = re.compile(r"[.!?…][\"”’')\]]*\s")
+
+
+def cut_to(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at the last paragraph end, else the last
+    sentence end, else the last space, in its second half; mid-word only when it has none."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    for boundary in (_PARAGRAPH_END, _SENTENCE_STOP, _WS):
+        ends = [match.end() for match in boundary.finditer(head, limit // 2)]
+        if ends:
+            return head[: ends[-1]].rstrip()
+    return head
+
+
+def _oversized_flag(received: int, kept: int, limit: int) -> QualityFlag:
+    detail = (
+        f"the text was cut to {kept:,} characters at a paragraph or sentence end; "
+        f"{received:,} were received and the analysis reads at most {limit:,}"
+    )
+    return QualityFlag("oversized", detail)
 
 
 # Another system's reference marks: "[1]", "[1, 2, 3]", "[2-4]", with the space before them.
@@ -358,7 +431,7 @@ def _repair_unicode(text: str) -> tuple[str, QualityFlag | None]:
     flag = None
     if repairs:
         worded = [pair for pair in repairs if any(char.isalpha() for char in pair[1])]
-        before, after = (worded or repairs)[0]
+        before, after = (one_line(words, 60) for words in (worded or repairs)[0])
         places = "1 place" if len(repairs) == 1 else f"{len(repairs)} places"
         detail = f"repaired broken characters in {places}, such as '{before}' → '{after}'"
         flag = QualityFlag("mojibake", detail)
@@ -424,7 +497,7 @@ def _is_paywall_line(line: str) -> bool:
 def _removal_flag(kind: str, what: str, lines: list[str]) -> QualityFlag | None:
     if not lines:
         return None
-    shown = ", ".join(f"'{line[:80]}'" for line in lines[:5])
+    shown = ", ".join(f"'{one_line(line, 80)}'" for line in lines[:5])
     more = f" and {len(lines) - 5} more" if len(lines) > 5 else ""
     plural = "line" if len(lines) == 1 else "lines"
     return QualityFlag(kind, f"removed {len(lines)} {plural} of {what}: {shown}{more}")

@@ -1,17 +1,24 @@
 """The `newsweave` command: each command is one library call plus its output.
 
 Errors are turned into one line on stderr and an exit code here, in one place: 0 when all went
-well, 1 when the command failed, 3 when a batch was partly rejected (the rest was stored), and 70
-for an internal error, which is a bug in newsweave.
+well, 1 when the command failed (for `ingest` and `run`: when no input could be used), 2 when
+the settings file cannot be read (as for a bad option), 3 when a batch was partly rejected (the
+rest was stored) or an event could not be analysed or written (the rest were), and 70 for an
+internal error, which is a bug in newsweave.
+
+Whatever the store holds reaches the terminal through `_shown` (or `_print_json`): literally,
+never read as Rich markup or emoji codes, and without control characters or credentials
+(`outward.safe_text`), so a scraped title can neither crash a command nor send the terminal an
+escape sequence, a hyperlink or a bell. A URL is printed only when it is an http(s) link
+(`outward.safe_link`), as the web pages and the API show it.
 """
 
 from __future__ import annotations
 
 import functools
-import json
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
@@ -20,41 +27,49 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
 from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.nli import load_nli
 from newsweave.analysis.stage import EventAnalysis, list_analyses, load_analysis
 from newsweave.briefs.model import Brief, to_document
-from newsweave.briefs.render import FORMATS, render
+from newsweave.briefs.render import FORMATS, render, safe_brief
 from newsweave.briefs.stage import BriefsReport, load_brief, writer_for
-from newsweave.errors import NewsweaveError
+from newsweave.errors import NewsweaveError, SettingsFileError
 from newsweave.evaluate import evaluate_clustering, evaluate_support
 from newsweave.evaluate_summaries import evaluate_summaries
 from newsweave.ingest.stage import ingest
 from newsweave.model import Article, Event, IngestReport
+from newsweave.outward import safe_data, safe_link, safe_text
 from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings, load_settings
-from newsweave.store import SQLiteStore, open_store
+from newsweave.store import EventFailure, SQLiteStore, open_store
 from newsweave.stories import list_events, list_storylines
 from newsweave.watch import Cycle, watch
 
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_PARTIAL = 3
 EXIT_INTERNAL = 70
+# The largest count or offset an option takes; far past any store, well inside SQLite's integers.
+MAX_COUNT = 1_000_000_000
+Count = click.IntRange(0, MAX_COUNT)
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except SettingsFileError as error:
+            err.print(_shown(f"error: {error}"))
+            sys.exit(EXIT_USAGE)
         except NewsweaveError as error:
-            err.print(f"error: {error}", markup=False)
+            err.print(_shown(f"error: {error}"))
             sys.exit(EXIT_FAILED)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -63,9 +78,10 @@ class _Group(click.Group):
             sys.exit(130)
         except Exception as error:
             err.print(
-                f"internal error: {type(error).__name__}: {error}. This is a bug in newsweave; "
-                "please report it with the command you ran.",
-                markup=False,
+                _shown(
+                    f"internal error: {type(error).__name__}: {error}. This is a bug in "
+                    "newsweave; please report it with the command you ran."
+                )
             )
             sys.exit(EXIT_INTERNAL)
 
@@ -109,11 +125,11 @@ def ingest_command(settings: Settings, sources: tuple[str, ...], as_json: bool) 
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
     if as_json:
-        out.print_json(json.dumps(_report_data(report)))
+        _print_json(_report_data(report))
     else:
         _print_report(report)
-    if report.is_partial:
-        sys.exit(EXIT_PARTIAL if report.ingested or report.revised or report.unchanged else 1)
+    if code := _exit_code(report):
+        sys.exit(code)
 
 
 @main.command("run")
@@ -146,7 +162,7 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
             "analysis": asdict(analysis),
             "briefs": asdict(briefs),
         }
-        out.print_json(json.dumps(data))
+        _print_json(data)
     else:
         if report is not None:
             _print_report(report)
@@ -160,8 +176,11 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
             markup=False,
         )
     _warn_if_llm_failed(briefs)
-    if report is not None and report.is_partial:
-        sys.exit(EXIT_PARTIAL)
+    failed = result.failed_events()
+    for event_id, why in failed.items():
+        err.print(_shown(f"failed: event {event_id}: {why}; the next run tries it again"))
+    if code := _exit_code(report, failed_events=len(failed)):
+        sys.exit(code)
 
 
 @main.command("watch")
@@ -190,12 +209,12 @@ def watch_command(
 
     def print_cycle(cycle: Cycle) -> None:
         if cycle.report is None:
-            err.print(cycle.summary(), markup=False)
+            err.print(_shown(cycle.summary()))
             return
         if cycle.report.ingest is not None:
             _print_rejections(cycle.report.ingest)
         _warn_if_llm_failed(cycle.report.briefs)
-        out.print(cycle.summary(), markup=False)
+        out.print(_shown(cycle.summary()))
 
     result = watch(list(feeds), settings, interval=interval, cycles=cycles, on_cycle=print_cycle)
     if result.interrupted:
@@ -206,17 +225,18 @@ def watch_command(
 
 
 @main.command("stories")
-@click.option("--limit", default=50, show_default=True, help="how many events to list")
+@click.option("--limit", default=50, type=Count, show_default=True, help="how many events to list")
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 @_with_settings
 def stories_command(settings: Settings, limit: int, as_json: bool) -> None:
     """List events, the most recently updated first, with their sources and storyline."""
     with _existing_store(settings) as store:
         events = list_events(store)
+        failures = store.list_failures()
     if as_json:
-        out.print_json(json.dumps([_event_summary(e) for e in events[:limit]]))
+        _print_json([_event_summary(e, failures) for e in events[:limit]])
         return
-    out.print(f"{len(events)} events in {settings.db}, the most recently updated first")
+    out.print(_shown(f"{len(events)} events in {settings.db}, the most recently updated first"))
     for event in events[:limit]:
         articles = "article" if len(event.article_ids) == 1 else "articles"
         when = _day(event.first_seen)
@@ -225,13 +245,16 @@ def stories_command(settings: Settings, limit: int, as_json: bool) -> None:
             when += f" → {event.last_seen:%H:%M}" if same_day else f" → {_day(event.last_seen)}"
         storyline = f" · storyline {event.storyline_id}" if event.storyline_id else ""
         out.print()
-        out.print(f"[bold]{event.event_id}[/bold]  {escape(event.title)}")
+        out.print(Text.assemble(_shown(event.event_id, "bold"), "  ", _shown(event.title)))
         out.print(
-            f"  {len(event.article_ids)} {articles}, {_sources(event.independent_sources)} "
-            f"· {when}{storyline}",
-            markup=False,
+            _shown(
+                f"  {len(event.article_ids)} {articles}, {_sources(event.independent_sources)} "
+                f"· {when}{storyline}"
+            )
         )
-        out.print(f"  outlets: {', '.join(event.outlets)}", markup=False)
+        out.print(_shown(f"  outlets: {', '.join(event.outlets)}"))
+        for failure in (f for f in failures if f.event_id == event.event_id):
+            out.print(_shown(f"  failed: {_failure_line(failure)}", "red"))
 
 
 @main.command("storylines")
@@ -242,14 +265,15 @@ def storylines_command(settings: Settings, as_json: bool) -> None:
     with _existing_store(settings) as store:
         storylines = list_storylines(store)
     if as_json:
-        out.print_json(json.dumps([asdict(s) for s in storylines], default=str))
+        _print_json([asdict(s) for s in storylines])
         return
     if not storylines:
         out.print("no storylines yet: no two events continue one another")
     for storyline in storylines:
-        out.print(f"[bold]{storyline.title}[/bold] ({storyline.storyline_id[:10]})")
+        heading = _shown(storyline.title, "bold")
+        out.print(Text.assemble(heading, _shown(f" ({storyline.storyline_id[:10]})")))
         for entry in storyline.timeline:
-            out.print(f"  {_day(entry.date)}  {entry.title}  [{entry.event_id[:10]}]", markup=False)
+            out.print(_shown(f"  {_day(entry.date)}  {entry.title}  [{entry.event_id[:10]}]"))
 
 
 @main.command("claims")
@@ -266,17 +290,18 @@ def claims_command(settings: Settings, event_id: str, as_json: bool) -> None:
         analysis = _analysis_of(store, event_id)
     if as_json:
         claims = [{"text": c.sentences[0].text, **asdict(c)} for c in analysis.claims]
-        out.print_json(json.dumps(_event_heading(analysis) | {"claims": claims}))
+        _print_json(_event_heading(analysis) | {"claims": claims})
         return
-    out.print(f"[bold]{analysis.event_id}[/bold]  {escape(analysis.title)}")
+    out.print(_event_line(analysis.event_id, analysis.title))
     out.print(f"{len(analysis.claims)} claims, the most widely backed first", markup=False)
     for claim in analysis.claims:
         single = " · single source" if claim.single_source else ""
         out.print()
-        out.print(f"  {claim.sentences[0].text}", markup=False)
+        out.print(_shown(f"  {claim.sentences[0].text}"))
         out.print(
-            f"    {_sources(claim.independent_sources)}{single} · {', '.join(claim.outlets)}",
-            markup=False,
+            _shown(
+                f"    {_sources(claim.independent_sources)}{single} · {', '.join(claim.outlets)}"
+            )
         )
 
 
@@ -296,25 +321,20 @@ def disagreements_command(settings: Settings, event_id: str | None, as_json: boo
         analyses = [_analysis_of(store, event_id)] if event_id else list_analyses(store)
     found = [(analysis, d) for analysis in analyses for d in analysis.disagreements]
     if as_json:
-        out.print_json(json.dumps([_disagreement_data(a, d) for a, d in found]))
+        _print_json([_disagreement_data(a, d) for a, d in found])
         return
     events = len({analysis.event_id for analysis, _ in found})
     out.print(f"{len(found)} disagreements in {events} of {len(analyses)} analysed events")
     for analysis, disagreement in found:
         out.print()
-        out.print(f"[bold]{analysis.event_id[:10]}[/bold]  {escape(analysis.title)}")
-        out.print(f"  {disagreement.kind}: {disagreement.about}", markup=False)
+        out.print(_event_line(analysis.event_id[:10], analysis.title))
+        out.print(_shown(f"  {disagreement.kind}: {disagreement.about}"))
         for side in disagreement.sides:
             outlets = ", ".join(analysis.outlets_of(side.article_ids))
-            out.print(
-                f"    {side.value}  {outlets} ({_sources(side.independent_sources)})",
-                markup=False,
-            )
+            out.print(_shown(f"    {side.value}  {outlets} ({_sources(side.independent_sources)})"))
             if side.sentences:  # what one of them says, so a reader can judge the conflict
-                out.print(
-                    f"        “{shorten(side.sentences[0].text, 110, placeholder='…')}”",
-                    markup=False,
-                )
+                sentence = shorten(side.sentences[0].text, 110, placeholder="…")
+                out.print(_shown(f"        “{sentence}”"))
 
 
 @main.command("brief")
@@ -327,7 +347,12 @@ def disagreements_command(settings: Settings, event_id: str | None, as_json: boo
     show_default=True,
     help="Markdown, JSON or a standalone HTML page",
 )
-@click.option("--version", "version", type=int, help="an earlier version (default: the latest)")
+@click.option(
+    "--version",
+    "version",
+    type=click.IntRange(1, MAX_COUNT),
+    help="an earlier version (default: the latest)",
+)
 @_with_settings
 def brief_command(settings: Settings, event_id: str | None, fmt: str, version: int | None) -> None:
     """Print the brief of an event (by id or id prefix), or the latest brief of every event.
@@ -346,12 +371,12 @@ def brief_command(settings: Settings, event_id: str | None, fmt: str, version: i
         else:
             briefs = [_brief_of(store, event_id, version)]
     if fmt == "json" and event_id is None:
-        out.print_json(json.dumps([to_document(b) for b in briefs], ensure_ascii=False))
+        _print_json([to_document(safe_brief(b)) for b in briefs])
         return
     for n, brief in enumerate(briefs):
         if n:
             out.print("\n" + "─" * 80 + "\n")
-        out.print(render(brief, fmt), markup=False)
+        out.print(render(brief, fmt), markup=False)  # render makes the brief safe
 
 
 @main.command("serve")
@@ -404,7 +429,7 @@ def eval_cluster_command(settings: Settings, file: Path, as_json: bool) -> None:
     """
     scores = evaluate_clustering(file, settings)
     if as_json:
-        out.print_json(json.dumps(asdict(scores)))
+        _print_json(asdict(scores))
         return
     out.print(
         f"{file}: B-cubed P {scores.b3_precision:.3f} R {scores.b3_recall:.3f} "
@@ -429,7 +454,7 @@ def eval_support_command(settings: Settings, file: Path, as_json: bool) -> None:
     scores = evaluate_support(file, nli=load_nli(settings.support_nli))
     if as_json:
         keys = ("balanced_accuracy", "pairs", "supported_recall", "unsupported_recall")
-        out.print_json(json.dumps({key: getattr(scores, key) for key in keys}))
+        _print_json({key: getattr(scores, key) for key in keys})
         return
     recalls = [
         f"{name} recall {value:.3f}" if value is not None else f"no {name} pairs"
@@ -471,7 +496,7 @@ def eval_summarize_command(
         file, settings, writer=writer, nli=load_nli(settings.support_nli), limit=limit
     )
     if as_json:
-        out.print_json(json.dumps(scores.to_dict()))
+        _print_json(scores.to_dict())
         return
     out.print(
         f"{file}: ROUGE-1/2/L {100 * scores.rouge1:.1f} / {100 * scores.rouge2:.1f} / "
@@ -497,7 +522,7 @@ def eval_attribution_command(file: Path, as_json: bool) -> None:
     scores = evaluate_attribution(file)
     if as_json:
         keys = ("source_f1", "cue_f1", "content_f1", "attribution_f1", "articles")
-        out.print_json(json.dumps({key: getattr(scores, key) for key in keys}))
+        _print_json({key: getattr(scores, key) for key in keys})
         return
     out.print(
         f"{file}: F1 source {scores.source_f1:.3f}, cue {scores.cue_f1:.3f}, content "
@@ -509,8 +534,10 @@ def eval_attribution_command(file: Path, as_json: bool) -> None:
 
 
 @main.command("articles")
-@click.option("--limit", default=50, show_default=True, help="how many articles to list")
-@click.option("--offset", default=0, help="skip this many first")
+@click.option(
+    "--limit", default=50, type=Count, show_default=True, help="how many articles to list"
+)
+@click.option("--offset", default=0, type=Count, help="skip this many first")
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 @_with_settings
 def articles_command(settings: Settings, limit: int, offset: int, as_json: bool) -> None:
@@ -519,19 +546,19 @@ def articles_command(settings: Settings, limit: int, offset: int, as_json: bool)
         articles = store.list_articles(limit=limit, offset=offset)
         total = store.count_articles()
     if as_json:
-        out.print_json(json.dumps([_article_summary(a) for a in articles]))
+        _print_json([_article_summary(a) for a in articles])
         return
-    table = Table(title=f"{total} articles in {settings.db}", title_justify="left")
+    table = Table(title=_shown(f"{total} articles in {settings.db}"), title_justify="left")
     for column in ("id", "published", "outlet", "title", "words", "flags"):
         table.add_column(column, overflow="fold")
     for article in articles:
         table.add_row(
-            article.article_id[:10],
+            _shown(article.article_id[:10]),
             _day(article.published_at),
-            article.source.name,
-            article.title,
+            _shown(article.source.name),
+            _shown(article.title),
             str(len(article.text.split())),
-            ", ".join(sorted({flag.kind for flag in article.flags})),
+            _shown(", ".join(sorted({flag.kind for flag in article.flags}))),
         )
     out.print(table)
 
@@ -543,7 +570,7 @@ def articles_command(settings: Settings, limit: int, offset: int, as_json: bool)
 def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
     """Show one article: metadata, quality flags, revisions and text."""
     with _existing_store(settings) as store:
-        article = store.get_article(article_id)
+        article = store.get_article(article_id)  # AmbiguousId names the candidates
         if article is None:
             raise NewsweaveError(
                 f"no article has an id starting with {article_id!r}; "
@@ -557,18 +584,20 @@ def show_command(settings: Settings, article_id: str, as_json: bool) -> None:
             "flags": [asdict(flag) for flag in article.flags],
             "revisions": [{"revision": r.revision, "article_id": r.article_id} for r in revisions],
         }
-        out.print_json(json.dumps(data, default=str))
+        _print_json(data)
         return
-    out.print(f"[bold]{article.title}[/bold]")
+    out.print(_shown(article.title, "bold"))
     for name, value in _article_summary(article).items():
         if value not in (None, "", []) and name != "title":
-            out.print(f"  {name}: {value}", markup=False)
-    out.print(f"  revisions: {', '.join(f'{r.revision} ({r.article_id})' for r in revisions)}")
+            out.print(_shown(f"  {name}: {value}"))
+    listed = ", ".join(f"{r.revision} ({r.article_id})" for r in revisions)
+    out.print(_shown(f"  revisions: {listed}"))
     for flag in article.flags:
         repair = f" → {flag.repair}" if flag.repair else ""
-        out.print(f"  [yellow]flag {flag.kind}[/yellow]: {flag.detail}{repair}", markup=True)
+        detail = _shown(f": {flag.detail}{repair}")
+        out.print(Text.assemble("  ", _shown(f"flag {flag.kind}", "yellow"), detail))
     out.print()
-    out.print(article.text, markup=False)
+    out.print(_shown(article.text, lines=True))
 
 
 @main.command("settings")
@@ -578,13 +607,13 @@ def settings_command(settings: Settings, as_json: bool) -> None:
     """Print the effective settings and what each one does."""
     rows = settings.describe()
     if as_json:
-        out.print_json(json.dumps({name: value for name, value, _ in rows}, default=str))
+        _print_json({name: value for name, value, _ in rows})
         return
     table = Table(title="settings (defaults < TOML file < NEWSWEAVE_* < options)")
     for column in ("name", "value", "what it does"):
         table.add_column(column, overflow="fold")
     for name, value, help in rows:
-        table.add_row(escape(name), escape(str(value)), escape(help))
+        table.add_row(_shown(name), _shown(str(value)), _shown(help))
     out.print(table)
 
 
@@ -657,22 +686,21 @@ def _print_report(report: IngestReport) -> None:
     counts = {name: value for name, value in _report_data(report).items() if isinstance(value, int)}
     summary = ", ".join(f"{count} {name}" for name, count in counts.items())
     reasons = ", ".join(f"{n} {reason}" for reason, n in report.rejected_by_reason().items())
-    out.print(summary + (f" ({reasons})" if reasons else ""), markup=False)
+    out.print(_shown(summary + (f" ({reasons})" if reasons else "")))
 
 
 def _print_rejections(report: IngestReport) -> None:
     """One line on stderr for each input that was rejected or skipped."""
     for rejection in report.rejected:
-        err.print(f"rejected: {rejection.message}", markup=False)
+        err.print(_shown(f"rejected: {rejection.message}"))
     for path in report.skipped:
-        err.print(f"skipped: {path} (not an article file)", markup=False)
+        err.print(_shown(f"skipped: {path} (not an article file)"))
 
 
 def _warn_if_llm_failed(briefs: BriefsReport) -> None:
     if briefs.llm_error:
         err.print(
-            f"warning: {briefs.llm_error}; the embedded writer wrote the briefs instead",
-            markup=False,
+            _shown(f"warning: {briefs.llm_error}; the embedded writer wrote the briefs instead")
         )
 
 
@@ -682,8 +710,8 @@ def _article_summary(article: Article) -> dict[str, Any]:
         "title": article.title,
         "outlet": article.source.name,
         "family": article.source.family,
-        "url": article.url,
-        "canonical_url": article.canonical_url,
+        "url": safe_link(article.url),
+        "canonical_url": safe_link(article.canonical_url),
         "author": article.author,
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "language": article.language,
@@ -693,7 +721,23 @@ def _article_summary(article: Article) -> dict[str, Any]:
     }
 
 
-def _event_summary(event: Event) -> dict[str, Any]:
+def _exit_code(report: IngestReport | None, *, failed_events: int = 0) -> int:
+    """0 when every input was stored, 1 when none could be used, 3 when some were rejected or
+    some events failed and the rest went through (the README's exit codes)."""
+    if report is not None and report.is_partial:
+        stored = report.ingested or report.revised or report.unchanged
+        return EXIT_PARTIAL if stored else EXIT_FAILED
+    return EXIT_PARTIAL if failed_events else 0
+
+
+def _failure_line(failure: EventFailure) -> str:
+    return (
+        f"{failure.stage} on {failure.failed_at:%Y-%m-%d %H:%M}Z: {failure.reason}; "
+        "the next `newsweave run` tries again"
+    )
+
+
+def _event_summary(event: Event, failures: Sequence[EventFailure]) -> dict[str, Any]:
     return {
         "event_id": event.event_id,
         "title": event.title,
@@ -704,6 +748,11 @@ def _event_summary(event: Event) -> dict[str, Any]:
         "last_seen": event.last_seen.isoformat() if event.last_seen else None,
         "storyline_id": event.storyline_id,
         "article_ids": list(event.article_ids),
+        "failures": [
+            {"stage": f.stage, "reason": f.reason, "failed_at": f.failed_at.isoformat()}
+            for f in failures
+            if f.event_id == event.event_id
+        ],
     }
 
 
@@ -727,6 +776,23 @@ def _disagreement_data(analysis: EventAnalysis, disagreement: Disagreement) -> d
         "about": disagreement.about,
         "sides": sides,
     }
+
+
+def _shown(text: str, style: str = "", *, lines: bool = False) -> Text:
+    """Text from the store (or anything outside newsweave) as the terminal gets it: as it is,
+    never read as markup or emoji codes, without control characters or credentials, and on
+    one line unless `lines`."""
+    safe = safe_text(text)
+    return Text(safe if lines else safe.replace("\n", " ").replace("\t", " "), style=style)
+
+
+def _event_line(event_id: str, title: str) -> Text:
+    return Text.assemble(_shown(event_id, "bold"), "  ", _shown(title))
+
+
+def _print_json(data: Any) -> None:
+    """`data` as JSON on stdout, every string in it through `outward.safe_text`."""
+    out.print_json(data=safe_data(data), default=str)
 
 
 def _sources(count: int) -> str:

@@ -2,9 +2,11 @@
 
     NewsweaveError                  every error the project raises on purpose
     ├── SettingsError               a settings file, variable or override is invalid
+    │   └── SettingsFileError       the settings file cannot be read as TOML
     ├── StoreError                  the store cannot be opened or written
     │   └── StoreLocked             another process holds the store's write lock too long
     ├── WorkerLost                  a worker process ended before it answered
+    ├── AmbiguousId                 an id prefix names several events or articles
     └── InputError                  one input given by the user cannot be used
         ├── UnsupportedInput        not a kind of input newsweave reads
         ├── UnreadableInput         empty, binary, too large or malformed
@@ -33,6 +35,11 @@ class SettingsError(NewsweaveError):
     """A setting has an unknown name or a value of the wrong type."""
 
 
+class SettingsFileError(SettingsError):
+    """The settings file (--config, NEWSWEAVE_CONFIG) is missing, a folder, unreadable or not
+    TOML: the command line or the environment is wrong, as with a bad option."""
+
+
 class StoreError(NewsweaveError):
     """The store cannot be opened, migrated or written."""
 
@@ -43,6 +50,21 @@ class StoreLocked(StoreError):
 
 class WorkerLost(NewsweaveError):
     """A process working for this one ended before it answered."""
+
+
+class AmbiguousId(NewsweaveError):
+    """An id prefix that starts the ids of several events (or articles), so which one is
+    meant cannot be told; `count` of them, the first few in `candidates`."""
+
+    def __init__(self, kind: str, prefix: str, count: int, candidates: list[str]) -> None:
+        self.prefix = prefix
+        self.count = count
+        self.candidates = candidates
+        more = ", …" if count > len(candidates) else ""
+        super().__init__(
+            f"{prefix!r} is ambiguous: {count} {kind}s have ids starting with it "
+            f"({', '.join(candidates)}{more}); give more of the id"
+        )
 
 
 class InputError(NewsweaveError):
@@ -101,3 +123,17 @@ class HTTPStatusError(FetchError):
 
 class ResponseTooLarge(FetchError):
     reason = "too-large"
+
+
+REASON_CHARS = 300  # the longest one-line reason `one_line_reason` gives
+
+
+def one_line_reason(error: BaseException) -> str:
+    """An error as one line a user can read, for a failure recorded or reported while the rest
+    goes on: a NewsweaveError's message, any other exception's type and message (a bug, or an
+    input no check foresaw). What is not printable becomes a space, each run of spaces one, and
+    a longer line is cut to REASON_CHARS."""
+    text = str(error) if isinstance(error, NewsweaveError) else f"{type(error).__name__}: {error}"
+    head = text[: REASON_CHARS * 4]  # a message may quote a whole input
+    line = " ".join("".join(c if c.isprintable() else " " for c in head).split())
+    return line if len(line) <= REASON_CHARS else line[: REASON_CHARS - 1] + "…"

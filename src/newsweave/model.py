@@ -23,6 +23,10 @@ FLAG_KINDS = (
     "too_short",  # too few words to be a news report
     "non_english",  # the text is not in English
     "citation_marks",  # another system's reference marks ("[1, 2]") were removed from the text
+    "oversized",  # the text was cut to the length the analysis reads (clean.MAX_TEXT_CHARS)
+    "impossible_date",  # a publication time outside 1900 .. two days from now was dropped
+    "unknown_charset",  # the page declared a charset that is not a text encoding
+    "bad_url",  # an address that is not an http(s) URL with a valid host name was dropped
 )
 
 
@@ -53,7 +57,7 @@ class Source:
 
 @dataclass(frozen=True)
 class QualityFlag:
-    """Something a reader should know about an article's text, found by the clean stage."""
+    """Something a reader should know about an article, found when it was read or cleaned."""
 
     kind: str  # one of FLAG_KINDS
     detail: str  # what was found, in words a user can read
@@ -68,7 +72,7 @@ class Article:
     source: Source
     title: str
     text: str  # the cleaned text the later stages read
-    raw_text: str  # the text exactly as received, kept so nothing is lost
+    raw_text: str  # the text as received (control characters removed), kept so nothing is lost
     url: str | None = None
     canonical_url: str | None = None
     author: str | None = None
@@ -162,8 +166,9 @@ def article_key(
 
 
 def article_id(key: str, title: str, raw_text: str) -> str:
-    """A content hash: the same article received twice gets the same id."""
-    digest = hashlib.sha256("\x1f".join((key, title, raw_text)).encode("utf-8"))
+    """A content hash: the same article received twice gets the same id. A lone surrogate (a
+    JSON escape can spell one) is hashed as it came, not refused."""
+    digest = hashlib.sha256("\x1f".join((key, title, raw_text)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:16]
 
 

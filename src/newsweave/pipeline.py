@@ -4,7 +4,9 @@
 whose articles changed and writes their briefs. Each stage finds its own new work in the store,
 so the same call serves a one-off `newsweave run` and every cycle of `newsweave watch`; this
 module knows nothing of any stage's insides. Each stage commits as it goes, in transactions of
-its own, and the store's WAL mode lets readers (the web server) read all the while.
+its own, and the store's WAL mode lets readers (the web server) read all the while. An event
+the analysis or the briefs could not finish is recorded against it and the rest go on; the
+report lists them (`PipelineReport.failed_events`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ class PipelineReport:
     stories: StoriesReport
     analysis: AnalysisReport
     briefs: BriefsReport
+
+    def failed_events(self) -> dict[str, str]:
+        """Why each event the analysis or the briefs could not finish failed, by event id."""
+        return {
+            **{event_id: f"analysis: {why}" for event_id, why in self.analysis.failed.items()},
+            **{event_id: f"briefs: {why}" for event_id, why in self.briefs.failed.items()},
+        }
 
 
 def run_pipeline(

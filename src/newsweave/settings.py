@@ -4,25 +4,33 @@ Values are layered, later layers winning: the defaults below, a TOML file (`--co
 `$NEWSWEAVE_CONFIG`, else `./newsweave.toml` when it exists), environment variables named
 `NEWSWEAVE_<NAME>` (for example `NEWSWEAVE_DB`), then options given on the command line. The help
 text of each field is what `newsweave settings` prints, so the code, the CLI and the docs agree.
+
+A number has a range (`_setting(..., allowed=(least, most, unit))`), shown with its help and
+checked in every layer: NaN, an infinity, a negative timeout or a zero interval is refused in
+one line naming the setting, where it came from and the range, before anything runs.
 """
 
 from __future__ import annotations
 
 import os
+import reprlib
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from newsweave.errors import SettingsError
+from newsweave.errors import SettingsError, SettingsFileError
 
 ENV_PREFIX = "NEWSWEAVE_"
 DEFAULT_CONFIG = Path("newsweave.toml")
 SECRETS = frozenset({"llm_api_key"})
 
 
-def _setting(default: Any, help: str) -> Any:
-    return field(default=default, metadata={"help": help})
+Range = tuple[float, float, str]  # least, most (both allowed), unit
+
+
+def _setting(default: Any, help: str, allowed: Range | None = None) -> Any:
+    return field(default=default, metadata={"help": help, "allowed": allowed})
 
 
 @dataclass(frozen=True)
@@ -35,11 +43,19 @@ class Settings:
     allow_private_addresses: bool = _setting(
         False, "allow fetching private, loopback and link-local addresses"
     )
-    connect_timeout: float = _setting(5.0, "seconds to wait for a connection")
-    read_timeout: float = _setting(15.0, "seconds to wait for each read from a server")
-    max_response_bytes: int = _setting(5_000_000, "largest response body fetched, in bytes")
-    max_redirects: int = _setting(5, "most redirects followed for one URL")
-    per_host_interval: float = _setting(1.0, "least seconds between two requests to one host")
+    connect_timeout: float = _setting(
+        5.0, "seconds to wait for a connection", (0.1, 600, "seconds")
+    )
+    read_timeout: float = _setting(
+        15.0, "seconds to wait for each read from a server", (0.1, 3600, "seconds")
+    )
+    max_response_bytes: int = _setting(
+        5_000_000, "largest response body fetched, in bytes", (1, 1_000_000_000, "bytes")
+    )
+    max_redirects: int = _setting(5, "most redirects followed for one URL", (0, 30, "redirects"))
+    per_host_interval: float = _setting(
+        1.0, "least seconds between two requests to one host", (0, 3600, "seconds")
+    )
     feed_fetch_pages: str = _setting(
         "auto",
         "fetch each feed entry's page: always, never, or auto (only when the feed "
@@ -47,11 +63,15 @@ class Settings:
     )
     watch_interval: float = _setting(
         300.0,
-        "seconds from the start of one `newsweave watch` cycle to the start of the next "
-        "(at least 1)",
+        "seconds from the start of one `newsweave watch` cycle to the start of the next",
+        (1, 604_800, "seconds"),
     )
-    max_file_bytes: int = _setting(10_000_000, "largest local file ingested, in bytes")
-    min_words: int = _setting(60, "texts with fewer words are flagged too_short")
+    max_file_bytes: int = _setting(
+        10_000_000, "largest local file ingested, in bytes", (1, 100_000_000_000, "bytes")
+    )
+    min_words: int = _setting(
+        60, "texts with fewer words are flagged too_short", (0, 10_000, "words")
+    )
     embedder: str = _setting(
         "minilm",
         "sentence embedder: minilm (packaged all-MiniLM-L6-v2), static (wordllama: faster, "
@@ -73,8 +93,10 @@ class Settings:
     )
     llm_model: str = _setting("", "model name sent to the LLM endpoint")
     llm_api_key: str = _setting("", "API key for the LLM endpoint (sent as a Bearer token)")
-    llm_timeout: float = _setting(120.0, "seconds to wait for one LLM answer")
-    llm_retries: int = _setting(2, "retries of a failed LLM request (connection, 429, 5xx)")
+    llm_timeout: float = _setting(120.0, "seconds to wait for one LLM answer", (1, 3600, "seconds"))
+    llm_retries: int = _setting(
+        2, "retries of a failed LLM request (connection, 429, 5xx)", (0, 10, "retries")
+    )
     keep_unsupported: bool = _setting(
         False,
         "debugging a writer: keep brief sentences that verification finds unsupported, "
@@ -82,12 +104,42 @@ class Settings:
     )
 
     def describe(self) -> list[tuple[str, Any, str]]:
-        """(name, value, help) for every setting, in declaration order; a secret shows only
-        whether it is set."""
+        """(name, value, help) for every setting, in declaration order, a number's help with
+        its range; a secret shows only whether it is set."""
         return [
-            (f.name, _shown(f.name, getattr(self, f.name)), f.metadata["help"])
-            for f in fields(self)
+            (f.name, _shown(f.name, getattr(self, f.name)), _help(f.metadata)) for f in fields(self)
         ]
+
+
+def check_setting(name: str, value: Any, origin: str) -> Any:
+    """`value`, when it is in the range of the number setting `name` (any value of a setting
+    without one); a SettingsError naming the setting, `origin` and the range otherwise."""
+    allowed = _FIELDS[name].metadata["allowed"]
+    if allowed is None:
+        return value
+    least, most, _ = allowed
+    if not least <= value <= most:  # NaN fails every comparison, an infinity the bounds
+        raise SettingsError(
+            f"setting {name} in {origin} must be {_range(allowed)}, not {reprlib.repr(value)}"
+        )
+    return value
+
+
+def _help(metadata: Any) -> str:
+    allowed = metadata["allowed"]
+    return f"{metadata['help']}; {_range(allowed)}" if allowed else metadata["help"]
+
+
+def _range(allowed: Range) -> str:
+    least, most, unit = allowed
+    return f"from {_number(least)} to {_number(most)} {unit}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:g}"
+
+
+_FIELDS = {f.name: f for f in fields(Settings)}
 
 
 def _shown(name: str, value: Any) -> Any:
@@ -122,19 +174,29 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SettingsError(f"settings file {path} does not exist; check --config") from None
+        raise SettingsFileError(f"settings file {path} does not exist; check --config") from None
+    except IsADirectoryError:
+        raise SettingsFileError(
+            f"settings file {path} is a folder; give the TOML file in it with --config"
+        ) from None
+    except OSError as error:
+        raise SettingsFileError(
+            f"settings file {path} cannot be read ({error.strerror}); check --config"
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise SettingsError(f"settings file {path} is not valid TOML ({error})") from None
+        raise SettingsFileError(
+            f"settings file {path} is not valid TOML ({error}); check --config"
+        ) from None
 
 
 def _apply(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
-    known = {f.name: f for f in fields(Settings)}
     changes = {}
     for name, value in values.items():
-        if name not in known:
-            choices = ", ".join(known)
+        if name not in _FIELDS:
+            choices = ", ".join(_FIELDS)
             raise SettingsError(f"unknown setting {name!r} in {origin}; known settings: {choices}")
-        changes[name] = _coerce(name, value, type(known[name].default), origin)
+        value = _coerce(name, value, type(_FIELDS[name].default), origin)
+        changes[name] = check_setting(name, value, origin)
     if "feed_fetch_pages" in changes and changes["feed_fetch_pages"] not in (
         "auto",
         "always",
@@ -167,5 +229,5 @@ def _coerce(name: str, value: Any, kind: type, origin: str) -> Any:
         return kind(text)
     except ValueError:
         raise SettingsError(
-            f"setting {name} in {origin} must be a {kind.__name__}, not {value!r}"
+            f"setting {name} in {origin} must be a {kind.__name__}, not {reprlib.repr(value)}"
         ) from None

@@ -7,11 +7,13 @@ and closes it when done, so between cycles the watcher holds nothing of the SQLi
 within one every write is a short transaction of its own: `newsweave serve` keeps answering
 from the same store all along.
 
-A cycle that fails with a `NewsweaveError` (the store stayed locked, say) is reported and the
-next one goes on: what the failed cycle committed stays, and since every stage works on what
-the store has not seen yet, the next cycle picks up the rest. A feed that answers with an error
-is not a failure but a rejection in the cycle's ingest report. Ctrl-C ends the watch; a cycle
-cut short loses only its open transaction.
+A cycle that fails, with a `NewsweaveError` (the store stayed locked, say) or with any other
+exception (a bug, or an input no check foresaw), is reported in one line and the next one goes
+on: what the failed cycle committed stays, and since every stage works on what the store has
+not seen yet, the next cycle picks up the rest. A feed that answers with an error is not a
+failure but a rejection in the cycle's ingest report, and an event the analysis or the briefs
+could not finish is recorded against the event (the cycle's line counts them). Ctrl-C ends the
+watch; a cycle cut short loses only its open transaction.
 """
 
 from __future__ import annotations
@@ -22,15 +24,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from newsweave.errors import NewsweaveError, SettingsError
+from newsweave.errors import one_line_reason
 from newsweave.model import IngestReport
 from newsweave.pipeline import PipelineReport, run_pipeline
-from newsweave.settings import Settings
+from newsweave.settings import Settings, check_setting
 from newsweave.store import open_store
 
 __all__ = ["Cycle", "WatchReport", "watch"]
-
-MIN_INTERVAL = 1.0  # seconds; a shorter interval would hammer the feeds' servers
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Cycle:
     number: int  # 1 for the first cycle
     started_at: datetime  # UTC
     report: PipelineReport | None  # None when the cycle failed
-    error: str | None = None  # why it failed
+    error: str | None = None  # why it failed, in one line
 
     def summary(self) -> str:
         """One line: when, what was ingested, what the stories and briefs stages did."""
@@ -49,11 +49,13 @@ class Cycle:
             return f"{heading} failed: {self.error}; the next cycle tries again"
         ingested = self.report.ingest or IngestReport()
         stories = self.report.stories
+        failed = self.report.failed_events()
         return (
             f"{heading}: {len(ingested.ingested)} ingested, {len(ingested.revised)} revised, "
             f"{len(ingested.unchanged)} unchanged, {len(ingested.rejected)} rejected; "
             f"{stories.new_articles} new articles, {stories.events} events; "
             f"{self.report.briefs.written} briefs written"
+            + (f"; {len(failed)} events failed (`newsweave stories` says why)" if failed else "")
         )
 
 
@@ -78,12 +80,10 @@ def watch(
     """Run the pipeline on `sources` every `interval` seconds (the watch_interval setting
     unless given) until `cycles` cycles have run, `stop` is set or Ctrl-C; `on_cycle` gets
     each cycle as it ends."""
-    interval = settings.watch_interval if interval is None else interval
-    if not interval >= MIN_INTERVAL:  # NaN too
-        raise SettingsError(
-            f"the watch interval is {interval:g} s; give at least {MIN_INTERVAL:g} second "
-            "with --interval or the watch_interval setting"
-        )
+    given, origin = (
+        (settings.watch_interval, "settings") if interval is None else (interval, "--interval")
+    )
+    interval = check_setting("watch_interval", given, origin)  # shorter hammers the feeds' servers
     stop = stop if stop is not None else threading.Event()
     done = failed = 0
     next_start = time.monotonic()
@@ -106,6 +106,6 @@ def _run_cycle(number: int, sources: Sequence[str], settings: Settings) -> Cycle
     try:
         with open_store(settings.db) as store:
             report = run_pipeline(sources, store, settings)
-    except NewsweaveError as error:
-        return Cycle(number, started_at, None, str(error))
+    except Exception as error:  # any: the watch outlives one cycle's bug or unforeseen input
+        return Cycle(number, started_at, None, one_line_reason(error))
     return Cycle(number, started_at, report)

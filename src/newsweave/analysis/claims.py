@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsweave.analysis.nlp import Sentence, minilm, parse, sentences_of
+from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
 from newsweave.analysis.quotes import opening_referents
 from newsweave.analysis.words import jaccard, words_in
 from newsweave.dedupe import copy_groups, independent_source_groups
@@ -126,8 +126,11 @@ def read_event(
 ) -> EventText:
     """Parse an event's articles (unless `docs` are given) and find their copy groups (unless
     the store's `copy_groups` are given). A sentence holding page text that the splitter ran
-    into it (`_PAGE_TEXT`) is not read: it is no claim, and no side of a disagreement."""
-    articles = tuple(articles)
+    into it (`_PAGE_TEXT`) is not read: it is no claim, and no side of a disagreement. An
+    article is read with its text as the parser reads it (`nlp.parsable`)."""
+    articles = tuple(
+        a if parsable(a.text) == a.text else replace(a, text=parsable(a.text)) for a in articles
+    )
     docs = tuple(docs) if docs is not None else tuple(parse(a.text for a in articles))
     if any(doc.text != article.text for doc, article in zip(docs, articles, strict=True)):
         raise ValueError("read_event was given spaCy Docs of other texts than the articles'")

@@ -231,10 +231,14 @@ def find_dates(text: str, published_at: datetime, doc: Doc | None = None) -> lis
 
 
 def publication_day(published_at: datetime) -> date:
-    """The calendar day of a publication time in UTC (a naive time is taken as UTC)."""
+    """The calendar day of a publication time in UTC (a naive time is taken as UTC; one whose
+    UTC day would be past the calendar's end gives its own day)."""
     if published_at.tzinfo is None:
         return published_at.date()
-    return published_at.astimezone(UTC).date()
+    try:
+        return published_at.astimezone(UTC).date()
+    except OverflowError:
+        return published_at.date()
 
 
 def _normalize(expression: str) -> str:
@@ -246,6 +250,16 @@ def _normalize(expression: str) -> str:
 
 
 def _resolve(phrase: str, today: date, tense: Tense | None) -> tuple[date, date] | None:
+    """The days a normalized phrase means; None when they are past either end of the calendar
+    (years 1 and 9999), as "next week" is when a publication time at datetime's limits was
+    stored, or "the 0s"."""
+    try:
+        return _days(phrase, today, tense)
+    except (OverflowError, ValueError):  # what date arithmetic and `date()` raise out of range
+        return None
+
+
+def _days(phrase: str, today: date, tense: Tense | None) -> tuple[date, date] | None:
     if match := WEEKDAY_PHRASE.fullmatch(phrase):
         cue = WEEKDAY_CUES.get(match["cue"] or match["after"])
         day = _weekday(today, WEEKDAYS[match["day"]], cue, tense)

@@ -12,20 +12,33 @@ Speed, on a 2-core machine: the pipeline parses about 2,500 words a second in on
 MiniLM embeds about 50 sentences a second, so a news-length article (700 words, 30 sentences)
 costs about 0.3 s to parse and 0.6 s to embed. Many texts are parsed in worker processes
 (`parse(..., workers=True)`) while the caller embeds and reads what is already parsed.
+
+No text stops a parse: `parse` reads at most `MAX_TEXT_CHARS` of each (`parsable`), the length
+ingest cuts a text to, so a text stored before ingest cut them is read in part rather than
+refused (spaCy raises on a text over its `max_length`). The workers are spaCy's own
+(`Language.pipe(n_process=...)`), forked with no hook of spaCy's, so two things are set up
+around them here: a worker dies with this process (`_prepare_workers`: on Linux the kernel
+sends it SIGKILL, `PR_SET_PDEATHSIG`; elsewhere a thread in it watches the parent's pid), else
+a `kill -9` of a run leaves its workers waiting for texts for ever, a few hundred MB each; and a
+worker's error ends the workers before it is raised here, else spaCy waits for ever for a
+worker blocked sending Docs into a pipe its siblings still hold open.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import re
 import signal
+import threading
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from newsweave.clean import MAX_TEXT_CHARS, cut_to
 from newsweave.embed import CachedEmbedder, Embedder, default_threads, load_embedder
 from newsweave.errors import SettingsError
 
@@ -39,6 +52,7 @@ __all__ = [
     "load_nlp",
     "minilm",
     "named_by",
+    "parsable",
     "parse",
     "sentences_of",
     "split_sentences",
@@ -50,6 +64,8 @@ BATCH = 32  # texts per nlp.pipe batch in this process
 WORKER_BATCH = 4
 # Below this many texts, starting worker processes costs more than parsing in this one.
 PROCESS_MIN_TEXTS = 16
+PARENT_CHECK_SECONDS = 1.0  # how often a worker without PR_SET_PDEATHSIG looks for its parent
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 _LINE = re.compile(r"[^\n]+")
 
 
@@ -92,42 +108,103 @@ def minilm() -> Embedder:
 
 
 def parse(texts: Iterable[str], *, workers: bool = False) -> Iterator[Doc]:
-    """spaCy Docs for the texts, in order, parsed in batches.
+    """spaCy Docs of the texts, each as `parsable` gives it, in order, parsed in batches.
 
     With `workers`, and at least PROCESS_MIN_TEXTS texts, one worker process per core parses
     (forked: each shares the pipeline already loaded), running ahead of the caller, which reads
     the Docs as they come back: while the caller analyses one event, the workers parse the next
-    ones.
+    ones. A worker's error is raised here once the workers have ended (see the module doc).
     """
-    if workers:
-        texts = list(texts)
+    texts = [parsable(text) for text in texts] if workers else map(parsable, texts)
+    nlp = load_nlp()
     if not workers or len(texts) < PROCESS_MIN_TEXTS or default_threads() == 1:
-        yield from load_nlp().pipe(texts, batch_size=BATCH)
+        yield from nlp.pipe(texts, batch_size=BATCH)
         return
-    _quiet_workers()
-    docs = load_nlp().pipe(texts, batch_size=WORKER_BATCH, n_process=default_threads())
+    _prepare_workers()
     before = set(multiprocessing.active_children())
+
+    def end_workers() -> None:
+        for worker in set(multiprocessing.active_children()) - before:
+            worker.kill()
+
+    handler = nlp.default_error_handler
+    nlp.default_error_handler = _ending_workers_first(end_workers, handler)
+    docs = nlp.pipe(texts, batch_size=WORKER_BATCH, n_process=default_threads())
     finished = False
     try:
         for read, doc in enumerate(docs, start=1):
             finished = read == len(texts)  # every Doc read: no worker has more to send
             yield doc
     finally:
+        nlp.default_error_handler = handler
         if not finished:
             # Stopped early (an error, or the caller done): a worker may be blocked sending
             # Docs nobody reads, and spaCy's clean-up would wait for it for ever.
-            for worker in set(multiprocessing.active_children()) - before:
-                worker.terminate()
+            end_workers()
         docs.close()  # the workers told to stop, and waited for
 
 
+def parsable(text: str) -> str:
+    """`text` as `parse` reads it: cut to at most MAX_TEXT_CHARS as ingest cuts it (which flags
+    it `oversized`); this holds for texts stored before ingest cut them. The cut text is a
+    prefix, so offsets into it are the text's own."""
+    return cut_to(text, MAX_TEXT_CHARS)
+
+
+ErrorHandler = Callable[[Any, Any, Any, Exception], None]
+
+
+def _ending_workers_first(end_workers: Callable[[], None], handler: ErrorHandler) -> ErrorHandler:
+    """spaCy's error handler, ending the workers first when the error is a worker's (spaCy
+    reports one with no component, `proc` None, and then waits for every worker)."""
+
+    def on_error(name: Any, proc: Any, docs: Any, error: Exception) -> None:
+        if proc is None:
+            end_workers()
+        handler(name, proc, docs, error)
+
+    return on_error
+
+
 @lru_cache(maxsize=1)
-def _quiet_workers() -> None:
-    """Parse workers (forked children of this process) end silently on Ctrl-C instead of each
-    printing a traceback: this process reports the interruption. spaCy's warning that a worker
-    did not end cleanly (W127) then says nothing the user does not know."""
-    os.register_at_fork(after_in_child=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+def _prepare_workers() -> None:
+    """Every process forked from now on (the parse workers; the stories stage's copy check too)
+    dies with the process that forked it, and ends silently on Ctrl-C instead of printing a
+    traceback: its parent reports the interruption. spaCy's warning that a worker did not end
+    cleanly (W127) then says nothing the user does not know."""
+    prctl = _prctl()
+    forking = [os.getpid()]  # the pid of the process that forks, read in the child
+    os.register_at_fork(
+        before=lambda: forking.__setitem__(0, os.getpid()),
+        after_in_child=lambda: _in_worker(forking[0], prctl),
+    )
     warnings.filterwarnings("ignore", message=r"\[W127\]", category=UserWarning)
+
+
+def _prctl() -> Callable[[int, int], int] | None:
+    """Linux's prctl, looked up in the parent (a forked child of a process with threads must
+    not load libraries), or None where there is none."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (AttributeError, OSError):
+        return None
+    prctl.argtypes, prctl.restype = (ctypes.c_int, ctypes.c_ulong), ctypes.c_int
+    return prctl
+
+
+def _in_worker(parent: int, prctl: Callable[[int, int], int] | None) -> None:
+    """In a forked child: SIGINT's default action, and death with `parent`."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if prctl is None or prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the child could ask to die with it
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        threading.Event().wait(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def sentences_of(doc: Doc) -> list[Sentence]:

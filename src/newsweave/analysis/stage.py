@@ -13,6 +13,13 @@ read, worker processes parse the next events' articles while this one analyses t
    their full names (`quotes.full_names`), for a writer to name them in full;
 4. statements: one remark as several articles render it (`statements.group_statements`).
 
+One event's failure is its own: an error while analysing it (a bug, or an article no check
+foresaw) is recorded against the event (`Store.put_failure`: the stage, one line, when) and the
+stage goes on with the next event; the event keeps no new analysis, so the next run tries it
+again, and a success clears the failure. When the worker processes' parse fails, the events
+left are parsed in this process, event by event, so that a text the parser fails on fails its
+own event alone.
+
 The result is an `EventAnalysis`, stored as one JSON document per event (`asdict` of it, with
 the document's `format`); `load_analysis` reads it back into the same dataclasses, so callers
 always get typed objects.
@@ -34,7 +41,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from itertools import islice
@@ -48,7 +55,7 @@ from newsweave.analysis.statements import Statement, Variant, group_statements
 from newsweave.embed import Embedder
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
-from newsweave.store import Store
+from newsweave.store import EventFailure, Store
 from newsweave.stories import list_events
 
 if TYPE_CHECKING:
@@ -98,6 +105,7 @@ class AnalysisReport:
     unchanged: int = 0  # events whose stored analysis still held
     articles: int = 0  # articles of the analysed events
     removed: int = 0  # analyses deleted because their event no longer exists
+    failed: dict[str, str] = field(default_factory=dict)  # why, by the id of each failed event
     seconds: dict[str, float] = field(default_factory=dict)  # time spent in each step
 
 
@@ -139,20 +147,44 @@ def analyse_events(
     articles = {a.article_id: a for a in store.iter_articles() if a.article_id in wanted}
     texts = (articles[article_id].text for event in todo for article_id in event.article_ids)
     with closing(parse(texts, workers=True)) as docs:
+        workers: Iterator[Doc] | None = docs
         for done, event in enumerate(todo, start=1):
             members = [articles[article_id] for article_id in event.article_ids]
             lap = _Stopwatch(report.seconds)
-            parsed = list(islice(docs, len(members)))
+            workers, parsed = _next_docs(workers, len(members))
             lap("parse")
-            analysis = analyse_event(
-                event, members, groups, docs=parsed, embedder=embedder, seconds=report.seconds
-            )
-            store.put_analysis(event.event_id, keys[event.event_id], _document(analysis))
-            report.analysed += 1
-            report.articles += len(members)
+            try:
+                analysis = analyse_event(
+                    event, members, groups, docs=parsed, embedder=embedder, seconds=report.seconds
+                )
+            except Exception as error:  # any error: the event's own, the other events go on
+                failure = EventFailure.now(event.event_id, "analysis", error)
+                store.put_failure(failure)
+                report.failed[event.event_id] = failure.reason
+            else:
+                with store.transaction():
+                    store.put_analysis(event.event_id, keys[event.event_id], _document(analysis))
+                    store.delete_failure(event.event_id, "analysis")
+                report.analysed += 1
+                report.articles += len(members)
             if progress:
                 progress("analysing", done, len(todo))
     return report
+
+
+def _next_docs(
+    workers: Iterator[Doc] | None, count: int
+) -> tuple[Iterator[Doc] | None, list[Doc] | None]:
+    """The next `count` Docs of the workers' parse, with the parse to read the next ones from;
+    (None, None) once that parse has failed, when the event is parsed in this process. Its error
+    is not this event's: the workers parse ahead, in batches that span events, and the event
+    whose text fails fails again when it is parsed alone."""
+    if workers is None:
+        return None, None
+    try:
+        return workers, list(islice(workers, count))
+    except Exception:
+        return None, None
 
 
 def analyse_event(

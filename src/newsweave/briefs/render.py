@@ -10,15 +10,31 @@ carry a mark (● and, in HTML, a class).
 In HTML (`html_article`, which the web server's story page shows too) each citation number
 carries the passage of its source that verification found supporting the sentence, shown when
 the number is hovered, focused or clicked: a reader checks a claim without leaving the page.
+
+Every format renders `safe_brief(brief)`, whatever the store holds: no control character or
+credential in any text, and a source's URL only when it is an http(s) link (`outward`), so
+no `javascript:` or `data:` address becomes a link and a JSON consumer may use any `url` it
+is handed as one. HTML escapes every text it writes; the standalone page carries its own
+Content-Security-Policy, stricter than the web server's (no script at all; its one inline
+style allowed by hash), since it is opened from a file with no server to send one. Markdown
+escapes every text from a source (`_md`): its markup characters, HTML tags and entities, and
+what would start a heading, list or quote at the start of a line, so a title cannot become a
+link, an image, raw HTML or a block; a link's address is percent-encoded where Markdown
+would end it.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from html import escape
+from typing import Any
+from urllib.parse import quote
 
 from newsweave.briefs.model import (
     Brief,
@@ -26,11 +42,13 @@ from newsweave.briefs.model import (
     Evidence,
     Section,
     SourceEntry,
+    from_document,
     to_document,
 )
 from newsweave.model import is_unnamed_source
+from newsweave.outward import safe_data, safe_link
 
-__all__ = ["FORMATS", "ArticleLink", "html_article", "render"]
+__all__ = ["FORMATS", "ArticleLink", "html_article", "render", "safe_brief", "safe_document"]
 
 ArticleLink = Callable[[Evidence], str]
 
@@ -48,6 +66,7 @@ HEADINGS = {
 
 
 def render(brief: Brief, fmt: str) -> str:
+    brief = safe_brief(brief)
     if fmt == "json":
         return json.dumps(to_document(brief), ensure_ascii=False, indent=2)
     if fmt == "html":
@@ -55,15 +74,31 @@ def render(brief: Brief, fmt: str) -> str:
     return _markdown(brief)
 
 
+def safe_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored brief document as it may leave newsweave: `outward.safe_data` of it, each
+    source's `url` an http(s) link or None."""
+    safe = safe_data(document)
+    safe["sources"] = [{**entry, "url": safe_link(entry["url"])} for entry in safe["sources"]]
+    return safe
+
+
+def safe_brief(brief: Brief) -> Brief:
+    """`brief` as it may leave newsweave (see `safe_document`)."""
+    return from_document(safe_document(to_document(brief)))
+
+
 def _markdown(brief: Brief) -> str:
-    lines = [f"# {brief.headline}", "", f"*{_byline(brief)}*", ""]
-    lines += [f"> {note}" for note in _notes(brief)]
+    lines = [f"# {_md(brief.headline)}", "", f"*{_byline(brief, _md)}*", ""]
+    lines += [f"> {note}" for note in _notes(brief, _md)]
     if lines[-1] != "":
         lines.append("")
     for section in _with_pull_quote(brief):
         if section is None:
             quote = brief.pull_quote
-            lines += [f"> “{quote.text}” — {quote.speaker} {_cites(quote.citations)}", ""]
+            lines += [
+                f"> “{_md(quote.text)}” — {_md(quote.speaker)} {_cites(quote.citations)}",
+                "",
+            ]
             continue
         if section.kind in HEADINGS:
             lines += [f"## {HEADINGS[section.kind]}", ""]
@@ -79,6 +114,27 @@ def _markdown(brief: Brief) -> str:
     return "\n".join(lines)
 
 
+# Backslash-escaped wherever they stand: CommonMark's inline markup (code, emphasis, links and
+# images, raw HTML and autolinks), GFM's tables and strikethrough, an "&" that would start an
+# entity and a "(" after a "]"; at the start of a text, what would start a heading, list or rule.
+_MD_INLINE = re.compile(r"[\\`*_\[\]<>|~]|&(?=#?\w+;)|(?<=\])\(")
+_MD_BLOCK_START = re.compile(r"^([#+=-])|^(\d+)([.)])")
+# Left as they are in a link's address; the rest (parentheses, brackets, spaces, quotes,
+# backslashes) is percent-encoded, so an address cannot end the link early.
+_MD_URL_SAFE = ":/?#@!$&*+,;=%~-._"
+
+
+def _md(text: str) -> str:
+    """A text from a source as Markdown that shows it as it is, on one line."""
+    line = _MD_INLINE.sub(lambda m: "\\" + m.group(), " ".join(text.split()))
+    return _MD_BLOCK_START.sub(lambda m: f"\\{m[1]}" if m[1] else f"{m[2]}\\{m[3]}", line)
+
+
+def _md_link(title: str, url: str | None) -> str:
+    link = safe_link(url)
+    return f"[{_md(title)}]({quote(link, safe=_MD_URL_SAFE)})" if link else _md(title)
+
+
 STANDALONE_STYLE = (
     "body{font:17px/1.55 Georgia,serif;max-width:44em;margin:2em auto;padding:0 1em}"
     ".new{background:#fff6d5}.single-mark{color:#9b1c1c}"
@@ -91,14 +147,24 @@ STANDALONE_STYLE = (
 )
 
 
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STANDALONE_STYLE.encode()).digest()).decode()
+# The standalone page's own policy: nothing loads, nothing runs, only its one inline style
+# applies (frame-ancestors, which a <meta> cannot carry, is the web server's alone).
+STANDALONE_POLICY = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; form-action 'none'"
+)
+
+
 def _html(brief: Brief) -> str:
     return "\n".join(
         [
             "<!doctype html>",
             '<html lang="en"><head><meta charset="utf-8">',
+            f'<meta http-equiv="Content-Security-Policy" content="{STANDALONE_POLICY}">',
+            '<meta name="referrer" content="no-referrer">',
             f"<title>{escape(brief.headline)}</title>",
             f"<style>{STANDALONE_STYLE}</style></head><body>",
-            html_article(brief),
+            _article_html(brief, None),
             "</body></html>",
         ]
     )
@@ -109,6 +175,11 @@ def html_article(brief: Brief, *, article_link: ArticleLink | None = None) -> st
     story page shows. Each citation carries, hidden until hovered, focused or clicked, the
     passage of its source that supports the sentence, with a link to the original and, given
     `article_link` (an Evidence to a URL), to that passage in newsweave's copy."""
+    return _article_html(safe_brief(brief), article_link)
+
+
+def _article_html(brief: Brief, article_link: ArticleLink | None) -> str:
+    """`html_article` of a brief already made safe."""
     by_number = {entry.number: entry for entry in brief.sources}
     counter = itertools.count(1)  # numbers each citation's evidence box
 
@@ -196,19 +267,23 @@ def _with_pull_quote(brief: Brief) -> list[Section | None]:
     return [*story, *([None] if brief.pull_quote else []), *rest]
 
 
-def _byline(brief: Brief) -> str:
+def _byline(brief: Brief, text: Callable[[str], str] = str) -> str:
+    """The version line; `text` writes what is not newsweave's own (the writer's model)."""
     written = datetime.fromisoformat(brief.written_at)
     sources = brief.independent_sources
     noun = "independent source" if sources == 1 else "independent sources"
-    writer = "embedded writer" if brief.writer == "embedded" else f"{brief.writer} writer"
+    writer = "embedded writer" if brief.writer == "embedded" else f"{text(brief.writer)} writer"
     return f"Version {brief.version} · {written:%Y-%m-%d %H:%M} UTC · {sources} {noun} · {writer}"
 
 
-def _notes(brief: Brief) -> list[str]:
+def _notes(brief: Brief, text: Callable[[str], str] = str) -> list[str]:
+    """The notes above the brief; `text` writes what comes from the sources (outlet names,
+    changed figures)."""
     notes = []
     own = [e.outlet for e in brief.sources if e.event_id is None]
     if brief.independent_sources <= 1:
-        notes.append(f"This brief rests on one source: {', '.join(dict.fromkeys(own))}.")
+        outlets = ", ".join(text(outlet) for outlet in dict.fromkeys(own))
+        notes.append(f"This brief rests on one source: {outlets}.")
     unnamed = len({outlet for outlet in own if is_unnamed_source(outlet)})
     if unnamed:
         which = (
@@ -224,7 +299,7 @@ def _notes(brief: Brief) -> list[str]:
             parts.append(f"{len(changes.new_sources)} new sources {_cites(changes.new_sources)}")
         if changes.new_sentences:
             parts.append(f"{changes.new_sentences} new sentences (marked {NEW_MARK})")
-        parts += [f"changed figure: {figure}" for figure in changes.changed_figures]
+        parts += [f"changed figure: {text(figure)}" for figure in changes.changed_figures]
         what = "; ".join(parts) if parts else "no new facts"
         notes.append(f"New since version {changes.previous_version}: {what}.")
     return notes
@@ -234,7 +309,7 @@ def _sentence_md(sentence: BriefSentence) -> str:
     mark = f"{NEW_MARK} " if sentence.new else ""
     flag = " **[unsupported]**" if sentence.unsupported else ""
     single = SINGLE_MARK if sentence.single_source else ""
-    return f"{mark}{sentence.prose} {_cites(sentence.citations)}{single}{flag}"
+    return f"{mark}{_md(sentence.prose)} {_cites(sentence.citations)}{single}{flag}"
 
 
 def _sentence_html(sentence: BriefSentence) -> str:
@@ -256,17 +331,17 @@ def _cites(numbers: tuple[int, ...]) -> str:
 
 
 def _source_md(entry: SourceEntry) -> str:
-    title = f"[{entry.title}]({entry.url})" if entry.url else entry.title
-    return f"{entry.outlet}: {title}{_source_details(entry)}"
+    return f"{_md(entry.outlet)}: {_md_link(entry.title, entry.url)}{_source_details(entry, _md)}"
 
 
-def _source_details(entry: SourceEntry) -> str:
+def _source_details(entry: SourceEntry, text: Callable[[str], str] = str) -> str:
+    """When a source was published and where else it ran; `text` writes the outlets."""
     details = []
     if entry.published_at:
         published = datetime.fromisoformat(entry.published_at)
         details.append(f"{published:%Y-%m-%d %H:%M} UTC")
     if entry.also_ran:
-        details.append("the same wire copy also ran in " + ", ".join(entry.also_ran))
+        details.append("the same wire copy also ran in " + ", ".join(map(text, entry.also_ran)))
     if entry.event_id:
         details.append("an earlier event of this story")
     return f" ({'; '.join(details)})" if details else ""

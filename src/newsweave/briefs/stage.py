@@ -6,7 +6,8 @@ the analysis' articles key, with this stage's FORMAT), so a run writes briefs on
 that gained, lost or revised articles. Each brief is drafted by the writer the settings name
 (the embedded writer stands in for the rest of the run when the LLM writer fails),
 verified (`verify.verify_brief`), compared with the previous version (`changes`) and stored as
-a new version; old versions are kept.
+a new version; old versions are kept. An error while writing one event's brief is recorded
+against the event (`Store.put_failure`) and the other events go on; the next run tries it again.
 
 Background: an event's earlier storyline events (those first seen before it) go into its brief,
 read from their stored analyses. A brief is not rewritten when only an earlier event changed;
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from newsweave.analysis.claims import copy_groups_of
@@ -33,9 +34,10 @@ from newsweave.briefs.llm import LlmError, LlmWriter
 from newsweave.briefs.model import Brief, Changes, Section, from_document, to_document
 from newsweave.briefs.verify import verify_brief
 from newsweave.briefs.write import Background, Material, trim, write_brief
+from newsweave.errors import StoreError
 from newsweave.model import Article, Event, publication_order
 from newsweave.settings import Settings
-from newsweave.store import Store
+from newsweave.store import EventFailure, Store
 from newsweave.stories import event_of, list_events
 
 __all__ = [
@@ -72,6 +74,7 @@ class BriefsReport:
     unchanged: int = 0
     sentences_removed: int = 0  # by verification, over the briefs written
     llm_error: str | None = None  # why the LLM writer failed; the embedded one wrote the rest
+    failed: dict[str, str] = field(default_factory=dict)  # why, by the id of each failed event
 
 
 def write_briefs(
@@ -102,25 +105,50 @@ def write_briefs(
     groups = store.get_copy_groups()
     nli = load_nli(settings.support_nli)
     for done, event in enumerate(todo, start=1):
-        material = material_for(store, event, events, articles, groups)
-        if material is not None:
-            try:
-                draft = writer(material)
-            except LlmError as error:
-                report.llm_error, writer = str(error), write_brief
-                draft = writer(material)
-            brief = verify_brief(
-                draft, articles, nli=nli, keep_unsupported=settings.keep_unsupported
-            )
-            previous = load_brief(store, event.event_id)
-            if previous is not None:
-                brief = changes(brief, previous)
-            store.put_brief(event.event_id, _key(analysed[event.event_id]), to_document(brief))
+        try:
+            material = material_for(store, event, events, articles, groups)
+            brief = None
+            if material is not None:
+                brief = _verified(store, _draft(material, writer, report), articles, nli, settings)
+        except StoreError:
+            raise  # the store's trouble, not the event's
+        except Exception as error:  # any other: the event's own, the other events go on
+            failure = EventFailure.now(event.event_id, "briefs", error)
+            store.put_failure(failure)
+            report.failed[event.event_id] = failure.reason
+            brief = None
+        if brief is not None:
+            with store.transaction():
+                store.put_brief(event.event_id, _key(analysed[event.event_id]), to_document(brief))
+                store.delete_failure(event.event_id, "briefs")
             report.written += 1
             report.sentences_removed += len(brief.verification.sentences_removed)
         if progress:
             progress("writing briefs", done, len(todo))
     return report
+
+
+def _draft(material: Material, writer: Writer, report: BriefsReport) -> Brief:
+    """The writer's draft; the embedded writer's once the LLM writer has failed in this run."""
+    if report.llm_error is None:
+        try:
+            return writer(material)
+        except LlmError as error:
+            report.llm_error = str(error)
+    return write_brief(material)
+
+
+def _verified(
+    store: Store,
+    draft: Brief,
+    articles: Mapping[str, Article],
+    nli: NliModel | None,
+    settings: Settings,
+) -> Brief:
+    """The draft verified, with what changed since the event's latest brief."""
+    brief = verify_brief(draft, articles, nli=nli, keep_unsupported=settings.keep_unsupported)
+    previous = load_brief(store, draft.event_id)
+    return changes(brief, previous) if previous is not None else brief
 
 
 def brief_from_articles(

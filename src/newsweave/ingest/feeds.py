@@ -3,7 +3,9 @@
 Each feed entry becomes a draft. When the feed carries only a summary, the entry's page is
 fetched and extracted (`web.fetch_article`); if that fails, the feed's own text is kept, so an
 entry is lost only when neither the page nor the feed has any text, and then it is a
-`Rejection` that says why.
+`Rejection` that says why. An entry whose link is no URL, or names a host that is no valid
+domain name (IDNA), is a rejection too, and so is an entry whose reading fails in any other
+way: the feed's other entries go on.
 
 Written here by hand, and why:
 
@@ -24,16 +26,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import feedparser
 import lxml.html
 from lxml import etree
 
+from newsweave.clean import one_line
 from newsweave.errors import InputError, UnreadableInput
-from newsweave.ingest.draft import Draft
-from newsweave.ingest.web import Fetcher, fetch_article
-from newsweave.model import Rejection
+from newsweave.ingest.draft import Draft, each_isolated, read_time
+from newsweave.ingest.web import Fetcher, check_url, domain_of, fetch_article
+from newsweave.model import QualityFlag, Rejection
 from newsweave.settings import Settings
 
 __all__ = ["drafts_from_feed", "looks_like_feed", "looks_like_opml", "read_opml"]
@@ -117,7 +119,15 @@ def drafts_from_feed(
     """One draft per entry of the RSS or Atom feed in `body`, or a rejection saying why not."""
     headers = {"content-location": origin} if origin.startswith(("http://", "https://")) else {}
     # A BytesIO, not bytes: feedparser opens a bytes argument as a file name when it can.
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except (UnicodeError, LookupError) as error:  # an encoding such as "punycode" declared
+        raise UnreadableInput(
+            origin,
+            f"the feed declares an encoding Python cannot read text in ({error}); check that "
+            "the URL or file is an RSS or Atom feed in UTF-8 or another text encoding",
+            reason="malformed-feed",
+        ) from None
     bozo = parsed.get("bozo_exception")
     # A feed with no entries is unreadable when its XML is broken or it is no feed at all; an
     # empty feed (a quiet hour) is not, whatever else feedparser noted (a missing header).
@@ -131,28 +141,40 @@ def drafts_from_feed(
     feed = _Feed(
         origin=origin,
         title=_one_line(parsed.feed.get("title")) or None,
-        domain=_domain(parsed.feed.get("link")) or _domain(origin),
+        domain=domain_of(parsed.feed.get("link")) or domain_of(origin),
         fetcher=fetcher,
         settings=settings,
         malformed=str(bozo) if isinstance(bozo, xml.sax.SAXException) else None,
     )
     for number, entry in enumerate(parsed.entries, start=1):
-        yield _read_entry(entry, number, feed)
+        yield from each_isolated(f"{origin} entry {number}", _entry(entry, number, feed))
+
+
+def _entry(entry: Any, number: int, feed: _Feed) -> Iterator[Draft | Rejection]:
+    yield _read_entry(entry, number, feed)
 
 
 def _read_entry(entry: Any, number: int, feed: _Feed) -> Draft | Rejection:
     link = entry.get("link") or None
+    if link:
+        try:
+            check_url(link)
+        except InputError as error:  # a link that is no URL, or whose host is no valid name
+            if error.reason == "bad-url":  # (an id such as "tag:…" stays the entry's name)
+                return Rejection(f"{feed.origin} entry {link}", error.reason, str(error))
     text = _plain_text(_entry_html(entry))
+    published_at, dropped = _entry_time(entry)
     draft = Draft(
         origin=link or f"{feed.origin}#entry-{number}",
         title=_one_line(entry.get("title")),
         text=text,
         source_name=feed.title or feed.domain,
-        domain=feed.domain or _domain(link),
+        domain=feed.domain or domain_of(link),
         url=link,
         author=_author(entry),
-        published_at=_entry_time(entry),
+        published_at=published_at,
         external_id=entry.get("id") or None,
+        flags=dropped,
     )
     if link and feed.fetcher is not None and _wants_page(feed.settings.feed_fetch_pages, text):
         try:
@@ -195,6 +217,7 @@ def _with_page(draft: Draft, page: Draft) -> Draft:
         author=draft.author or page.author,
         published_at=draft.published_at or page.published_at,
         external_id=draft.external_id,
+        flags=draft.flags + page.flags,
     )
 
 
@@ -223,15 +246,29 @@ def _plain_text(html: str) -> str:
     return "\n\n".join(block for block in blocks if block)
 
 
-def _entry_time(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
-        if parsed:
-            try:
-                return datetime(*parsed[:6], tzinfo=UTC)
-            except (TypeError, ValueError):
-                continue
-    return None
+def _entry_time(entry: Any) -> tuple[datetime | None, tuple[QualityFlag, ...]]:
+    """The entry's publication time, else its update time, as feedparser read it, else as
+    `read_time` reads the text; and an `impossible_date` flag for a time feedparser read past
+    the calendar ("9999-12-31T23:59:59-23:59" is year 10000 in UTC). `build_article` checks
+    the range of the time returned."""
+    flags = []
+    for key in ("published", "updated"):
+        # `in` first: feedparser reads a missing "updated" as "published", with a warning
+        if key not in entry:
+            continue
+        parsed = entry.get(f"{key}_parsed") if f"{key}_parsed" in entry else None
+        if not parsed:
+            given = read_time(entry.get(key))
+            if given:
+                return given, tuple(flags)
+            continue
+        try:
+            return datetime(*parsed[:6], tzinfo=UTC), tuple(flags)
+        except (TypeError, ValueError):
+            shown = one_line(str(entry.get(key)), 80)
+            detail = f"the feed's {key} time {shown!r} is past the calendar, so it was dropped"
+            flags.append(QualityFlag("impossible_date", detail))
+    return None, tuple(flags)
 
 
 def _author(entry: Any) -> str | None:
@@ -243,8 +280,3 @@ def _author(entry: Any) -> str | None:
 
 def _one_line(text: str | None) -> str:
     return " ".join(str(text or "").split())
-
-
-def _domain(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None

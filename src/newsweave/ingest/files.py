@@ -10,39 +10,62 @@ reported as removed chrome; the stored raw text is the whole file. `.json` holds
 or a list, `.jsonl` one article a line, in the article schema `{"id", "title", "text",
 "published_at", "source", "url"}`; other keys (a gold label, say) are ignored. A bad line is
 rejected with its line number and the other lines go on.
+
+Only regular files are read: a device, a FIFO or a socket named `x.txt` (or a link to one) is
+refused when opened, before a byte is read, since reading one may never end or never start.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, BinaryIO
 
 from newsweave.clean import is_boilerplate_line, reads_as_title
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
-from newsweave.ingest.draft import Draft
-from newsweave.ingest.web import extract_html
+from newsweave.ingest.draft import Draft, each_isolated, read_time
+from newsweave.ingest.web import domain_of, extract_html
 from newsweave.model import Rejection
 
 ARTICLE_SUFFIXES = {".txt", ".html", ".htm", ".json", ".jsonl"}
 HEADER_KEYS = {"source", "url", "published", "author", "id", "language", "canonical"}
+_HOST_NAME = re.compile(r"[\w-]+(\.[\w-]+)+")  # a "source" that names an outlet by its site
+_TOO_DEEP = "JSON is nested too deeply to be an article; give article objects (see the README)"
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading when it is a regular file (a link is followed); anything else
+    is refused without a read. The file is opened without blocking, so a FIFO cannot hang the
+    open, and checked once open, so it cannot be swapped for a device after the check."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UnreadableInput(
+            str(path),
+            "is not a regular file (a device, FIFO or socket, or a link to one), so it is not "
+            "read; give a text, HTML, JSON or feed file",
+            reason="not-a-file",
+        )
+    return os.fdopen(fd, "rb")
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     """The file's bytes, refusing what cannot be an article before reading it whole."""
-    size = path.stat().st_size
-    if size > max_bytes:
+    with open_regular(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = b"" if size > max_bytes else fh.read(max_bytes + 1)
+    if max(size, len(data)) > max_bytes:
         raise UnreadableInput(
             str(path),
-            f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit; split it "
-            "or raise max_file_bytes",
+            f"file is {max(size, len(data)) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB "
+            "limit; split it or raise max_file_bytes",
             reason="too-large",
         )
-    data = path.read_bytes()
     if not data.strip():
         raise UnreadableInput(
             str(path),
@@ -145,9 +168,12 @@ def read_json(text: str, origin: str) -> Iterator[Draft | Rejection]:
         raise UnreadableInput(
             origin, f"is not valid JSON ({error}); for one article a line, use .jsonl"
         ) from None
+    except RecursionError:
+        raise UnreadableInput(origin, _TOO_DEEP, reason="bad-json") from None
     items = data if isinstance(data, list) else [data]
     for number, item in enumerate(items, start=1):
-        yield _draft_or_rejection(item, f"{origin}[{number}]")
+        where = f"{origin}[{number}]"
+        yield from each_isolated(where, _record_draft(item, where))
 
 
 def jsonl_lines(path: Path, max_line_bytes: int) -> Iterator[tuple[str, str | InputError]]:
@@ -157,7 +183,7 @@ def jsonl_lines(path: Path, max_line_bytes: int) -> Iterator[tuple[str, str | In
     "path:number" names an input line for ingest and for the gold files of `newsweave eval`
     alike. Lines end at "\n" only: a JSON string may hold U+2028, which `str.splitlines`
     would break on."""
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:
         if b"\x00" in fh.read(8192):
             raise UnreadableInput(
                 str(path),
@@ -198,31 +224,32 @@ def read_jsonl(path: Path, max_line_bytes: int) -> Iterator[Draft | Rejection]:
     lines = 0
     for where, line in jsonl_lines(path, max_line_bytes):
         lines += 1
-        if isinstance(line, InputError):
-            yield Rejection(where, line.reason, str(line))
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as error:
-            yield Rejection(
-                where,
-                "bad-json",
-                f"{where}: line is not valid JSON ({error.msg}); fix or remove that line, each "
-                "line must be one JSON article object",
-            )
-            continue
-        yield _draft_or_rejection(item, where)
+        yield from each_isolated(where, _line_draft(line, where))
     if not lines:
         raise UnreadableInput(
             str(path), "file is empty; nothing to ingest (one JSON article a line)", reason="empty"
         )
 
 
-def _draft_or_rejection(item: Any, origin: str) -> Draft | Rejection:
+def _line_draft(line: str | InputError, where: str) -> Iterator[Draft]:
+    if isinstance(line, InputError):
+        raise line
     try:
-        return draft_from_record(item, origin)
-    except InputError as error:
-        return Rejection(origin, error.reason, str(error))
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise UnreadableInput(
+            where,
+            f"line is not valid JSON ({error.msg}); fix or remove that line, each line must be "
+            "one JSON article object",
+            reason="bad-json",
+        ) from None
+    except RecursionError:
+        raise UnreadableInput(where, _TOO_DEEP, reason="bad-json") from None
+    yield from _record_draft(item, where)
+
+
+def _record_draft(item: Any, origin: str) -> Iterator[Draft]:
+    yield draft_from_record(item, origin)
 
 
 def draft_from_record(item: Any, origin: str) -> Draft:
@@ -237,7 +264,7 @@ def draft_from_record(item: Any, origin: str) -> Draft:
             raise UnreadableInput(origin, f"'{key}' must be a string or null")
     source = item.get("source") or None
     url = item.get("url") or None
-    is_domain = bool(source) and "." in source and " " not in source
+    is_domain = bool(source and _HOST_NAME.fullmatch(source))
     title = (item.get("title") or "").strip()
     return Draft(
         origin=origin,
@@ -252,29 +279,14 @@ def draft_from_record(item: Any, origin: str) -> Draft:
 
 
 def parse_time(value: str | None, origin: str, field: str) -> datetime | None:
-    """An ISO 8601 (or RFC 2822) time as UTC; a date alone means midnight UTC."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            raise UnreadableInput(
-                origin,
-                f"{field} {value!r} is not a time; write it as ISO 8601, e.g. "
-                "2026-03-05T09:30:00+00:00 or 2026-03-05",
-                reason="bad-date",
-            ) from None
-    if isinstance(parsed, date) and not isinstance(parsed, datetime):
-        parsed = datetime(parsed.year, parsed.month, parsed.day)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
-
-
-def domain_of(url: str | None) -> str | None:
-    """The host of a URL without its `www.`, the usual way to name an outlet's site."""
-    host = urlsplit(url).hostname if url else None
-    return host.removeprefix("www.") if host else None
+    """The time an input's field gives (see `draft.read_time`); one that is not a time at all
+    is refused, since the user wrote it and can fix it."""
+    parsed = read_time(value)
+    if value and value.strip() and parsed is None:
+        raise UnreadableInput(
+            origin,
+            f"{field} {value!r} is not a time; write it as ISO 8601, e.g. "
+            "2026-03-05T09:30:00+00:00 or 2026-03-05",
+            reason="bad-date",
+        )
+    return parsed

@@ -4,34 +4,60 @@ Each input is read into drafts (`files`, `web`, `feeds`), every draft is cleaned
 stored; an input that cannot be used becomes a `Rejection` with its reason and the rest of the
 batch goes on. A folder may hold a `sources.toml` describing its outlets (domain, publisher
 family, country, language), which is applied to the articles from those outlets.
+
+One input, one outcome: each input given, each file of a folder, each feed of an OPML list and
+each entry of a feed is read on its own (`draft.each_isolated`), so whatever one raises is its
+rejection and the others go on; a folder reports each file or subfolder it cannot read, and is
+itself an error when it holds nothing to read. A rejection is shown and stored with any
+credentials and control characters taken out of it.
+
+`build_article` holds every field to the limits the later stages have, so that no stored
+article can stop a later run: the text is cut to `clean.MAX_TEXT_CHARS` (the parser's limit),
+names and titles are one line without control characters, a URL is stored only when it is an
+http(s) URL with a valid host and never with credentials (`bad_url` otherwise), and a
+publication time is kept only from 1900-01-01 to two days after now, UTC (`impossible_date`
+otherwise): the dates code counts days and years from it, which overflows near the datetime
+limits (year 1 or 9999, or a +23:59 offset on 9999-12-31), and no news report is older or
+dated further ahead than a time-zone mistake explains.
 """
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import ftfy
 
-from newsweave.clean import NameVocabulary, clean_text, derive_title, strip_citation_marks
+from newsweave.clean import (
+    MAX_NAME_CHARS,
+    NameVocabulary,
+    clean_text,
+    derive_title,
+    one_line,
+    strip_citation_marks,
+    strip_controls,
+)
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
-from newsweave.ingest.draft import Draft
+from newsweave.ingest.draft import Draft, each_isolated, rejection_for
 from newsweave.ingest.feeds import drafts_from_feed, looks_like_feed, looks_like_opml, read_opml
-from newsweave.ingest.files import ARTICLE_SUFFIXES, read_bytes, read_file
-from newsweave.ingest.web import Fetcher, extract_html
+from newsweave.ingest.files import ARTICLE_SUFFIXES, open_regular, read_bytes, read_file
+from newsweave.ingest.web import Fetcher, check_url, page_draft
 from newsweave.model import (
     Article,
     IngestReport,
+    QualityFlag,
     Rejection,
     Source,
     article_id,
     article_key,
     unnamed_source_name,
 )
+from newsweave.outward import safe_text, without_credentials
 from newsweave.settings import Settings
 from newsweave.store import Store
 
@@ -41,6 +67,10 @@ FEED_SUFFIXES = {".xml", ".rss", ".atom", ".opml"}
 SOURCES_FILE = "sources.toml"
 WRITE_BATCH = 200
 READ_BATCH = 1000  # drafts read before they are cleaned and stored
+EARLIEST_PUBLISHED = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_AHEAD = timedelta(days=2)  # how far past now a publication time may be
+MAX_URL_CHARS = 8192
+MAX_MESSAGE_CHARS = 2000
 
 Progress = Callable[[int, int], None]
 
@@ -56,25 +86,37 @@ def ingest(
     """Read every input, clean and store its articles, and say what happened to each.
 
     Articles are stored as they are read, `READ_BATCH` at a time, so a large export is ingested
-    in bounded memory and what was read before a failure is kept. The name vocabulary the
-    garble check reads grows with each batch: a name spelled right only in a later batch of the
-    same call is not known to an earlier one.
+    in bounded memory and what was read before a failure (even an interruption) is kept. The
+    name vocabulary the garble check reads grows with each batch: a name spelled right only in
+    a later batch of the same call is not known to an earlier one.
     """
     report = IngestReport()
     with ExitStack() as stack:
         reader = _Reader(settings, fetcher, stack)
         batch = _Batch(store, settings, reader.sources, report, progress)
-        for item in inputs:
-            for result in reader.read(item):
-                if isinstance(result, Rejection):
-                    report.rejected.append(result)
-                else:
-                    batch.add(result)
-        batch.flush()
-        report.skipped.extend(reader.skipped)
-    for rejection in report.rejected:
-        store.add_rejection(rejection)
+        try:
+            for item in inputs:
+                for result in reader.read(item):
+                    if isinstance(result, Rejection):
+                        report.rejected.append(result)
+                    else:
+                        batch.add(result)
+        finally:
+            batch.flush()
+            report.skipped.extend(reader.skipped)
+            report.rejected = [_shown(rejection) for rejection in report.rejected]
+            for rejection in report.rejected:
+                store.add_rejection(rejection)
     return report
+
+
+def _shown(rejection: Rejection) -> Rejection:
+    """The rejection as it may be shown and stored: one line each, without credentials."""
+    return Rejection(
+        without_credentials(one_line(rejection.input, MAX_MESSAGE_CHARS)),
+        rejection.reason,
+        without_credentials(one_line(rejection.message, MAX_MESSAGE_CHARS)),
+    )
 
 
 @dataclass
@@ -96,20 +138,23 @@ class _Batch:
             self.flush()
 
     def flush(self) -> None:
+        """Store the drafts read so far. They leave the batch first: a flush that fails is
+        not tried again by the next."""
+        drafts, self.drafts = self.drafts, []
         for source in self.sources.values():
             self.store.put_source(source)
         if self.vocabulary is None:
             self.vocabulary = _vocabulary(self.store)
-        for draft in self.drafts:
+        for draft in drafts:
             self.vocabulary.add_text(draft.text)
-        done, total = self.stored, self.stored + len(self.drafts)
+        done, total = self.stored, self.stored + len(drafts)
 
         def stored(count: int, _: int) -> None:
             if self.progress:
                 self.progress(done + count, total)
 
         _store_drafts(
-            self.drafts,
+            drafts,
             self.store,
             self.settings,
             self.sources,
@@ -118,7 +163,6 @@ class _Batch:
             stored,
         )
         self.stored = total
-        self.drafts = []
 
 
 @dataclass
@@ -132,18 +176,15 @@ class _Reader:
     skipped: list[str] = field(default_factory=list)
 
     def read(self, item: str) -> Iterator[Draft | Rejection]:
-        try:
-            if item.startswith(("http://", "https://")):
-                yield from self._read_url(item)
-            elif "://" in item:
-                raise UnsupportedInput(item, "only http and https URLs can be fetched")
-            else:
-                yield from self._read_path(Path(item))
-        except InputError as error:
-            yield Rejection(error.input, error.reason, str(error))
-        except OSError as error:
-            reason = error.strerror or type(error).__name__
-            yield Rejection(item, "unreadable", f"{item}: cannot read it ({reason})")
+        yield from each_isolated(item, self._read_item(item))
+
+    def _read_item(self, item: str) -> Iterator[Draft | Rejection]:
+        if item.lower().startswith(("http://", "https://")):
+            yield from self._read_url(item)
+        elif "://" in item:
+            raise UnsupportedInput(item, "only http and https URLs can be fetched")
+        else:
+            yield from self._read_path(Path(item))
 
     def _read_path(self, path: Path) -> Iterator[Draft | Rejection]:
         if not path.exists():
@@ -152,22 +193,38 @@ class _Reader:
                 "no such file or folder; check the path, or give a full http(s) URL",
                 reason="not-found",
             )
-        if not path.is_dir():
+        if path.is_dir():
+            yield from self._read_folder(path)
+        else:
             yield from self._read_file(path)
-            return
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
-        for sources_file in (p for p in files if p.name == SOURCES_FILE):
-            self._read_sources(sources_file)
-        for file in files:
-            if file.name == SOURCES_FILE:
-                continue
-            if file.suffix.lower() not in ARTICLE_SUFFIXES | FEED_SUFFIXES:
-                self.skipped.append(str(file))
-                continue
-            try:
-                yield from self._read_file(file)
-            except InputError as error:
-                yield Rejection(error.input, error.reason, str(error))
+
+    def _read_folder(self, folder: Path) -> Iterator[Draft | Rejection]:
+        """Every file in the folder and its subfolders but hidden ones, `sources.toml` first;
+        symbolic links to folders are not followed (they could loop), and are reported as
+        skipped with the files that are not articles."""
+        files, links, errors = _walk(folder)
+        if any(error.filename == str(folder) for error in errors):
+            why = errors[0].strerror or type(errors[0]).__name__
+            raise UnreadableInput(
+                str(folder),
+                f"cannot list the folder ({why}); check that you may read it",
+                reason="unreadable",
+            )
+        for error in errors:
+            yield rejection_for(str(error.filename), error)
+        self.skipped.extend(str(link) for link in links)
+        sources = [f for f in files if f.name == SOURCES_FILE]
+        readable = [f for f in files if f.suffix.lower() in ARTICLE_SUFFIXES | FEED_SUFFIXES]
+        self.skipped.extend(str(f) for f in sorted({*files} - {*sources, *readable}))
+        for file in [*sources, *readable]:
+            yield from each_isolated(str(file), self._read_file(file))
+        if not readable and not errors:
+            raise UnreadableInput(
+                str(folder),
+                "the folder holds no files newsweave reads (.txt, .html, .json, .jsonl, feeds, "
+                "OPML); check the path, or give the files themselves",
+                reason="empty",
+            )
 
     def _read_file(self, path: Path) -> Iterator[Draft | Rejection]:
         if path.name == SOURCES_FILE or path.suffix.lower() == ".toml":
@@ -182,17 +239,12 @@ class _Reader:
         if looks_like_opml(page.body) or looks_like_feed(page.body):
             yield from self._read_feed(page.body, url)
         else:
-            draft = extract_html(page.text, url=page.url, origin=url)
-            yield replace(draft, fetched_at=page.fetched_at)
+            yield page_draft(page, origin=url)
 
     def _read_feed(self, body: bytes, origin: str) -> Iterator[Draft | Rejection]:
         if looks_like_opml(body):
             for feed_url in read_opml(body, origin):
-                try:
-                    page = self._fetcher().fetch(feed_url)
-                    yield from drafts_from_feed(page.body, feed_url, self._fetcher(), self.settings)
-                except InputError as error:
-                    yield Rejection(error.input, error.reason, str(error))
+                yield from each_isolated(feed_url, self._read_feed_url(feed_url))
         elif looks_like_feed(body):
             yield from drafts_from_feed(body, origin, self._fetcher(), self.settings)
         else:
@@ -200,25 +252,48 @@ class _Reader:
                 origin, "is XML but neither an RSS/Atom feed nor an OPML list of feeds"
             )
 
+    def _read_feed_url(self, feed_url: str) -> Iterator[Draft | Rejection]:
+        page = self._fetcher().fetch(feed_url)
+        yield from drafts_from_feed(page.body, feed_url, self._fetcher(), self.settings)
+
     def _fetcher(self) -> Fetcher:
         if self.fetcher is None:
             self.fetcher = self.stack.enter_context(Fetcher(self.settings))
         return self.fetcher
 
     def _read_sources(self, path: Path) -> None:
+        with open_regular(path) as fh:
+            data = fh.read(self.settings.max_file_bytes)
         try:
-            tables = tomllib.loads(path.read_text(encoding="utf-8")).get("source", [])
+            tables = tomllib.loads(data.decode("utf-8")).get("source", [])
             for table in tables:
-                source = Source(**{k: table.get(k) for k in Source.__dataclass_fields__})
+                values = {k: table.get(k) for k in Source.__dataclass_fields__}
+                if not all(value is None or isinstance(value, str) for value in values.values()):
+                    raise TypeError("every value of a [[source]] table must be text")
+                source = Source(**{k: _name(v) or None for k, v in values.items()})
                 if not source.name:
                     raise TypeError("a [[source]] table has no name")
                 self.sources[source.name] = source
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError) as error:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError, AttributeError) as error:
             raise UnreadableInput(
                 str(path),
                 f"is not a valid sources file ({error}); each [[source]] needs a name and may "
                 "have domain, family, country, language",
             ) from None
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Path], list[OSError]]:
+    """The files under `folder` (sorted, hidden ones left out), the links to folders not
+    followed, and the errors met listing its folders."""
+    files: list[Path] = []
+    links: list[Path] = []
+    errors: list[OSError] = []
+    for root, dirs, names in os.walk(folder, onerror=errors.append):
+        here = Path(root)
+        links.extend(here / d for d in dirs if (here / d).is_symlink() and d[0] != ".")
+        dirs[:] = sorted(d for d in dirs if d[0] != "." and not (here / d).is_symlink())
+        files.extend(here / name for name in names if name[0] != ".")
+    return sorted(files), sorted(links), errors
 
 
 def _store_drafts(
@@ -234,8 +309,12 @@ def _store_drafts(
     for start in range(0, len(drafts), WRITE_BATCH):
         with store.transaction():
             for draft in drafts[start : start + WRITE_BATCH]:
-                source = _source_for(draft, sources, by_domain)
-                article = build_article(draft, source, settings, vocabulary)
+                try:
+                    source = _source_for(draft, sources, by_domain)
+                    article = build_article(draft, source, settings, vocabulary)
+                except Exception as error:  # one draft's failure is its rejection alone
+                    report.rejected.append(rejection_for(draft.origin, error))
+                    continue
                 if not article.text:
                     report.rejected.append(
                         Rejection(
@@ -256,8 +335,10 @@ def _store_drafts(
 def build_article(
     draft: Draft, source: Source, settings: Settings, vocabulary: NameVocabulary | None = None
 ) -> Article:
-    """The cleaned, identified article for one draft."""
-    given_title = strip_citation_marks(ftfy.fix_text(draft.title)).strip()
+    """The cleaned, identified article for one draft, held to the limits of the later stages
+    (see the module doc); the id is the hash of the draft as received."""
+    # ftfy reads a few times more than a title keeps, not a whole file given as a title
+    given_title = strip_citation_marks(_name(ftfy.fix_text(draft.title[: 4 * MAX_NAME_CHARS])))
     cleaned = clean_text(
         draft.text,
         title=given_title,
@@ -266,38 +347,89 @@ def build_article(
         removed_chrome=draft.chrome,
     )
     title = given_title or derive_title(cleaned.text)
+    given_url, given_canonical = _address(draft.url), _address(draft.canonical_url)
+    url, url_flag = _web_url(given_url, "URL")
+    canonical_url, canonical_flag = _web_url(given_canonical, "canonical URL")
+    published_at, date_flag = _publication_time(draft.published_at)
     key = article_key(
-        url=draft.url,
-        canonical_url=draft.canonical_url,
+        url=given_url,
+        canonical_url=given_canonical,
         source=source.name,
         external_id=draft.external_id,
         title=title,
     )
+    found = (url_flag, canonical_flag, date_flag)
     return Article(
         article_id=article_id(key, draft.title, draft.text),
         key=key,
         source=source,
         title=title,
         text=cleaned.text,
-        raw_text=draft.raw_text or draft.text,
-        url=draft.url,
-        canonical_url=draft.canonical_url,
-        author=draft.author,
-        published_at=draft.published_at,
+        raw_text=safe_text(draft.raw_text or draft.text),
+        url=url,
+        canonical_url=canonical_url,
+        author=_name(draft.author) or None,
+        published_at=published_at,
         fetched_at=draft.fetched_at or datetime.now(UTC),
-        language=cleaned.language or draft.language,
-        flags=cleaned.flags,
+        language=cleaned.language or _name(draft.language) or None,
+        flags=(*draft.flags, *(flag for flag in found if flag), *cleaned.flags),
     )
 
 
+def _name(value: str | None) -> str:
+    """A name, title or byline as stored: one line, no control characters or credentials."""
+    return without_credentials(one_line(value))
+
+
+def _address(value: str | None) -> str | None:
+    """An address an input gave (a URL, or an id such as "tag:…"), without control characters,
+    line breaks or credentials; the article's key is made from it."""
+    return without_credentials(" ".join(strip_controls(value or "").split())) or None
+
+
+def _web_url(address: str | None, field: str) -> tuple[str | None, QualityFlag | None]:
+    """The address when it is an http(s) URL with a valid host name, short enough to be one;
+    else None, with a `bad_url` flag saying what was dropped."""
+    if address is None:
+        return None, None
+    try:
+        check_url(address)
+        if len(address) <= MAX_URL_CHARS:
+            return address, None
+    except InputError:
+        pass
+    shown = one_line(address, 200)
+    detail = f"the {field} {shown!r} was dropped: it is not an http(s) URL with a valid host name"
+    return None, QualityFlag("bad_url", detail)
+
+
+def _publication_time(value: datetime | None) -> tuple[datetime | None, QualityFlag | None]:
+    """The publication time in UTC when it is from `EARLIEST_PUBLISHED` to `LATEST_AHEAD`
+    after now; else None, with an `impossible_date` flag saying what was dropped."""
+    if value is None:
+        return None, None
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    if EARLIEST_PUBLISHED <= aware <= datetime.now(UTC) + LATEST_AHEAD:
+        return aware.astimezone(UTC), None
+    detail = (
+        f"the publication time {aware.isoformat()} is before 1900 or more than two days ahead, "
+        "so it was dropped and the article counts as undated"
+    )
+    return None, QualityFlag("impossible_date", detail)
+
+
 def _source_for(draft: Draft, sources: dict[str, Source], by_domain: dict[str, Source]) -> Source:
-    if draft.source_name and draft.source_name in sources:
-        return sources[draft.source_name]
-    if draft.domain and draft.domain in by_domain:
-        return by_domain[draft.domain]
+    """The outlet of a draft: the one `sources.toml` names, else one named after what the
+    input says (its outlet name, else its site's host name), else an unnamed source."""
+    named, domain = _name(draft.source_name), _name(draft.domain)
+    if named and named in sources:
+        return sources[named]
+    if domain and domain in by_domain:
+        return by_domain[domain]
     label = draft.external_id or Path(draft.origin).name
-    name = draft.source_name or draft.domain or unnamed_source_name(label)
-    return Source(name=name, domain=draft.domain)
+    return Source(
+        name=named or domain or one_line(unnamed_source_name(label)), domain=domain or None
+    )
 
 
 def _vocabulary(store: Store) -> NameVocabulary:
@@ -305,7 +437,3 @@ def _vocabulary(store: Store) -> NameVocabulary:
     for article in store.iter_articles():
         vocabulary.add_text(article.text)
     return vocabulary
-
-
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)

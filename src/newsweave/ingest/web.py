@@ -8,7 +8,11 @@ connect time; an overall deadline per request). What is written here by hand, an
 - robots.txt is read with `urllib.robotparser` from text fetched through the same guarded client,
   with RFC 9309's rules for failures (4xx: allow all; 5xx or unreachable: disallow all), which
   the standard library's `RobotFileParser.read` does not follow.
-- The body is streamed so that a response over the size cap is cut off, not held in memory.
+- The body is streamed so that a response over the size cap is cut off, not held in memory;
+  content codings are undone by `body.read_body`, which holds every layer to the cap.
+- Credentials in a URL (`https://user:pass@host/`) are sent (httpx makes them Basic auth) and
+  then forgotten: a `Page` names its URLs without them, and `outward.without_credentials` takes them
+  out of any text that names a URL, so no message, store or page shows them.
 
 Extraction is trafilatura's; the publication time is read from the page's own metadata first,
 because trafilatura keeps only the date, and a brief orders reports by the time of day.
@@ -16,15 +20,13 @@ because trafilatura keeps only the date, and a brief orders reports by the time 
 
 from __future__ import annotations
 
-import codecs
 import copy
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -42,16 +44,26 @@ from newsweave.errors import (
     FetchTimeout,
     HTTPStatusError,
     InputError,
-    ResponseTooLarge,
     RobotsDisallowed,
     UnreadableInput,
     UnsupportedInput,
 )
-from newsweave.ingest.draft import Draft
+from newsweave.ingest.body import ACCEPT_ENCODING, decode_text, read_body
+from newsweave.ingest.draft import Draft, read_time
 from newsweave.ingest.guard import GuardedBackend, GuardedTransport, request_deadline
+from newsweave.model import QualityFlag
+from newsweave.outward import without_credentials
 from newsweave.settings import Settings
 
-__all__ = ["Fetcher", "Page", "extract_html", "fetch_article"]
+__all__ = [
+    "Fetcher",
+    "Page",
+    "check_url",
+    "domain_of",
+    "extract_html",
+    "fetch_article",
+    "page_draft",
+]
 
 DEADLINE_FACTOR = 4  # a request may take this many times (connect + read timeout) in all
 REDIRECT_STATUSES = {301, 302, 303, 307, 308}
@@ -62,8 +74,8 @@ MIN_UNTITLED_WORDS = 20  # a page with no title and less text than this is not a
 class Page:
     """One fetched response: where it came from, what it said, and when."""
 
-    url: str  # the final URL, after redirects
-    requested_url: str
+    url: str  # the final URL, after redirects, without credentials
+    requested_url: str  # without credentials
     status: int
     content_type: str  # the Content-Type header as sent, parameters included ("" when absent)
     body: bytes
@@ -72,8 +84,17 @@ class Page:
     @property
     def text(self) -> str:
         """The body decoded by the header's charset, else the page's meta charset, else UTF-8."""
-        encoding = _charset(self.content_type, self.body)
-        return self.body.decode(encoding, errors="replace")
+        return self._decoded[0]
+
+    @property
+    def flags(self) -> tuple[QualityFlag, ...]:
+        """`unknown_charset` when a charset the page declared could not be used."""
+        problem = self._decoded[1]
+        return (QualityFlag("unknown_charset", problem),) if problem else ()
+
+    @cached_property
+    def _decoded(self) -> tuple[str, str | None]:
+        return decode_text(self.content_type, self.body)
 
 
 @dataclass
@@ -104,7 +125,7 @@ class Fetcher:
         backend = GuardedBackend(allow_private=settings.allow_private_addresses)
         self._client = httpx.Client(
             transport=self.transport or GuardedTransport(backend),
-            headers={"User-Agent": settings.user_agent},
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
             trust_env=False,  # a proxy would resolve names itself, past the address guard
         )
@@ -126,7 +147,7 @@ class Fetcher:
     def _fetch(self, url: str, *, check_robots: bool) -> Page:
         current, seen = url, {url}
         for _ in range(self.settings.max_redirects + 1):
-            _check_scheme(current, url)
+            check_url(current, url)
             if check_robots:
                 self._check_robots(current, url)
             result = self._request(current, url)
@@ -165,32 +186,13 @@ class Fetcher:
                     _status_message(response.status_code, url, requested),
                 )
             return Page(
-                url=url,
-                requested_url=requested,
+                url=without_credentials(url),
+                requested_url=without_credentials(requested),
                 status=response.status_code,
                 content_type=response.headers.get("content-type", ""),
-                body=self._read_body(response, requested, deadline),
+                body=read_body(response, self.settings.max_response_bytes, deadline, requested),
                 fetched_at=datetime.now(UTC),
             )
-
-    def _read_body(self, response: httpx.Response, requested: str, deadline: float) -> bytes:
-        cap = self.settings.max_response_bytes
-        too_large = ResponseTooLarge(
-            requested,
-            f"response is over the {cap:,} byte limit; raise max_response_bytes to fetch it",
-        )
-        length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > cap:
-            raise too_large
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > cap:
-                raise too_large
-            if time.monotonic() > deadline:
-                raise httpx.ReadTimeout("the response ran past its overall deadline")
-            chunks.append(chunk)
-        return b"".join(chunks)
 
     def _wait_for_turn(self, host: str) -> None:
         last = self._last_request_at.get(host)
@@ -254,21 +256,32 @@ def fetch_article(fetcher: Fetcher, url: str) -> Draft:
             f"answered with {media_type}, not an HTML page; give the URL of an article page",
             reason="not-html",
         )
-    draft = extract_html(page.text, url=page.url, origin=url)
-    return replace(draft, fetched_at=page.fetched_at)
+    return page_draft(page, origin=url)
 
 
-def _check_scheme(url: str, requested: str) -> None:
+def page_draft(page: Page, origin: str) -> Draft:
+    """The article extracted from a fetched page, with the page's time and flags."""
+    draft = extract_html(page.text, url=page.url, origin=origin)
+    return replace(draft, fetched_at=page.fetched_at, flags=draft.flags + page.flags)
+
+
+def check_url(url: str, requested: str | None = None) -> None:
+    """Refuse a URL that is not http(s), names no host, or whose host is no valid domain name
+    (IDNA), with an `UnsupportedInput` naming `requested` (the URL the user gave)."""
+    requested = requested or url
     try:
         parts = httpx.URL(url)
-    except httpx.InvalidURL as error:
-        raise UnsupportedInput(requested, f"{url} is not a valid URL ({error}); check it") from None
+        host = parts.host  # decoded here: a host that is no valid IDNA name raises
+    except (httpx.InvalidURL, UnicodeError) as error:  # idna.IDNAError is a UnicodeError
+        raise UnsupportedInput(
+            requested, f"{url} is not a valid URL ({error}); check it", reason="bad-url"
+        ) from None
     hop = "" if url == requested else f"redirected to {url}, whose "
     if parts.scheme not in ("http", "https"):
         raise UnsupportedInput(
             requested, f"{hop}scheme {parts.scheme or 'none'!r} is not fetched; give an http(s) URL"
         )
-    if not parts.host:
+    if not host:
         raise UnsupportedInput(requested, f"{url} names no host; give a full http(s) URL")
 
 
@@ -311,24 +324,6 @@ def _status_message(status: int, url: str, requested: str) -> str:
 
 def _detail(error: InputError) -> str:
     return str(error).removeprefix(f"{error.input}: ")
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-
-
-def _charset(content_type: str, body: bytes) -> str:
-    if body.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    found = re.search(r"charset\s*=\s*[\"']?([\w.:-]+)", content_type, re.IGNORECASE)
-    match = found or _META_CHARSET.search(body[:4096])
-    if match:
-        name = match.group(1)
-        name = name.decode("ascii", errors="ignore") if isinstance(name, bytes) else name
-        try:
-            return codecs.lookup(name).name
-        except LookupError:
-            pass
-    return "utf-8"
 
 
 # -- extraction ---------------------------------------------------------------------------------
@@ -395,24 +390,36 @@ def extract_html(html: str, url: str | None, origin: str) -> Draft:
     if paragraphs[0] == title and len(paragraphs) > 1:
         paragraphs = paragraphs[1:]
     canonical_url = _canonical_url(tree, url)
-    domain = _domain(url or canonical_url)
+    domain = domain_of(url or canonical_url)
     text = "\n\n".join(paragraphs)
     page_lines = _visible_lines(tree)
     return Draft(
         origin=origin,
         title=title,
         text=text,
-        source_name=document.sitename or domain,
+        source_name=_site_name(document.sitename, url) or domain,
         domain=domain,
         url=url,
         canonical_url=canonical_url,
         author=document.author or None,
         published_at=(
-            _meta_published_at(tree) or _htmldate_published_at(html) or _parse_time(document.date)
+            _meta_published_at(tree) or _htmldate_published_at(html) or read_time(document.date)
         ),
         raw_text="\n".join(page_lines),
         chrome=tuple(line for line in page_lines if is_boilerplate_line(line) and line not in text),
     )
+
+
+def _site_name(name: str | None, url: str | None) -> str | None:
+    """The site's name as the page gives it; None when trafilatura made it up from the URL's
+    address (user, password and port included), so that the outlet is named by its host."""
+    try:
+        address = urlsplit(url).netloc.lower() if url else ""
+    except ValueError:
+        address = ""
+    if not name or name.lower() in (address, address.removeprefix("www.")):
+        return None
+    return name
 
 
 def _visible_lines(tree: HtmlElement) -> list[str]:
@@ -443,7 +450,10 @@ def _bare_extraction(tree: HtmlElement, url: str | None) -> Any:
 
 def _canonical_url(tree: HtmlElement, url: str | None) -> str | None:
     for href in tree.xpath("//link[@rel='canonical']/@href"):
-        absolute = urljoin(url or "", str(href).strip())
+        try:
+            absolute = urljoin(url or "", str(href).strip())
+        except ValueError:  # too malformed to read (an unclosed "[")
+            continue
         if urlsplit(absolute).scheme in ("http", "https"):
             return absolute
     return None
@@ -451,7 +461,7 @@ def _canonical_url(tree: HtmlElement, url: str | None) -> str | None:
 
 def _meta_published_at(tree: HtmlElement) -> datetime | None:
     for value in tree.xpath(_PUBLISHED_XPATH):
-        published_at = _parse_time(str(value))
+        published_at = read_time(str(value))
         if published_at is not None:
             return published_at
     return None
@@ -461,26 +471,7 @@ def _htmldate_published_at(html: str) -> datetime | None:
     found = htmldate.find_date(
         html, extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M:%S%z"
     )
-    return _parse_time(found)
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    """A timezone-aware UTC time from ISO 8601 or RFC 2822 text; naive times are taken as UTC."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value.strip())
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    try:
-        return parsed.astimezone(UTC)
-    except OverflowError:  # year 1 or 9999 with an offset: not a real publication time
-        return None
+    return read_time(found)
 
 
 def _paragraphs(document: Any) -> list[str]:
@@ -504,6 +495,11 @@ def _words(element: Any) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def _domain(url: str | None) -> str | None:
-    host = urlsplit(url).hostname if url else None
+def domain_of(url: str | None) -> str | None:
+    """The host of a URL without its `www.`, the usual way to name an outlet's site; None for
+    a URL with no host or one too malformed to read (an unclosed `[`)."""
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
     return host.removeprefix("www.") if host else None

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsweave.store.base import PutOutcome, SearchHit, SearchKind, Store
+from newsweave.store.base import EventFailure, PutOutcome, SearchHit, SearchKind, Store
 from newsweave.store.sqlite import SQLiteStore
 
-__all__ = ["PutOutcome", "SQLiteStore", "SearchHit", "SearchKind", "Store", "open_store"]
+__all__ = [
+    "EventFailure",
+    "PutOutcome",
+    "SQLiteStore",
+    "SearchHit",
+    "SearchKind",
+    "Store",
+    "open_store",
+]
 
 
 def open_store(path: Path | str) -> SQLiteStore:

@@ -9,14 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
+from newsweave.errors import one_line_reason
 from newsweave.model import Article, Rejection, Source
 
 PutOutcome = Literal["ingested", "revised", "unchanged"]
 SearchKind = Literal["articles", "briefs"]
+FailedStage = Literal["analysis", "briefs"]
 # Around each matched word in a SearchHit's snippet: control characters that no stored text
 # holds, so a caller escapes the snippet first and then marks the matches.
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -30,6 +33,22 @@ class SearchHit:
     snippet: str  # the best-matching stretch, matches between MATCH_START and MATCH_END
 
 
+@dataclass(frozen=True)
+class EventFailure:
+    """Why a stage could not finish one event; the other events went on, and the next run
+    tries this one again."""
+
+    event_id: str
+    stage: FailedStage
+    reason: str  # one line
+    failed_at: datetime  # UTC
+
+    @classmethod
+    def now(cls, event_id: str, stage: FailedStage, error: Exception) -> EventFailure:
+        """The failure `error` is, as it happens."""
+        return cls(event_id, stage, one_line_reason(error), datetime.now(UTC))
+
+
 class Store(Protocol):
     def transaction(self) -> AbstractContextManager[None]:
         """Group several writes into one atomic unit (writes outside one commit at once)."""
@@ -39,6 +58,9 @@ class Store(Protocol):
 
     def get_source(self, name: str) -> Source | None: ...
 
+    def source_names(self) -> list[str]:
+        """The name of every outlet, in order."""
+
     def put_article(self, article: Article) -> tuple[PutOutcome, Article]:
         """Store an article: a new key is ingested, a changed text at a known key becomes the
         next revision, and the same content again changes nothing (a text the outlet had
@@ -46,7 +68,8 @@ class Store(Protocol):
         the article as stored (with its revision number)."""
 
     def get_article(self, article_id: str) -> Article | None:
-        """An article by id, or by a prefix of its id that names exactly one article."""
+        """An article by id, or by a prefix of its id that names exactly one article; None
+        when no id starts so, `AmbiguousId` when several do."""
 
     def iter_articles(self, *, all_revisions: bool = False) -> Iterator[Article]:
         """Articles in publication order (latest revision of each unless `all_revisions`)."""
@@ -61,7 +84,9 @@ class Store(Protocol):
     def revisions(self, key: str) -> list[Article]:
         """Every stored revision of one article, oldest first."""
 
-    def add_rejection(self, rejection: Rejection) -> None: ...
+    def add_rejection(self, rejection: Rejection) -> None:
+        """Store a rejection; it replaces one of the same input and reason, so an input that
+        fails again (a feed on every `watch` cycle) is stored once, as it failed last."""
 
     def get_vectors(self, model: str) -> dict[str, np.ndarray]:
         """Every stored embedding made by `model`, by article id."""
@@ -97,7 +122,8 @@ class Store(Protocol):
         old id's analysis is dropped."""
 
     def resolve_event(self, event_id: str) -> str | None:
-        """The current id of an event, following merges, from its id or a unique prefix."""
+        """The current id of an event, following merges, from its id or a unique prefix;
+        None when no event id starts so, `AmbiguousId` when several do."""
 
     def get_storylines(self) -> dict[str, str]:
         """The storyline id of every event in one, by event id."""
@@ -115,6 +141,16 @@ class Store(Protocol):
         """Store an event's analysis (a JSON-serializable document), replacing an older one."""
 
     def delete_analyses(self, event_ids: Iterable[str]) -> None: ...
+
+    def put_failure(self, failure: EventFailure) -> None:
+        """Record why a stage could not finish an event, replacing that stage's earlier
+        failure of the event."""
+
+    def delete_failure(self, event_id: str, stage: FailedStage) -> None:
+        """Forget a stage's failure of an event (it got through, or the event is gone)."""
+
+    def list_failures(self) -> list[EventFailure]:
+        """Every recorded failure, the latest first."""
 
     def get_brief_keys(self) -> dict[str, str]:
         """The articles key of each event's latest brief, by event id."""

@@ -172,6 +172,24 @@ def create_stage_state(db: sqlite3.Connection) -> None:
     )
 
 
+def index_rejections_by_input(db: sqlite3.Connection) -> None:
+    """An input's earlier rejections, which a new one for the same reason replaces."""
+    db.execute("CREATE INDEX rejections_input ON rejections (input, reason)")
+
+
+def create_event_failures(db: sqlite3.Connection) -> None:
+    """Why a stage could not finish an event (its analysis or its brief), one row per event and
+    stage: shown with the event until a later run, which tries it again, gets through."""
+    db.execute(
+        """CREATE TABLE event_failures (
+             event_id TEXT NOT NULL,
+             stage TEXT NOT NULL,
+             reason TEXT NOT NULL,
+             failed_at TEXT NOT NULL,
+             PRIMARY KEY (event_id, stage))"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_articles,
     create_stories,
@@ -181,4 +199,6 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     index_articles_by_source,
     create_change_counter,
     create_stage_state,
+    index_rejections_by_input,
+    create_event_failures,
 ]

@@ -21,12 +21,21 @@ from typing import Any
 
 import numpy as np
 
-from newsweave.errors import StoreError, StoreLocked
+from newsweave.errors import AmbiguousId, StoreError, StoreLocked
 from newsweave.model import Article, QualityFlag, Rejection, Source
-from newsweave.store.base import MATCH_END, MATCH_START, PutOutcome, SearchHit, SearchKind
+from newsweave.store.base import (
+    MATCH_END,
+    MATCH_START,
+    EventFailure,
+    FailedStage,
+    PutOutcome,
+    SearchHit,
+    SearchKind,
+)
 from newsweave.store.migrations import BRIEF_SEARCH_ROWS, MIGRATIONS
 
 BUSY_TIMEOUT_MS = 30_000
+AMBIGUOUS_SHOWN = 5  # the ids an ambiguous prefix's error lists
 
 
 class SQLiteStore:
@@ -121,6 +130,9 @@ class SQLiteStore:
         row = self._db.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
         return _source(row) if row else None
 
+    def source_names(self) -> list[str]:
+        return [name for (name,) in self._db.execute("SELECT name FROM sources ORDER BY name")]
+
     # -- articles -----------------------------------------------------------------------
 
     def put_article(self, article: Article) -> tuple[PutOutcome, Article]:
@@ -196,11 +208,8 @@ class SQLiteStore:
         ).fetchone()
         if exact:
             return _article(exact)
-        rows = self._db.execute(
-            f"{_ARTICLE_SELECT} WHERE a.article_id LIKE ? ESCAPE '\\' LIMIT 2",
-            (_prefix_pattern(article_id),),
-        ).fetchall()
-        return _article(rows[0]) if len(rows) == 1 else None
+        found = self._id_starting_with("article", "articles", "article_id", article_id)
+        return self.get_article(found) if found else None
 
     def iter_articles(self, *, all_revisions: bool = False) -> Iterator[Article]:
         where = "" if all_revisions else "WHERE a.is_current = 1"
@@ -239,6 +248,10 @@ class SQLiteStore:
 
     def add_rejection(self, rejection: Rejection) -> None:
         with self.transaction():
+            self._db.execute(
+                "DELETE FROM rejections WHERE input = ? AND reason = ?",
+                (rejection.input, rejection.reason),
+            )
             self._db.execute(
                 "INSERT INTO rejections (input, reason, message, rejected_at) VALUES (?, ?, ?, ?)",
                 (rejection.input, rejection.reason, rejection.message, _time(datetime.now(UTC))),
@@ -336,6 +349,7 @@ class SQLiteStore:
                 (old_id, new_id, _time(datetime.now(UTC))),
             )
             self._db.execute("DELETE FROM event_analyses WHERE event_id = ?", (old_id,))
+            self._db.execute("DELETE FROM event_failures WHERE event_id = ?", (old_id,))
 
     def resolve_event(self, event_id: str) -> str | None:
         if not event_id:
@@ -349,11 +363,26 @@ class SQLiteStore:
             "SELECT 1 FROM event_members WHERE event_id = ? LIMIT 1", (event_id,)
         ).fetchone():
             return event_id
-        rows = self._db.execute(
-            "SELECT DISTINCT event_id FROM event_members WHERE event_id LIKE ? ESCAPE '\\' LIMIT 2",
-            (_prefix_pattern(event_id),),
-        ).fetchall()
-        return rows[0][0] if len(rows) == 1 else None
+        return self._id_starting_with("event", "event_members", "event_id", event_id)
+
+    def _id_starting_with(self, kind: str, table: str, column: str, prefix: str) -> str | None:
+        """The one id in `table.column` starting with `prefix`, or None; AmbiguousId, with
+        how many and the first few, when several do."""
+        where = f"FROM {table} WHERE {column} LIKE ? ESCAPE '\\'"
+        pattern = _prefix_pattern(prefix)
+        ids = [
+            row[0]
+            for row in self._db.execute(
+                f"SELECT DISTINCT {column} {where} ORDER BY {column} LIMIT ?",
+                (pattern, AMBIGUOUS_SHOWN),
+            )
+        ]
+        if len(ids) < 2:
+            return ids[0] if ids else None
+        (count,) = self._db.execute(
+            f"SELECT count(DISTINCT {column}) {where}", (pattern,)
+        ).fetchone()
+        raise AmbiguousId(kind, prefix, count, ids)
 
     def get_storylines(self) -> dict[str, str]:
         return dict(self._db.execute("SELECT event_id, storyline_id FROM storylines").fetchall())
@@ -390,6 +419,31 @@ class SQLiteStore:
             self._db.executemany(
                 "DELETE FROM event_analyses WHERE event_id = ?", ((i,) for i in event_ids)
             )
+
+    # -- failures -------------------------------------------------------------------------
+
+    def put_failure(self, failure: EventFailure) -> None:
+        with self.transaction():
+            self._db.execute(
+                """INSERT OR REPLACE INTO event_failures (event_id, stage, reason, failed_at)
+                   VALUES (?, ?, ?, ?)""",
+                (failure.event_id, failure.stage, failure.reason, _time(failure.failed_at)),
+            )
+
+    def delete_failure(self, event_id: str, stage: FailedStage) -> None:
+        with self.transaction():
+            self._db.execute(
+                "DELETE FROM event_failures WHERE event_id = ? AND stage = ?", (event_id, stage)
+            )
+
+    def list_failures(self) -> list[EventFailure]:
+        rows = self._db.execute(
+            "SELECT event_id, stage, reason, failed_at FROM event_failures "
+            "ORDER BY failed_at DESC, event_id, stage"
+        )
+        return [
+            EventFailure(row[0], row[1], row[2], datetime.fromisoformat(row[3])) for row in rows
+        ]
 
     # -- briefs ---------------------------------------------------------------------------
 

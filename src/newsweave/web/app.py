@@ -15,12 +15,21 @@ routes:
     /docs, /openapi.json         the API's documentation, served from this server
 
 Every error of the API has one shape, `{"error": {"status", "code", "message"}}`; pages show
-the same message in an HTML page. Everything scraped reaches a page through Jinja2's escaping
-(autoescape is on for every template; the brief's HTML comes from `briefs.render`, which escapes
-each text it writes), and every response carries a Content-Security-Policy allowing nothing but
-this server's own styles and script: no page loads a remote resource, and a script slipped into
-an article could not run even if escaping failed. Each server thread opens its own read
-connection to the SQLite store (WAL mode: `newsweave watch` or `run` can write meanwhile).
+the same message in an HTML page. An id prefix that starts several ids is a 400
+(`ambiguous_id`) naming how many and the first few. Every parameter is bounded (page numbers,
+versions, the search query's length), so no value reaches the store that it cannot take.
+
+Everything scraped reaches a page through Jinja2's escaping (autoescape is on for every
+template; the brief's HTML comes from `briefs.render`, which escapes each text it writes), and
+every response, a 500 included, carries a Content-Security-Policy allowing nothing but this
+server's own styles and script: no page loads a remote resource, and a script slipped into an
+article could not run even if escaping failed. What the views hand the pages and the API is
+already safe (`web.views`): no control character or credential in any text, and every URL
+field (`url`, `canonical_url`, a brief's sources' `url`) is an http(s) link with credentials
+removed, or null when the stored address is anything else (`javascript:`, `data:`, `file:`,
+a relative address): an API consumer may use any non-null `url` as a link. Each server thread
+opens its own read connection to the SQLite store (WAL mode: `newsweave watch` or `run` can
+write meanwhile).
 """
 
 from __future__ import annotations
@@ -43,7 +52,8 @@ from starlette.exceptions import HTTPException
 
 from newsweave.briefs.model import Brief, Evidence, from_document
 from newsweave.briefs.render import html_article
-from newsweave.errors import NewsweaveError, StoreError
+from newsweave.errors import AmbiguousId, NewsweaveError, StoreError
+from newsweave.outward import safe_text
 from newsweave.settings import Settings
 from newsweave.store import SQLiteStore, open_store
 from newsweave.store.base import MATCH_END, MATCH_START
@@ -55,6 +65,13 @@ __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
 MAX_PER_PAGE = 100
+MAX_PAGE = 1_000_000  # a page number past this is refused: offsets stay within SQLite's integers
+MAX_VERSION = 1_000_000
+MAX_QUERY_CHARS = 500
+URL_FIELDS = (
+    "Every `url` and `canonical_url` (a brief's sources' too) is an http(s) link without "
+    "credentials, or null when the stored address is anything else: safe to use as a link."
+)
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -78,9 +95,13 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-Page = Annotated[int, Query(ge=1, description="page number, from 1")]
+Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
 PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")]
 Kind = Annotated[Literal["articles", "briefs"], Query(description="what to search")]
+Version = Annotated[
+    int | None, Query(ge=1, le=MAX_VERSION, description="a brief version (default: the latest)")
+]
+Words = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="the words to find")]
 
 
 def create_app(settings: Settings) -> Any:
@@ -91,9 +112,10 @@ def create_app(settings: Settings) -> Any:
             "or give --db"
         )
     app = FastAPIOffline(
-        responses={status: {"model": ErrorResponse} for status in (404, 422, 500, 503)},
+        responses={status: {"model": ErrorResponse} for status in (400, 404, 422, 500, 503)},
         title="newsweave",
         summary="Neutral, cited briefs of news events, kept true as stories develop",
+        description=URL_FIELDS,
         version="0.1.0",
     )
     app.state.reader = _StoreReader(settings.db)
@@ -103,14 +125,7 @@ def create_app(settings: Settings) -> Any:
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable) -> Response:
-        response = await call_next(request)
-        docs = request.url.path.startswith(("/docs", "/static-offline-docs"))
-        response.headers["Content-Security-Policy"] = (
-            DOCS_POLICY if docs else CONTENT_SECURITY_POLICY
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        return _with_security_headers(request, await call_next(request))
 
     def render_page(
         request: Request, template: str, data: dict[str, Any], **extra: Any
@@ -127,7 +142,7 @@ def create_app(settings: Settings) -> Any:
         return render_page(request, "front.html", data)
 
     @app.get("/stories/{event_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(request: Request, event_id: str, version: int | None = None) -> Response:
+    def story_page(request: Request, event_id: str, version: Version = None) -> Response:
         store = _store(request)
         data = views.story_detail(store, event_id, version=version)
         current = data["story"]["event_id"]
@@ -154,7 +169,7 @@ def create_app(settings: Settings) -> Any:
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
         request: Request,
-        q: str = "",
+        q: Words = "",
         kind: Kind = "briefs",
         page: Page = 1,
     ) -> Response:
@@ -174,16 +189,20 @@ def create_app(settings: Settings) -> Any:
         return JSONResponse(views.story_list(store, page=page, per_page=per_page, index=index))
 
     @app.get("/api/stories/{event_id}", tags=["stories"])
-    def api_story(request: Request, event_id: str, version: int | None = None) -> JSONResponse:
-        """A story: its brief (the latest version, or `version`), each source with the
-        sentences it supports and the supporting passage, every version's changes, the
-        storyline's timeline and the event's articles with their quality flags."""
+    def api_story(request: Request, event_id: str, version: Version = None) -> JSONResponse:
+        """A story (by id or unique id prefix): its brief (the latest version, or `version`),
+        each source with the sentences it supports and the supporting passage, every
+        version's changes, the storyline's timeline and the event's articles with their
+        quality flags. Every `url` is an http(s) link, or null when the stored address is
+        not one."""
         store = _store(request)
         return JSONResponse(views.story_detail(store, event_id, version=version))
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
     def api_article(request: Request, article_id: str) -> JSONResponse:
-        """An article (by id or unique id prefix): clean text, metadata, flags, revisions."""
+        """An article (by id or unique id prefix): clean text, metadata, flags, revisions.
+        `url` and `canonical_url` are http(s) links, or null when the stored address is not
+        one."""
         store = _store(request)
         return JSONResponse(views.article_detail(store, article_id))
 
@@ -191,16 +210,18 @@ def create_app(settings: Settings) -> Any:
     def api_source(
         request: Request, name: str, page: Page = 1, per_page: PerPage = 20
     ) -> JSONResponse:
-        """An outlet and its articles, the newest first."""
+        """An outlet (by its name as stored or as the pages show it) and its articles, the
+        newest first."""
         store = _store(request)
         return JSONResponse(views.source_detail(store, name, page=page, per_page=per_page))
 
     @app.get("/api/search", tags=["search"])
     def api_search(
-        request: Request, q: str, kind: Kind = "briefs", page: Page = 1, per_page: PerPage = 20
+        request: Request, q: Words, kind: Kind = "briefs", page: Page = 1, per_page: PerPage = 20
     ) -> JSONResponse:
-        """Full-text search; every word is required, the last also as a prefix. Matches in
-        a snippet are between the characters U+0002 and U+0003."""
+        """Full-text search; every word is required, the last also as a prefix, and control
+        characters are ignored. Matches in a snippet are between the characters U+0002 and
+        U+0003, the only control characters an answer holds."""
         store = _store(request)
         return JSONResponse(views.search(store, q, kind=kind, page=page, per_page=per_page))
 
@@ -278,7 +299,7 @@ def _brief_html(brief: Brief | None) -> Markup | None:
 
 
 def _evidence_link(evidence: Evidence) -> str:
-    return f"/articles/{evidence.article_id}?mark={evidence.start}-{evidence.end}#mark"
+    return f"/articles/{quote(evidence.article_id)}?mark={evidence.start}-{evidence.end}#mark"
 
 
 def _marked_text(text: str, mark: str | None) -> Markup:
@@ -331,16 +352,26 @@ def _atom(request: Request, feed_id: str, title: str, briefs: list[Brief]) -> Re
     return Response(body, media_type="application/atom+xml; charset=utf-8")
 
 
+def _with_security_headers(request: Request, response: Response) -> Response:
+    docs = request.url.path.startswith(("/docs", "/static-offline-docs"))
+    response.headers["Content-Security-Policy"] = DOCS_POLICY if docs else CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 # -- errors -----------------------------------------------------------------------------------
 
 _CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 422: "invalid_input"}
 
 
 def _install_errors(app: Any, templates: Jinja2Templates) -> None:
-    """One error shape: JSON for the API and feeds, an HTML page for the pages."""
+    """One error shape: JSON for the API and feeds, an HTML page for the pages. A message can
+    quote what the request gave, so it goes out through `safe_text`."""
 
-    def respond(request: Request, status: int, message: str) -> Response:
-        code = _CODES.get(status, "server_error" if status >= 500 else "error")
+    def respond(request: Request, status: int, message: str, code: str | None = None) -> Response:
+        code = code or _CODES.get(status, "server_error" if status >= 500 else "error")
+        message = safe_text(message)
         if _is_page(request.url.path):
             context = {"status": status, "message": message}
             return templates.TemplateResponse(request, "error.html", context, status_code=status)
@@ -366,14 +397,20 @@ def _install_errors(app: Any, templates: Jinja2Templates) -> None:
         )
         return respond(request, 422, f"invalid request: {problems}")
 
+    @app.exception_handler(AmbiguousId)
+    async def ambiguous(request: Request, error: AmbiguousId) -> Response:
+        return respond(request, 400, str(error), code="ambiguous_id")
+
     @app.exception_handler(NewsweaveError)
     async def store_error(request: Request, error: NewsweaveError) -> Response:
         return respond(request, 503, str(error))
 
+    # Starlette answers an unhandled exception from its outermost layer, outside every
+    # middleware, so this response gets the security headers here.
     @app.exception_handler(Exception)
     async def internal(request: Request, error: Exception) -> Response:
         message = f"internal error ({type(error).__name__}); this is a bug in newsweave"
-        return respond(request, 500, message)
+        return _with_security_headers(request, respond(request, 500, message))
 
 
 def _is_page(path: str) -> bool:

@@ -5,6 +5,10 @@ drift apart: `story_list` (the front page), `story_detail` (a story page), `arti
 `source_detail` and `search`. A missing thing raises `NotFound`, which the app turns into a 404
 of the one error shape.
 
+Whatever the store holds, a dict leaves here safe (`newsweave.outward`): every string without
+control characters or credentials, and every URL (`url`, `canonical_url`, a brief's sources)
+an http(s) link or None, so a page may put it in an href and an API consumer may too.
+
 The front page ranks stories by significance:
 
     (log2(1 + independent sources) + log2(1 + articles per day)) × 0.5 ^ (age / HALF_LIFE)
@@ -19,6 +23,7 @@ store (the factor is the same for every story, so the order only depends on the 
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,9 +31,12 @@ from datetime import datetime
 from typing import Any
 
 from newsweave.briefs.model import Brief, from_document
+from newsweave.briefs.render import safe_document
 from newsweave.errors import NewsweaveError
-from newsweave.model import Article, Event
+from newsweave.model import Article, Event, Source
+from newsweave.outward import safe_data, safe_link, safe_text
 from newsweave.store import SearchKind, Store
+from newsweave.store.base import MATCH_END, MATCH_START
 from newsweave.stories import list_events, load_event
 
 __all__ = [
@@ -91,12 +99,13 @@ def story_list(
         )
         for event in index.ranked[start : start + per_page]
     ]
-    return {**_paging(page, per_page, len(index.ranked)), "stories": stories}
+    return safe_data({**_paging(page, per_page, len(index.ranked)), "stories": stories})
 
 
 def story_detail(store: Store, event_id: str, *, version: int | None = None) -> dict[str, Any]:
     """A story: its event, one version of its brief with every citation's evidence, every
-    version's changes, its storyline's timeline and its articles with their quality flags."""
+    version's changes, its storyline's timeline, its articles with their quality flags, and
+    why a stage could not finish it, when one could not (the next run tries again)."""
     resolved = store.resolve_event(event_id)
     found = load_event(store, resolved) if resolved else None
     if found is None:
@@ -109,14 +118,23 @@ def story_detail(store: Store, event_id: str, *, version: int | None = None) -> 
     titles = {event.storyline_id: timeline[0]["title"]} if timeline else {}
     newest = event.last_seen
     by_id = {a.article_id: a for a in articles}
-    return {
-        "story": _story_summary(event, history[-1] if history else None, titles, newest),
-        "brief": next(d for d in documents if d["version"] == brief.version) if brief else None,
-        "citations": _citations(brief, store, by_id) if brief else [],
-        "versions": [_version_summary(b) for b in reversed(history)],
-        "timeline": timeline,
-        "articles": [_article_summary(a) for a in articles],
-    }
+    document = next(d for d in documents if d["version"] == brief.version) if brief else None
+    story = safe_data(
+        {
+            "story": _story_summary(event, history[-1] if history else None, titles, newest),
+            "citations": _citations(brief, store, by_id) if brief else [],
+            "versions": [_version_summary(b) for b in reversed(history)],
+            "timeline": timeline,
+            "articles": [_article_summary(a) for a in articles],
+            "failures": [
+                {"stage": f.stage, "reason": f.reason, "failed_at": _iso(f.failed_at)}
+                for f in store.list_failures()
+                if f.event_id == event.event_id
+            ],
+        }
+    )
+    brief_document = safe_document(document) if document else None
+    return {"story": story.pop("story"), "brief": brief_document, **story}
 
 
 def article_detail(store: Store, article_id: str) -> dict[str, Any]:
@@ -126,55 +144,78 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
         raise NotFound(f"no article has the id {article_id!r}; search finds articles by words")
     event = store.get_event_members().get(article.article_id)
     revisions = store.revisions(article.key)
-    return {
-        **_article_summary(article),
-        "text": article.text,
-        "author": article.author,
-        "canonical_url": article.canonical_url,
-        "source": _source(article),
-        "event_id": event[0] if event else None,
-        "revisions": [
-            {"article_id": r.article_id, "revision": r.revision, "title": r.title}
-            for r in revisions
-        ],
-    }
+    return safe_data(
+        {
+            **_article_summary(article),
+            "text": article.text,
+            "author": article.author,
+            "canonical_url": safe_link(article.canonical_url),
+            "source": _source(article),
+            "event_id": event[0] if event else None,
+            "revisions": [
+                {"article_id": r.article_id, "revision": r.revision, "title": r.title}
+                for r in revisions
+            ],
+        }
+    )
 
 
 def source_detail(store: Store, name: str, *, page: int = 1, per_page: int = 20) -> dict[str, Any]:
-    """An outlet: what is known of it and its articles, the newest first."""
-    source = store.get_source(name)
+    """An outlet, by its name as stored or as shown (`safe_text` of it): what is known of it
+    and its articles, the newest first."""
+    source = store.get_source(name) or _source_shown_as(store, name)
     if source is None:
         raise NotFound(f"no outlet is named {name!r}; a story page links to its outlets")
-    total = store.count_articles(source=name)
-    articles = store.list_articles(source=name, limit=per_page, offset=(page - 1) * per_page)
-    return {
-        **_paging(page, per_page, total),
-        "source": {
-            "name": source.name,
-            "domain": source.domain,
-            "family": source.family,
-            "country": source.country,
-            "language": source.language,
-        },
-        "articles": [_article_summary(a) for a in articles],
-    }
+    total = store.count_articles(source=source.name)
+    articles = store.list_articles(source=source.name, limit=per_page, offset=(page - 1) * per_page)
+    return safe_data(
+        {
+            **_paging(page, per_page, total),
+            "source": {
+                "name": source.name,
+                "domain": source.domain,
+                "family": source.family,
+                "country": source.country,
+                "language": source.language,
+            },
+            "articles": [_article_summary(a) for a in articles],
+        }
+    )
 
 
 def search(
     store: Store, query: str, *, kind: SearchKind, page: int = 1, per_page: int = 20
 ) -> dict[str, Any]:
     """Full-text search of articles or briefs; each hit's snippet marks its matches with the
-    store's MATCH_START and MATCH_END characters."""
+    store's MATCH_START and MATCH_END characters (the only control characters a result
+    holds; the query's are ignored)."""
+    query = safe_text(query)
     total, hits = store.search(query, kind=kind, limit=per_page, offset=(page - 1) * per_page)
     return {
         **_paging(page, per_page, total),
         "query": query,
         "kind": kind,
-        "hits": [{"id": h.id, "title": h.title, "snippet": h.snippet} for h in hits],
+        "hits": [
+            {"id": safe_text(h.id), "title": safe_text(h.title), "snippet": _snippet(h.snippet)}
+            for h in hits
+        ],
     }
 
 
 # -- pieces ---------------------------------------------------------------------------------
+
+
+def _source_shown_as(store: Store, name: str) -> Source | None:
+    """The outlet whose stored name pages show as `name`: an older store's name with a
+    control character or credentials in it is linked by its safe form."""
+    shown = [n for n in store.source_names() if safe_text(n) == name]
+    return store.get_source(shown[0]) if shown else None
+
+
+def _snippet(snippet: str) -> str:
+    """A search snippet made safe, its match marks kept."""
+    parts = re.split(f"([{MATCH_START}{MATCH_END}])", snippet)
+    return "".join(p if p in (MATCH_START, MATCH_END) else safe_text(p) for p in parts)
 
 
 def _paging(page: int, per_page: int, total: int) -> dict[str, int]:
@@ -290,7 +331,7 @@ def _citations(brief: Brief, store: Store, articles: Mapping[str, Article]) -> l
                 "article_id": entry.article_id,
                 "outlet": entry.outlet,
                 "title": entry.title,
-                "url": entry.url,
+                "url": safe_link(entry.url),
                 "published_at": entry.published_at,
                 "also_ran": list(entry.also_ran),
                 "event_id": entry.event_id,
@@ -324,7 +365,7 @@ def _article_summary(article: Article) -> dict[str, Any]:
         "article_id": article.article_id,
         "title": article.title,
         "outlet": article.source.name,
-        "url": article.url,
+        "url": safe_link(article.url),
         "published_at": _iso(article.published_at),
         "language": article.language,
         "revision": article.revision,
