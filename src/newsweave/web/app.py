@@ -101,6 +101,7 @@ Kind = Annotated[Literal["articles", "briefs"], Query(description="what to searc
 Version = Annotated[
     int | None, Query(ge=1, le=MAX_VERSION, description="a brief version (default: the latest)")
 ]
+Mark = Annotated[str | None, Query(max_length=40, description="characters to mark: start-end")]
 Words = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="the words to find")]
 
 
@@ -153,7 +154,7 @@ def create_app(settings: Settings) -> Any:
         return render_page(request, "story.html", data, brief_html=_brief_html(brief))
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: str, mark: str | None = None) -> Response:
+    def article_page(request: Request, article_id: str, mark: Mark = None) -> Response:
         store = _store(request)
         data = views.article_detail(store, article_id)
         return render_page(
