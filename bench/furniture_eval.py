@@ -1,0 +1,280 @@
+"""The non-news detector (`briefs.furniture`) against sentences labelled by hand (issue 24).
+
+    .venv/bin/python bench/furniture_eval.py [--eval-dir DIR] [--labels FILE] [--show-errors]
+                                             [--classifier]
+
+The labels (`bench/data/furniture-labels.jsonl`, one sentence a line) hold no text of the
+evaluation data, whose licence keeps it out of the repository: each names its sentence by file,
+event id, article id and sentence index, with the sentence's sha1 to check it is still the
+sentence that was labelled, and gives `label` ("news" or "furniture") and, for furniture,
+`kind`. The sentences are rebuilt here as the brief writer meets them: each article cleaned as
+ingest cleans it (`ingest.stage.build_article`), parsed and split by `analysis.nlp.sentences_of`.
+The dev files are read from DIR (default: ../shared/eval/dev beside the repository).
+
+The labelled events fall in two halves by a hash of their event id (`half_of`): the rules were
+written, and anything fitted, on "tune" alone; "held-out" is only measured. Precision and
+recall are of "furniture". `--show-errors` lists the detector's mistakes on the tune half; the
+held-out half's sentences are never printed.
+
+`--classifier` answers whether a fitted model would do better than the rules: a logistic
+regression (scikit-learn, balanced classes) on word 1-2-grams, character 2-4-grams and a few
+shape features (length, stands alone, ends in a stop, capitals, "/", "@", brackets), scored by
+5-fold cross-validation on the tune half with the folds split by event, beside the rules and
+the rules or the model. It reads the tune half only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsweave.analysis.nlp import parse, sentences_of
+from newsweave.briefs.furniture import furniture_kind, paragraph_at
+from newsweave.ingest.files import draft_from_record
+from newsweave.ingest.stage import build_article
+from newsweave.model import Source
+from newsweave.settings import Settings
+
+DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
+LABELS = Path(__file__).resolve().parent / "data" / "furniture-labels.jsonl"
+FILES = ("summ-multinews.jsonl", "summ-allsides.jsonl")
+HALVES = ("tune", "held-out")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One sentence of a dev article, as the brief writer meets it."""
+
+    file: str
+    event_id: str
+    article_id: str
+    index: int  # the sentence's index in `sentences_of` of the cleaned article
+    text: str
+    paragraph: str  # the line of the cleaned text that holds the sentence
+
+    @property
+    def key(self) -> tuple[str, str, str, int]:
+        return (self.file, self.event_id, self.article_id, self.index)
+
+    @property
+    def sha1(self) -> str:
+        return sha1_of(self.text)
+
+
+def sha1_of(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def half_of(event_id: str) -> str:
+    """ "tune" or "held-out", by the parity of the first 32 bits of the event id's sha1."""
+    return HALVES[int(sha1_of(event_id)[:8], 16) % 2]
+
+
+def read_units(
+    eval_dir: Path, files: Iterable[str] = FILES, *, articles: set[tuple[str, str]] | None = None
+) -> Iterator[Unit]:
+    """The sentences of the dev files' articles (only of `articles`, (file, article id) pairs,
+    when given), article by article in file order."""
+    settings = Settings()
+    for name in files:
+        texts: list[tuple[str, str, str]] = []
+        with (eval_dir / name).open(encoding="utf-8") as lines:
+            for line in lines:
+                event = json.loads(line)
+                for number, item in enumerate(event["articles"], start=1):
+                    if articles is not None and (name, item["id"]) not in articles:
+                        continue
+                    draft = draft_from_record(item, f"{name} {item['id']}")
+                    source = Source(name=draft.source_name or f"Source {number}")
+                    article = build_article(draft, source, settings)
+                    texts.append((event["id"], item["id"], article.text))
+        docs = parse((text for *_, text in texts), workers=True)
+        for (event_id, article_id, text), doc in zip(texts, docs, strict=True):
+            for sentence in sentences_of(doc):
+                paragraph = paragraph_at(text, sentence.start, sentence.end)
+                yield Unit(name, event_id, article_id, sentence.index, sentence.text, paragraph)
+
+
+def read_labels(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def label_key(label: dict) -> tuple[str, str, str, int]:
+    return (label["file"], label["event"], label["article"], label["sentence"])
+
+
+@dataclass
+class Score:
+    true_positive: int = 0
+    false_positive: int = 0
+    false_negative: int = 0
+    true_negative: int = 0
+
+    def add(self, is_furniture: bool, found: bool) -> None:
+        if found:
+            self.true_positive += is_furniture
+            self.false_positive += not is_furniture
+        else:
+            self.false_negative += is_furniture
+            self.true_negative += not is_furniture
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positive + self.false_positive
+        return self.true_positive / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        furniture = self.true_positive + self.false_negative
+        return self.true_positive / furniture if furniture else 1.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--eval-dir", type=Path, default=DEV)
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--show-errors", action="store_true", help="list the tune half's errors")
+    parser.add_argument("--classifier", action="store_true", help="a fitted model, for contrast")
+    args = parser.parse_args()
+    labels = read_labels(args.labels)
+    wanted = {(label["file"], label["article"]) for label in labels}
+    units = {unit.key: unit for unit in read_units(args.eval_dir, articles=wanted)}
+    results = []  # (label, unit, kind found or None)
+    for label in labels:
+        unit = units.get(label_key(label))
+        if unit is None or unit.sha1 != label["sha1"]:
+            sys.exit(f"labelled sentence {label_key(label)} is not in {args.eval_dir} as labelled")
+        results.append((label, unit, furniture_kind(unit.text, paragraph=unit.paragraph)))
+    print(_kinds_table(results))
+    print("\n" + _scores_table(results))
+    if args.show_errors:
+        errors = [
+            (label.get("kind") or "news", found, unit)
+            for label, unit, found in results
+            if half_of(unit.event_id) == "tune" and _is_furniture(label) != (found is not None)
+        ]
+        print(f"\n{len(errors)} errors on the tune half (labelled -> found):")
+        for kind, found, unit in errors:
+            print(
+                f"- {kind} -> {found}: {unit.text!r}  [{unit.file} {unit.article_id} {unit.index}]"
+            )
+    if args.classifier:
+        tune = [(unit, label) for label, unit, _ in results if half_of(unit.event_id) == "tune"]
+        print("\n" + _classifier_table(tune))
+
+
+def _is_furniture(label: dict) -> bool:
+    return label["label"] == "furniture"
+
+
+def _kinds_table(results: list[tuple[dict, Unit, str | None]]) -> str:
+    """Labelled sentences per half and kind, with how many of each kind the detector caught."""
+    counts: Counter[tuple[str, str]] = Counter()
+    caught: Counter[tuple[str, str]] = Counter()
+    for label, unit, found in results:
+        key = (half_of(unit.event_id), label.get("kind") or "news")
+        counts[key] += 1
+        caught[key] += (found is not None) == _is_furniture(label)
+    kinds = sorted({kind for _, kind in counts}, key=lambda k: (k == "news", k))
+    header = " | ".join(f"{half} (right)" for half in HALVES)
+    rows = [f"| kind | {header} |", "|---|" + "---|" * len(HALVES)]
+    for kind in kinds:
+        cells = " | ".join(f"{counts[(h, kind)]} ({caught[(h, kind)]})" for h in HALVES)
+        rows.append(f"| {kind} | {cells} |")
+    return "\n".join(rows)
+
+
+def _scores_table(results: list[tuple[dict, Unit, str | None]]) -> str:
+    """Precision and recall of furniture per half, and per half and draw (random, suspect)."""
+    scores: dict[tuple[str, str], Score] = {}
+    for label, unit, found in results:
+        half = half_of(unit.event_id)
+        for group in ((half, "all"), (half, label.get("draw", "?"))):
+            scores.setdefault(group, Score()).add(_is_furniture(label), found is not None)
+    rows = [
+        "| half | draw | sentences | furniture | precision | recall |",
+        "|---|---|---|---|---|---|",
+    ]
+    for (half, draw), score in sorted(
+        scores.items(), key=lambda item: (item[0][0] != "tune", item[0])
+    ):
+        total = score.true_positive + score.false_positive + score.false_negative
+        total += score.true_negative
+        furniture = score.true_positive + score.false_negative
+        rows.append(
+            f"| {half} | {draw} | {total} | {furniture} | {score.precision:.3f} | "
+            f"{score.recall:.3f} |"
+        )
+    return "\n".join(rows)
+
+
+def _classifier_table(tune: list[tuple[Unit, dict]]) -> str:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+    from sklearn.pipeline import make_pipeline, make_union
+    from sklearn.preprocessing import FunctionTransformer
+
+    def texts(units: list[Unit]) -> list[str]:
+        return [unit.text for unit in units]
+
+    def shapes(units: list[Unit]) -> csr_matrix:
+        return csr_matrix([_shape(unit) for unit in units])
+
+    model = make_pipeline(
+        make_union(
+            make_pipeline(FunctionTransformer(texts), TfidfVectorizer(ngram_range=(1, 2))),
+            make_pipeline(
+                FunctionTransformer(texts),
+                TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2),
+            ),
+            FunctionTransformer(shapes),
+        ),
+        LogisticRegression(C=10, class_weight="balanced", max_iter=2000),
+    )
+    units = [unit for unit, _ in tune]
+    truth = np.array([label["label"] == "furniture" for _, label in tune])
+    groups = [unit.event_id for unit in units]
+    fitted = cross_val_predict(model, units, truth, groups=groups, cv=GroupKFold(5))
+    rules = np.array([furniture_kind(u.text, paragraph=u.paragraph) is not None for u in units])
+    rows = ["| tune half, by event folds | precision | recall |", "|---|---|---|"]
+    for name, found in (
+        ("classifier", fitted),
+        ("rules (written on this half)", rules),
+        ("rules or classifier", rules | fitted),
+    ):
+        score = Score()
+        for is_furniture, hit in zip(truth, found, strict=True):
+            score.add(bool(is_furniture), bool(hit))
+        rows.append(f"| {name} | {score.precision:.3f} | {score.recall:.3f} |")
+    return "\n".join(rows)
+
+
+def _shape(unit: Unit) -> list[float]:
+    text = unit.text
+    words = len(text.split())
+    return [
+        float(words <= 3),
+        float(words <= 8),
+        float(words > 30),
+        float(text.strip() == unit.paragraph.strip()),
+        float(text.rstrip("\"'”’)").endswith((".", "!", "?"))),
+        float(text.isupper()),
+        float(text[:1].islower()),
+        float("/" in text),
+        float("@" in text),
+        float("(" in text),
+    ]
+
+
+if __name__ == "__main__":
+    main()
