@@ -3,7 +3,10 @@
 News copy dates events relative to the day it was written: "on Thursday", "last week",
 "earlier this month", "May 16". A brief that merges several outlets, and a timeline that orders
 events, need each of those as a calendar date or range. `find_dates` finds them in a text and
-`resolve_date` turns one expression into a `(first, last)` range of days.
+`resolve_date` turns one expression into a `(first, last)` range of days. `find_days` gives the
+expressions that name one day as far as the text tells them, with or without a publication
+time: without one, "on Tuesday" is a weekday, "March 5" a month and day, "November 12, 2014" a
+day (the disagreements compare undated reports' days this way).
 
 What is whose job:
 
@@ -64,7 +67,15 @@ if TYPE_CHECKING:
     from dateparser.date import DateDataParser
     from spacy.tokens import Doc, Token
 
-__all__ = ["DateMention", "Precision", "Tense", "find_dates", "resolve_date"]
+__all__ = [
+    "DateMention",
+    "DayMention",
+    "Precision",
+    "Tense",
+    "find_dates",
+    "find_days",
+    "resolve_date",
+]
 
 Tense = Literal["past", "future"]
 Precision = Literal["day", "week", "month", "year", "range"]
@@ -81,6 +92,20 @@ class DateMention:
     last: date
     precision: Precision  # "range" for spans that are not one whole day, week, month or year
     tense: Tense | None = None  # of the clause it stands in: a past fact or a plan; None: unknown
+
+
+@dataclass(frozen=True)
+class DayMention:
+    """A date expression naming one day, as far as its text tells it: the day itself when a
+    publication day or a year resolves it, else its weekday, or its month and day, or both."""
+
+    text: str
+    start: int
+    end: int
+    day: date | None
+    weekday: int | None  # Monday is 0
+    month_day: tuple[int, int] | None
+    tense: Tense | None = None
 
 
 SPANISH_WEEKDAYS = {
@@ -122,7 +147,7 @@ TIME_OF_DAY = (
 # on Thursday", "going to vote on Friday"
 FORWARD_LEMMAS = frozenset(
     {"agree", "aim", "due", "expect", "go", "hope", "intend", "invite", "likely", "plan"}
-    | {"prepare", "promise", "ready", "schedule", "set", "threaten", "vow", "want"}
+    | {"poise", "prepare", "promise", "ready", "schedule", "set", "threaten", "vow", "want"}
 )
 # participles that put their date ahead: "talks scheduled for Thursday", "a vote expected on Friday"
 SCHEDULING_LEMMAS = frozenset({"due", "expect", "plan", "schedule", "set", "slate"})
@@ -213,21 +238,94 @@ def find_dates(text: str, published_at: datetime, doc: Doc | None = None) -> lis
     month-day phrases the NER missed; an expression that does not resolve (a duration, an age)
     is left out, and of overlapping candidates the longest that resolves is kept.
     """
+    doc = _parse_of(text, doc, "find_dates")
+    return _dates_in(text, doc, published_at)
+
+
+def _parse_of(text: str, doc: Doc | None, caller: str) -> Doc:
+    """`doc`, checked to be the parse of `text`, or the text parsed here."""
     if doc is None:
         from newsweave.analysis.nlp import parse
 
-        doc = next(parse([text]))
-    elif doc.text != text:
-        raise ValueError("find_dates was given a spaCy Doc of a different text")
+        return next(parse([text]))
+    if len(doc.text) != len(text) or doc.text != text:
+        raise ValueError(f"{caller} was given a spaCy Doc of a different text")
+    return doc
+
+
+def _dates_in(text: str, doc: Doc, published_at: datetime) -> list[DateMention]:
     today = publication_day(published_at)
     resolved = []
-    for start, end in _candidates(doc):
+    for start, end in _candidates(doc, text):
         phrase = text[start:end]
         tense = None if _is_spanish(phrase) else _tense_at(doc, start, end)
         days = _resolve(_normalize(phrase), today, tense)
         if days is not None:
             resolved.append(DateMention(phrase, start, end, *days, _precision(*days), tense))
     return _without_overlaps(resolved)
+
+
+def find_days(text: str, published_at: datetime | None, doc: Doc | None = None) -> list[DayMention]:
+    """The expressions in a text that name one day, in text order, resolved as far as they can
+    be: against the publication day when there is one (`find_dates`); without one, a weekday
+    ("on Tuesday", "late Friday") is its weekday, a month's day ("March 5", "Jan. 29") its month
+    and day, and a full date ("November 12, 2014") its day. Relative days ("yesterday", "last
+    week") say nothing without a publication day and are left out."""
+    doc = _parse_of(text, doc, "find_days")
+    if published_at is not None:
+        return [
+            DayMention(
+                m.text, m.start, m.end, m.first, m.first.weekday(), _month_day(m.first), m.tense
+            )
+            for m in _dates_in(text, doc, published_at)
+            if m.precision == "day"
+        ]
+    found = []
+    for start, end in _candidates(doc, text):
+        phrase = text[start:end]
+        read = _undated_day(_normalize(phrase))
+        if read is not None:
+            tense = None if _is_spanish(phrase) else _tense_at(doc, start, end)
+            found.append(DayMention(phrase, start, end, *read, tense))
+    kept: list[DayMention] = []
+    for mention in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if all(mention.end <= other.start or other.end <= mention.start for other in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _month_day(day: date) -> tuple[int, int]:
+    return day.month, day.day
+
+
+MONTH_DAY = re.compile(
+    rf"(?:(?P<weekday>{_WEEKDAY_WORDS}),? )?(?P<month>{_MONTH_WORDS}|sept)\.? "
+    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,? (?P<year>\d{4}))?"
+)
+DAY_MONTH = re.compile(
+    rf"(?P<day>\d{{1,2}}) (?P<month>{_MONTH_WORDS}|sept)\.?(?: (?P<year>\d{{4}}))?"
+)
+
+
+def _undated_day(phrase: str) -> tuple[date | None, int | None, tuple[int, int] | None] | None:
+    """(day, weekday, (month, day)) of a normalized phrase read without a publication day."""
+    if match := WEEKDAY_PHRASE.fullmatch(phrase):
+        return None, WEEKDAYS[match["day"]], None
+    match = MONTH_DAY.fullmatch(phrase) or DAY_MONTH.fullmatch(phrase)
+    if match is None:
+        return None
+    month = 9 if match["month"] == "sept" else MONTHS[match["month"]]
+    number = int(match["day"])
+    if not 1 <= number <= calendar.monthrange(2024, month)[1]:
+        return None
+    weekday = WEEKDAYS[match["weekday"]] if match.groupdict().get("weekday") else None
+    if match["year"]:
+        try:
+            day = date(int(match["year"]), month, number)
+        except ValueError:
+            return None
+        return day, day.weekday(), (month, number)
+    return None, weekday, (month, number)
 
 
 def publication_day(published_at: datetime) -> date:
@@ -479,14 +577,15 @@ def _is_spanish(phrase: str) -> bool:
     return not SPANISH_WORDS.isdisjoint(phrase.lower().split())
 
 
-def _candidates(doc: Doc) -> list[tuple[int, int]]:
-    """Character spans that may be dates: DATE entities, then the regular-expression finds."""
+def _candidates(doc: Doc, whole: str) -> list[tuple[int, int]]:
+    """Character spans of `whole` (the parsed text: spaCy joins the tokens again on every read
+    of Doc.text) that may be dates: DATE entities, then the regular-expression finds."""
     spans = [(ent.start_char, ent.end_char) for ent in doc.ents if ent.label_ == "DATE"]
     for pattern in CANDIDATE_PATTERNS:
-        spans.extend(match.span() for match in pattern.finditer(doc.text))
+        spans.extend(match.span() for match in pattern.finditer(whole))
     trimmed = set()
     for start, end in spans:
-        text = doc.text[start:end]
+        text = whole[start:end]
         stripped = text.strip(EDGE_PUNCTUATION)
         if stripped:
             start += len(text) - len(text.lstrip(EDGE_PUNCTUATION))

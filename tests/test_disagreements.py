@@ -1,0 +1,189 @@
+"""Disagreements read by meaning (issue 25), on short events written here: dates compared
+without publication dates, counts by the noun they count and per happening, places in any
+construction and at their own level, the speaker of one remark. The sample corpus's planted
+disagreements are tests/test_claims.py's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from newsweave.analysis.disagreements import find_disagreements
+from newsweave.evaluate_summaries import read_summary_clusters
+from newsweave.settings import Settings
+
+
+def event(tmp_path, *texts: str, published_at: str | None = None):
+    """One event's articles, one per text, each from its own outlet, undated unless
+    `published_at` is given (for all but the first: the first stays undated)."""
+    rows = []
+    for n, text in enumerate(texts, start=1):
+        row = {"id": f"r{n}", "source": f"Outlet {n}", "text": text}
+        if published_at and n > 1:
+            row["published_at"] = published_at
+        rows.append(row)
+    path = tmp_path / "event.jsonl"
+    line = json.dumps({"id": "event", "articles": rows, "reference": "x"})
+    path.write_text(line + "\n", encoding="utf-8")
+    (cluster,) = read_summary_clusters(path, Settings())
+    return list(cluster.articles)
+
+
+def sides(disagreement, articles=None) -> dict[str, tuple[str, ...]]:
+    """Each side's articles, as "r1", "r2"... in the order the event's texts were given."""
+    row = {a.article_id: f"r{n}" for n, a in enumerate(articles or [], start=1)}
+    return {
+        side.value: tuple(row.get(i, i) for i in side.article_ids) for side in disagreement.sides
+    }
+
+
+def only(found, kind: str):
+    (disagreement,) = [d for d in found if d.kind == kind]
+    return disagreement
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+def test_two_weekdays_for_one_happening_differ_without_publication_dates(tmp_path):
+    articles = event(
+        tmp_path,
+        "The harbour authority closed the port of Saltmere on Tuesday after the storm.",
+        "The harbour authority closed the port of Saltmere on Thursday after the storm.",
+        "The harbour authority shut the port of Saltmere on Tuesday after the storm.",
+    )
+    date = only(find_disagreements(articles), "date")
+    assert sides(date, articles) == {"Tuesday": ("r1", "r3"), "Thursday": ("r2",)}
+
+
+def test_a_dated_report_is_compared_by_weekday_with_an_undated_one(tmp_path):
+    # r2 and r3 are published on Friday 2026-05-08: their "Wednesday" is May 6
+    articles = event(
+        tmp_path,
+        "Korvania's parliament approved the ceasefire deal on Tuesday, officials said.",
+        "Korvania's parliament approved the ceasefire deal on Wednesday, officials said.",
+        "Korvania's parliament approved the ceasefire agreement on Wednesday.",
+        published_at="2026-05-08",
+    )
+    date = only(find_disagreements(articles), "date")
+    assert sides(date, articles) == {"Wednesday": ("r2", "r3"), "Tuesday": ("r1",)}
+
+
+def test_late_one_day_and_early_the_next_are_one_night(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "A federal judge in Veldra blocked the eviction order late on Tuesday.",
+            "A federal judge in Veldra blocked the eviction order early on Wednesday.",
+        )
+    )
+    assert [d for d in found if d.kind == "date"] == []
+
+
+def test_the_day_of_saying_is_no_day_of_what_happened(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "The port was closed after the storm, the harbour master said on Monday.",
+            "The port was closed after the storm, the harbour master said on Tuesday.",
+        )
+    )
+    assert [d for d in found if d.kind == "date"] == []
+
+
+# --- counts -----------------------------------------------------------------------------------
+
+
+def test_a_count_is_of_its_noun_whatever_the_verb(tmp_path):
+    articles = event(
+        tmp_path,
+        "Police in Veldra arrested two teenage girls over the carjacking of a delivery driver.",
+        "Three teenage girls were charged over the carjacking of a delivery driver in Veldra.",
+    )
+    count = only(find_disagreements(articles), "count")
+    assert count.about == "girl"
+    assert sides(count, articles) == {"2": ("r1",), "3": ("r2",)}
+
+
+def test_one_article_gives_a_toll_for_each_of_two_attacks_and_takes_a_side_on_one(tmp_path):
+    articles = event(
+        tmp_path,
+        "A bomb at the central market in Veldra killed five people on Friday. "
+        "Hours later a second bomb at the railway station killed three people.",
+        "A bomb at the central market in Veldra killed five people on Friday. "
+        "Hours later a second bomb at the railway station killed four people.",
+    )
+    (toll,) = [d for d in find_disagreements(articles) if d.kind == "count"]
+    assert sides(toll, articles) == {"3": ("r1",), "4": ("r2",)}
+
+
+def test_counts_of_two_things_are_no_disagreement(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "Prosecutors filed two robbery charges against the former mayor of Brask.",
+            "Prosecutors filed three charges of contempt against the former mayor of Brask.",
+        )
+    )
+    assert [d for d in found if d.kind == "count"] == []
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
+            "A federal judge in Maryland blocked the new travel rules on Tuesday.",
+            "A federal judge in Virginia blocked the new travel rules on Tuesday.",
+        ),
+        (
+            "A Maryland judge blocked the new travel rules on Tuesday.",
+            "A Virginia judge blocked the new travel rules on Tuesday.",
+        ),
+    ],
+    ids=["after in", "as a modifier"],
+)
+def test_a_place_attached_to_the_happening_in_any_construction(tmp_path, first, second):
+    place = only(find_disagreements(event(tmp_path, first, second)), "place")
+    assert set(sides(place)) == {"Maryland", "Virginia"}
+
+
+def test_a_city_and_a_state_are_no_disagreement(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "A federal judge in Baltimore blocked the new travel rules on Tuesday.",
+            "A federal judge in Maryland blocked the new travel rules on Tuesday.",
+        )
+    )
+    assert [d for d in found if d.kind == "place"] == []
+
+
+# --- people -----------------------------------------------------------------------------------
+
+
+def test_the_speaker_of_one_remark_told_two_ways(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "“We will rebuild the harbour within a year,” said Ilse Varga, the harbour master.",
+            "“We will rebuild the harbour within a year,” said Tomas Brenner, the harbour master.",
+        )
+    )
+    person = only(found, "person")
+    assert set(sides(person)) == {"Ilse Varga", "Tomas Brenner"}
+
+
+def test_two_speakers_named_in_one_sentence_are_no_disagreement(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "“We will rebuild the harbour within a year,” Ilse Varga said, "
+            "according to Tomas Brenner.",
+            "“We will rebuild the harbour within a year,” Tomas Brenner said.",
+        )
+    )
+    assert [d for d in found if d.kind == "person"] == []
