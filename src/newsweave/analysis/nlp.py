@@ -39,8 +39,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from newsweave.clean import MAX_TEXT_CHARS, cut_to
-from newsweave.embed import CachedEmbedder, Embedder, default_threads, load_embedder
+from newsweave.embed import CachedEmbedder, Embedder, load_embedder
 from newsweave.errors import SettingsError
+from newsweave.onnx import default_threads
 
 if TYPE_CHECKING:
     from spacy.language import Language
