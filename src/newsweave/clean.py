@@ -42,6 +42,7 @@ import ftfy
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newsweave.model import QualityFlag
+from newsweave.outward import CONTROLS, strip_controls
 
 __all__ = [
     "MAX_NAME_CHARS",
@@ -55,7 +56,6 @@ __all__ = [
     "one_line",
     "reads_as_title",
     "strip_citation_marks",
-    "strip_controls",
 ]
 
 # The longest text the later stages read: spaCy's parser refuses texts over its max_length
@@ -82,12 +82,6 @@ KNOWN_RATIO = 20  # a word seen at least 1/20 as often as the name is a real wor
 MAX_NAME_WORDS = 5  # the longest multi-word name counted
 
 _WS = re.compile(r"\s+")
-# C0 and C1 controls but tab and line feed, DEL, the bidi embeddings, overrides and isolates
-# (U+202A-U+202E, U+2066-U+2069; the bidi marks U+200E and U+200F are kept), lone surrogates
-# (JSON can spell them, and SQLite cannot store them) and the noncharacters U+FFFE, U+FFFF.
-_CONTROLS = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
-)
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _NAV_SEPARATOR = re.compile(r"\s*[|•·›»]\s*")
 _CHROME_WHOLE = re.compile(
@@ -288,15 +282,10 @@ def clean_text(
     return Cleaned(cleaned, tuple(flag for flag in flags if flag), language)
 
 
-def strip_controls(text: str) -> str:
-    """`text` without control characters or bidi overrides; line breaks become "\\n"."""
-    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
 def one_line(text: str | None, limit: int = MAX_NAME_CHARS) -> str:
     """A name or title as one line: no control characters, each run of whitespace one space,
     at most `limit` characters (cut at a word, with an ellipsis)."""
-    line = " ".join(_CONTROLS.sub(" ", text or "").split())
+    line = " ".join(CONTROLS.sub(" ", text or "").split())
     if len(line) <= limit:
         return line
     return line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"

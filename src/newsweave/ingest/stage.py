@@ -40,7 +40,6 @@ from newsweave.clean import (
     derive_title,
     one_line,
     strip_citation_marks,
-    strip_controls,
 )
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
 from newsweave.ingest.draft import Draft, each_isolated, rejection_for
@@ -57,7 +56,7 @@ from newsweave.model import (
     article_key,
     unnamed_source_name,
 )
-from newsweave.outward import safe_text, without_credentials
+from newsweave.outward import safe_text, strip_controls, without_credentials
 from newsweave.settings import Settings
 from newsweave.store import Store
 
