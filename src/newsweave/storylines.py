@@ -71,9 +71,9 @@ HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
 # Capitalised, yet never names. The analysis stage reads dates with the same words
 # (`analysis.words.DATE_WORDS`); stories come first, so they are spelled here for this stage.
 DATE_WORDS = frozenset(
-    ("january", "february", "march", "april", "may", "june", "july", "august")
-    + ("september", "october", "november", "december")
-    + ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
+    | {"october", "november", "december"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
