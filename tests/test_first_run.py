@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import GOLD, SAMPLE
-from newsweave.clean import clean_text, derive_title, reads_as_title
 from newsweave.cli import main
 from newsweave.embed import CachedEmbedder, load_embedder
+from newsweave.ingest.clean import clean_text, derive_title, reads_as_title
 from newsweave.ingest.draft import Draft
 from newsweave.ingest.files import read_file, read_txt
 from newsweave.ingest.stage import ingest
