@@ -14,7 +14,7 @@ from conftest import GOLD, SAMPLE
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.storylines import (
+from newsweave.stories.storylines import (
     DATE_WORDS,
     EventSummary,
     StorylineLinker,

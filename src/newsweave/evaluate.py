@@ -27,14 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsweave.analysis.support import check_support
-from newsweave.embed import Embedder
 from newsweave.errors import EvaluationRefused, UnreadableInput
 from newsweave.ingest.files import jsonl_lines
 from newsweave.ingest.stage import ingest
 from newsweave.model import IngestReport
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.stories import build_stories
+from newsweave.stories.embed import Embedder
+from newsweave.stories.stage import build_stories
 
 if TYPE_CHECKING:
     from newsweave.analysis.nli import NliModel

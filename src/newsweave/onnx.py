@@ -1,6 +1,6 @@
 """ONNX models on the CPU: what every ONNX engine of newsweave does the same way.
 
-The sentence embedders (`embed.OnnxEmbedder`) and the NLI cross-encoders
+The sentence embedders (`stories.embed.OnnxEmbedder`) and the NLI cross-encoders
 (`analysis.nli.OnnxNli`) load a model folder, a Hugging Face tokenizer and an onnxruntime
 session alike, and feed a batch of encodings alike; this module is that shared part, so neither
 reaches into the other:

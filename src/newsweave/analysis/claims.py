@@ -48,9 +48,9 @@ import numpy as np
 from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
 from newsweave.analysis.quotes import opening_referents
 from newsweave.analysis.words import jaccard, words_in
-from newsweave.dedupe import copy_groups, independent_source_groups
-from newsweave.embed import Embedder
 from newsweave.model import Article
+from newsweave.stories.dedupe import copy_groups, independent_source_groups
+from newsweave.stories.embed import Embedder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -52,11 +52,11 @@ from newsweave.analysis.disagreements import Disagreement, Side, find_disagreeme
 from newsweave.analysis.nlp import minilm, parse
 from newsweave.analysis.quotes import Quote, extract_quotes, full_names
 from newsweave.analysis.statements import Statement, Variant, group_statements
-from newsweave.embed import Embedder
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
 from newsweave.store import EventFailure, Store
 from newsweave.stories import list_events
+from newsweave.stories.embed import Embedder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

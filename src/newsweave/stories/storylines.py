@@ -52,9 +52,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsweave.cluster_features import STOP_WORDS, split_lead
 from newsweave.model import Storyline, TimelineEntry
 from newsweave.saved_state import pack, unpack
+from newsweave.stories.cluster_features import STOP_WORDS, split_lead
 
 __all__ = ["EventSummary", "StorylineLinker", "build_storylines", "link_storylines"]
 
