@@ -32,8 +32,9 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.analysis.disagreements import Disagreement
+from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.nli import load_nli
-from newsweave.analysis.stage import EventAnalysis, list_analyses, load_analysis
+from newsweave.analysis.stage import list_analyses, load_analysis
 from newsweave.briefs.model import Brief, to_document
 from newsweave.briefs.render import FORMATS, render, safe_brief
 from newsweave.briefs.stage import BriefsReport, load_brief, writer_for

@@ -75,9 +75,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsweave.analysis.claims import Claim, ClaimSentence
 from newsweave.analysis.disagreements import Disagreement
+from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import POSSESSIVES, PRONOUNS, Quote, quoted_stretches
-from newsweave.analysis.stage import EventAnalysis
 from newsweave.analysis.statements import wordings_agree
 from newsweave.analysis.words import jaccard
 from newsweave.briefs.model import (
