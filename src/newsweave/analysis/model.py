@@ -31,7 +31,7 @@ class EventAnalysis:
     disagreements: tuple[Disagreement, ...]
     quotes: Mapping[str, tuple[Quote, ...]]  # each article's quotes in text order, by article id
     statements: tuple[Statement, ...]
-    # each article's people, surname key -> full name (`quotes.full_names`), by article id
+    # each article's people, surname key -> full name (`people.full_names`), by article id
     people: Mapping[str, Mapping[str, str]]
 
     def outlets_of(self, article_ids: Sequence[str]) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ read, worker processes parse the next events' articles while this one analyses t
 1. claims: the event's sentences aligned across its articles (`claims.align_claims`);
 2. disagreements: counts, dates and yes/no facts stated two ways (`disagreements`);
 3. quotes: who said what, per article (`quotes.extract_quotes`), and each article's people by
-   their full names (`quotes.full_names`), for a writer to name them in full;
+   their full names (`people.full_names`), for a writer to name them in full;
 4. statements: one remark as several articles render it (`statements.group_statements`).
 
 One event's failure is its own: an error while analysing it (a bug, or an article no check
@@ -51,7 +51,8 @@ from newsweave.analysis.claims import align_claims, read_event
 from newsweave.analysis.disagreements import find_disagreements
 from newsweave.analysis.model import EventAnalysis, from_document, to_document
 from newsweave.analysis.nlp import minilm, parse
-from newsweave.analysis.quotes import extract_quotes, full_names
+from newsweave.analysis.people import full_names
+from newsweave.analysis.quotes import extract_quotes
 from newsweave.analysis.statements import group_statements
 from newsweave.model import Article, Event
 from newsweave.settings import Settings

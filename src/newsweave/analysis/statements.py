@@ -54,7 +54,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsweave.analysis.nlp import minilm
-from newsweave.analysis.quotes import Quote, name_key
+from newsweave.analysis.people import name_key
+from newsweave.analysis.quotes import Quote
 from newsweave.stories.embed import Embedder
 
 __all__ = ["Statement", "Variant", "group_statements", "wordings_agree"]

@@ -77,7 +77,8 @@ from newsweave.analysis.claims import Claim, ClaimSentence
 from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.nlp import minilm
-from newsweave.analysis.quotes import POSSESSIVES, PRONOUNS, Quote, quoted_stretches
+from newsweave.analysis.people import POSSESSIVES, PRONOUNS
+from newsweave.analysis.quotes import Quote, quoted_stretches
 from newsweave.analysis.statements import wordings_agree
 from newsweave.analysis.words import jaccard
 from newsweave.briefs.model import (
