@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from newsweave.briefs.stage import material_from_articles
+from newsweave.briefs.material import material_from_articles
 from newsweave.evaluate_summaries import read_summary_clusters
 from newsweave.settings import Settings
 
