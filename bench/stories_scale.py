@@ -51,7 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cluster_data import EMBEDDERS, NAMES, load_dev
-from newsweave.evaluate import bcubed
+from newsweave.evaluate.clustering import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import GOLD, SAMPLE
 from newsweave.errors import WorkerLost
-from newsweave.evaluate import bcubed
+from newsweave.evaluate.clustering import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
