@@ -27,11 +27,12 @@ from pathlib import Path
 
 from newsweave.analysis.nlp import minilm, parse, sentences_of
 from newsweave.analysis.stage import STEPS, analyse_events
-from newsweave.embed import Embedder, load_embedder
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.stories import build_stories, list_events
+from newsweave.stories import list_events
+from newsweave.stories.embed import Embedder, load_embedder
+from newsweave.stories.stage import build_stories
 
 ROOT = Path(__file__).parents[1]
 SAMPLE = ROOT / "src" / "newsweave" / "sample" / "articles"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from newsweave.evaluate_attribution import evaluate_attribution
+from newsweave.evaluate.attribution import evaluate_attribution
 
 DEV_FILE = Path(__file__).parents[1] / ".." / "shared" / "eval" / "dev" / "attrib-polnear.jsonl"
 

@@ -55,9 +55,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 from cluster_data import NAMES, load_dev
 from cluster_research import items_for, run_online
-from newsweave.cluster import ClusterSettings
-from newsweave.cluster_features import Lexicon, term_counts
-from newsweave.evaluate import bcubed
+from newsweave.evaluate.clustering import bcubed
+from newsweave.stories.cluster import ClusterSettings
+from newsweave.stories.cluster_features import Lexicon, term_counts
 
 STUBS = (
     "These crawls are part of an effort to archive pages",

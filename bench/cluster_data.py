@@ -1,6 +1,6 @@
 """Shared loading for the clustering bench scripts: dev files, and their vectors cached on disk.
 
-Vectors come from `newsweave.embed.load_embedder` ("minilm" or "static"), the embedders the
+Vectors come from `newsweave.stories.embed.load_embedder` ("minilm" or "static"), the embedders the
 pipeline uses, and are cached in /tmp/nw_cache as .npy (keyed by the embedder's name and the
 texts), so each dev file is embedded once per embedder.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsweave.embed import load_embedder
+from newsweave.stories.embed import load_embedder
 
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 CACHE_DIR = Path("/tmp/nw_cache")

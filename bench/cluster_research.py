@@ -3,10 +3,10 @@
 Usage: .venv/bin/python bench/cluster_research.py [--grid] [--batch N [--reload]]
        [--shuffled-ids] [--embedder minilm|static] [--no-baseline] [--eval-dir ../shared/eval]
 
-Re-measures the per-file-tuned TF-IDF agglomerative baseline (README: .882 / .919 / .856), runs
-`newsweave.cluster.OnlineClusterer` with its one default setting on every file, and prints
-B-cubed P/R/F1, ARI (`newsweave.evaluate`) and articles/s of clustering alone (vectors from
-`newsweave.embed`, cached in /tmp/nw_cache by cluster_data.py).
+Re-measures the per-file-tuned TF-IDF agglomerative baseline (README: .882 / .919 / .856),
+runs `newsweave.stories.cluster.OnlineClusterer` with its one default setting on every file,
+and prints B-cubed P/R/F1, ARI (`newsweave.evaluate.clustering`) and articles/s of clustering
+alone (vectors from `newsweave.stories.embed`, cached in /tmp/nw_cache by cluster_data.py).
 Articles go to `add` in processing order, all in one call or `--batch N` at a time (smaller
 batches are closer to article-by-article streaming and score lower); with `--reload` the
 clusterer is saved and loaded again between batches, as between runs of the stories stage (the
@@ -30,8 +30,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cluster_data import EMBEDDERS, NAMES, doc_text, load_dev, vectors
-from newsweave.cluster import ClusterItem, ClusterSettings, OnlineClusterer, processing_key
-from newsweave.evaluate import adjusted_rand_index, bcubed
+from newsweave.evaluate.clustering import adjusted_rand_index, bcubed
+from newsweave.stories.cluster import ClusterItem, ClusterSettings, OnlineClusterer, processing_key
 
 TARGETS = {"ecbplus": 0.912, "multinews": 0.949, "allsides": 0.886}
 

@@ -19,7 +19,8 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from newsweave.embed import OnnxEmbedder, StaticEmbedder, default_threads
+from newsweave.onnx import default_threads
+from newsweave.stories.embed import OnnxEmbedder, StaticEmbedder
 
 DEV_DIR = Path(__file__).parents[1] / ".." / "shared" / "eval" / "dev"
 WINDOW = 300  # words in each top-up text: past 256 tokens, so every text fills the model

@@ -38,7 +38,7 @@ from sklearn.model_selection import LeaveOneGroupOut
 
 from newsweave.analysis.nlp import split_sentences
 from newsweave.analysis.support import FEATURES, MODEL_PATH, SupportModel, analyse_claim
-from newsweave.evaluate import SupportPair, read_support_pairs
+from newsweave.evaluate.support import SupportPair, read_support_pairs
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = REPO.parent / "shared" / "eval" / "dev" / "support-summedits.jsonl"

@@ -18,8 +18,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from newsweave.briefs.stage import material_from_articles
-from newsweave.evaluate_summaries import read_summary_clusters
+from newsweave.briefs.material import material_from_articles
+from newsweave.evaluate.summaries import read_summary_clusters
 from newsweave.settings import Settings
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev"

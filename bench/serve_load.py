@@ -59,7 +59,8 @@ from newsweave.briefs.stage import write_briefs
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import Store, open_store
-from newsweave.stories import build_stories, list_events
+from newsweave.stories import list_events
+from newsweave.stories.stage import build_stories
 from stories_scale import in_child, log, write_articles
 
 BASELINE_PATH = "/static/newsweave.css"

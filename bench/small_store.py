@@ -32,11 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cluster_data import dev_dir
-from newsweave.embed import CachedEmbedder, load_embedder
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.stories import build_stories
+from newsweave.stories.embed import CachedEmbedder, load_embedder
+from newsweave.stories.stage import build_stories
 
 # Multi-News dev "events" that are not one event: the reference summary strings together
 # separate stories (read by hand; the reason for each is given).

@@ -51,12 +51,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from cluster_data import EMBEDDERS, NAMES, load_dev
-from newsweave.embed import load_embedder
-from newsweave.evaluate import bcubed
+from newsweave.evaluate.clustering import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.stories import build_stories
+from newsweave.stories.embed import load_embedder
+from newsweave.stories.stage import build_stories
 
 STEPS = ("copies", "embed", "cluster", "storylines", "save")
 COPY_SPAN_DAYS = 14  # the dates of one copy's events

@@ -37,13 +37,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from newsweave.analysis.nli import load_nli
 from newsweave.analysis.nlp import split_sentences
 from newsweave.briefs.model import SECTION_KINDS, Brief
-from newsweave.evaluate import evaluate_support
-from newsweave.evaluate_summaries import (
+from newsweave.evaluate.summaries import (
     SummaryCluster,
     evaluate_summaries,
     read_summary_clusters,
     score_rouge,
 )
+from newsweave.evaluate.support import evaluate_support
 from newsweave.settings import Settings
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"

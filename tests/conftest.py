@@ -30,7 +30,7 @@ from hypothesis import settings
 
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
 from newsweave.cli import main
-from newsweave.evaluate_summaries import read_summary_clusters
+from newsweave.evaluate.summaries import read_summary_clusters
 from newsweave.model import Article
 from newsweave.settings import Settings
 from newsweave.store import open_store

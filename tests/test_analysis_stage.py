@@ -26,12 +26,13 @@ from newsweave.analysis.stage import (
     analyse_events,
     load_analysis,
 )
-from newsweave.embed import Embedder, load_embedder
 from newsweave.ingest.stage import ingest
 from newsweave.model import Event
 from newsweave.settings import Settings
 from newsweave.store import SQLiteStore, open_store
-from newsweave.stories import build_stories, list_events
+from newsweave.stories import list_events
+from newsweave.stories.embed import Embedder, load_embedder
+from newsweave.stories.stage import build_stories
 
 (TOLL,) = [d for d in GOLD["disagreements"] if d["event"] == "E04" and d["kind"] == "count"]
 HERALD = "The Harbour Herald"

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from newsweave.clean import NameVocabulary, clean_text, is_boilerplate_line
+from newsweave.ingest.clean import clean_text, is_boilerplate_line
+from newsweave.ingest.garbles import NameVocabulary
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 SEED_WITH_GARBLE = "003_7b5e4d3d430a62dd.txt"

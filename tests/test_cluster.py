@@ -11,15 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsweave.cluster import (
+from newsweave.saved_state import pack
+from newsweave.stories.cluster import (
     STATE_FORMAT,
     ClusterItem,
     ClusterSettings,
     OnlineClusterer,
     event_id_for,
 )
-from newsweave.cluster_features import split_lead, term_counts
-from newsweave.saved_state import pack
+from newsweave.stories.cluster_features import split_lead, term_counts
 
 DIM = 32
 DAY = datetime(2025, 3, 1, 8, 0)

@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 
 from conftest import GOLD, SAMPLE
-from newsweave.dedupe import (
+from newsweave.ingest.stage import ingest
+from newsweave.saved_state import pack
+from newsweave.settings import Settings
+from newsweave.store import open_store
+from newsweave.stories.dedupe import (
     STATE_FORMAT,
     CopyIndex,
     independent_source_groups,
     independent_sources,
 )
-from newsweave.ingest.stage import ingest
-from newsweave.saved_state import pack
-from newsweave.settings import Settings
-from newsweave.store import open_store
 
 # Independent sources per gold event, counted by hand from gold.json and sources.toml: the two
 # CPA stories count once each, and so do the outlets of one family (Meridian Media Group:

@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsweave.embed import (
+from newsweave.errors import SettingsError
+from newsweave.stories.embed import (
     CachedEmbedder,
     Embedder,
     OnnxEmbedder,
     StaticEmbedder,
     load_embedder,
 )
-from newsweave.errors import SettingsError
 
 RAISED = "The central bank raised interest rates."
 INCREASED = "Interest rates were increased by the central bank."

@@ -15,7 +15,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from conftest import SAMPLE
 from newsweave.errors import UnreadableInput
-from newsweave.evaluate import adjusted_rand_index, bcubed, evaluate_clustering
+from newsweave.evaluate.clustering import adjusted_rand_index, bcubed, evaluate_clustering
 from newsweave.settings import Settings
 
 SCORE_KEYS = {

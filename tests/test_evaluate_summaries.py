@@ -16,7 +16,7 @@ from conftest import body_brief
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, SourceEntry
 from newsweave.cli import main
 from newsweave.errors import UnreadableInput
-from newsweave.evaluate_summaries import (
+from newsweave.evaluate.summaries import (
     SCORE_KEYS,
     CitationCounts,
     SummaryCluster,

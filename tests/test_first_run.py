@@ -18,9 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import GOLD, SAMPLE
-from newsweave.clean import clean_text, derive_title, reads_as_title
 from newsweave.cli import main
-from newsweave.embed import CachedEmbedder, load_embedder
+from newsweave.ingest.clean import clean_text, derive_title, reads_as_title
 from newsweave.ingest.draft import Draft
 from newsweave.ingest.files import read_file, read_txt
 from newsweave.ingest.stage import ingest
@@ -28,7 +27,9 @@ from newsweave.model import Rejection, is_unnamed_source
 from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.stories import build_stories, list_events
+from newsweave.stories import list_events
+from newsweave.stories.embed import CachedEmbedder, load_embedder
+from newsweave.stories.stage import build_stories
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 MARK = re.compile(r"\[\d+(?:,\s*\d+)*\]")

@@ -28,9 +28,9 @@ import pytest
 
 from httpserver import Reply, Request, Route, serve
 from network import PUBLIC_IP, LocalRouter, guarded_fetcher
-from newsweave.clean import MAX_TEXT_CHARS, clean_text
 from newsweave.errors import ResponseTooLarge
 from newsweave.ingest import feeds, stage
+from newsweave.ingest.clean import MAX_TEXT_CHARS, clean_text
 from newsweave.ingest.stage import ingest
 from newsweave.ingest.web import Fetcher
 from newsweave.model import Article, IngestReport, Rejection

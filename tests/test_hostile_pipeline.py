@@ -37,9 +37,9 @@ from newsweave.analysis.nlp import PROCESS_MIN_TEXTS, load_nlp, parsable
 from newsweave.briefs import stage as briefs_stage
 from newsweave.briefs.stage import load_brief
 from newsweave.cli import main
-from newsweave.embed import default_threads
 from newsweave.errors import SettingsError, one_line_reason
 from newsweave.model import Article, Source, article_id
+from newsweave.onnx import default_threads
 from newsweave.pipeline import PipelineReport
 from newsweave.settings import Settings, load_settings
 from newsweave.store import open_store

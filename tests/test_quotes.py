@@ -16,7 +16,8 @@ import pytest
 
 from conftest import GOLD, SAMPLE
 from newsweave.analysis.nlp import parse, sentences_of
-from newsweave.analysis.quotes import Quote, extract_quotes, name_key, opening_referents
+from newsweave.analysis.people import name_key, opening_referents
+from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import group_statements, wordings_agree
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings

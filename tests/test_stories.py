@@ -15,18 +15,12 @@ import pytest
 
 from conftest import GOLD, SAMPLE
 from newsweave.errors import WorkerLost
-from newsweave.evaluate import bcubed
+from newsweave.evaluate.clustering import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from newsweave.stories import (
-    CLUSTERER_STATE,
-    COPY_STATE,
-    STORYLINE_STATE,
-    build_stories,
-    list_events,
-    list_storylines,
-)
+from newsweave.stories import list_events, list_storylines
+from newsweave.stories.stage import CLUSTERER_STATE, COPY_STATE, STORYLINE_STATE, build_stories
 
 # Independent sources per gold event, counted by hand: wire copies count once, and so do
 # outlets of one publisher family reporting together.
@@ -119,7 +113,7 @@ def test_a_second_run_embeds_clusters_and_links_nothing_and_keeps_every_id(built
     def no_relink(*args, **kwargs):
         raise AssertionError("an idle run relinked the storylines")
 
-    monkeypatch.setattr("newsweave.stories.StorylineLinker.link", no_relink)
+    monkeypatch.setattr("newsweave.stories.stage.StorylineLinker.link", no_relink)
     again = build_stories(store, settings)
     assert (again.new_articles, again.embedded, again.new_events) == (0, 0, 0)
     assert (again.events, again.storylines) == (first.events, first.storylines)
@@ -214,7 +208,7 @@ def _static_store(path):
 def test_the_forked_copy_check_finds_what_the_one_in_process_finds(tmp_path, monkeypatch):
     outcomes = []
     for fork_min in (10**9, 0):
-        monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", fork_min)
+        monkeypatch.setattr("newsweave.stories.stage.COPY_CHECK_FORK_MIN", fork_min)
         store, settings = _static_store(tmp_path / f"{fork_min}.db")
         with store:
             report = build_stories(store, settings)
@@ -234,8 +228,8 @@ def test_an_error_in_the_forked_copy_check_reaches_the_caller_and_nothing_is_wri
     def broken(known, new, saved):
         raise ValueError("no shingles today")
 
-    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
-    monkeypatch.setattr("newsweave.stories._find_copies", broken)  # the fork inherits it
+    monkeypatch.setattr("newsweave.stories.stage.COPY_CHECK_FORK_MIN", 0)
+    monkeypatch.setattr("newsweave.stories.stage._find_copies", broken)  # the fork inherits it
     store, settings = _static_store(tmp_path / "store.db")
     with store:
         with pytest.raises(ValueError, match="no shingles today"):
@@ -245,8 +239,10 @@ def test_an_error_in_the_forked_copy_check_reaches_the_caller_and_nothing_is_wri
 
 
 def test_a_forked_copy_check_that_dies_is_reported_as_lost(tmp_path, monkeypatch):
-    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
-    monkeypatch.setattr("newsweave.stories._find_copies", lambda known, new, saved: os._exit(9))
+    monkeypatch.setattr("newsweave.stories.stage.COPY_CHECK_FORK_MIN", 0)
+    monkeypatch.setattr(
+        "newsweave.stories.stage._find_copies", lambda known, new, saved: os._exit(9)
+    )
     store, settings = _static_store(tmp_path / "store.db")
     with store, pytest.raises(WorkerLost, match="exit code 9"):
         build_stories(store, settings)
@@ -259,9 +255,9 @@ def test_a_run_that_fails_while_the_copy_check_works_ends_it(tmp_path, monkeypat
     def never_answers(known, new, saved):  # the run must end it rather than wait for it
         threading.Event().wait()
 
-    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
-    monkeypatch.setattr("newsweave.stories._find_copies", never_answers)
-    monkeypatch.setattr("newsweave.stories.OnlineClusterer.add", clustering_fails)
+    monkeypatch.setattr("newsweave.stories.stage.COPY_CHECK_FORK_MIN", 0)
+    monkeypatch.setattr("newsweave.stories.stage._find_copies", never_answers)
+    monkeypatch.setattr("newsweave.stories.stage.OnlineClusterer.add", clustering_fails)
     store, settings = _static_store(tmp_path / "store.db")
     raised: list[BaseException] = []
     ended = threading.Event()
@@ -287,7 +283,7 @@ def _stories_of(path) -> int:
 
 
 def test_a_multiprocessing_daemon_checks_copies_itself(tmp_path, monkeypatch):
-    monkeypatch.setattr("newsweave.stories.COPY_CHECK_FORK_MIN", 0)
+    monkeypatch.setattr("newsweave.stories.stage.COPY_CHECK_FORK_MIN", 0)
     with multiprocessing.get_context("fork").Pool(1) as pool:  # its workers are daemons
         events = pool.apply(_stories_of, (tmp_path / "daemon.db",))
     assert events == _stories_of(tmp_path / "here.db")

@@ -20,7 +20,7 @@ import pytest
 from newsweave.analysis.nli import NliModel, OnnxNli, load_nli
 from newsweave.analysis.support import check_support
 from newsweave.errors import SettingsError
-from newsweave.evaluate import read_support_pairs
+from newsweave.evaluate.support import read_support_pairs
 from newsweave.model import Article, Source
 
 ARTICLE = (

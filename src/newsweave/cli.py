@@ -32,14 +32,16 @@ from rich.table import Table
 from rich.text import Text
 
 from newsweave.analysis.disagreements import Disagreement
+from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.nli import load_nli
-from newsweave.analysis.stage import EventAnalysis, list_analyses, load_analysis
+from newsweave.analysis.stage import list_analyses, load_analysis
 from newsweave.briefs.model import Brief, to_document
 from newsweave.briefs.render import FORMATS, render, safe_brief
 from newsweave.briefs.stage import BriefsReport, load_brief, writer_for
 from newsweave.errors import NewsweaveError, SettingsFileError
-from newsweave.evaluate import evaluate_clustering, evaluate_support
-from newsweave.evaluate_summaries import evaluate_summaries
+from newsweave.evaluate.clustering import evaluate_clustering
+from newsweave.evaluate.summaries import evaluate_summaries
+from newsweave.evaluate.support import evaluate_support
 from newsweave.ingest.stage import ingest
 from newsweave.model import Article, Event, IngestReport
 from newsweave.outward import safe_data, safe_link, safe_text
@@ -517,7 +519,7 @@ def eval_attribution_command(file: Path, as_json: bool) -> None:
     FILE has one article a line with its gold attributions (source, cue and content offsets);
     the extractor sees only the text.
     """
-    from newsweave.evaluate_attribution import evaluate_attribution  # loads spaCy: only here
+    from newsweave.evaluate.attribution import evaluate_attribution  # loads spaCy: only here
 
     scores = evaluate_attribution(file)
     if as_json:

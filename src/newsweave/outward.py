@@ -5,7 +5,7 @@ Everything scraped passes through here on its way out — the pages and the JSON
 feeds, the briefs in every format and the terminal — whatever the store holds (an older store,
 or something that slipped past ingest), so every output is safe on its own:
 
-- `safe_text` removes, with `clean.strip_controls` (the one list, which ingest uses too), the
+- `safe_text` removes, with `strip_controls` (the one list, which ingest's cleaning uses too), the
   control characters (C0 but tab and newline, DEL, C1, lone surrogates and the noncharacters
   U+FFFE and U+FFFF) that XML 1.0 forbids, that a terminal runs as escape sequences (ESC, CSI,
   OSC 8 hyperlinks, BEL) and that would corrupt a page, and the bidi embeddings, overrides and
@@ -33,11 +33,23 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsweave.clean import strip_controls
-
-__all__ = ["LINK_SCHEMES", "safe_data", "safe_link", "safe_text", "without_credentials"]
+__all__ = [
+    "CONTROLS",
+    "LINK_SCHEMES",
+    "safe_data",
+    "safe_link",
+    "safe_text",
+    "strip_controls",
+    "without_credentials",
+]
 
 LINK_SCHEMES = ("http", "https")
+# C0 and C1 controls but tab and line feed, DEL, the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069; the bidi marks U+200E and U+200F are kept), lone surrogates
+# (JSON can spell them, and SQLite cannot store them) and the noncharacters U+FFFE, U+FFFF.
+CONTROLS = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 # The userinfo of a URL (after "scheme://", or "//" at the start of a word), up to its last
 # "@" before the host; and a bare "user:password@host". Neither crosses whitespace, a quote
@@ -50,6 +62,11 @@ _CREDENTIALS = re.compile(f"{_URL_USERINFO}|{_BARE_USERINFO}")
 def safe_text(text: str) -> str:
     """`text` without control characters (tab and newline stay) or credentials."""
     return without_credentials(strip_controls(text))
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters or bidi overrides; line breaks become "\\n"."""
+    return CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def without_credentials(text: str) -> str:

@@ -20,7 +20,7 @@ from newsweave.ingest.stage import ingest
 from newsweave.model import IngestReport
 from newsweave.settings import Settings
 from newsweave.store import Store
-from newsweave.stories import StoriesReport, build_stories
+from newsweave.stories.stage import StoriesReport, build_stories
 
 __all__ = ["PipelineReport", "run_pipeline"]
 

@@ -46,11 +46,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
-from newsweave.analysis.quotes import opening_referents
+from newsweave.analysis.people import opening_referents
 from newsweave.analysis.words import jaccard, words_in
-from newsweave.dedupe import copy_groups, independent_source_groups
-from newsweave.embed import Embedder
 from newsweave.model import Article
+from newsweave.stories.dedupe import copy_groups, independent_source_groups
+from newsweave.stories.embed import Embedder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -84,7 +84,7 @@ _PAGE_TEXT = re.compile(
 class ClaimSentence:
     """One sentence that states a claim: `article.text[start:end] == text`. `referent` is the
     name its opening pronoun stands for, when the sentence before leaves no doubt
-    (`quotes.opening_referents`)."""
+    (`people.opening_referents`)."""
 
     article_id: str
     start: int

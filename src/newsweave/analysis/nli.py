@@ -4,9 +4,10 @@ An `NliModel` reads (premise, hypothesis) pairs and returns, per pair, the proba
 entailment, neutral and contradiction, in that order. `OnnxNli` is the real one: a
 cross-encoder exported to ONNX (a folder holding model.onnx and tokenizer.json, the shape
 Hugging Face's optimum exports, e.g. of cross-encoder/nli-deberta-v3-small), run with
-onnxruntime on the CPU through the same loading code as `embed.OnnxEmbedder`. The order of its
-output labels is read from the folder's config.json (`id2label`); without one, the order of
-the sentence-transformers NLI cross-encoders (contradiction, entailment, neutral) is assumed.
+onnxruntime on the CPU through the same loading code as the ONNX embedder (`newsweave.onnx`).
+The order of its output labels is read from the folder's config.json (`id2label`); without
+one, the order of the sentence-transformers NLI cross-encoders (contradiction, entailment,
+neutral) is assumed.
 
 No NLI model ships on PyPI with its weights, so none is bundled: the `support_nli` setting
 names a folder, and `load_nli` returns None while it is empty.
@@ -20,15 +21,15 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from newsweave.embed import (
-    _find_model_file,
-    _load_tokenizer,
-    _open_session,
-    _pad,
-    _read_json,
-    _text_inputs,
-)
 from newsweave.errors import SettingsError
+from newsweave.onnx import (
+    find_model_file,
+    load_tokenizer,
+    open_session,
+    pad_encodings,
+    read_json,
+    text_inputs,
+)
 
 __all__ = ["LABELS", "NliModel", "OnnxNli", "load_nli"]
 
@@ -73,9 +74,9 @@ class OnnxNli:
         self._columns = _label_columns(labels, model_path)
         self._width = len(labels)
         self.name = name or Path(model_path).parent.name
-        self._tokenizer, self._pad_id = _load_tokenizer(Path(tokenizer_path), max_length)
-        self._session = _open_session(Path(model_path), threads)
-        self._inputs = _text_inputs(self._session, Path(model_path))
+        self._tokenizer, self._pad_id = load_tokenizer(Path(tokenizer_path), max_length)
+        self._session = open_session(Path(model_path), threads)
+        self._inputs = text_inputs(self._session, Path(model_path))
         self._output = self._session.get_outputs()[0].name
 
     @classmethod
@@ -87,18 +88,18 @@ class OnnxNli:
                 f"NLI model folder {str(path)!r} does not exist; set support_nli to a folder "
                 "holding an ONNX cross-encoder (model.onnx and tokenizer.json), or leave it empty"
             )
-        id2label = _read_json(path / "config.json").get("id2label")
+        id2label = read_json(path / "config.json").get("id2label")
         if isinstance(id2label, dict):
             labels = [str(id2label[key]) for key in sorted(id2label, key=int)]
             options = {"labels": labels, **options}
         options = {"name": path.absolute().name, **options}
-        return cls(_find_model_file(path), path / "tokenizer.json", **options)
+        return cls(find_model_file(path), path / "tokenizer.json", **options)
 
     def classify(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:
             return np.zeros((0, len(LABELS)), dtype=np.float32)
         encodings = self._tokenizer.encode_batch([tuple(pair) for pair in pairs])
-        feed = _pad(encodings, self._pad_id)
+        feed = pad_encodings(encodings, self._pad_id)
         feed = {name: feed[name].astype(dtype) for name, dtype in self._inputs.items()}
         (logits,) = self._session.run([self._output], feed)
         logits = np.asarray(logits, dtype=np.float64)

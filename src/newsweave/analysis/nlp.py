@@ -38,9 +38,10 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from newsweave.clean import MAX_TEXT_CHARS, cut_to
-from newsweave.embed import CachedEmbedder, Embedder, default_threads, load_embedder
 from newsweave.errors import SettingsError
+from newsweave.ingest.clean import MAX_TEXT_CHARS, cut_to
+from newsweave.onnx import default_threads
+from newsweave.stories.embed import CachedEmbedder, Embedder, load_embedder
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -17,12 +17,7 @@ content, and the cue span is the reporting phrase (`said`, `told reporters`, `de
 minister`, `Rich Heffley, a top operative`); `speaker` is the person it names, resolved in the
 article: a surname to the fullest form of that name the article uses, `he`/`she` to the latest
 named person the article made a subject before the cue, and a title (`the minister said`) to the
-latest named person described by that title.
-
-The same reading of an article's people serves the briefs' writer twice: `opening_referents`
-says whom a sentence's opening "He" or "Her" stands for, where the sentence before leaves no
-doubt, and `full_names` gives each person's full name by surname, so a brief can name in full a
-person it first mentions by surname alone.
+latest named person described by that title (`people.People.resolve`).
 
 Why rules written here: no packaged quote-attribution model installs and runs offline (the
 research systems need hub downloads or a JVM, and none ships on PyPI with its weights), while
@@ -34,18 +29,18 @@ them against it.
 
 from __future__ import annotations
 
-from bisect import bisect_left, insort
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import combinations, pairwise
 from typing import TYPE_CHECKING, Literal
 
-from newsweave.analysis.nlp import Sentence, named_by, parse
+from newsweave.analysis.nlp import named_by, parse
+from newsweave.analysis.people import People
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["Quote", "extract_quotes", "full_names", "name_key", "opening_referents"]
+__all__ = ["Marks", "Quote", "extract_quotes", "quoted_stretches"]
 
 Offsets = tuple[int, int]
 
@@ -95,16 +90,6 @@ AS_VERBS = _lemmas(
     describe characterize characterise label brand dismiss call see view regard portray
     """
 )
-# Words that stand for a person in a subject: resolved to a named person of the article.
-PRONOUNS = frozenset({"he", "she"})
-POSSESSIVES = frozenset({"his", "her"})
-# Words for an unnamed person whom an opening pronoun of that gender might stand for, by lemma.
-GENDERED = {
-    "female": _lemmas("woman girl mother wife daughter sister lady"),
-    "male": _lemmas("man boy father husband son brother"),
-}
-FEMALE = _lemmas("ms mrs miss woman spokeswoman chairwoman congresswoman")
-MALE = _lemmas("mr man spokesman chairman congressman")
 OPENING = "“„«"
 CLOSING = "”»"
 STRAIGHT = ('"', "''")  # the second: two apostrophes, as some archives print a quote mark
@@ -128,7 +113,7 @@ class Quote:
 
 
 @dataclass(frozen=True)
-class _Marks:
+class Marks:
     """A quoted stretch: `outer` includes the quotation marks, `inner` is what they surround."""
 
     outer: Offsets
@@ -149,7 +134,7 @@ def extract_quotes(text: str, doc: Doc | None = None) -> list[Quote]:
     found = (
         _direct(doc, marks, inside, parsed) + _indirect(doc, inside) + _according_to(doc, inside)
     )
-    people = _People(doc, inside)
+    people = People(doc, inside)
     quotes = [
         Quote(
             kind=kind,
@@ -164,73 +149,6 @@ def extract_quotes(text: str, doc: Doc | None = None) -> list[Quote]:
         for kind, cue, cue_span, source, content in sorted(found, key=lambda item: item[1].i)
     ]
     return sorted(set(quotes), key=lambda quote: (quote.content_span, quote.cue_span))
-
-
-def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]:
-    """The person a sentence's opening "He", "She", "His" or "Her" stands for, by the sentence's
-    start offset, where no reader could doubt it: the sentence just before, in the same
-    paragraph, names one person and no other, as the subject of its main clause ("Kyle
-    Rittenhouse was charged on Thursday. He is held in Antioch."), and nothing the article says
-    of that person's gender contradicts the pronoun. A sentence moved into a brief cannot take
-    its antecedent with it; the name it stands for can replace the pronoun."""
-    openers = [
-        (previous, sentence, word)
-        for previous, sentence in pairwise(sentences)
-        if (word := sentence.text.split(" ", 1)[0].lower()) in PRONOUNS | POSSESSIVES
-    ]
-    if not openers:
-        return {}
-    people = _People(doc, [None] * len(doc))
-    found: dict[int, str] = {}
-    for previous, sentence, pronoun in openers:
-        if "\n" in doc.text[previous.start : sentence.start]:
-            continue  # a new paragraph may be about someone else
-        named = people.mentions_in(previous.start, previous.end)
-        names = {mention.name for mention in named}
-        subject = any(mention.is_subject for mention in named)
-        if previous.start in found:  # "He is held in Antioch. His lawyer ...": the same person
-            names.add(found[previous.start])
-            subject = True
-        if len(names) != 1 or not subject:
-            continue
-        (name,) = names
-        gender = "female" if pronoun in ("she", "her") else "male"
-        if people.is_shared(name) or people.gender_of(name, gender) != gender:
-            continue
-        words = doc.char_span(previous.start, previous.end, alignment_mode="expand")
-        if GENDERED[gender] & {word.lemma_.lower() for word in words}:
-            continue  # "... a tip from a young woman. She was found ...": maybe not the named one
-        found[sentence.start] = name
-    return found
-
-
-def full_names(doc: Doc) -> dict[str, str]:
-    """Each person's full name in a parsed article, by surname key ("vilk" → "Bohdan Vilk"),
-    for a writer to name a person in full where a brief first mentions them. Only what reads as
-    a name (two to four capitalised words) and what can be only one person: a surname that two
-    people of the article bear, or that the article also uses as a lower-case word ("rice"),
-    is left out."""
-    names = [_clean_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
-    names = [name for name in names if _reads_as_name(name)]
-    shared = _shared_surnames(names)
-    lower = {token.lower_ for token in doc if token.is_lower}
-    return {
-        key: name
-        for key, name in _fullest_names(names).items()
-        if key not in shared and key not in lower
-    }
-
-
-def _reads_as_name(name: str) -> bool:
-    """Two to four capitalised words of letters ("Dame Helen Carrow", "J. K. Rowling"), none of
-    them in capitals ("Milan Dorosz BRASK": a dateline run into a name)."""
-    words = name.split()
-    return 2 <= len(words) <= 4 and all(
-        word[0].isupper()
-        and not (word.isupper() and len(word) > 2)
-        and all(char.isalpha() or char in ".-'’" for char in word)
-        for word in words
-    )
 
 
 class _Parsed:
@@ -296,7 +214,7 @@ def _focus(doc: Doc, kind: str, content: Offsets) -> str:
 
 
 def _context(
-    doc: Doc, parsed: _Parsed, marks: Sequence[_Marks], cue: Offsets, content: Offsets
+    doc: Doc, parsed: _Parsed, marks: Sequence[Marks], cue: Offsets, content: Offsets
 ) -> str:
     """The words of the sentences from cue to content, without other quotations' words, so
     two quotes in one sentence (`called it "X" and said "Y"`) read differently."""
@@ -321,22 +239,13 @@ def _context(
     return " ".join("".join(pieces).split())
 
 
-def name_key(name: str) -> str:
-    """A speaker's identity across outlets: "President Tomas Rellik" and "Rellik" → "rellik"."""
-    words = [_strip_possessive(word) for word in name.split()]
-    words = [word for word in words if word]
-    if not words:
-        return ""
-    return words[-1].lower() if words[-1][:1].isupper() else " ".join(words).lower()
-
-
-def quoted_stretches(text: str) -> list[_Marks]:
+def quoted_stretches(text: str) -> list[Marks]:
     """Every stretch between quotation marks; an unclosed one ends at its paragraph's end.
 
     Typographic marks pair by direction, straight ones alternate; `”` with nothing open
     before a word opens (a common mis-encoding of `“`).
     """
-    stretches: list[_Marks] = []
+    stretches: list[Marks] = []
     opened: int | None = None
     opened_width = 1
     at = 0
@@ -368,17 +277,17 @@ def _opens(text: str, at: int) -> bool:
     return before.isspace() and after.isalnum()
 
 
-def _marks(text: str, start: int, end: int, width: int, *, closed: bool) -> _Marks:
+def _marks(text: str, start: int, end: int, width: int, *, closed: bool) -> Marks:
     inner_start = start + width
     inner_end = end - (2 if closed and text.endswith("''", 0, end) else 1) if closed else end
     while inner_start < inner_end and text[inner_start].isspace():
         inner_start += 1
     while inner_end > inner_start and text[inner_end - 1].isspace():
         inner_end -= 1
-    return _Marks((start, end), (inner_start, inner_end))
+    return Marks((start, end), (inner_start, inner_end))
 
 
-def _quote_index(doc: Doc, marks: Sequence[_Marks]) -> list[int | None]:
+def _quote_index(doc: Doc, marks: Sequence[Marks]) -> list[int | None]:
     """For each token, the index of the quoted stretch it lies in (marks included), or None."""
     inside: list[int | None] = [None] * len(doc)
     for number, stretch in enumerate(marks):
@@ -394,7 +303,7 @@ _Found = tuple[str, "Token", Offsets, "Span | None", Offsets]
 
 
 def _direct(
-    doc: Doc, marks: Sequence[_Marks], inside: list[int | None], parsed: _Parsed
+    doc: Doc, marks: Sequence[Marks], inside: list[int | None], parsed: _Parsed
 ) -> list[_Found]:
     found: list[_Found] = []
     previous: tuple[int, Token] | None = None  # end of the last attributed quote, its cue
@@ -459,7 +368,7 @@ def _is_next_to(cue: Token, token: Token, inside: list[int | None]) -> bool:
 
 
 def _neighbour_cue(
-    doc: Doc, parsed: _Parsed, stretch: _Marks, inside: list[int | None]
+    doc: Doc, parsed: _Parsed, stretch: Marks, inside: list[int | None]
 ) -> Token | None:
     """A reporting verb without a clause of its own in the quote's sentence, or right beside it
     (a sentence before it leads into it with a colon or comma).
@@ -497,7 +406,7 @@ def _has_words(text: str) -> bool:
 def _continues(
     doc: Doc,
     parsed: _Parsed,
-    stretch: _Marks,
+    stretch: Marks,
     previous: tuple[int, Token],
     inside: list[int | None],
 ) -> bool:
@@ -703,205 +612,3 @@ def _noun_phrase(head: Token) -> Span:
 
 def _span_of(span: Span) -> Offsets:
     return (span.start_char, span.end_char)
-
-
-def _strip_possessive(word: str) -> str:
-    for suffix in ("'s", "’s", "'", "’"):
-        if word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word.strip(",.;:")
-
-
-@dataclass(frozen=True)
-class _Mention:
-    at: int  # character offset
-    paragraph: int  # character offset of its paragraph's start
-    name: str  # the fullest form of the name in the article
-    titles: frozenset[str]  # lower-cased words describing the person ("minister", "president")
-    is_subject: bool  # the subject of a main clause
-
-
-class _People:
-    """The named people of one article, to resolve a pronoun or a title to a name.
-
-    A mention is a PERSON entity, or a proper noun that is the surname of one. Resolving a
-    source in text order adds the person it resolved to as a mention, so a later `he said`
-    finds the `the president said` before it.
-    """
-
-    def __init__(self, doc: Doc, inside: list[int | None]) -> None:
-        self._text = doc.text
-        names = [_clean_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
-        self._full = _fullest_names(names)
-        self._shared = _shared_surnames(names)
-        self._gender: dict[str, str] = {}
-        self._mentions: list[_Mention] = []
-        for token in doc:
-            if inside[token.i] is not None or not self._is_name_head(token):
-                continue
-            name = self.full_name(_proper_name(token))
-            titles = _titles(token)
-            plain = {title.rstrip(".") for title in titles}  # "Ms." as "ms"
-            if plain & FEMALE:
-                self._gender.setdefault(name, "female")
-            elif plain & MALE:
-                self._gender.setdefault(name, "male")
-            self._add(token.idx, name, titles, _is_main_subject(token))
-
-    def _is_name_head(self, token: Token) -> bool:
-        """The last word of a person's name (where the parse hangs the name's other words)."""
-        if token.pos_ != "PROPN" or token.dep_ == "compound":
-            return False
-        if token.ent_type_ == "PERSON":
-            return token.ent_iob_ == "B" or token.nbor(-1).ent_type_ == "PERSON"
-        return not token.ent_type_ and name_key(token.text) in self._full
-
-    def _add(self, at: int, name: str, titles: frozenset[str], is_subject: bool) -> None:
-        paragraph = self._text.rfind("\n", 0, at) + 1
-        insort(
-            self._mentions,
-            _Mention(at, paragraph, name, titles, is_subject),
-            key=lambda mention: mention.at,
-        )
-
-    def full_name(self, text: str) -> str:
-        name = _clean_name(text)
-        return self._full.get(name_key(name), name)
-
-    def resolve(self, source: Span, at: int) -> str | None:
-        """The person or body a source mention stands for, or its own words when unnamed."""
-        head = source.root
-        word = head.lower_
-        if word in PRONOUNS:
-            person = self._latest(at, gender="female" if word == "she" else "male")
-        elif word in ("i", "we", "you", "they", "it", "who", "which", "that"):
-            return None
-        elif head.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in head.children):
-            person = self._titled(at, source)
-        else:
-            return self._named(source) or _phrase_text(source)
-        if person is not None:
-            self._add(at, person.name, person.titles, True)
-            return person.name
-        return None if word in PRONOUNS else _phrase_text(source)
-
-    def _named(self, source: Span) -> str | None:
-        """The name a source gives: its head's or an apposition's (`Brennick's chief, X`)."""
-        head = source.root
-        named = [head, *(child for child in head.children if child.dep_ == "appos")]
-        for token in named:
-            if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and not token.ent_type_):
-                return self.full_name(_proper_name(token))
-        for token in named:
-            if token.ent_type_ in ("ORG", "NORP", "GPE"):
-                return _proper_name(token)
-        return None
-
-    def mentions_in(self, start: int, end: int) -> list[_Mention]:
-        """The mentions of people between two character offsets, in text order."""
-        return [m for m in self._mentions if start <= m.at < end]
-
-    def is_shared(self, name: str) -> bool:
-        """Whether two people of the article bear this name's surname (Jeff and Vikki Joseph)."""
-        return name_key(name) in self._shared
-
-    def gender_of(self, name: str, default: str) -> str:
-        """The gender the article's titles give a person ("Mr", "spokeswoman"), else `default`."""
-        return self._gender.get(name, default)
-
-    def _latest(self, at: int, *, gender: str) -> _Mention | None:
-        """The latest main-clause subject of the paragraph, else its latest mention, else the
-        same over the whole article before `at`, among people of a compatible gender."""
-        candidates = [
-            m for m in self._mentions if m.at < at and self.gender_of(m.name, gender) == gender
-        ]
-        paragraph = self._text.rfind("\n", 0, at) + 1
-        local = [m for m in candidates if m.paragraph == paragraph]
-        for group in (local, candidates):
-            subjects = [m for m in group if m.is_subject]
-            if subjects or group:
-                return (subjects or group)[-1]
-        return None
-
-    def _titled(self, at: int, source: Span) -> _Mention | None:
-        """The latest person described by most of the title's words and fewest others (`the
-        foreign minister` is the foreign minister, not the deputy foreign minister)."""
-        words = {t.lemma_.lower() for t in source if t.pos_ in ("NOUN", "PROPN", "ADJ")}
-        best: tuple[tuple[int, int], _Mention] | None = None
-        for mention in self._mentions:
-            if mention.at >= at:
-                break
-            score = (len(words & mention.titles), -len(mention.titles - words))
-            if score[0] and (best is None or score >= best[0]):
-                best = (score, mention)
-        return best[1] if best else None
-
-
-def _clean_name(text: str) -> str:
-    return " ".join(_strip_possessive(word) for word in text.split())
-
-
-def _fullest_names(names: Iterable[str]) -> dict[str, str]:
-    """Surname → the longest name of the article with that surname."""
-    fullest: dict[str, str] = {}
-    for name in names:
-        key = name_key(name)
-        if len(name) > len(fullest.get(key, "")):
-            fullest[key] = name
-    return fullest
-
-
-def _shared_surnames(names: Iterable[str]) -> set[str]:
-    """The surnames that two different people of an article bear: two names with the same
-    surname of which neither holds all the other's words ("Jeff Joseph", "Vikki Joseph"; not
-    "Joe Biden", "Biden")."""
-    words: dict[str, list[set[str]]] = {}
-    for name in names:
-        words.setdefault(name_key(name), []).append(set(name.split()))
-    return {
-        key
-        for key, forms in words.items()
-        if any(not (a <= b or b <= a) for a, b in combinations(forms, 2))
-    }
-
-
-def _titles(root: Token) -> frozenset[str]:
-    """Words that describe a named person where they are named: `Foreign Minister X`,
-    `X, Dravenko's spokeswoman`, `Halvenmark's foreign minister, X`."""
-    words = list(root.doc[root.left_edge.i : root.i])
-    for child in root.children:
-        if child.dep_ == "appos":
-            words.extend(child.subtree)
-    if root.dep_ == "appos":
-        words.extend(t for t in root.head.subtree if t.i <= root.head.i)
-    owners = {t.i for word in words if word.dep_ == "poss" for t in word.subtree}
-    return frozenset(
-        t.lemma_.lower()
-        for t in words
-        if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.i not in owners and not t.ent_type_
-    )
-
-
-def _is_main_subject(token: Token) -> bool:
-    while token.dep_ in ("appos", "compound", "conj") and token.head != token:
-        token = token.head
-    return token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ in ("ROOT", "conj")
-
-
-def _proper_name(token: Token) -> str:
-    """The name a token is part of: its entity, else its run of proper nouns."""
-    if token.ent_type_:  # the entity's tokens, by their IOB tags (`Doc.ents` rebuilds them all)
-        doc, start, end = token.doc, token.i, token.i + 1
-        while start > 0 and doc[start].ent_iob_ == "I":
-            start -= 1
-        while end < len(doc) and doc[end].ent_iob_ == "I":
-            end += 1
-        return _clean_name(doc[start:end].text)
-    words = [t for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN"]
-    return _clean_name(" ".join(t.text for t in sorted([*words, token], key=lambda t: t.i)))
-
-
-def _phrase_text(source: Span) -> str:
-    """A source's words up to its first comma (`A spokeswoman for Dravenko`)."""
-    text = source.text.split(",")[0].strip()
-    return text

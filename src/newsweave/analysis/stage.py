@@ -10,7 +10,7 @@ read, worker processes parse the next events' articles while this one analyses t
 1. claims: the event's sentences aligned across its articles (`claims.align_claims`);
 2. disagreements: counts, dates and yes/no facts stated two ways (`disagreements`);
 3. quotes: who said what, per article (`quotes.extract_quotes`), and each article's people by
-   their full names (`quotes.full_names`), for a writer to name them in full;
+   their full names (`people.full_names`), for a writer to name them in full;
 4. statements: one remark as several articles render it (`statements.group_statements`).
 
 One event's failure is its own: an error while analysing it (a bug, or an article no check
@@ -20,9 +20,9 @@ again, and a success clears the failure. When the worker processes' parse fails,
 left are parsed in this process, event by event, so that a text the parser fails on fails its
 own event alone.
 
-The result is an `EventAnalysis`, stored as one JSON document per event (`asdict` of it, with
-the document's `format`); `load_analysis` reads it back into the same dataclasses, so callers
-always get typed objects.
+The result is an `EventAnalysis` (`analysis.model`), stored as one JSON document per event
+(`model.to_document`, with the document's `format`); `load_analysis` reads it back into the same
+dataclasses (`model.from_document`), so callers always get typed objects.
 
 What "changed" means: an analysis is stored under its *articles key*, a hash of the event's
 article ids (content hashes: a revised text is a new id) with each one's copy group (a new wire
@@ -43,27 +43,28 @@ import hashlib
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import closing
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from newsweave.analysis.claims import Claim, ClaimSentence, align_claims, read_event
-from newsweave.analysis.disagreements import Disagreement, Side, find_disagreements
+from newsweave.analysis.claims import align_claims, read_event
+from newsweave.analysis.disagreements import find_disagreements
+from newsweave.analysis.model import EventAnalysis, from_document, to_document
 from newsweave.analysis.nlp import minilm, parse
-from newsweave.analysis.quotes import Quote, extract_quotes, full_names
-from newsweave.analysis.statements import Statement, Variant, group_statements
-from newsweave.embed import Embedder
+from newsweave.analysis.people import full_names
+from newsweave.analysis.quotes import extract_quotes
+from newsweave.analysis.statements import group_statements
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
 from newsweave.store import EventFailure, Store
 from newsweave.stories import list_events
+from newsweave.stories.embed import Embedder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = [
     "AnalysisReport",
-    "EventAnalysis",
     "analyse_event",
     "analyse_events",
     "articles_key",
@@ -75,25 +76,6 @@ FORMAT = 10  # bumped when the stored layout or the analysis rules change: every
 STEPS = ("parse", "claims", "disagreements", "quotes", "statements")
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class EventAnalysis:
-    """What the analysis read from one event's articles."""
-
-    event_id: str
-    title: str  # the event's title when it was analysed
-    outlets: Mapping[str, str]  # the outlet of each article, by article id, in event order
-    claims: tuple[Claim, ...]  # the most widely backed first
-    disagreements: tuple[Disagreement, ...]
-    quotes: Mapping[str, tuple[Quote, ...]]  # each article's quotes in text order, by article id
-    statements: tuple[Statement, ...]
-    # each article's people, surname key -> full name (`quotes.full_names`), by article id
-    people: Mapping[str, Mapping[str, str]]
-
-    def outlets_of(self, article_ids: Sequence[str]) -> tuple[str, ...]:
-        """The outlets of these articles, first seen first."""
-        return tuple(dict.fromkeys(self.outlets[article_id] for article_id in article_ids))
 
 
 @dataclass
@@ -245,7 +227,7 @@ def load_analysis(store: Store, event_id: str) -> EventAnalysis | None:
     document = store.get_analysis(event_id)
     if document is None or document.get("format") != FORMAT:
         return None
-    return _analysis(document)
+    return from_document(document)
 
 
 def list_analyses(store: Store) -> list[EventAnalysis]:
@@ -254,75 +236,8 @@ def list_analyses(store: Store) -> list[EventAnalysis]:
     return [analysis for analysis in analyses if analysis is not None]
 
 
-# -- the stored document ------------------------------------------------------------------
-
-
 def _document(analysis: EventAnalysis) -> dict[str, Any]:
-    return {"format": FORMAT, **asdict(analysis)}
-
-
-def _analysis(data: Mapping[str, Any]) -> EventAnalysis:
-    return EventAnalysis(
-        event_id=data["event_id"],
-        title=data["title"],
-        outlets=dict(data["outlets"]),
-        claims=tuple(_claim(claim) for claim in data["claims"]),
-        disagreements=tuple(_disagreement(item) for item in data["disagreements"]),
-        quotes={
-            article_id: tuple(_quote(quote) for quote in quotes)
-            for article_id, quotes in data["quotes"].items()
-        },
-        statements=tuple(_statement(statement) for statement in data["statements"]),
-        people={article_id: dict(names) for article_id, names in data["people"].items()},
-    )
-
-
-def _sentences(data: Sequence[Mapping[str, Any]]) -> tuple[ClaimSentence, ...]:
-    return tuple(ClaimSentence(**sentence) for sentence in data)
-
-
-def _claim(data: Mapping[str, Any]) -> Claim:
-    return Claim(
-        sentences=_sentences(data["sentences"]),
-        outlets=tuple(data["outlets"]),
-        independent_sources=data["independent_sources"],
-        single_source=data["single_source"],
-    )
-
-
-def _disagreement(data: Mapping[str, Any]) -> Disagreement:
-    sides = tuple(
-        Side(
-            value=side["value"],
-            article_ids=tuple(side["article_ids"]),
-            sentences=_sentences(side["sentences"]),
-            independent_sources=side["independent_sources"],
-        )
-        for side in data["sides"]
-    )
-    return Disagreement(kind=data["kind"], about=data["about"], sides=sides)
-
-
-def _quote(data: Mapping[str, Any]) -> Quote:
-    speaker_span = data["speaker_span"]
-    return Quote(
-        kind=data["kind"],
-        speaker=data["speaker"],
-        speaker_span=tuple(speaker_span) if speaker_span is not None else None,
-        cue_span=tuple(data["cue_span"]),
-        content_span=tuple(data["content_span"]),
-        content=data["content"],
-        focus=data["focus"],
-        context=data["context"],
-    )
-
-
-def _statement(data: Mapping[str, Any]) -> Statement:
-    variants = tuple(
-        Variant(variant["article"], _quote(variant["quote"]), variant["is_paraphrase"])
-        for variant in data["variants"]
-    )
-    return Statement(speaker=data["speaker"], variants=variants)
+    return {"format": FORMAT, **to_document(analysis)}
 
 
 class _Stopwatch:

@@ -6,7 +6,7 @@ full of sneering remarks", each one outlet's rendering of one leader's judgement
 
 - **Speaker**: quotes are compared only within one speaker, by `name_key` ("President Tomas
   Rellik", "Tomas Rellik" and "Rellik" are one speaker); quotes with no speaker are left out.
-- **Similarity**: the mean of two cosines of MiniLM vectors (`newsweave.embed`): the quotes'
+- **Similarity**: the mean of two cosines of MiniLM vectors (`newsweave.stories.embed`): the quotes'
   contents, and their contexts (the sentence around each, other quotations cut out). Content
   alone misses renderings that share no words ("presumptuous" / "disrespectful remarks",
   cosine 0.29); context alone joins different remarks made in one breath.
@@ -54,8 +54,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from newsweave.analysis.nlp import minilm
-from newsweave.analysis.quotes import Quote, name_key
-from newsweave.embed import Embedder
+from newsweave.analysis.people import name_key
+from newsweave.analysis.quotes import Quote
+from newsweave.stories.embed import Embedder
 
 __all__ = ["Statement", "Variant", "group_statements", "wordings_agree"]
 

@@ -1,6 +1,6 @@
 """The LLM writer: a brief drafted by any OpenAI-compatible chat endpoint, then verified.
 
-`LlmWriter(settings)` is a writer like `write.write_brief`: given an event's material it returns
+`LlmWriter(settings)` is a writer like `embedded.write_brief`: given an event's material it returns
 a draft brief, which verification then checks like any other. It sends the event's sources
 numbered exactly as the brief's source list numbers them (one per independent report, wire
 copies together), each cut to a share of SOURCE_CHARS so small context windows hold them all,
@@ -20,7 +20,7 @@ cites, and a sentence
 without citations is kept only when some source supports it on its own.
 
 The parts built from the analysis stage (the source list, where sources differ, background, the
-pull quote) are the same for every writer (`write.assemble`): they come from stored data, not
+pull quote) are the same for every writer (`assembly.assemble`): they come from stored data, not
 prose.
 
 Requests: temperature 0 for repeatable briefs; `llm_timeout` per request; up to `llm_retries`
@@ -36,8 +36,9 @@ import time
 
 import httpx
 
+from newsweave.briefs.assembly import assemble
+from newsweave.briefs.material import Material, source_list
 from newsweave.briefs.model import Brief, BriefSentence, Section
-from newsweave.briefs.write import Material, assemble, source_list
 from newsweave.errors import NewsweaveError
 from newsweave.settings import Settings
 

@@ -26,19 +26,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
-from newsweave.analysis.claims import copy_groups_of
 from newsweave.analysis.nli import NliModel, load_nli
-from newsweave.analysis.stage import analyse_event, load_analysis
 from newsweave.analysis.words import jaccard
+from newsweave.briefs.assembly import trim
+from newsweave.briefs.embedded import write_brief
 from newsweave.briefs.llm import LlmError, LlmWriter
+from newsweave.briefs.material import Material, material_for, material_from_articles
 from newsweave.briefs.model import Brief, Changes, Section, from_document, to_document
 from newsweave.briefs.verify import verify_brief
-from newsweave.briefs.write import Background, Material, trim, write_brief
 from newsweave.errors import StoreError
-from newsweave.model import Article, Event, publication_order
+from newsweave.model import Article
 from newsweave.settings import Settings
 from newsweave.store import EventFailure, Store
-from newsweave.stories import event_of, list_events
+from newsweave.stories import list_events
 
 __all__ = [
     "BriefsReport",
@@ -46,8 +46,6 @@ __all__ = [
     "brief_from_articles",
     "changes",
     "load_brief",
-    "material_for",
-    "material_from_articles",
     "write_briefs",
     "writer_for",
 ]
@@ -170,15 +168,6 @@ def brief_from_articles(
     return trim(brief, max_words) if max_words else brief
 
 
-def material_from_articles(articles: Sequence[Article], event_id: str = "ev_given") -> Material:
-    """What the writers read of articles given as one event, outside any store: their copy
-    groups among themselves and the event's analysis."""
-    articles = sorted(articles, key=publication_order)
-    groups = copy_groups_of(articles)
-    event = event_of(event_id, articles, groups)
-    return Material(event, tuple(articles), analyse_event(event, articles, groups), groups)
-
-
 def writer_for(settings: Settings) -> Writer:
     """The writer the settings name: the embedded one, or the LLM writer."""
     return LlmWriter(settings) if settings.writer == "llm" else write_brief
@@ -187,41 +176,6 @@ def writer_for(settings: Settings) -> Writer:
 def load_brief(store: Store, event_id: str, version: int | None = None) -> Brief | None:
     document = store.get_brief(event_id, version)
     return from_document(document) if document is not None else None
-
-
-def material_for(
-    store: Store,
-    event: Event,
-    events: Sequence[Event],
-    articles: Mapping[str, Article],
-    copy_groups: Mapping[str, str],
-) -> Material | None:
-    """What the writers read for `event`, or None when it has no stored analysis."""
-    analysis = load_analysis(store, event.event_id)
-    if analysis is None:
-        return None
-    background = []
-    if event.storyline_id and event.first_seen:
-        earlier = [
-            e
-            for e in events
-            if e.storyline_id == event.storyline_id
-            and e.event_id != event.event_id
-            and e.first_seen is not None
-            and e.first_seen < event.first_seen
-        ]
-        for other in sorted(earlier, key=lambda e: e.first_seen):
-            other_analysis = load_analysis(store, other.event_id)
-            if other_analysis is not None:
-                members = tuple(articles[a] for a in other.article_ids if a in articles)
-                background.append(Background(other, members, other_analysis, copy_groups))
-    return Material(
-        event=event,
-        articles=tuple(articles[a] for a in event.article_ids if a in articles),
-        analysis=analysis,
-        copy_groups=copy_groups,
-        background=tuple(background),
-    )
 
 
 def changes(brief: Brief, previous: Brief) -> Brief:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
-from newsweave.clean import one_line
 from newsweave.errors import InputError
+from newsweave.ingest.clean import one_line
 from newsweave.model import QualityFlag, Rejection
 
 

@@ -31,8 +31,8 @@ import feedparser
 import lxml.html
 from lxml import etree
 
-from newsweave.clean import one_line
 from newsweave.errors import InputError, UnreadableInput
+from newsweave.ingest.clean import one_line
 from newsweave.ingest.draft import Draft, each_isolated, read_time
 from newsweave.ingest.web import Fetcher, check_url, domain_of, fetch_article
 from newsweave.model import QualityFlag, Rejection

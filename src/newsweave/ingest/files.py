@@ -26,8 +26,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from newsweave.clean import is_boilerplate_line, reads_as_title
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
+from newsweave.ingest.clean import is_boilerplate_line, reads_as_title
 from newsweave.ingest.draft import Draft, each_isolated, read_time
 from newsweave.ingest.web import domain_of, extract_html
 from newsweave.model import Rejection

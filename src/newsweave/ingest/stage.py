@@ -33,19 +33,18 @@ from pathlib import Path
 
 import ftfy
 
-from newsweave.clean import (
+from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
+from newsweave.ingest.clean import (
     MAX_NAME_CHARS,
-    NameVocabulary,
     clean_text,
     derive_title,
     one_line,
     strip_citation_marks,
-    strip_controls,
 )
-from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
 from newsweave.ingest.draft import Draft, each_isolated, rejection_for
 from newsweave.ingest.feeds import drafts_from_feed, looks_like_feed, looks_like_opml, read_opml
 from newsweave.ingest.files import ARTICLE_SUFFIXES, open_regular, read_bytes, read_file
+from newsweave.ingest.garbles import NameVocabulary
 from newsweave.ingest.web import Fetcher, check_url, page_draft
 from newsweave.model import (
     Article,
@@ -57,7 +56,7 @@ from newsweave.model import (
     article_key,
     unnamed_source_name,
 )
-from newsweave.outward import safe_text, without_credentials
+from newsweave.outward import safe_text, strip_controls, without_credentials
 from newsweave.settings import Settings
 from newsweave.store import Store
 

@@ -37,7 +37,6 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsweave.clean import is_boilerplate_line
 from newsweave.errors import (
     AddressNotAllowed,
     FetchError,
@@ -49,6 +48,7 @@ from newsweave.errors import (
     UnsupportedInput,
 )
 from newsweave.ingest.body import ACCEPT_ENCODING, decode_text, read_body
+from newsweave.ingest.clean import is_boilerplate_line
 from newsweave.ingest.draft import Draft, read_time
 from newsweave.ingest.guard import GuardedBackend, GuardedTransport, request_deadline
 from newsweave.model import QualityFlag

@@ -47,7 +47,7 @@ from newsweave.briefs.model import Brief, BriefSentence
 from newsweave.briefs.stage import Writer, brief_from_articles
 from newsweave.briefs.verify import named_extract, quoted_spans
 from newsweave.errors import UnreadableInput
-from newsweave.evaluate import jsonl_objects
+from newsweave.evaluate.gold import jsonl_objects
 from newsweave.ingest.files import draft_from_record
 from newsweave.ingest.stage import build_article
 from newsweave.model import Article, Source

@@ -30,9 +30,6 @@ two thirds of the clustering (both are Python over every article's words), and a
 articles it took 15 of the 47 seconds from stored articles to events. It starts after the
 embedding, which keeps every core busy by itself. At 1,000 articles forking already takes the
 time to events from 2.1 s to 1.5 s; for a few dozen, a fork would cost about what it saves.
-
-Reading events back (`list_events`, `list_storylines`) joins the stored memberships with the
-current revision of each article, so a revised article is shown once, in its latest text.
 """
 
 from __future__ import annotations
@@ -46,38 +43,28 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
-from newsweave.cluster import ClusterItem, ClusterSettings, ClusterUpdate, OnlineClusterer
-from newsweave.dedupe import CopyIndex, independent_sources
-from newsweave.embed import EMBEDDER_NAMES, Embedder, load_embedder
 from newsweave.errors import SettingsError, WorkerLost
-from newsweave.model import Article, Event, Storyline, publication_order
+from newsweave.model import Article
 from newsweave.settings import Settings
 from newsweave.store import Store
-from newsweave.storylines import EventSummary, StorylineLinker, build_storylines
+from newsweave.stories.cluster import ClusterItem, ClusterSettings, ClusterUpdate, OnlineClusterer
+from newsweave.stories.dedupe import CopyIndex
+from newsweave.stories.embed import EMBEDDER_NAMES, Embedder, load_embedder
+from newsweave.stories.events import event_of, event_summary
+from newsweave.stories.storylines import StorylineLinker
 
-__all__ = [
-    "StoriesReport",
-    "build_stories",
-    "embedder_for",
-    "event_of",
-    "list_events",
-    "list_storylines",
-    "load_event",
-]
+__all__ = ["StoriesReport", "build_stories", "embedder_for"]
 
 EMBED_BATCH = 64
 # The names the states of the clusterer, the copy index and the storyline linker are saved
 # under in the store.
 CLUSTERER_STATE, COPY_STATE, STORYLINE_STATE = "clusterer", "copy index", "storyline linker"
 COPY_CHECK_FORK_MIN = 500  # articles in the store (stored and new) from which the copy check forks
-# An event is titled after its first full report, not a stub or a cut-off text.
-_PARTIAL_TEXT = ("too_short", "paywall", "truncated", "non_english")
 
 Progress = Callable[[str, int, int], None]
 _State = TypeVar("_State")
@@ -148,47 +135,6 @@ def build_stories(
     report.seconds_to_events = time.perf_counter() - start
     _link_and_write(store, articles, known_events, clusterer, update, copies, report, embedder.name)
     return report
-
-
-def list_events(store: Store) -> list[Event]:
-    """Every event, the most recently updated first."""
-    events = [event for event, _ in _events_with_articles(store)]
-    return sorted(events, key=_recency, reverse=True)
-
-
-def load_event(store: Store, event_id: str) -> tuple[Event, list[Article]] | None:
-    """One event (by its exact id) with its articles in publication order, or None."""
-    ids = store.event_article_ids(event_id)
-    articles = [article for a in ids if (article := store.get_article(a)) is not None]
-    if not articles:
-        return None
-    articles.sort(key=publication_order)
-    storyline = store.get_storylines().get(event_id)
-    groups = store.get_copy_groups(ids)
-    return event_of(event_id, articles, groups, storyline), articles
-
-
-def list_storylines(store: Store) -> list[Storyline]:
-    """Every storyline with its dated timeline, the most recently updated first."""
-    events = _events_with_articles(store)
-    storylines = build_storylines(
-        (_summary(event, articles) for event, articles in events), store.get_storylines()
-    )
-    return sorted(storylines, key=lambda s: _date_key(s.timeline[-1].date), reverse=True)
-
-
-def _events_with_articles(store: Store) -> list[tuple[Event, list[Article]]]:
-    members = store.get_event_members()
-    groups = store.get_copy_groups()
-    storylines = store.get_storylines()
-    by_event: dict[str, list[Article]] = defaultdict(list)
-    for article in store.iter_articles():  # publication order
-        if article.article_id in members:
-            by_event[members[article.article_id][0]].append(article)
-    return [
-        (event_of(event_id, articles, groups, storylines.get(event_id)), articles)
-        for event_id, articles in by_event.items()
-    ]
 
 
 # -- steps --------------------------------------------------------------------------------
@@ -318,7 +264,7 @@ def _link_and_write(
         changed = {a.event_id for a in update.assignments} | {new for _, new in update.merges}
         storylines = linker.link(
             (
-                _summary(event_of(event_id, members_of, groups), members_of)
+                event_summary(event_of(event_id, members_of, groups), members_of)
                 for event_id, members_of in by_event.items()
             ),
             changed if how == "loaded" else None,
@@ -444,54 +390,6 @@ def _item(article: Article, vectors: dict[str, np.ndarray]) -> ClusterItem:
         text=article.text,
         vector=vectors[article.article_id],
     )
-
-
-def event_of(
-    event_id: str,
-    articles: Sequence[Article],
-    groups: Mapping[str, str],
-    storyline_id: str | None = None,
-) -> Event:
-    """The event these articles (in publication order) make, its sources counted."""
-    dated = [article.published_at for article in articles if article.published_at]
-    outlets = tuple(dict.fromkeys(article.source.name for article in articles))
-    full_reports = [a for a in articles if not any(a.has_flag(k) for k in _PARTIAL_TEXT)]
-    return Event(
-        event_id=event_id,
-        title=(full_reports or articles)[0].title,
-        article_ids=tuple(article.article_id for article in articles),
-        outlets=outlets,
-        independent_sources=independent_sources(
-            (
-                article.article_id,
-                article.source.name,
-                article.source.family,
-                groups.get(article.article_id, article.article_id),
-            )
-            for article in articles
-        ),
-        first_seen=min(dated) if dated else None,
-        last_seen=max(dated) if dated else None,
-        storyline_id=storyline_id,
-    )
-
-
-def _summary(event: Event, articles: Sequence[Article]) -> EventSummary:
-    return EventSummary(
-        event_id=event.event_id,
-        title=event.title,
-        first_seen=event.first_seen,
-        last_seen=event.last_seen,
-        reports=tuple((article.title, article.text) for article in articles),
-    )
-
-
-def _recency(event: Event) -> tuple[bool, datetime | str, int]:
-    return (event.last_seen is not None, event.last_seen or "", len(event.article_ids))
-
-
-def _date_key(date: datetime | None) -> tuple[bool, datetime | str]:
-    return (date is not None, date or "")
 
 
 @contextmanager

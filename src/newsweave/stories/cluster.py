@@ -53,8 +53,8 @@ from typing import Any
 
 import numpy as np
 
-from newsweave.cluster_features import Lexicon, news_term_share, term_counts
 from newsweave.saved_state import pack, ragged, unpack, unragged
+from newsweave.stories.cluster_features import Lexicon, news_term_share, term_counts
 
 MAX_WIDENING = 16  # a search for neighbours inside the time window looks this far at most
 STATE_FORMAT = 2  # of `OnlineClusterer.save`; a state of another format is not loaded

@@ -28,9 +28,7 @@ The model packages are imported inside the loaders, so importing this module sta
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -40,6 +38,14 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 import numpy as np
 
 from newsweave.errors import SettingsError
+from newsweave.onnx import (
+    find_model_file,
+    load_tokenizer,
+    open_session,
+    pad_encodings,
+    read_json,
+    text_inputs,
+)
 
 if TYPE_CHECKING:
     from tokenizers import Encoding, Tokenizer
@@ -50,8 +56,6 @@ DEFAULT_EMBEDDER = "minilm"
 Pooling = Literal["mean", "cls"]
 POOLINGS = ("mean", "cls")
 
-# Integer input tensors a BERT-style export may declare; an export declares a subset.
-_TEXT_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # Outputs that carry one vector per token, by the names exporters give them.
 _TOKEN_OUTPUTS = ("last_hidden_state", "token_embeddings")
 
@@ -130,9 +134,9 @@ class OnnxEmbedder:
         self.batch_size = batch_size
         self.batch_tokens = batch_tokens
         self.pooling = pooling
-        self._tokenizer, self._pad_id = _load_tokenizer(tokenizer_path, max_length)
-        self._session = _open_session(model_path, threads)
-        self._inputs = _text_inputs(self._session, model_path)
+        self._tokenizer, self._pad_id = load_tokenizer(tokenizer_path, max_length)
+        self._session = open_session(model_path, threads)
+        self._inputs = text_inputs(self._session, model_path)
         output = _token_output(self._session)
         self._output, self._is_pooled = output.name, len(output.shape) == 2
         self.dimensions = self._output_width(output.shape[-1])
@@ -152,7 +156,7 @@ class OnnxEmbedder:
                 "ONNX export (model.onnx and tokenizer.json) into it, or fix the path"
             )
         options = {**_folder_options(path), "name": path.absolute().name, **options}
-        return cls(_find_model_file(path), path / "tokenizer.json", **options)
+        return cls(find_model_file(path), path / "tokenizer.json", **options)
 
     @classmethod
     def packaged_minilm(cls, **options: Any) -> OnnxEmbedder:
@@ -199,7 +203,7 @@ class OnnxEmbedder:
         return [*batches, batch] if batch else batches
 
     def _embed_batch(self, encodings: list[Encoding]) -> np.ndarray:
-        feed = _pad(encodings, self._pad_id)
+        feed = pad_encodings(encodings, self._pad_id)
         mask = feed["attention_mask"]
         feed = {name: feed[name].astype(dtype) for name, dtype in self._inputs.items()}
         (output,) = self._session.run([self._output], feed)
@@ -337,142 +341,24 @@ def _folder_name(model_path: Path) -> str:
     return folder.parent.name if folder.name == "onnx" else folder.name
 
 
-def _find_model_file(folder: Path) -> Path:
-    """model.onnx or onnx/model.onnx; else the folder's only .onnx file."""
-    for candidate in (folder / "model.onnx", folder / "onnx" / "model.onnx"):
-        if candidate.is_file():
-            return candidate
-    found = sorted([*folder.glob("*.onnx"), *folder.glob("onnx/*.onnx")])
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        raise SettingsError(
-            f"model folder {str(folder)!r} holds no model.onnx or onnx/model.onnx; "
-            "download the model's ONNX export into it"
-        )
-    names = ", ".join(str(path.relative_to(folder)) for path in found)
-    raise SettingsError(
-        f"model folder {str(folder)!r} holds several ONNX files ({names}) and no model.onnx; "
-        "rename the one to use to model.onnx"
-    )
-
-
 def _folder_options(folder: Path) -> dict[str, Any]:
     """Pooling and max length from a sentence-transformers folder's own settings, if present."""
     options: dict[str, Any] = {}
-    pooling = _read_json(folder / "1_Pooling" / "config.json")
+    pooling = read_json(folder / "1_Pooling" / "config.json")
     if pooling.get("pooling_mode_cls_token"):
         options["pooling"] = "cls"
     elif pooling.get("pooling_mode_mean_tokens"):
         options["pooling"] = "mean"
-    max_length = _read_json(folder / "sentence_bert_config.json").get("max_seq_length")
+    max_length = read_json(folder / "sentence_bert_config.json").get("max_seq_length")
     if isinstance(max_length, int):
         options["max_length"] = max_length
     return options
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise SettingsError(
-            f"{str(path)!r} is not readable JSON ({error}); fix or remove it"
-        ) from error
-    return data if isinstance(data, dict) else {}
-
-
-def _load_tokenizer(path: Path, max_length: int) -> tuple[Tokenizer, int]:
-    """The tokenizer, truncating at `max_length`, unpadded (batches are padded by `_pad`)."""
-    try:
-        from tokenizers import Tokenizer
-    except ImportError as error:
-        raise SettingsError(
-            "ONNX embedders need the tokenizers package; run `pip install tokenizers`"
-        ) from error
-    try:
-        tokenizer = Tokenizer.from_file(str(path))
-    except Exception as error:  # the Rust side raises plain Exception for a malformed file
-        raise SettingsError(
-            f"tokenizer {str(path)!r} cannot be loaded ({error}); it must be a Hugging Face "
-            "tokenizer.json"
-        ) from error
-    padding = tokenizer.padding or {}
-    pad_id = padding.get("pad_id")
-    for token in ("[PAD]", "<pad>"):
-        if pad_id is None:
-            pad_id = tokenizer.token_to_id(token)
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length)
-    return tokenizer, int(pad_id or 0)
-
-
-def _open_session(path: Path, threads: int | None) -> Any:
-    try:
-        import onnxruntime
-    except ImportError as error:
-        raise SettingsError(
-            "ONNX embedders need onnxruntime; run `pip install onnxruntime`"
-        ) from error
-    options = onnxruntime.SessionOptions()
-    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.intra_op_num_threads = threads or default_threads()
-    options.inter_op_num_threads = 1
-    # Idle threads sleep instead of spinning: as fast on an idle machine, and 1.75 times as
-    # fast when another process keeps one of 2 cores busy (measured once, by hand).
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    options.log_severity_level = 3  # errors only: no per-session optimiser chatter
-    try:
-        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    except Exception as error:  # onnxruntime raises its own unexported Fail/InvalidProtobuf
-        raise SettingsError(
-            f"ONNX model {str(path)!r} cannot be loaded ({error}); check that it is a complete "
-            "ONNX export"
-        ) from error
-
-
-def default_threads() -> int:
-    """Threads for one onnxruntime session: every core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def _text_inputs(session: Any, model_path: Path) -> dict[str, type]:
-    """The model's inputs, each with the integer type it declares."""
-    inputs = {}
-    for node in session.get_inputs():
-        if node.name not in _TEXT_INPUTS:
-            raise SettingsError(
-                f"ONNX model {str(model_path)!r} wants an input {node.name!r}; newsweave feeds "
-                f"only {', '.join(_TEXT_INPUTS)} (a BERT-style sentence-transformers export)"
-            )
-        inputs[node.name] = np.int32 if node.type == "tensor(int32)" else np.int64
-    if "input_ids" not in inputs:
-        raise SettingsError(f"ONNX model {str(model_path)!r} has no input_ids input")
-    return inputs
 
 
 def _token_output(session: Any) -> Any:
     """The output to pool: token vectors by name, else the first (maybe already pooled)."""
     outputs = session.get_outputs()
     return next((node for node in outputs if node.name in _TOKEN_OUTPUTS), outputs[0])
-
-
-def _pad(encodings: list[Encoding], pad_id: int) -> dict[str, np.ndarray]:
-    """input_ids, attention_mask, token_type_ids, padded to the longest encoding."""
-    width = max(len(encoding.ids) for encoding in encodings)
-    ids = np.full((len(encodings), width), pad_id, dtype=np.int64)
-    mask = np.zeros((len(encodings), width), dtype=np.int64)
-    types = np.zeros((len(encodings), width), dtype=np.int64)
-    for row, encoding in enumerate(encodings):
-        length = len(encoding.ids)
-        ids[row, :length] = encoding.ids
-        mask[row, :length] = encoding.attention_mask
-        types[row, :length] = encoding.type_ids
-    return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
 
 
 def _import_wordllama() -> Any:

@@ -27,7 +27,7 @@ from typing import Any
 from newsweave.analysis.nlp import parse
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.errors import UnreadableInput
-from newsweave.evaluate import f1_score, jsonl_objects
+from newsweave.evaluate.gold import f1_score, jsonl_objects
 
 __all__ = [
     "Attribution",

@@ -52,10 +52,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsweave.analysis.words import DATE_WORDS
-from newsweave.cluster_features import STOP_WORDS, split_lead
 from newsweave.model import Storyline, TimelineEntry
 from newsweave.saved_state import pack, unpack
+from newsweave.stories.cluster_features import STOP_WORDS, split_lead
 
 __all__ = ["EventSummary", "StorylineLinker", "build_storylines", "link_storylines"]
 
@@ -68,6 +67,14 @@ LINK_THRESHOLD = 0.3
 STATE_FORMAT = 1  # of `StorylineLinker.save`; a state of another format is not loaded
 # A score is at most 1 times the decay, so events further apart than this can never link.
 HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
+
+# Capitalised, yet never names. The analysis stage reads dates with the same words
+# (`analysis.words.DATE_WORDS`); stories come first, so they are spelled here for this stage.
+DATE_WORDS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
+    | {"october", "november", "december"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 

@@ -1,0 +1,310 @@
+"""Assembling a brief: a writer's prose sections joined with the parts made from stored data.
+
+Every writer (`embedded`, `llm`) gives its prose sections (lead, why it matters, body,
+analysis); `assemble` adds the source list, **where sources differ** (each side of each stored
+disagreement in a sentence of its own sources, after saying what the sides give: "Sources
+differ on the number of dead: 9 or 11."), **background** (the lead of each earlier event of the
+storyline, dated by the report it comes from) and the **pull quote** (the direct quote, with a
+known speaker and of readable length, that the most outlets carry), names people in full where
+the brief first mentions them (`edits.named_in_full`) and cuts the brief to a length (`trim`).
+`variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
+body sentences in paragraphs of PARAGRAPH.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from newsweave.analysis.disagreements import Disagreement
+from newsweave.analysis.model import EventAnalysis
+from newsweave.analysis.quotes import Quote
+from newsweave.analysis.statements import wordings_agree
+from newsweave.briefs.edits import named_in_full, tidied
+from newsweave.briefs.material import Material, cite, source_list, source_numbers
+from newsweave.briefs.model import SECTION_KINDS, Brief, BriefSentence, PullQuote, Section
+from newsweave.briefs.selection import Candidate, lead_of, statement_of
+
+__all__ = [
+    "DISPUTED_COUNTS",
+    "PARAGRAPH",
+    "QUOTE_WORDS",
+    "TERM_WORDS",
+    "assemble",
+    "in_paragraphs",
+    "trim",
+    "variant_notes",
+]
+
+PARAGRAPH = 3
+QUOTE_WORDS = (6, 40)
+TERM_WORDS = 6
+# What a disputed count counts, as "where sources differ" names it; other counts are "a figure".
+DISPUTED_COUNTS = {
+    "dead": "the number of dead",
+    "injured": "the number injured",
+    "missing": "the number missing",
+    "attacker dead": "the number of attackers dead",
+}
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def assemble(
+    material: Material, prose: Sequence[Section], writer: str, *, max_words: int | None = None
+) -> Brief:
+    """A brief of a writer's prose sections (lead, why, body, analysis) and the parts every
+    writer takes from the stored analysis: the source list, where sources differ, background
+    and the pull quote; cut to `max_words` when given."""
+    sources = source_list(material)
+    number = source_numbers(material, sources)
+    stored = [
+        Section("differences", _differences(material, number)),
+        Section("background", _background(material, number)),
+    ]
+    sections = sorted((*prose, *stored), key=lambda section: SECTION_KINDS.index(section.kind))
+    sections = named_in_full(sections, _people_by_number(material, number))
+    brief = Brief(
+        event_id=material.event.event_id,
+        headline=material.event.title,
+        sections=(),
+        pull_quote=_pull_quote(material, number),
+        sources=sources,
+        independent_sources=material.event.independent_sources,
+        writer=writer,
+        written_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    ).with_sections(tuple(sections))
+    return trim(brief, max_words) if max_words else brief
+
+
+def trim(brief: Brief, max_words: int) -> Brief:
+    """The brief with sentences dropped from the end of its reading order until its prose fits
+    `max_words` (the lead is always kept); the pull quote stays only while the sentences leave
+    room for it."""
+    pull_quote, brief = brief.pull_quote, replace(brief, pull_quote=None)
+    kept, words = [], 0
+    for kind, sentence in brief.sentences():
+        size = len(sentence.prose.split())
+        if kept and words >= max_words:
+            break
+        kept.append((kind, sentence))
+        words += size
+    sections = []
+    for section in brief.sections:
+        paragraphs = tuple(
+            tuple(s for s in paragraph if (section.kind, s) in kept)
+            for paragraph in section.paragraphs
+        )
+        sections.append(Section(section.kind, tuple(p for p in paragraphs if p)))
+    room = words < max_words
+    return replace(brief, pull_quote=pull_quote if room else None).with_sections(tuple(sections))
+
+
+def _people_by_number(material: Material, number: Mapping[str, int]) -> dict[int, dict[str, str]]:
+    """The people each source of the list names (surname key -> full name), by its number."""
+    people = {a: p for bg in material.background for a, p in bg.analysis.people.items()}
+    people.update(material.analysis.people)
+    by_number: dict[int, dict[str, str]] = {}
+    for article_id, n in number.items():
+        by_number.setdefault(n, {}).update(people.get(article_id, {}))
+    return by_number
+
+
+def variant_notes(
+    analysis: EventAnalysis, candidate: Candidate, number: Mapping[str, int], told: str
+) -> tuple[BriefSentence, ...]:
+    """When the candidate quotes a word or phrase that other outlets render in other words
+    (one remark, several renderings), notes giving those renderings, each cited to its outlet:
+    one sentence for the words other outlets put in quotation marks, printed in the marks
+    exactly as the outlets printed them, and one per outlet that tells the remark in its own
+    words ("… was discourteous and full of sneering remarks", no quotation marks), which are
+    its words, not the speaker's, so they are printed without marks (unless the body `told`
+    them already)."""
+    n = statement_of(analysis, candidate)
+    if n is None or candidate.quote is None or not _is_term(candidate.quote):
+        return ()
+    quoted: dict[str, list[str]] = {}
+    own_words: dict[str, list[str]] = {}
+    for variant in analysis.statements[n].variants:
+        quote = variant.quote
+        if (
+            variant.article == candidate.sentence.article_id
+            or variant.is_paraphrase
+            or wordings_agree(quote.focus, candidate.quote.content)
+        ):
+            continue
+        if _is_term(quote):
+            quoted.setdefault(quote.content.strip(" ,.;:"), []).append(variant.article)
+        elif (
+            quote.kind == "indirect"
+            and len(quote.focus.split()) <= TERM_WORDS
+            and quote.focus not in told
+        ):
+            own_words.setdefault(quote.focus.strip(" ,.;:"), []).append(variant.article)
+    notes = []
+    if quoted:
+        cited = [a for article_ids in quoted.values() for a in article_ids]
+        if len(quoted) == 1:  # "The Veldra Observer reports the same remark as “…”."
+            frame = f"{_report(analysis.outlets_of(cited))} the same remark as "
+            text = f"“{next(iter(quoted))}”."
+        else:
+            frame = "Other outlets report the same remark as "
+            text = " and ".join(
+                f"“{words}” ({_and(analysis.outlets_of(article_ids))})"
+                for words, article_ids in quoted.items()
+            )
+            text += "."
+        notes.append(
+            BriefSentence(text, cite(cited, number), frame=frame, check="quotes", note=True)
+        )
+    for words, article_ids in own_words.items():
+        outlets = analysis.outlets_of(article_ids)
+        whose = "its" if len(outlets) == 1 else "their"
+        notes.append(
+            BriefSentence(
+                f"{words}.",
+                cite(article_ids, number),
+                frame=f"{_report(outlets)} it in {whose} own words as ",
+                note=True,
+            )
+        )
+    return tuple(notes)
+
+
+def _is_term(quote: Quote) -> bool:
+    """A direct quote of a word or a phrase: the renderings a remark's variants are noted for.
+    (Longer direct quotes that differ are paraphrases or other remarks; indirect ones are the
+    outlet's words, not to be put in quotation marks.)"""
+    return quote.kind == "direct" and len(quote.content.split()) <= TERM_WORDS
+
+
+def _differences(
+    material: Material, number: Mapping[str, int]
+) -> tuple[tuple[BriefSentence, ...], ...]:
+    paragraphs = []
+    for disagreement in material.analysis.disagreements:
+        sentences = []
+        for i, side in enumerate(disagreement.sides):
+            sentence = side.sentences[0]
+            text = tidied(sentence.text)
+            outlets = _report(material.analysis.outlets_of(side.article_ids), limit=3)
+            frame = f"While {outlets}: " if i else f"{_differing(disagreement)}{outlets}: "
+            sentences.append(BriefSentence(text, cite(side.article_ids, number), frame))
+        paragraphs.append(tuple(sentences))
+    return tuple(paragraphs)
+
+
+def _differing(disagreement: Disagreement) -> str:
+    """What the sides give, said before them: "Sources differ on the number of dead: 9 or
+    11. " A yes/no disagreement's two sentences say it themselves (one that it happened, one
+    that it did not), so it gets no such words."""
+    values = [side.value for side in disagreement.sides]
+    if disagreement.kind == "count":
+        what = DISPUTED_COUNTS.get(disagreement.about, "a figure")
+        values = [f"{int(value):,}" if value.isdigit() else value for value in values]
+    elif disagreement.kind == "date":
+        what = "the date"
+        values = [_spoken_day(value) for value in values]
+    elif disagreement.kind in ("place", "person"):
+        what = "the place" if disagreement.kind == "place" else "who led"
+    else:
+        return ""
+    return f"Sources differ on {what}: {_and(values, word='or')}. "
+
+
+def _spoken_day(value: str) -> str:
+    """ "2026-03-05" as "Thursday, March 5, 2026"; a value that is no day, as it is."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{day:%A}, {_long_date(day)}"
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _background(
+    material: Material, number: Mapping[str, int]
+) -> tuple[tuple[BriefSentence, ...], ...]:
+    """The lead of each earlier event of the storyline, oldest first, as its reports told it
+    before this event began, citing only those reports: an earlier event's later reports may
+    already tell of this one ("Korda did not travel to the talks", in an event that began with
+    the plans for them). An undated report is not read, as it cannot be placed before."""
+    start = material.event.first_seen
+    dated = []
+    for earlier in material.background:
+        before = [
+            a for a in earlier.articles if a.published_at and start and a.published_at < start
+        ]
+        lead = lead_of(earlier.analysis, before)
+        if lead is None:
+            continue
+        # the day of the report the sentence is from: its "on Thursday" counts from there
+        told = next(a.published_at for a in before if a.article_id == lead.sentence.article_id)
+        frame = f"{_long_date(told)}: "
+        known = {a.article_id for a in before}
+        cited = [article_id for article_id in lead.claim.article_ids if article_id in known]
+        dated.append((told, BriefSentence(lead.text, cite(cited, number), frame)))
+    sentences = [sentence for _, sentence in sorted(dated, key=lambda item: item[0])]
+    return (tuple(sentences),) if sentences else ()
+
+
+def _pull_quote(material: Material, number: Mapping[str, int]) -> PullQuote | None:
+    analysis = material.analysis
+    best: tuple[int, int, str] | None = None
+    quote_of: dict[tuple[int, int, str], tuple[Quote, list[str]]] = {}
+    for article_id, quotes in analysis.quotes.items():
+        for quote in quotes:
+            words = len(quote.content.split())
+            if (
+                quote.kind != "direct"
+                or not quote.speaker
+                or not (QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1])
+            ):
+                continue
+            carriers = [
+                a
+                for a, others in analysis.quotes.items()
+                if any(_same_words(quote.content, o.content) for o in others)
+            ]
+            key = (len(set(analysis.outlets_of(carriers))), words, quote.content)
+            quote_of[key] = (quote, carriers or [article_id])
+            if best is None or key > best:
+                best = key
+    if best is None:
+        return None
+    quote, carriers = quote_of[best]
+    return PullQuote(quote.content.strip(" ,"), quote.speaker or "", cite(carriers, number))
+
+
+def in_paragraphs(
+    units: Sequence[tuple[BriefSentence, ...]],
+) -> tuple[tuple[BriefSentence, ...], ...]:
+    """PARAGRAPH units a paragraph; a unit (a sentence and its note) is never split."""
+    return tuple(
+        tuple(s for unit in units[i : i + PARAGRAPH] for s in unit)
+        for i in range(0, len(units), PARAGRAPH)
+    )
+
+
+def _same_words(first: str, second: str) -> bool:
+    return _WORD.findall(first.lower()) == _WORD.findall(second.lower())
+
+
+def _report(outlets: Sequence[str], *, limit: int | None = None) -> str:
+    """ "The Harbour Herald reports", "Brask Tribune and HBN News report"."""
+    return f"{_and(outlets, limit=limit)} {'reports' if len(outlets) == 1 else 'report'}"
+
+
+def _and(names: Sequence[str], *, limit: int | None = None, word: str = "and") -> str:
+    names = list(names)
+    if limit and len(names) > limit:
+        rest = len(names) - limit + 1
+        names = [*names[: limit - 1], f"{rest} other outlets"]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + f" {word} " + names[-1]

@@ -1,0 +1,281 @@
+"""Choosing the embedded writer's sentences: one candidate per claim, scored and ranked.
+
+Each claim becomes one candidate sentence (`candidates_of`): of the sentences that state it,
+the one that reads best alone (no pronoun or connective it cannot carry with it, early in its
+article, not too long; `edits.edited` says which can stand alone and how they read). A
+candidate scores its claim's independent sources plus a bonus for coming early in an article,
+where reports put what matters most:
+
+    score = independent sources + POSITION_WEIGHT / (1 + its earliest sentence index)
+
+Of candidates that score alike, the one closer to what the reports say together comes first:
+the larger sum of the cosines of its content words with those of each sentence of the event
+(the reports' common ground before one outlet's angle), then the earlier report's. A claim
+holding a sentence on one side of a disagreement is no candidate, nor is a sentence of an
+article flagged non-English.
+
+The tests the writer chooses by are here too: the lead (`lead_among`), a sentence that repeats
+a chosen one (`repeats`: content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
+SAME_MEANING), one that reads the event (`is_analysis`), and the other renderings of a chosen
+claim that add details of their own (`elaborations`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from newsweave.analysis.claims import Claim, ClaimSentence
+from newsweave.analysis.model import EventAnalysis
+from newsweave.analysis.nlp import minilm
+from newsweave.analysis.quotes import Quote
+from newsweave.analysis.words import jaccard
+from newsweave.briefs.edits import edited, speaker_offsets
+from newsweave.model import Article
+
+__all__ = [
+    "NEW_WORDS",
+    "POSITION_WEIGHT",
+    "REPEAT",
+    "SAME_MEANING",
+    "Candidate",
+    "Rendering",
+    "candidates_of",
+    "elaborations",
+    "is_analysis",
+    "lead_among",
+    "lead_of",
+    "quotes_directly",
+    "repeats",
+    "statement_of",
+]
+
+POSITION_WEIGHT = 2.0
+REPEAT = 0.45
+SAME_MEANING = 0.8  # MiniLM cosine from which two sentences say one thing
+NEW_WORDS = 5  # content words an elaboration adds, at the least
+
+# lower case: "The Observer" is a newspaper; a speaker's first word is lowered before matching
+_ANALYSTS = re.compile(r"\b(?:analysts?|experts?|observers?|economists?|critics|diplomats?)\b")
+_WEIGHING = re.compile(r"\b(?:likely|unlikely|signals?|suggests?|test of)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")
+_STOP = STOP_WORDS | {"said", "says", "told"}
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """A sentence that can state its claim alone, as the brief would print it."""
+
+    sentence: ClaimSentence
+    text: str  # the sentence, edited
+    index: int  # its index among its article's claim sentences
+    quote: Quote | None  # the quote whose cue lies in the sentence, if any
+
+
+@dataclass(frozen=True)
+class Candidate:
+    claim: Claim
+    sentence: ClaimSentence  # the sentence chosen to state the claim
+    text: str  # that sentence, edited
+    position: int  # its claim's earliest sentence index in any article
+    words: frozenset[str]
+    vector: np.ndarray  # MiniLM, for telling repeats apart
+    quote: Quote | None  # the quote whose cue lies in the sentence, if any
+    score: float
+    renderings: tuple[Rendering, ...]  # every sentence that can state the claim, the best first
+
+    @property
+    def is_fact(self) -> bool:
+        return self.quote is None
+
+
+def candidates_of(analysis: EventAnalysis, articles: Sequence[Article]) -> list[Candidate]:
+    """One candidate per claim that some sentence can state alone, the best first. A claim
+    holding a side of a disagreement is left out."""
+    texts = {a.article_id: a.text for a in articles if not a.has_flag("non_english")}
+    index = _sentence_index(analysis.claims)
+    disputed = {
+        (sentence.article_id, sentence.start)
+        for disagreement in analysis.disagreements
+        for side in disagreement.sides
+        for sentence in side.sentences
+    }
+    out = []
+    for claim in analysis.claims:
+        if any((s.article_id, s.start) in disputed for s in claim.sentences):
+            continue  # one side of a disagreement: "where sources differ" states it
+        renderings = []
+        for sentence in claim.sentences:
+            if sentence.article_id not in texts:
+                continue
+            quotes = analysis.quotes.get(sentence.article_id, ())
+            quote = _quote_in(quotes, sentence)
+            text = edited(sentence, quote, quotes, texts[sentence.article_id])
+            if text is not None:
+                at = index[(sentence.article_id, sentence.start)]
+                renderings.append(Rendering(sentence, text, at, quote))
+        if renderings:
+            renderings.sort(key=lambda r: (r.index, len(r.text)))
+            position = min(index[(s.article_id, s.start)] for s in claim.sentences)
+            score = claim.independent_sources + POSITION_WEIGHT / (1 + position)
+            out.append((claim, renderings[0], position, score, tuple(renderings)))
+    if not out:
+        return []
+    vectors = minilm().embed([rendering.text for _, rendering, *_ in out])
+    candidates = [
+        _candidate(claim, rendering, position, score, renderings, vector)
+        for (claim, rendering, position, score, renderings), vector in zip(
+            out, vectors, strict=True
+        )
+    ]
+    # ties: the one closer to what the reports say together, then the earlier report's
+    event = [_words(s.text) for claim in analysis.claims for s in claim.sentences]
+    centrality = {id(c): _centrality(c.words, event) for c in candidates}
+    rank = {a.article_id: n for n, a in enumerate(articles)}
+    return sorted(
+        candidates,
+        key=lambda c: (-c.score, c.position, -centrality[id(c)], rank[c.sentence.article_id]),
+    )
+
+
+def _candidate(
+    claim: Claim,
+    rendering: Rendering,
+    position: int,
+    score: float,
+    renderings: tuple[Rendering, ...],
+    vector: np.ndarray,
+) -> Candidate:
+    """The claim as the rendering states it; `vector` is the rendering's MiniLM vector."""
+    return Candidate(
+        claim,
+        rendering.sentence,
+        rendering.text,
+        position,
+        _words(rendering.text),
+        vector,
+        rendering.quote,
+        score,
+        renderings,
+    )
+
+
+def elaborations(candidates: Sequence[Candidate], chosen: Sequence[Candidate]) -> list[Candidate]:
+    """The renderings of the chosen claims, other than the chosen one, that add details of
+    their own: at least NEW_WORDS content words, and a third of their words, not yet in the
+    brief or in an elaboration before them. Their claims' order, each claim's best first."""
+    chosen_claims = {id(c.claim) for c in chosen}
+    said = frozenset().union(*(c.words for c in chosen))
+    picked: list[tuple[Candidate, Rendering]] = []
+    for candidate in candidates:
+        if id(candidate.claim) not in chosen_claims:
+            continue
+        for rendering in candidate.renderings:
+            words = _words(rendering.text)
+            new = words - said
+            if len(new) >= NEW_WORDS and 3 * len(new) >= len(words):
+                picked.append((candidate, rendering))
+                said |= words
+    if not picked:
+        return []
+    vectors = minilm().embed([rendering.text for _, rendering in picked])
+    return [
+        _candidate(c.claim, rendering, c.position, c.score, c.renderings, vector)
+        for (c, rendering), vector in zip(picked, vectors, strict=True)
+    ]
+
+
+def _sentence_index(claims: Sequence[Claim]) -> dict[tuple[str, int], int]:
+    """Each claim sentence's index among its article's claim sentences."""
+    starts: dict[str, list[int]] = {}
+    for claim in claims:
+        for sentence in claim.sentences:
+            starts.setdefault(sentence.article_id, []).append(sentence.start)
+    return {
+        (article_id, start): i
+        for article_id, values in starts.items()
+        for i, start in enumerate(sorted(values))
+    }
+
+
+def _quote_in(quotes: Sequence[Quote], sentence: ClaimSentence) -> Quote | None:
+    """The sentence's first quote, its direct rendering when a cue has both (`called the
+    letter "presumptuous"` quotes "presumptuous", as statements group it)."""
+    inside = [q for q in quotes if sentence.start <= q.cue_span[0] < sentence.end]
+    return min(inside, key=lambda q: (q.cue_span, q.kind != "direct"), default=None)
+
+
+def lead_of(analysis: EventAnalysis, articles: Sequence[Article]) -> Candidate | None:
+    """The sentence the embedded writer would lead this event's brief with."""
+    return lead_among(candidates_of(analysis, articles))
+
+
+def lead_among(candidates: Sequence[Candidate]) -> Candidate | None:
+    """The best candidate among the claims a report opens with (else among its second
+    sentences) that is not a direct quotation. "X said" at its end is fine (leads often
+    attribute), and so is a phrase quoted in a sentence that reports ('Trump has said there is a
+    "very substantial chance" the summit may not happen')."""
+    ledes = [c for c in candidates if not _quotation(c)]
+    early = [c for c in ledes if c.position == 0] or [c for c in ledes if c.position == 1]
+    return (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
+
+
+def _quotation(candidate: Candidate) -> bool:
+    """Whether the sentence is someone's words: it opens on a quotation, or quoted words make
+    half of it or more."""
+    quote = candidate.quote
+    if quote is None or quote.kind != "direct":
+        return False
+    return candidate.text[:1] in "\"“‘'" or 2 * len(quote.content) >= len(candidate.text)
+
+
+def is_analysis(candidate: Candidate) -> bool:
+    """Whether a sentence reads the event: an analyst, expert, observer, economist, critic or
+    diplomat is who speaks ("Analysts said ...", "... said Priya Raman, an industrial analyst";
+    not "a ceasefire monitored by observers"), or it weighs what is likely."""
+    quote, sentence = candidate.quote, candidate.sentence
+    if quote is not None and (at := speaker_offsets(quote, sentence)):
+        speaker = sentence.text[at[0] : at[1]]
+        if _ANALYSTS.search(speaker[:1].lower() + speaker[1:]):
+            return True
+    return bool(_WEIGHING.search(candidate.text))
+
+
+def quotes_directly(candidate: Candidate) -> bool:
+    return candidate.quote is not None and candidate.quote.kind == "direct"
+
+
+def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float:
+    """The sum of the cosines of a sentence's content words with those of each sentence of
+    the event."""
+    if not words:
+        return 0.0
+    return sum(len(words & other) / math.sqrt(len(words) * len(other)) for other in event if other)
+
+
+def repeats(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
+    return any(
+        candidate.claim is other.claim
+        or jaccard(candidate.words, other.words) >= REPEAT
+        or float(candidate.vector @ other.vector) >= SAME_MEANING
+        for other in chosen
+    )
+
+
+def statement_of(analysis: EventAnalysis, candidate: Candidate) -> int | None:
+    if candidate.quote is None:
+        return None
+    where = (candidate.sentence.article_id, candidate.quote)
+    for n, statement in enumerate(analysis.statements):
+        if any((variant.article, variant.quote) == where for variant in statement.variants):
+            return n
+    return None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
