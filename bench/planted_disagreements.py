@@ -1079,10 +1079,10 @@ def _run_round(
     store's event id, in entry order), each case's edited article id as stored (None when the
     edit did not survive ingest), and the number of articles."""
     from newsweave.analysis.stage import analyse_events, load_analysis
-    from newsweave.dedupe import copy_groups
     from newsweave.ingest.stage import ingest
     from newsweave.settings import Settings
     from newsweave.store import open_store
+    from newsweave.stories.dedupe import copy_groups
 
     path = folder / f"round-{number}.jsonl"
     lines: list[tuple[str, str, bool]] = []  # (store event id, case id or "", is the edited one)

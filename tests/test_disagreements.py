@@ -10,7 +10,7 @@ import json
 import pytest
 
 from newsweave.analysis.disagreements import find_disagreements
-from newsweave.evaluate_summaries import read_summary_clusters
+from newsweave.evaluate.summaries import read_summary_clusters
 from newsweave.settings import Settings
 
 

@@ -37,14 +37,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     ("ingest", ("newsweave.ingest",)),
-    (
-        "stories",
-        (
-            "newsweave.stories",
-            # An alias of stories.dedupe kept for bench/planted_disagreements.py; see its doc.
-            "newsweave.dedupe",
-        ),
-    ),
+    ("stories", ("newsweave.stories",)),
     ("analysis", ("newsweave.analysis",)),
     ("briefs", ("newsweave.briefs",)),
     (

@@ -88,8 +88,8 @@ from newsweave.analysis.values.people import same_holder
 from newsweave.analysis.values.places import named_together, same_level
 from newsweave.analysis.values.rules import words
 from newsweave.analysis.values.yes_no import concept
-from newsweave.embed import Embedder
 from newsweave.model import Article
+from newsweave.stories.embed import Embedder
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -207,8 +207,10 @@ def _differing(disagreement: Disagreement) -> str:
     elif disagreement.kind == "date":
         what = "the date"
         values = [_spoken_day(value) for value in values]
-    elif disagreement.kind in ("place", "person"):
-        what = "the place" if disagreement.kind == "place" else "who led"
+    elif disagreement.kind == "place":
+        what = "the place"
+    elif disagreement.kind == "person":
+        what = "who said it" if disagreement.about == "say" else "who led"
     else:
         return ""
     return f"Sources differ on {what}: {_and(values, word='or')}. "

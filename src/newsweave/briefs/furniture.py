@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsweave.clean import is_boilerplate_line
+from newsweave.ingest.clean import is_boilerplate_line
 
 __all__ = [
     "CHROME",
