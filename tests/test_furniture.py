@@ -1,4 +1,4 @@
-"""Page furniture: every example of every rule in briefs/rules/furniture.toml, one test each."""
+"""Page furniture: every example of every rule in analysis/furniture.toml, one test each."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from newsweave.briefs.furniture import (
+from newsweave.analysis.furniture import (
     CHROME,
     RULES_FILE,
     Example,

@@ -38,13 +38,13 @@ event has tens of sentences), so the merge loop is a few lines over a numpy scor
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from newsweave.analysis.furniture import furniture_at
 from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
 from newsweave.analysis.people import opening_referents
 from newsweave.analysis.words import jaccard, words_in
@@ -69,15 +69,6 @@ __all__ = [
 SIMILARITY_WEIGHT, LEMMA_WEIGHT, ENTITY_WEIGHT = 0.6, 0.25, 0.15
 THRESHOLD = 0.5
 MIN_CONTENT_WORDS = 3
-# Page text the sentence splitter ran into a sentence, or left as one: a photo's caption, a
-# video player's, a newsletter prompt ("In this Aug. 11, 2015 file photo, ...", "EMBED More
-# News Videos ...", "Sign up for ... in your inbox.").
-_PAGE_TEXT = re.compile(
-    r"\bfile photo\b|\b(?:hide|toggle) caption\b|\bcaption close\b|\bimage \d+ of\b"
-    r"|\bbuy photo\b|\(photo:|\bphoto: (?-i:[A-Z])|(?-i:\bEMBED\b)|\bmore news videos\b"
-    r"|\bthank you for subscribing\b|\b(?:to|in) your inbox\b|^sign up\b|\bemail sign up\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -125,9 +116,10 @@ def read_event(
     copy_groups: Mapping[str, str] | None = None,
 ) -> EventText:
     """Parse an event's articles (unless `docs` are given) and find their copy groups (unless
-    the store's `copy_groups` are given). A sentence holding page text that the splitter ran
-    into it (`_PAGE_TEXT`) is not read: it is no claim, and no side of a disagreement. An
-    article is read with its text as the parser reads it (`nlp.parsable`)."""
+    the store's `copy_groups` are given). A sentence that is page furniture (a caption, a credit,
+    a player's or a newsletter's prompt: `furniture.furniture_at`) is not read: it is no claim,
+    and no side of a disagreement. An article is read with its text as the parser reads it
+    (`nlp.parsable`)."""
     articles = tuple(
         a if parsable(a.text) == a.text else replace(a, text=parsable(a.text)) for a in articles
     )
@@ -136,7 +128,8 @@ def read_event(
         raise ValueError("read_event was given spaCy Docs of other texts than the articles'")
     groups = copy_groups if copy_groups is not None else copy_groups_of(articles)
     sentences = tuple(
-        tuple(s for s in sentences_of(doc) if not _PAGE_TEXT.search(s.text)) for doc in docs
+        tuple(s for s in sentences_of(doc) if not furniture_at(doc.text, s.start, s.end))
+        for doc in docs
     )
     referents = tuple(
         opening_referents(doc, found) for doc, found in zip(docs, sentences, strict=True)

@@ -13,7 +13,7 @@ article's text; `furniture_rule` gives the rule that decided, for counting and s
 How it decides. First, what the clean stage already calls site chrome in a whole line
 (`clean.is_boilerplate_line`: "Share this article", "Read more: ...", "Photo: ...", "(AP Photo/
 ...)") is chrome in a sentence too ("chrome"): its patterns are not repeated here. Then the
-rules of `rules/furniture.toml`, in order; the first that holds gives the kind. A rule is data:
+rules of `furniture.toml`, in order; the first that holds gives the kind. A rule is data:
 regular expressions searched in the sentence (or, with `scope = "paragraph"`, in the paragraph
 that holds it: a caption paragraph ending "(Associated Press)" makes every sentence in it a
 caption), optionally only when the sentence stands alone on its line (`alone`: a heading, a
@@ -59,7 +59,7 @@ __all__ = [
     "paragraph_at",
 ]
 
-RULES_FILE = Path(__file__).with_name("rules") / "furniture.toml"
+RULES_FILE = Path(__file__).with_name("furniture.toml")
 KINDS = (
     *("caption", "credit", "media", "share", "link", "prompt", "promo", "byline"),
     *("dateline", "advertisement", "notice", "social", "heading"),
@@ -77,7 +77,7 @@ class Example:
 
 @dataclass(frozen=True)
 class FurnitureRule:
-    """One rule of `rules/furniture.toml` (the file's header describes each field)."""
+    """One rule of `furniture.toml` (the file's header describes each field)."""
 
     id: str
     kind: str
