@@ -15,7 +15,6 @@ from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories.storylines import (
-    DATE_WORDS,
     EventSummary,
     StorylineLinker,
     build_storylines,
@@ -190,11 +189,3 @@ def test_nothing_to_link():
     assert link_storylines([]) == {}
     assert link_storylines(BACKGROUND[:1]) == {}
     assert build_storylines(BACKGROUND, {}) == []
-
-
-def test_the_weekdays_and_months_are_the_analysis_stages():
-    """Storylines spell out the calendar words rather than import them from the later analysis
-    stage; they must stay the words the analysis reads dates with."""
-    from newsweave.analysis.words import DATE_WORDS as ANALYSIS_DATE_WORDS
-
-    assert DATE_WORDS == ANALYSIS_DATE_WORDS

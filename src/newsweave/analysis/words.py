@@ -16,15 +16,19 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from newsweave.stories.storylines import DATE_WORDS, MONTHS, WEEKDAYS
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 __all__ = [
     "DATE_WORDS",
     "MODALS",
+    "MONTHS",
     "NEGATIONS",
     "OPPOSITES",
     "QUANTIFIERS",
+    "WEEKDAYS",
     "Word",
     "content_pairs",
     "jaccard",
@@ -39,10 +43,6 @@ QUANTIFIERS = frozenset(
     {"all", "every", "each", "some", "many", "most", "few", "several", "only", "always", "often"}
     | {"more", "less", "fewer", "least", "over", "under", "above", "below", "than", "nearly"}
 )
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
-MONTHS += ("september", "october", "november", "december")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-DATE_WORDS = frozenset(MONTHS + WEEKDAYS)
 # Opposites that news edits swap ("profits rose" for "profits fell"); each maps to the other.
 _OPPOSITES = [
     ("increase", "decrease decline drop fall cut reduce"),

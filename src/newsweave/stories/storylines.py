@@ -68,13 +68,12 @@ STATE_FORMAT = 1  # of `StorylineLinker.save`; a state of another format is not 
 # A score is at most 1 times the decay, so events further apart than this can never link.
 HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
 
-# Capitalised, yet never names. The analysis stage reads dates with the same words
-# (`analysis.words.DATE_WORDS`); stories come first, so they are spelled here for this stage.
-DATE_WORDS = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
-    | {"october", "november", "december"}
-    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-)
+# The calendar's words, in order: capitalised, yet never names here; the analysis stage reads
+# dates with the same words (`analysis.words` takes them from here, the earlier stage).
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
+MONTHS += ("september", "october", "november", "december")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DATE_WORDS = frozenset(MONTHS + WEEKDAYS)
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
