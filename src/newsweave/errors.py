@@ -26,6 +26,8 @@ goes on.
 
 from __future__ import annotations
 
+from newsweave.outward import one_line
+
 
 class NewsweaveError(Exception):
     """Base of every error newsweave raises on purpose."""
@@ -131,9 +133,6 @@ REASON_CHARS = 300  # the longest one-line reason `one_line_reason` gives
 def one_line_reason(error: BaseException) -> str:
     """An error as one line a user can read, for a failure recorded or reported while the rest
     goes on: a NewsweaveError's message, any other exception's type and message (a bug, or an
-    input no check foresaw). What is not printable becomes a space, each run of spaces one, and
-    a longer line is cut to REASON_CHARS."""
+    input no check foresaw). On one line (`outward.one_line`), cut to REASON_CHARS."""
     text = str(error) if isinstance(error, NewsweaveError) else f"{type(error).__name__}: {error}"
-    head = text[: REASON_CHARS * 4]  # a message may quote a whole input
-    line = " ".join("".join(c if c.isprintable() else " " for c in head).split())
-    return line if len(line) <= REASON_CHARS else line[: REASON_CHARS - 1] + "…"
+    return one_line(text[: REASON_CHARS * 4], REASON_CHARS)  # a message may quote a whole input

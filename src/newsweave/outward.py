@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 __all__ = [
     "CONTROLS",
     "LINK_SCHEMES",
+    "one_line",
     "safe_data",
     "safe_link",
     "safe_text",
@@ -67,6 +68,18 @@ def safe_text(text: str) -> str:
 def strip_controls(text: str) -> str:
     """`text` without control characters or bidi overrides; line breaks become "\\n"."""
     return CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def one_line(text: str | None, limit: int) -> str:
+    """A name, title or message as one line: no control characters, each run of whitespace one
+    space, at most `limit` characters (cut at a word in its second half, with an ellipsis)."""
+    line = " ".join(CONTROLS.sub(" ", text or "").split())
+    if len(line) <= limit:
+        return line
+    head = line[: limit - 1]
+    if " " in head[limit // 2 :]:  # cut at a word, unless that loses half the line
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:") + "…"
 
 
 def without_credentials(text: str) -> str:

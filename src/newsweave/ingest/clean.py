@@ -37,7 +37,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from newsweave.ingest.garbles import NameVocabulary, find_garbles
 from newsweave.model import QualityFlag
-from newsweave.outward import CONTROLS, strip_controls
+from newsweave.outward import one_line, strip_controls
 
 __all__ = [
     "MAX_NAME_CHARS",
@@ -47,7 +47,6 @@ __all__ = [
     "cut_to",
     "derive_title",
     "is_boilerplate_line",
-    "one_line",
     "reads_as_title",
     "strip_citation_marks",
 ]
@@ -204,15 +203,6 @@ def clean_text(
     language, language_flag = _detect_language(cleaned)
     flags.append(language_flag)
     return Cleaned(cleaned, tuple(flag for flag in flags if flag), language)
-
-
-def one_line(text: str | None, limit: int = MAX_NAME_CHARS) -> str:
-    """A name or title as one line: no control characters, each run of whitespace one space,
-    at most `limit` characters (cut at a word, with an ellipsis)."""
-    line = " ".join(CONTROLS.sub(" ", text or "").split())
-    if len(line) <= limit:
-        return line
-    return line[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 # Step 0: length

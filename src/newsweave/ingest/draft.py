@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from newsweave.errors import InputError
-from newsweave.ingest.clean import one_line
 from newsweave.model import QualityFlag, Rejection
+from newsweave.outward import one_line
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,10 @@ import lxml.html
 from lxml import etree
 
 from newsweave.errors import InputError, UnreadableInput
-from newsweave.ingest.clean import one_line
 from newsweave.ingest.draft import Draft, each_isolated, read_time
 from newsweave.ingest.web import Fetcher, check_url, domain_of, fetch_article
 from newsweave.model import QualityFlag, Rejection
+from newsweave.outward import one_line
 from newsweave.settings import Settings
 
 __all__ = ["drafts_from_feed", "looks_like_feed", "looks_like_opml", "read_opml"]

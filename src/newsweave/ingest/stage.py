@@ -38,7 +38,6 @@ from newsweave.ingest.clean import (
     MAX_NAME_CHARS,
     clean_text,
     derive_title,
-    one_line,
     strip_citation_marks,
 )
 from newsweave.ingest.draft import Draft, each_isolated, rejection_for
@@ -56,7 +55,7 @@ from newsweave.model import (
     article_key,
     unnamed_source_name,
 )
-from newsweave.outward import safe_text, strip_controls, without_credentials
+from newsweave.outward import one_line, safe_text, strip_controls, without_credentials
 from newsweave.settings import Settings
 from newsweave.store import Store
 
@@ -377,7 +376,7 @@ def build_article(
 
 def _name(value: str | None) -> str:
     """A name, title or byline as stored: one line, no control characters or credentials."""
-    return without_credentials(one_line(value))
+    return without_credentials(one_line(value, MAX_NAME_CHARS))
 
 
 def _address(value: str | None) -> str | None:
@@ -427,7 +426,8 @@ def _source_for(draft: Draft, sources: dict[str, Source], by_domain: dict[str, S
         return by_domain[domain]
     label = draft.external_id or Path(draft.origin).name
     return Source(
-        name=named or domain or one_line(unnamed_source_name(label)), domain=domain or None
+        name=named or domain or one_line(unnamed_source_name(label), MAX_NAME_CHARS),
+        domain=domain or None,
     )
 
 
