@@ -138,7 +138,7 @@ def open_session(path: Path, threads: int | None) -> Any:
 
 def text_inputs(session: Any, model_path: Path) -> dict[str, type]:
     """The model's inputs, each with the integer type it declares."""
-    inputs = {}
+    inputs: dict[str, type] = {}
     for node in session.get_inputs():
         if node.name not in TEXT_INPUTS:
             raise SettingsError(

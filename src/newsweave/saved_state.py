@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["pack", "ragged", "unpack", "unragged"]
 
@@ -27,7 +28,8 @@ def pack(meta: Mapping[str, Any], arrays: Mapping[str, np.ndarray], state_format
     """The JSON-able `meta` and the arrays as one saved state of the given format number."""
     buffer = io.BytesIO()
     document = json.dumps({**meta, "format": state_format}).encode("utf-8")
-    np.savez(buffer, **{_META: np.frombuffer(document, dtype=np.uint8)}, **arrays)
+    named: dict[str, Any] = {_META: np.frombuffer(document, dtype=np.uint8), **arrays}
+    np.savez(buffer, **named)
     return buffer.getvalue()
 
 
@@ -52,7 +54,7 @@ def unpack(
 
 
 def ragged(
-    name: str, rows: Sequence[tuple[Sequence[Any], Sequence[Any]]], dtypes: tuple[Any, Any]
+    name: str, rows: Sequence[tuple[ArrayLike, ArrayLike]], dtypes: tuple[Any, Any]
 ) -> dict[str, np.ndarray]:
     """Rows of two sequences each, of any lengths, as three flat arrays: `<name>_counts` and
     the two sequences joined, in `dtypes`."""

@@ -634,7 +634,7 @@ def _tense_of(verb: Token) -> Tense | None:
             governor.lemma_ != "go" or governor.tag_ == "VBG"
         ):
             return "future"
-    elif auxiliaries & PERFECT_OR_PAST_AUX or "Past" in verb.morph.get("Tense"):
+    elif auxiliaries & PERFECT_OR_PAST_AUX or "Past" in verb.morph.get("Tense", []):
         return "past"
     elif verb.tag_ == "VBG" and auxiliaries & {"is", "are", "am"}:
         return "future"  # "is meeting on Thursday"

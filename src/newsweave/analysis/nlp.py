@@ -33,10 +33,10 @@ import re
 import signal
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from newsweave.errors import SettingsError
 from newsweave.ingest.clean import MAX_TEXT_CHARS, cut_to
@@ -108,7 +108,7 @@ def minilm() -> Embedder:
     return CachedEmbedder(load_embedder("minilm"))
 
 
-def parse(texts: Iterable[str], *, workers: bool = False) -> Iterator[Doc]:
+def parse(texts: Iterable[str], *, workers: bool = False) -> Generator[Doc, None, None]:
     """spaCy Docs of the texts, each as `parsable` gives it, in order, parsed in batches.
 
     With `workers`, and at least PROCESS_MIN_TEXTS texts, one worker process per core parses
@@ -116,10 +116,13 @@ def parse(texts: Iterable[str], *, workers: bool = False) -> Iterator[Doc]:
     the Docs as they come back: while the caller analyses one event, the workers parse the next
     ones. A worker's error is raised here once the workers have ended (see the module doc).
     """
-    texts = [parsable(text) for text in texts] if workers else map(parsable, texts)
     nlp = load_nlp()
-    if not workers or len(texts) < PROCESS_MIN_TEXTS or default_threads() == 1:
-        yield from nlp.pipe(texts, batch_size=BATCH)
+    if not workers:
+        yield from nlp.pipe(map(parsable, texts), batch_size=BATCH)
+        return
+    given = [parsable(text) for text in texts]
+    if len(given) < PROCESS_MIN_TEXTS or default_threads() == 1:
+        yield from nlp.pipe(given, batch_size=BATCH)
         return
     _prepare_workers()
     before = set(multiprocessing.active_children())
@@ -130,11 +133,15 @@ def parse(texts: Iterable[str], *, workers: bool = False) -> Iterator[Doc]:
 
     handler = nlp.default_error_handler
     nlp.default_error_handler = _ending_workers_first(end_workers, handler)
-    docs = nlp.pipe(texts, batch_size=WORKER_BATCH, n_process=default_threads())
+    # spaCy's stubs say Iterator; it is a generator, whose close() stops the workers.
+    docs = cast(
+        "Generator[Doc, None, None]",
+        nlp.pipe(given, batch_size=WORKER_BATCH, n_process=default_threads()),
+    )
     finished = False
     try:
         for read, doc in enumerate(docs, start=1):
-            finished = read == len(texts)  # every Doc read: no worker has more to send
+            finished = read == len(given)  # every Doc read: no worker has more to send
             yield doc
     finally:
         nlp.default_error_handler = handler

@@ -85,7 +85,7 @@ def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]
         gender = "female" if pronoun in ("she", "her") else "male"
         if people.is_shared(name) or people.gender_of(name, gender) != gender:
             continue
-        words = doc.char_span(previous.start, previous.end, alignment_mode="expand")
+        words = doc.char_span(previous.start, previous.end, alignment_mode="expand") or ()
         if GENDERED[gender] & {word.lemma_.lower() for word in words}:
             continue  # "... a tip from a young woman. She was found ...": maybe not the named one
         found[sentence.start] = name

@@ -299,7 +299,7 @@ def _quote_index(doc: Doc, marks: Sequence[Marks]) -> list[int | None]:
 
 
 # kind, cue, cue span, source, content
-_Found = tuple[str, "Token", Offsets, "Span | None", Offsets]
+_Found = tuple[Literal["direct", "indirect"], "Token", Offsets, "Span | None", Offsets]
 
 
 def _direct(
@@ -309,8 +309,8 @@ def _direct(
     previous: tuple[int, Token] | None = None  # end of the last attributed quote, its cue
     tokens: list[list[Token]] = [[] for _ in marks]  # the tokens inside each quoted stretch
     for token in doc:
-        if inside[token.i] is not None:
-            tokens[inside[token.i]].append(token)
+        if (stretch_number := inside[token.i]) is not None:
+            tokens[stretch_number].append(token)
     for number, stretch in enumerate(marks):
         cue = _governing_cue(tokens[number], inside) or _neighbour_cue(doc, parsed, stretch, inside)
         if (
@@ -378,6 +378,8 @@ def _neighbour_cue(
     start, end = stretch.outer
     text = parsed.text
     quoted = doc.char_span(start, end, alignment_mode="expand")
+    if quoted is None:  # not within the text (never so for the marks `quoted_stretches` finds)
+        return None
     candidates: list[Token] = []
     for sentence, stands in parsed.near(start, end):
         leads = stands == "precedes"
@@ -542,7 +544,7 @@ def _according_to(doc: Doc, inside: list[int | None]) -> list[_Found]:
         start, end = _trimmed(side)
         if start >= end:
             continue
-        kind = (
+        kind: Literal["direct", "indirect"] = (
             "direct" if all(inside[t.i] is not None for t in side if not t.is_punct) else "indirect"
         )
         cue_span = (token.idx, to.idx + len(to.text))

@@ -150,7 +150,7 @@ class Word:
 
 def words_in(doc: Doc, start: int, end: int) -> tuple[Word, ...]:
     """The words of doc.text[start:end], punctuation and spaces left out."""
-    span = doc.char_span(start, end, alignment_mode="expand")
+    span = doc.char_span(start, end, alignment_mode="expand") or ()
     return tuple(_word(token) for token in span if not (token.is_punct or token.is_space))
 
 

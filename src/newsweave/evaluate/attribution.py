@@ -206,9 +206,10 @@ def _attribution(item: Any, length: int, where: str, number: int) -> Attribution
             where, f"{place} needs the keys source, cue and content; {SCHEMA_HINT}"
         )
     spans = {role: _offsets(item[role], length, where, f"{place} {role}") for role in ROLES}
-    if spans["cue"] is None or spans["content"] is None:
+    cue, content = spans["cue"], spans["content"]
+    if cue is None or content is None:
         raise UnreadableInput(where, f"{place} has a null cue or content; only source may be null")
-    return Attribution(**spans)
+    return Attribution(spans["source"], cue, content)
 
 
 def _offsets(value: Any, length: int, where: str, place: str) -> Span | None:

@@ -68,8 +68,9 @@ def evaluate_clustering(
     found, expected = [], []
     for origin, label in gold.items():
         article_id = report.article_of.get(origin)
+        event = event_of.get(article_id) if article_id is not None else None
         # An article the pipeline rejected is scored as an event of its own.
-        found.append(event_of.get(article_id, f"unclustered:{origin}"))
+        found.append(event or f"unclustered:{origin}")
         expected.append(label)
     precision, recall, f1 = bcubed(found, expected)
     return ClusterScores(

@@ -35,7 +35,7 @@ def jsonl_objects(path: Path, schema: str) -> Iterator[tuple[str, dict[str, Any]
         raise UnreadableInput(str(path), f"no such file; give a .jsonl file: {schema}")
     count = 0
     for origin, line in jsonl_lines(path, GOLD_LINE_BYTES):
-        if isinstance(line, UnreadableInput):
+        if not isinstance(line, str):
             raise UnreadableInput(origin, f"{line}; {schema}") from None
         try:
             data = json.loads(line)

@@ -139,11 +139,11 @@ def decode_text(content_type: str, body: bytes) -> tuple[str, str | None]:
     else UTF-8; and, when a charset the page declared could not be used, a sentence saying so."""
     if body.startswith(codecs.BOM_UTF8):
         return body.decode("utf-8-sig", errors="replace"), None
-    declared = [
-        match.group(1).decode("ascii") if isinstance(match.group(1), bytes) else match.group(1)
-        for match in (_CHARSET.search(content_type), _META_CHARSET.search(body[:4096]))
-        if match
-    ]
+    declared: list[str] = []
+    if header := _CHARSET.search(content_type):
+        declared.append(header.group(1))
+    if meta := _META_CHARSET.search(body[:4096]):
+        declared.append(meta.group(1).decode("ascii"))
     unusable = []
     for name in declared:
         text = _decoded_as(body, name)

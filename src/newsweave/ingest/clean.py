@@ -357,9 +357,11 @@ def _changed_words(before: str, after: str) -> list[tuple[str, str]]:
 def _split_paragraphs(text: str, title: str) -> tuple[list[str], list[str], list[str]]:
     """Paragraphs kept, chrome lines removed, paywall lines removed."""
     title_key = _WS.sub(" ", title).strip().casefold()
-    paragraphs, chrome, paywall = [], [], []
+    paragraphs: list[str] = []
+    chrome: list[str] = []
+    paywall: list[str] = []
     for block in _blocks(_ZERO_WIDTH.sub("", text)):
-        kept = []
+        kept: list[str] = []
         for line in block:
             if _is_paywall_line(line):
                 paywall.append(line)
@@ -394,7 +396,7 @@ def _blocks(text: str) -> list[list[str]]:
 
 def _is_paywall_line(line: str) -> bool:
     match = _PAYWALL.search(line)
-    return bool(match) and (match.start() == 0 or len(line.split()) <= MAX_PAYWALL_WORDS)
+    return match is not None and (match.start() == 0 or len(line.split()) <= MAX_PAYWALL_WORDS)
 
 
 def _removal_flag(kind: str, what: str, lines: list[str]) -> QualityFlag | None:

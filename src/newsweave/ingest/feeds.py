@@ -251,7 +251,7 @@ def _entry_time(entry: Any) -> tuple[datetime | None, tuple[QualityFlag, ...]]:
     `read_time` reads the text; and an `impossible_date` flag for a time feedparser read past
     the calendar ("9999-12-31T23:59:59-23:59" is year 10000 in UTC). `build_article` checks
     the range of the time returned."""
-    flags = []
+    flags: list[QualityFlag] = []
     for key in ("published", "updated"):
         # `in` first: feedparser reads a missing "updated" as "published", with a warning
         if key not in entry:
@@ -263,7 +263,8 @@ def _entry_time(entry: Any) -> tuple[datetime | None, tuple[QualityFlag, ...]]:
                 return given, tuple(flags)
             continue
         try:
-            return datetime(*parsed[:6], tzinfo=UTC), tuple(flags)
+            year, month, day, hour, minute, second = parsed[:6]
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC), tuple(flags)
         except (TypeError, ValueError):
             shown = one_line(str(entry.get(key)), 80)
             detail = f"the feed's {key} time {shown!r} is past the calendar, so it was dropped"

@@ -268,10 +268,11 @@ class _Reader:
                 values = {k: table.get(k) for k in Source.__dataclass_fields__}
                 if not all(value is None or isinstance(value, str) for value in values.values()):
                     raise TypeError("every value of a [[source]] table must be text")
-                source = Source(**{k: _name(v) or None for k, v in values.items()})
-                if not source.name:
+                given = {k: _name(v) or None for k, v in values.items() if k != "name"}
+                name = _name(values["name"])
+                if not name:
                     raise TypeError("a [[source]] table has no name")
-                self.sources[source.name] = source
+                self.sources[name] = Source(name, **given)
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError, AttributeError) as error:
             raise UnreadableInput(
                 str(path),

@@ -97,6 +97,12 @@ class Page:
         return decode_text(self.content_type, self.body)
 
 
+# What a site's robots.txt is read as when it cannot be read: missing (a 4xx) allows every
+# page; a server error or an unreachable host disallows every page until the next try.
+_ALLOW_ALL = ["User-agent: *", "Allow: /"]
+_DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
+
+
 @dataclass
 class _Robots:
     parser: RobotFileParser
@@ -230,14 +236,14 @@ class Fetcher:
             page = self._fetch(robots_url, check_robots=False)
         except HTTPStatusError as error:
             if error.status < 500:
-                parser.allow_all = True
+                parser.parse(_ALLOW_ALL)
                 return _Robots(parser)
-            parser.disallow_all = True
+            parser.parse(_DISALLOW_ALL)
             return _Robots(parser, failure=f"HTTP {error.status}")
         except AddressNotAllowed as error:
             raise AddressNotAllowed(requested, _detail(error)) from None
         except InputError as error:
-            parser.disallow_all = True
+            parser.parse(_DISALLOW_ALL)
             kind = {"timeout": FetchTimeout, "fetch-failed": FetchError}.get(
                 error.reason, RobotsDisallowed
             )
@@ -379,8 +385,10 @@ def extract_html(html: str, url: str | None, origin: str) -> Draft:
     document = None if tree is None else _bare_extraction(tree, url)
     paragraphs = _paragraphs(document)
     title = (document.title or "").strip() if document is not None else ""
-    if not paragraphs or (
-        not title and sum(len(p.split()) for p in paragraphs) < MIN_UNTITLED_WORDS
+    if (
+        document is None
+        or not paragraphs
+        or (not title and sum(len(p.split()) for p in paragraphs) < MIN_UNTITLED_WORDS)
     ):
         raise UnreadableInput(
             origin,
