@@ -179,7 +179,7 @@ def score(name: str, events: list[dict], embedder: CachedEmbedder, every: bool, 
 def title_line(event: dict, item: dict[str, ClusterItem]) -> str:
     """The event's reports as the clusterer read them: title, or the text's opening."""
     shown = [item[a["id"]] for a in event["articles"] if a["id"] in item]
-    return " || ".join((i.title or i.text).strip()[:70] for i in shown)
+    return " || ".join(" ".join((i.title or i.text).split())[:70] for i in shown)
 
 
 def nearest_elsewhere(
