@@ -1,7 +1,8 @@
 """One story stays one story in a small store: each dev event ingested alone into a fresh store.
 
 Usage: .venv/bin/python bench/small_store.py [--eval-dir ../shared/eval] [--embedder minilm]
-       [--files allsides,multinews] [--show-split]
+       [--files allsides,multinews] [--show-split] [--all] [--grid [--cache DIR]]
+       [--seeds ../shared/seeds]
 
 A user's first run is a handful of articles. For every dev summarization event with at least two
 articles, this runs the path a user runs — the event's articles written to a JSONL file,
@@ -17,26 +18,46 @@ share. Some Multi-News "articles" are not reports at all but what a crawler foun
 place (a web archive's notice, a book scan's preamble, a share form; `NOT_A_REPORT`): they are
 ingested with the rest, but whether the event is whole is judged on its reports, and an event
 left with fewer than two reports is excluded. `--all` scores every event as it is.
+
+`--show-split` names every event split alone or mixed; for a mixed split it says whether one of
+its reports has its nearest report (by the embedder's cosine, among every report of the file) in
+another event, which no threshold on that similarity can keep whole without joining the two.
+
+`--grid` is the fast loop for the clusterer's settings: the real path runs once per file (the
+mixed store of each summarization file, and each dev clustering file), the articles are kept as
+the clusterer reads them (`stories.stage.cluster_item`, pickled under `--cache`), and every
+setting of `GRID` is scored on them by the clusterer alone: B-cubed F1 on the clustering files,
+whole alone and whole mixed on the summarization files. With the default setting it gives the
+figures of the real path.
+
+`--seeds FOLDER` runs a folder of plain files (the seeds) through the real path and prints each
+file's event with the cosines of the files to one another, of the whole text and of the lead.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import re
 import sys
 import tempfile
 import time
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).parent))
-from cluster_data import dev_dir
+from cluster_data import NAMES, dev_dir
+from newsweave.evaluate.clustering import bcubed
 from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
+from newsweave.stories.cluster import ClusterItem, ClusterSettings, OnlineClusterer
+from newsweave.stories.cluster_features import split_lead
 from newsweave.stories.embed import CachedEmbedder, load_embedder
-from newsweave.stories.stage import build_stories
+from newsweave.stories.stage import build_stories, cluster_item
 
 # Multi-News dev "events" that are not one event: the reference summary strings together
 # separate stories (read by hand; the reason for each is given).
@@ -49,6 +70,10 @@ MULTINEWS_COLLECTIONS = {
     "six people on six subjects",
     "88631c804f097efb11f869ba5bd3f64e53a8c3c475f0e28a": "two war-crimes suspects: one died in "
     "Quebec, another's case was shelved in Germany",
+    "405458acd6900ae99c9ab88f590a016896dc550abf4b6622": "two highway shootings in two states: "
+    "a suspect arrested in Phoenix, another driver sought in Alabama",
+    "cd5fba73cf0b38e75ea2e39da56340e1dfa26ae1f746b866": "one Sunday's talk shows: two "
+    "candidates on Romney, and the White House chief of staff on birth-control rules",
 }
 NOT_A_REPORT = re.compile(
     r"These crawls are part of an effort|WARCZone is a collection|This is a set of web "
@@ -62,58 +87,83 @@ def load_events(path: Path) -> list[dict]:
     return [row for row in rows if len(row["articles"]) >= 2]
 
 
-def events_of(articles: list[dict], embedder: CachedEmbedder) -> tuple[dict[str, str], float]:
-    """Each input article id's event after ingest + stories into a fresh store, and the time."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "articles.jsonl"
-        path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
-        settings = Settings(db=Path(folder) / "store.db")
+class Run:
+    """One pass of the real path into a fresh store: each input id's event and clustered item."""
+
+    def __init__(self, path: Path, embedder: CachedEmbedder) -> None:
+        settings = Settings(db=path.parent / "store.db")
         store = open_store(settings.db)
         try:
             start = time.perf_counter()
             report = ingest([str(path)], store, settings)
             build_stories(store, settings, embedder=embedder)
-            seconds = time.perf_counter() - start
+            self.seconds = time.perf_counter() - start
             members = store.get_event_members()
+            vectors = store.get_vectors(embedder.name)
+            stored = {a.article_id: cluster_item(a, vectors) for a in store.iter_articles()}
         finally:
             store.close()
-    line_of = {f"{path}:{n}": a["id"] for n, a in enumerate(articles, start=1)}
-    return {
-        line_of[where]: members[article_id][0]
-        for where, article_id in report.article_of.items()
-        if article_id in members
-    }, seconds
+        # Input ids: the "id" of each JSONL line, in line order.
+        lines = path.read_text(encoding="utf-8").splitlines()
+        line_of = {f"{path}:{n}": json.loads(line)["id"] for n, line in enumerate(lines, start=1)}
+        self.event: dict[str, str] = {}
+        self.item: dict[str, ClusterItem] = {}
+        for where, article_id in report.article_of.items():
+            if article_id in members:
+                self.event[line_of[where]] = members[article_id][0]
+                self.item[line_of[where]] = stored[article_id]
+
+
+def run_articles(articles: list[dict], embedder: CachedEmbedder) -> Run:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "articles.jsonl"
+        path.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+        return Run(path, embedder)
 
 
 def reports(event: dict, every: bool) -> list[dict]:
     return [a for a in event["articles"] if every or not NOT_A_REPORT.search(a["text"][:400])]
 
 
-def score(name: str, events: list[dict], embedder: CachedEmbedder, every: bool, show: bool) -> dict:
+def kept_events(name: str, events: list[dict], every: bool) -> list[dict]:
     excluded = {} if every or name != "multinews" else MULTINEWS_COLLECTIONS
-    kept = [e for e in events if e["id"] not in excluded and len(reports(e, every)) >= 2]
+    return [e for e in events if e["id"] not in excluded and len(reports(e, every)) >= 2]
+
+
+def is_whole(event: dict, event_of: dict[str, str], every: bool) -> bool:
+    found = [event_of.get(a["id"]) for a in reports(event, every)]
+    return None not in found and len(set(found)) == 1
+
+
+def score(name: str, events: list[dict], embedder: CachedEmbedder, every: bool, show: bool) -> dict:
+    kept = kept_events(name, events, every)
     whole_alone, seconds = 0, 0.0
     for event in kept:
-        found, took = events_of(event["articles"], embedder)
-        seconds += took
-        parts = Counter(found[a["id"]] for a in reports(event, every) if a["id"] in found)
-        whole_alone += len(parts) == 1 and sum(parts.values()) == len(reports(event, every))
-        if show and len(parts) != 1:
-            print(f"  split alone: {event['id']} into {sorted(parts.values(), reverse=True)}")
-    mixed, _ = events_of([a for e in kept for a in e["articles"]], embedder)
+        run = run_articles(event["articles"], embedder)
+        seconds += run.seconds
+        whole_alone += is_whole(event, run.event, every)
+        if show and not is_whole(event, run.event, every):
+            print(f"  split alone: {event['id']} {title_line(event, run.item)}")
+    mixed = run_articles([a for e in kept for a in e["articles"]], embedder)
     gold = {a["id"]: e["id"] for e in kept for a in reports(e, every)}
     by_found: dict[str, set[str]] = {}
-    for article_id, event_id in mixed.items():
+    for article_id, event_id in mixed.event.items():
         if article_id in gold:
             by_found.setdefault(event_id, set()).add(gold[article_id])
-    whole_mixed = pure_mixed = 0
+    whole_mixed = pure_mixed = elsewhere = 0
     for event in kept:
-        found = {mixed.get(a["id"]) for a in reports(event, every)}
-        is_whole = len(found) == 1 and None not in found
-        whole_mixed += is_whole
-        pure_mixed += is_whole and by_found[found.pop()] == {event["id"]}
+        if is_whole(event, mixed.event, every):
+            whole_mixed += 1
+            pure_mixed += by_found[mixed.event[reports(event, every)[0]["id"]]] == {event["id"]}
+        elif show:
+            nearer = nearest_elsewhere(event, gold, mixed.item, every)
+            elsewhere += nearer
+            print(
+                f"  split mixed: {event['id']} nearest elsewhere: {'yes' if nearer else 'no'} "
+                f"{title_line(event, mixed.item)}"
+            )
     n = len(kept)
-    return {
+    result = {
         "events": n,
         "excluded": len(events) - n,
         "whole_alone": round(whole_alone / n, 3),
@@ -121,6 +171,151 @@ def score(name: str, events: list[dict], embedder: CachedEmbedder, every: bool, 
         "pure_mixed": round(pure_mixed / n, 3),
         "seconds_per_event_alone": round(seconds / n, 3),
     }
+    if show:
+        result["split_mixed_nearest_elsewhere"] = elsewhere
+    return result
+
+
+def title_line(event: dict, item: dict[str, ClusterItem]) -> str:
+    """The event's reports as the clusterer read them: title, or the text's opening."""
+    shown = [item[a["id"]] for a in event["articles"] if a["id"] in item]
+    return " || ".join(" ".join((i.title or i.text).split())[:70] for i in shown)
+
+
+def nearest_elsewhere(
+    event: dict, gold: dict[str, str], item: dict[str, ClusterItem], every: bool
+) -> bool:
+    """Whether a report of the event is nearer (embedding cosine) to a report of another event
+    than to every report of its own."""
+    ids = [article_id for article_id in gold if article_id in item]
+    vectors = np.stack([np.asarray(item[i].vector, dtype=np.float32) for i in ids])
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    row_of = {article_id: row for row, article_id in enumerate(ids)}
+    for article in reports(event, every):
+        if article["id"] not in row_of:
+            continue
+        cosines = vectors @ vectors[row_of[article["id"]]]
+        cosines[row_of[article["id"]]] = -2.0
+        if gold[ids[int(np.argmax(cosines))]] != event["id"]:
+            return True
+    return False
+
+
+# The grid: the default setting, then one knob moved at a time (join and merge thresholds move
+# together).
+GRID: list[dict] = [
+    {},
+    {"neighbours": 10},
+    {"neighbours": 40},
+    {"scale_alpha": 0.3},
+    {"scale_alpha": 0.7},
+    {"scale_k": 1},
+    {"scale_k": 5},
+    {"join_threshold": 0.06, "merge_threshold": 0.06},
+    {"join_threshold": 0.10, "merge_threshold": 0.10},
+    {"embedding_weight": 0.5},
+    {"prior_articles": 1000.0},
+]
+
+
+def cached(cache: Path, key: str, make: Callable[[], object]) -> object:
+    path = cache / f"{key}.pickle"
+    if path.exists():
+        return pickle.loads(path.read_bytes())
+    value = make()
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(value))
+    return value
+
+
+def clustered(items: list[ClusterItem], settings: ClusterSettings) -> dict[str, str]:
+    clusterer = OnlineClusterer(settings)
+    clusterer.add(items)
+    return {i.item_id: clusterer.event_of(i.item_id) for i in items}
+
+
+def grid(args: argparse.Namespace, embedder: CachedEmbedder) -> None:
+    """Every setting of `GRID` by the clusterer alone, on the items the real path gave."""
+    cache, tag = Path(args.cache), f"{args.embedder}{'-all' if args.all else ''}"
+    summ, clustering = {}, {}
+    for name in args.files.split(","):
+        events = kept_events(
+            name, load_events(dev_dir(args.eval_dir) / f"summ-{name}.jsonl"), args.all
+        )
+        run = cached(
+            cache,
+            f"summ-{name}-{tag}",
+            lambda events=events: run_articles(
+                [a for e in events for a in e["articles"]], embedder
+            ),
+        )
+        summ[name] = (events, run.item)
+    for name in NAMES:
+        path = dev_dir(args.eval_dir) / f"cluster-{name}.jsonl"
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        run = cached(
+            cache, f"cluster-{name}-{args.embedder}", lambda rows=rows: run_articles(rows, embedder)
+        )
+        clustering[name] = ({r["id"]: r["gold"] for r in rows}, run.item)
+    for change in GRID:
+        settings = ClusterSettings(**change)
+        line = {}
+        for name, (gold, item) in clustering.items():
+            event_of = clustered(list({i.item_id: i for i in item.values()}.values()), settings)
+            ids = sorted(item)
+            line[name] = round(
+                bcubed([event_of[item[i].item_id] for i in ids], [gold[i] for i in ids])[2], 3
+            )
+        for name, (events, item) in summ.items():
+            mixed = clustered(list({i.item_id: i for i in item.values()}.values()), settings)
+            alone = mixed_whole = 0
+            for event in events:
+                mine = {
+                    item[a["id"]].item_id: item[a["id"]]
+                    for a in event["articles"]
+                    if a["id"] in item
+                }
+                by_item = clustered(list(mine.values()), settings)
+                alone += is_whole(
+                    event,
+                    {a: by_item[i.item_id] for a, i in item.items() if i.item_id in by_item},
+                    args.all,
+                )
+                mixed_whole += is_whole(
+                    event, {a: mixed[i.item_id] for a, i in item.items()}, args.all
+                )
+            line[f"{name} alone"] = round(alone / len(events), 3)
+            line[f"{name} mixed"] = round(mixed_whole / len(events), 3)
+        print(json.dumps(change), json.dumps(line), flush=True)
+
+
+def seeds(folder: Path, embedder: CachedEmbedder) -> None:
+    """The plain files of `folder` through the real path into a fresh store: each file's event,
+    and the cosines of the files' vectors (whole text, as clustered) and of their leads (the
+    title, if any, and first sentence, embedded alone) to one another."""
+    files = sorted(folder.glob("*.txt"))
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(db=Path(tmp) / "store.db")
+        store = open_store(settings.db)
+        try:
+            report = ingest([str(f) for f in files], store, settings)
+            build_stories(store, settings, embedder=embedder)
+            members = store.get_event_members()
+            vectors = store.get_vectors(embedder.name)
+            stored = {a.article_id: cluster_item(a, vectors) for a in store.iter_articles()}
+        finally:
+            store.close()
+    items = [stored[report.article_of[str(f)]] for f in files]
+    leads = embedder.embed([split_lead(i.title or None, i.text, 1) for i in items])
+    whole = np.stack([np.asarray(i.vector, dtype=np.float32) for i in items])
+    names = [f.name[:3] for f in files]
+    print("file event   " + " ".join(f"{n:>11}" for n in names) + "   (whole text / lead)")
+    for row, item in enumerate(items):
+        cells = " ".join(
+            f"{whole[row] @ whole[col]:.3f}/{leads[row] @ leads[col]:.3f}"
+            for col in range(len(items))
+        )
+        print(f"{names[row]}  {members[item.item_id][0][-6:]} {cells}")
 
 
 def main() -> None:
@@ -130,8 +325,17 @@ def main() -> None:
     parser.add_argument("--files", default="allsides,multinews")
     parser.add_argument("--show-split", action="store_true")
     parser.add_argument("--all", action="store_true", help="score every event as it is")
+    parser.add_argument("--grid", action="store_true", help="the settings of GRID, clusterer alone")
+    parser.add_argument("--cache", default="/tmp/newsweave-small-store", help="for --grid")
+    parser.add_argument("--seeds", default=None, help="a folder of plain files: their cosines")
     args = parser.parse_args()
     embedder = CachedEmbedder(load_embedder(args.embedder), capacity=1_000_000)
+    if args.seeds:
+        seeds(Path(args.seeds), embedder)
+        return
+    if args.grid:
+        grid(args, embedder)
+        return
     results = {}
     for name in args.files.split(","):
         events = load_events(dev_dir(args.eval_dir) / f"summ-{name}.jsonl")

@@ -58,7 +58,7 @@ from newsweave.stories.embed import EMBEDDER_NAMES, Embedder, load_embedder
 from newsweave.stories.events import event_of, event_summary
 from newsweave.stories.storylines import StorylineLinker
 
-__all__ = ["StoriesReport", "build_stories", "embedder_for"]
+__all__ = ["StoriesReport", "build_stories", "cluster_item", "embedder_for"]
 
 EMBED_BATCH = 64
 # The names the states of the clusterer, the copy index and the storyline linker are saved
@@ -130,7 +130,7 @@ def build_stories(
     with _copy_check(store, known, new, report) as copies_found:
         with _timed(report, "cluster"):
             clusterer = _clusterer(store, embedder.name, known, known_events, vectors, report)
-            update = clusterer.add(_item(article, vectors) for article in new)
+            update = clusterer.add(cluster_item(article, vectors) for article in new)
         copies = copies_found()
     report.seconds_to_events = time.perf_counter() - start
     _link_and_write(store, articles, known_events, clusterer, update, copies, report, embedder.name)
@@ -306,7 +306,7 @@ def _clusterer(
 
     def restored() -> OnlineClusterer:
         clusterer = OnlineClusterer()
-        clusterer.restore((_item(article, vectors) for article in known), event_of)
+        clusterer.restore((cluster_item(article, vectors) for article in known), event_of)
         return clusterer
 
     clusterer, report.states[CLUSTERER_STATE] = _loaded_or(
@@ -382,7 +382,9 @@ def _own_headline(article: Article) -> str:
     return article.title
 
 
-def _item(article: Article, vectors: dict[str, np.ndarray]) -> ClusterItem:
+def cluster_item(article: Article, vectors: Mapping[str, np.ndarray]) -> ClusterItem:
+    """What the clusterer reads of a stored article (also what bench/small_store.py's grid
+    replays, so its clusterer-only figures are those of this path)."""
     return ClusterItem(
         item_id=article.article_id,
         published_at=article.published_at,
