@@ -68,12 +68,12 @@ this one must, so verification can check each citation.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from newsweave.briefs.assembly import assemble, in_paragraphs, variant_notes
 from newsweave.briefs.material import Material, cite, source_list, source_numbers
 from newsweave.briefs.model import Brief, BriefSentence, Section
+from newsweave.briefs.sections import states_stakes
 from newsweave.briefs.selection import (
     Candidate,
     candidates_of,
@@ -88,16 +88,7 @@ from newsweave.briefs.selection import (
 __all__ = ["BODY_SENTENCES", "WHY_POSITIONS", "write_brief"]
 
 BODY_SENTENCES = 8
-WHY_POSITIONS = 4  # why it matters comes from the first sentences of a report
-_SIGNIFICANCE = re.compile(
-    # "first", but not a match's or a day's ("in the first half", "on the first day")
-    r"\b(?:first(?! (?:half|quarter|period|minute|round|leg|set|innings?|hour|day|week|night)\b)|"
-    r"largest|biggest|worst|deadliest|highest|lowest|record|historic|since \d{4}|"
-    r"in (?:almost |nearly |more than )?(?:two|three|four|five|ten|\d+) (?:years|decades)|"
-    r"could (?:lead|mean|face|cost|see|affect|trigger)|threaten\w*|risk\w*|expected to|means?|"
-    r"raises? (?:questions|fears|concerns))\b",
-    re.IGNORECASE,
-)
+WHY_POSITIONS = 6  # why it matters comes from the first sentences of a report
 
 
 def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
@@ -143,7 +134,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
     significant = [
         c
         for c in candidates
-        if c.is_fact and c.position < WHY_POSITIONS and _SIGNIFICANCE.search(c.text)
+        if not quotes_directly(c) and c.position < WHY_POSITIONS and states_stakes(c.text)
     ]
     why = take_up_to(2, significant)
     analysis = take_up_to(
