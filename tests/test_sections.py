@@ -21,8 +21,11 @@ def test_the_file_holds_the_rules_the_sections_read():
     assert {rule.id for rule in RULES} == {
         "why.significance",
         "why.consequence",
+        "why.could",
+        "why.reported",
         "analysis.judgement",
-        "analysis.judges",
+        "analysis.experts",
+        "analysis.officials",
         "analysis.attributed",
         "sections.leans-back",
         "pull-quote.clause",
@@ -69,6 +72,9 @@ def test_analysis_is_a_judgement_attributed_to_someone_who_reads_events():
     assert reads_the_event(judged, "Priya Raman, an analyst.")
     # the same judgement from someone not named by a role that reads events
     assert not reads_the_event(judged, "Tomas Berg, who lives nearby")
+    # an expert's reported view is analysis; an official's, when it is a judgement
+    assert reads_the_event("Rates will rise again in June, economists at Vilk Securities said.")
+    assert reads_the_event("The rise signals a harder line, a finance ministry official said.")
     # a judgement that no one is said to hold is the report's own: not attributed analysis
     assert not reads_the_event("The rate rise signals a harder line on inflation.")
     # a fact an official tells is not a judgement

@@ -4,16 +4,16 @@ A brief's sections after the lead are kept for what a reader cannot get from the
 and a section with no such material is left out rather than filled with another fact:
 
 - **why it matters** (`states_stakes`): a sentence in which a report itself (not someone it
-  quotes) says what the event
-  weighs (a first, a record, the worst since a year, a setback; rule `why.significance`) or what
-  it will bring (what it could cause, what is at stake, what happens next; rule
-  `why.consequence`);
-- **analysis** (`reads_the_event`): somebody's judgement of what the event means (it shows,
-  signals or suggests something, it is likely, a sign of, a test; rule `analysis.judgement`),
-  attributed (a reporting verb or an "according to", rule `analysis.attributed`, or a quote the
-  analysis found) to somebody who reads events for a living or by office (an analyst, an expert,
-  a scholar, an official by role; rule `analysis.judges`): not the event's own actors telling
-  another fact.
+  quotes) says what the event weighs (a first, a record, the worst since a year, a setback;
+  rule `why.significance`) or what it will bring (what is expected or at stake, what happens
+  next, rule `why.consequence`; what it could cause, `why.could`, unless a reporting verb
+  before the modal makes it what somebody said they would do, `why.reported`);
+- **analysis** (`reads_the_event`): what somebody who reads events for a living says of it (an
+  analyst, an expert, a scholar; rule `analysis.experts`), or an official's judgement of what
+  it means (rule `analysis.officials`, and it shows, signals or suggests something, it is
+  likely, a sign of, a test; rule `analysis.judgement`), attributed (a reporting verb or an
+  "according to", rule `analysis.attributed`, or a quote the analysis found): not the event's
+  own actors telling another fact.
 
 Neither takes a sentence that leans on the one before it in its report ("The leader also
 said ...", "This suggests ..."; rule `sections.leans-back`): alone in a section it dangles.
@@ -71,7 +71,11 @@ def states_stakes(text: str) -> bool:
     return (
         not leans_back(text)
         and not _QUOTATION.search(text)
-        and (matches("why.significance", text) or matches("why.consequence", text))
+        and (
+            matches("why.significance", text)
+            or matches("why.consequence", text)
+            or (matches("why.could", text) and not matches("why.reported", text))
+        )
     )
 
 
@@ -81,8 +85,9 @@ def reads_the_event(text: str, speaker: str | None = None, *, quoted: bool = Fal
     what follows them ("Priya Raman, an industrial analyst"), when a quote extractor found
     them; else the whole sentence is read for who speaks. `quoted`: the sentence reports a
     quote, so it is attributed whatever its verb."""
-    if leans_back(text) or not matches("analysis.judgement", text):
+    if leans_back(text) or not (quoted or matches("analysis.attributed", text)):
         return False
-    if not (quoted or matches("analysis.attributed", text)):
-        return False
-    return matches("analysis.judges", speaker if speaker is not None else text)
+    who = speaker if speaker is not None else text
+    if matches("analysis.experts", who):
+        return True
+    return matches("analysis.officials", who) and matches("analysis.judgement", text)
