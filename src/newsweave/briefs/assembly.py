@@ -4,9 +4,11 @@ Every writer (`embedded`, `llm`) gives its prose sections (lead, why it matters,
 analysis); `assemble` adds the source list, **where sources differ** (each side of each stored
 disagreement in a sentence of its own sources, after saying what the sides give: "Sources
 differ on the number of dead: 9 or 11."), **background** (the lead of each earlier event of the
-storyline, dated by the report it comes from) and the **pull quote** (the direct quote, with a
-known speaker and of readable length, that the most outlets carry), names people in full where
-the brief first mentions them (`edits.named_in_full`) and cuts the brief to a length (`trim`).
+storyline, dated by the report it comes from) and the **pull quote** (`_pull_quote`: a direct
+quote about the event, by a speaker named or given a role, that the brief does not already
+carry), names people in full where the brief first mentions them (`edits.named_in_full`), gives
+the headline (`headline_of`: the event's title, with a count the sources dispute in the form
+every side agrees on, "at least nine") and cuts the brief to a length (`trim`).
 `variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
 body sentences in paragraphs of PARAGRAPH.
 """
