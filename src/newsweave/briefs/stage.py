@@ -20,7 +20,7 @@ they were replaced, and each previous sentence that no sentence of the new versi
 NEW_OVERLAP of its words with (dropped); and changed figures: what both versions count (the
 analysis' count reader, so "nine people were killed" and "Eleven people died" both count the
 dead) with other values ("the number of dead: 9 → 9 or 11"), and a sentence close to a previous
-one (SAME_OVERLAP or more) that states other numbers.
+one (SAME_OVERLAP or more) that states other numbers than no count above names.
 """
 
 from __future__ import annotations
@@ -197,7 +197,9 @@ def changes(brief: Brief, previous: Brief) -> Brief:
     known_articles = {entry.article_id for entry in previous.sources}
     old = [(_words(s.text), _numbers(s.text)) for _, s in previous.sentences()]
     new_count = 0
-    figures: list[str] = []
+    counted = _changed_counts(previous, brief)
+    figures = [f"{name}: {_either(before)} → {_either(after)}" for name, before, after in counted]
+    told = {str(value) for _, before, after in counted for value in before | after}
 
     def mark(sentence: BriefSentence) -> BriefSentence:
         nonlocal new_count
@@ -207,7 +209,8 @@ def changes(brief: Brief, previous: Brief) -> Brief:
         if best >= SAME_OVERLAP and numbers and best_numbers and numbers != best_numbers:
             before = ", ".join(sorted(best_numbers - numbers)) or ", ".join(sorted(best_numbers))
             after = ", ".join(sorted(numbers - best_numbers)) or ", ".join(sorted(numbers))
-            figures.append(f"{before} → {after}: {sentence.prose}")
+            if not (numbers ^ best_numbers) <= told:  # else a count above says it
+                figures.append(f"{before} → {after}: {sentence.prose}")
             new_count += 1
             return replace(sentence, new=True)
         if best < NEW_OVERLAP:
@@ -232,7 +235,7 @@ def changes(brief: Brief, previous: Brief) -> Brief:
         previous_version=previous.version,
         new_sources=tuple(e.number for e in brief.sources if e.article_id not in known_articles),
         new_sentences=new_count,
-        changed_figures=(*_changed_counts(previous, brief), *figures),
+        changed_figures=tuple(figures),
         previous_headline=previous.headline if previous.headline != brief.headline else "",
         previous_lead=previous_lead if _words(previous_lead) != _words(lead) else "",
         removed=tuple(removed),
@@ -244,17 +247,25 @@ def _lead(brief: Brief) -> str:
     return next((s.prose for kind, s in brief.sentences() if kind == "lead"), "")
 
 
-def _changed_counts(previous: Brief, brief: Brief) -> list[str]:
+def _changed_counts(previous: Brief, brief: Brief) -> list[tuple[str, set[int], set[int]]]:
     """What each version's sentences count (the analysis' count reader: "nine people were
-    killed" counts the dead), where both count it and the counts differ: "the number of dead:
-    9 → 9 or 11"."""
+    killed" counts the dead), where both count it and the counts differ: ("the number of dead",
+    {9}, {9, 11})."""
     before, after = _counts(previous), _counts(brief)
-    out = []
-    for what in sorted(before.keys() & after.keys()):
-        if before[what] != after[what]:
-            name = DISPUTED_COUNTS.get(what, f"the number of {what}")
-            out.append(f"{name}: {_either(before[what])} → {_either(after[what])}")
-    return out
+    return [
+        (DISPUTED_COUNTS.get(what, f"the number of {_plural(what)}"), before[what], after[what])
+        for what in sorted(before.keys() & after.keys())
+        if before[what] != after[what]
+    ]
+
+
+def _plural(noun: str) -> str:
+    """A counted noun's lemma as a count names it: "firefighters", "bodies", "people"."""
+    if noun.endswith(("s", "x", "ch", "sh")) or noun in ("people", "police"):
+        return noun if noun in ("people", "police") else f"{noun}es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return f"{noun[:-1]}ies"
+    return f"{noun}s"
 
 
 def _counts(brief: Brief) -> dict[str, set[int]]:
