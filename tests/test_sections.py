@@ -1,47 +1,11 @@
-"""The rules of a brief's "why it matters" and "analysis" sections (briefs/rules/sections.toml),
-tested from the file itself: every rule says what it is for and holds examples, at least two
-each way, that it must and must not match; and the two decisions built on them."""
+"""The two decisions built on the rules of a brief's sections (briefs/rules/sections.toml, whose
+examples tests/test_rules.py runs): why it matters, and analysis."""
 
 from __future__ import annotations
 
 import pytest
 
-from newsweave.briefs.sections import matches, reads_the_event, section_rules, states_stakes
-
-RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
-EXAMPLES = [
-    pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-    for rule in RULES
-    for expected, texts in ((True, rule.match), (False, rule.no_match))
-    for n, text in enumerate(texts)
-]
-
-
-def test_the_file_holds_the_rules_the_sections_read():
-    assert {rule.id for rule in RULES} == {
-        "why.significance",
-        "why.consequence",
-        "why.could",
-        "why.reported",
-        "analysis.judgement",
-        "analysis.experts",
-        "analysis.officials",
-        "analysis.attributed",
-        "sections.leans-back",
-        "pull-quote.clause",
-    }
-
-
-@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
-    assert rule.purpose.strip().endswith("."), "a purpose is one sentence"
-    assert len(rule.match) >= 2 and len(rule.no_match) >= 2, rule.id
-    assert rule.patterns, f"{rule.id} holds nothing"
-
-
-@pytest.mark.parametrize("rule_id, text, expected", EXAMPLES)
-def test_an_example_matches_as_its_rule_says(rule_id, text, expected):
-    assert matches(rule_id, text) is expected, f"{rule_id}: {text!r}"
+from newsweave.briefs.sections import reads_the_event, states_stakes
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ said ...", "This suggests ..."; rule `sections.leans-back`): alone in a section 
 
 The words that decide are data, `briefs/rules/sections.toml`, in the format of the analysis'
 rule files (`analysis.values.rules`), each rule with examples it must and must not match
-(tests/test_sections.py). They were judged on a labelled set of candidate sentences from the
+(tests/test_rules.py). They were judged on a labelled set of candidate sentences from the
 development events, half of it kept back (BENCHMARKS.md, issue 24).
 """
 
