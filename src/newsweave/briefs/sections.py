@@ -20,8 +20,10 @@ said ...", "This suggests ..."; rule `sections.leans-back`): alone in a section 
 
 The words that decide are data, `briefs/rules/sections.toml`, in the format of the analysis'
 rule files (`analysis.values.rules`), each rule with examples it must and must not match
-(tests/test_rules.py). They were judged on a labelled set of candidate sentences from the
-development events, half of it kept back (BENCHMARKS.md, issue 24).
+(tests/test_rules.py); the file also holds what a pull quote's speaker cannot be (rule
+`pull-quote.clause`, read by `briefs.assembly`). They were judged on candidate sentences of the
+development events labelled by hand, the last set kept back until the rules were frozen
+(`bench/sections_eval.py`; BENCHMARKS.md, issue 24).
 """
 
 from __future__ import annotations
