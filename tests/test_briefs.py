@@ -359,8 +359,18 @@ def test_changes_name_new_sources_new_sentences_and_changed_figures():
     assert marked.changes.previous_version == 1 and marked.changes.new_sources == (2,)
     assert [s.new for _, s in marked.sentences()] == [True, False, True]
     assert marked.changes.new_sentences == 2
-    (figure,) = marked.changes.changed_figures
-    assert figure.startswith("9 → 11: At least 11 people died")
+    # the toll, read as a count of the dead, names the change once
+    assert marked.changes.changed_figures == ("the number of dead: 9 → 11",)
+    crews_now = crews.replace("80", "120")
+    grown = brief([BriefSentence(toll, (1,)), BriefSentence(crews_now, (1,))], ["a"], 2)
+    assert changes(grown, old).changes.changed_figures == ("the number of firefighters: 80 → 120",)
+    # a figure no count reads is named with its sentence
+    deadline = "The council set a deadline of 2027 for the new fire station at Port Casimir."
+    later = brief([BriefSentence(deadline.replace("2027", "2029"), (1,))], ["a"], 2)
+    (figure,) = changes(
+        later, brief([BriefSentence(deadline, (1,))], ["a"], 1)
+    ).changes.changed_figures
+    assert figure.startswith("2027 → 2029: The council set a deadline of 2029")
     assert changes(replace(old, version=2), old).changes.new_sentences == 0
 
 

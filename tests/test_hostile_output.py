@@ -183,7 +183,15 @@ def _brief(case: Case, article: Article) -> Brief:
         independent_sources=1,
         writer="embedded",
         written_at="2026-03-05T10:00:00+00:00",
-        changes=Changes(1, (1,), 1, (f"9 → 11: {case.title}",)),
+        changes=Changes(
+            1,
+            (1,),
+            1,
+            (f"9 → 11: {case.title}",),
+            previous_headline=case.title,
+            previous_lead=f"The lead was {case.title}",
+            removed=(case.title,),
+        ),
     )
 
 

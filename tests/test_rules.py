@@ -1,22 +1,32 @@
-"""The rules behind the reading of values (src/newsweave/analysis/rules/*.toml), tested from
-the files themselves: every rule says what it is for, holds examples that must and must not
-match (two of each at least: no rule is made for one sentence), and its probe
-(`analysis.values.probes`) fires on each `match` example and on no `no_match` one."""
+"""The rules behind the reading of values (src/newsweave/analysis/rules/*.toml) and the brief's
+sections (src/newsweave/briefs/rules/sections.toml), tested from the files themselves: every
+rule says what it is for, holds examples that must and must not match (two of each at least: no
+rule is made for one sentence), and fires on each `match` example and on no `no_match` one: a
+value rule by its probe (`analysis.values.probes`), a section rule by its patterns
+(`briefs.sections.matches`)."""
 
 from __future__ import annotations
 
 import pytest
 
 from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.values.rules import all_rules, probes
+from newsweave.analysis.values.rules import Rule, all_rules, probes
+from newsweave.briefs.sections import matches, section_rules
 
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
-EXAMPLES = [
-    pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-    for rule in RULES
-    for expected, texts in ((True, rule.match), (False, rule.no_match))
-    for n, text in enumerate(texts)
-]
+SECTION_RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
+
+
+def examples(rules: list[Rule]) -> list:
+    return [
+        pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
+        for rule in rules
+        for expected, texts in ((True, rule.match), (False, rule.no_match))
+        for n, text in enumerate(texts)
+    ]
+
+
+EXAMPLES = examples(RULES)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +45,22 @@ def test_there_are_rules_in_every_file():
     }
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_the_sections_file_holds_the_rules_the_sections_read():
+    assert {rule.id for rule in SECTION_RULES} == {
+        "why.significance",
+        "why.consequence",
+        "why.could",
+        "why.reported",
+        "analysis.judgement",
+        "analysis.experts",
+        "analysis.officials",
+        "analysis.attributed",
+        "sections.leans-back",
+        "pull-quote.clause",
+    }
+
+
+@pytest.mark.parametrize("rule", RULES + SECTION_RULES, ids=lambda rule: rule.id)
 def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
     assert rule.purpose.strip().endswith("."), "a purpose is one sentence"
     assert len(rule.match) >= 2, f"{rule.id}: add examples it must match, from several events"
@@ -57,3 +82,8 @@ def test_every_probe_has_a_rule():
 @pytest.mark.parametrize("rule_id, text, expected", EXAMPLES)
 def test_an_example_matches_as_its_rule_says(nlp, rule_id, text, expected):
     assert probes()[rule_id](nlp(text)) is expected, f"{rule_id}: {text!r}"
+
+
+@pytest.mark.parametrize("rule_id, text, expected", examples(SECTION_RULES))
+def test_a_section_example_matches_as_its_rule_says(rule_id, text, expected):
+    assert matches(rule_id, text) is expected, f"{rule_id}: {text!r}"

@@ -4,9 +4,11 @@ Every writer (`embedded`, `llm`) gives its prose sections (lead, why it matters,
 analysis); `assemble` adds the source list, **where sources differ** (each side of each stored
 disagreement in a sentence of its own sources, after saying what the sides give: "Sources
 differ on the number of dead: 9 or 11."), **background** (the lead of each earlier event of the
-storyline, dated by the report it comes from) and the **pull quote** (the direct quote, with a
-known speaker and of readable length, that the most outlets carry), names people in full where
-the brief first mentions them (`edits.named_in_full`) and cuts the brief to a length (`trim`).
+storyline, dated by the report it comes from) and the **pull quote** (`_pull_quote`: a direct
+quote about the event, by a speaker named or given a role, that the brief does not already
+carry), names people in full where the brief first mentions them (`edits.named_in_full`), gives
+the headline (`headline_of`: the event's title, with a count the sources dispute in the form
+every side agrees on, "at least nine") and cuts the brief to a length (`trim`).
 `variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
 body sentences in paragraphs of PARAGRAPH.
 """
@@ -20,19 +22,25 @@ from datetime import UTC, date, datetime
 
 from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.model import EventAnalysis
+from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import Quote
 from newsweave.analysis.statements import wordings_agree
+from newsweave.analysis.words import number_value
 from newsweave.briefs.edits import named_in_full, tidied
 from newsweave.briefs.material import Material, cite, source_list, source_numbers
 from newsweave.briefs.model import SECTION_KINDS, Brief, BriefSentence, PullQuote, Section
+from newsweave.briefs.sections import matches
 from newsweave.briefs.selection import Candidate, lead_of, statement_of
 
 __all__ = [
+    "CENTRAL",
     "DISPUTED_COUNTS",
     "PARAGRAPH",
     "QUOTE_WORDS",
+    "REPEATED_WORDS",
     "TERM_WORDS",
     "assemble",
+    "headline_of",
     "in_paragraphs",
     "trim",
     "variant_notes",
@@ -40,6 +48,8 @@ __all__ = [
 
 PARAGRAPH = 3
 QUOTE_WORDS = (6, 40)
+CENTRAL = 0.15  # a pull quote's least mean MiniLM cosine with the lead and the headline
+REPEATED_WORDS = 0.7  # the share of a quote's content words a sentence carrying it repeats
 TERM_WORDS = 6
 # What a disputed count counts, as "where sources differ" names it; other counts are "a figure".
 DISPUTED_COUNTS = {
@@ -50,6 +60,29 @@ DISPUTED_COUNTS = {
 }
 
 _WORD = re.compile(r"[^\W_]+")
+_SPELLED = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
 
 
 def assemble(
@@ -68,15 +101,60 @@ def assemble(
     sections = named_in_full(sections, _people_by_number(material, number))
     brief = Brief(
         event_id=material.event.event_id,
-        headline=material.event.title,
+        headline=headline_of(material.event.title, material.analysis.disagreements),
         sections=(),
-        pull_quote=_pull_quote(material, number),
+        pull_quote=_pull_quote(material, number, sections),
         sources=sources,
         independent_sources=material.event.independent_sources,
         writer=writer,
         written_at=datetime.now(UTC).isoformat(timespec="seconds"),
     ).with_sections(tuple(sections))
     return trim(brief, max_words) if max_words else brief
+
+
+def headline_of(title: str, disagreements: Sequence[Disagreement]) -> str:
+    """The event's title as the brief's headline, agreeing with the brief: where the title
+    gives a count that the sources dispute ("Nine dead in ..." while others report eleven),
+    the count becomes the form every side agrees on, "at least" the smallest ("At least nine
+    dead in ..."), in the title's own form (a word or digits). A title already saying "at
+    least" or "more than" before the count keeps its words and takes the smallest count."""
+    words = title.split(" ")
+    for disagreement in disagreements:
+        if disagreement.kind != "count":
+            continue
+        values = {float(side.value) for side in disagreement.sides if _is_number(side.value)}
+        if len(values) < 2:
+            continue
+        least = min(values)
+        for i, word in enumerate(words):
+            bare = word.lower().strip(",.;:'\"‘’“”")
+            # a count: digits or a number word ("nine"), not an ordinal ("first")
+            count = bare in _SPELLED or bare.replace(",", "").isdigit()
+            value = number_value(bare) if count else None
+            if value not in values or (value == least and _hedged(words[:i])):
+                continue
+            said = _count_as(least, word)
+            words[i] = said if _hedged(words[:i]) else f"at least {said}"
+            if i == 0 or words[i - 1].endswith((".", ":")):
+                words[i] = words[i][:1].upper() + words[i][1:]
+            return " ".join(words)
+    return title
+
+
+def _is_number(value: str) -> bool:
+    return value.replace(".", "", 1).isdigit()
+
+
+def _hedged(before: Sequence[str]) -> bool:
+    return " ".join(before[-2:]).lower() in ("at least", "more than", "as many")
+
+
+def _count_as(value: float, word: str) -> str:
+    """`value` written as `word` writes its count: a number word ("nine") or digits."""
+    whole = int(value)
+    if word[:1].isalpha() and whole < len(_SPELLED):
+        return _SPELLED[whole]
+    return f"{whole:,}"
 
 
 def trim(brief: Brief, max_words: int) -> Brief:
@@ -255,32 +333,58 @@ def _background(
     return (tuple(sentences),) if sentences else ()
 
 
-def _pull_quote(material: Material, number: Mapping[str, int]) -> PullQuote | None:
+def _pull_quote(
+    material: Material, number: Mapping[str, int], sections: Sequence[Section]
+) -> PullQuote | None:
+    """The direct quote, of readable length, by a speaker given as a name or a role (rule
+    `pull-quote.clause`), that the brief's sentences do not already carry (word for word, or in
+    most of its content words) and that is about the event: its words' MiniLM cosine with the
+    brief's lead and headline, on average, at CENTRAL or above. Of those, the one the most
+    outlets carry, then the closest to the event; None when no quote qualifies."""
     analysis = material.analysis
-    best: tuple[int, int, str] | None = None
-    quote_of: dict[tuple[int, int, str], tuple[Quote, list[str]]] = {}
-    for article_id, quotes in analysis.quotes.items():
-        for quote in quotes:
-            words = len(quote.content.split())
-            if (
-                quote.kind != "direct"
-                or not quote.speaker
-                or not (QUOTE_WORDS[0] <= words <= QUOTE_WORDS[1])
-            ):
-                continue
-            carriers = [
-                a
-                for a, others in analysis.quotes.items()
-                if any(_same_words(quote.content, o.content) for o in others)
-            ]
-            key = (len(set(analysis.outlets_of(carriers))), words, quote.content)
-            quote_of[key] = (quote, carriers or [article_id])
-            if best is None or key > best:
-                best = key
-    if best is None:
+    said = [s.prose for section in sections for p in section.paragraphs for s in p]
+    quotes = [
+        (quote, article_id)
+        for article_id, quotes in analysis.quotes.items()
+        for quote in quotes
+        if quote.kind == "direct"
+        and quote.speaker
+        and not matches("pull-quote.clause", quote.speaker)
+        and QUOTE_WORDS[0] <= len(quote.content.split()) <= QUOTE_WORDS[1]
+        and not any(_carries(text, quote.content) for text in said)
+    ]
+    if not quotes:
         return None
-    quote, carriers = quote_of[best]
+    lead = said[0] if said else material.event.title
+    vectors = minilm().embed([lead, material.event.title, *(q.content for q, _ in quotes)])
+    best: tuple[int, float] | None = None
+    chosen: tuple[Quote, list[str]] | None = None
+    for (quote, article_id), vector in zip(quotes, vectors[2:], strict=True):
+        centrality = float(vector @ (vectors[0] + vectors[1])) / 2
+        if centrality < CENTRAL:
+            continue
+        carriers = [
+            a
+            for a, others in analysis.quotes.items()
+            if any(_same_words(quote.content, o.content) for o in others)
+        ] or [article_id]
+        key = (len(set(analysis.outlets_of(carriers))), centrality)
+        if best is None or key > best:
+            best, chosen = key, (quote, carriers)
+    if chosen is None:
+        return None
+    quote, carriers = chosen
     return PullQuote(quote.content.strip(" ,"), quote.speaker or "", cite(carriers, number))
+
+
+def _carries(text: str, quote: str) -> bool:
+    """Whether a brief's sentence already says the quote: its words in a row, or most of its
+    content words (REPEATED_WORDS of them)."""
+    words, said = _WORD.findall(quote.lower()), _WORD.findall(text.lower())
+    if " ".join(words) in " ".join(said):
+        return True
+    content = {w for w in words if len(w) > 3}
+    return bool(content) and len(content & set(said)) >= REPEATED_WORDS * len(content)
 
 
 def in_paragraphs(

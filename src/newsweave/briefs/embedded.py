@@ -18,11 +18,11 @@ the larger sum of the cosines of its content words with those of each sentence o
 
 Then, in order: the **lead** is the best candidate among the first two sentences of the articles
 that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it
-matters** is up to two candidates among the first WHY_POSITIONS sentences of the reports that
-carry significance words ("first", though not "the first half", "largest", "since 2019",
-"could lead to", "threatens"):
-reports say why a story matters near their top, and such a word further down is mostly a
-detail ("the first time the club..."); the **body** is the best of the rest, skipping any that
+matters** is up to two candidates, not direct quotations, among the first WHY_POSITIONS
+sentences of the reports, in which a report says what the event weighs or will bring
+(`sections.states_stakes`: "the first time since 1987", "could cost the region 4,000 jobs", "a
+ruling is expected in the spring"): reports say why a story matters near their top, and such
+words further down are mostly details; the **body** is the best of the rest, skipping any that
 repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
 SAME_MEANING) or renders again a remark already quoted, in paragraphs of three: facts and
 reported statements ("the ministry said ...") in the order the sources tell them, then direct
@@ -35,9 +35,10 @@ stored disagreement in a sentence of its own sources, after saying what the side
 differ on the number of dead: 9 or 11.", for a count, a date, a place or a person; a yes/no
 one's sentences say it themselves); **background** is the lead of each earlier
 event of the storyline, dated by the report it comes from; **analysis** is up to two sentences
-in which analysts, experts or critics read the event (they are who speaks, not whom the sentence
-mentions) or that weigh what is likely; the **pull quote** is the direct quote,
-with a known speaker and of readable length, that the most outlets carry.
+in which those who read events (analysts, experts, scholars) say what it means, or officials
+judge it (`selection.is_analysis`: who speaks, not whom the sentence mentions); the **pull
+quote** is a direct quote about the event, by a speaker named or given a role, that the brief
+does not already carry (`assembly`). A section with no such material is left out.
 
 Editing, and only this: a dateline ("PORT CASIMIR — "), a page's label ("Update: ") and a
 leading connective ("But", "However,") are dropped; a quote's speaker given as a pronoun or a
@@ -68,12 +69,12 @@ this one must, so verification can check each citation.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from newsweave.briefs.assembly import assemble, in_paragraphs, variant_notes
 from newsweave.briefs.material import Material, cite, source_list, source_numbers
 from newsweave.briefs.model import Brief, BriefSentence, Section
+from newsweave.briefs.sections import states_stakes
 from newsweave.briefs.selection import (
     Candidate,
     candidates_of,
@@ -88,16 +89,7 @@ from newsweave.briefs.selection import (
 __all__ = ["BODY_SENTENCES", "WHY_POSITIONS", "write_brief"]
 
 BODY_SENTENCES = 8
-WHY_POSITIONS = 4  # why it matters comes from the first sentences of a report
-_SIGNIFICANCE = re.compile(
-    # "first", but not a match's or a day's ("in the first half", "on the first day")
-    r"\b(?:first(?! (?:half|quarter|period|minute|round|leg|set|innings?|hour|day|week|night)\b)|"
-    r"largest|biggest|worst|deadliest|highest|lowest|record|historic|since \d{4}|"
-    r"in (?:almost |nearly |more than )?(?:two|three|four|five|ten|\d+) (?:years|decades)|"
-    r"could (?:lead|mean|face|cost|see|affect|trigger)|threaten\w*|risk\w*|expected to|means?|"
-    r"raises? (?:questions|fears|concerns))\b",
-    re.IGNORECASE,
-)
+WHY_POSITIONS = 6  # why it matters comes from the first sentences of a report
 
 
 def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
@@ -143,7 +135,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
     significant = [
         c
         for c in candidates
-        if c.is_fact and c.position < WHY_POSITIONS and _SIGNIFICANCE.search(c.text)
+        if not quotes_directly(c) and c.position < WHY_POSITIONS and states_stakes(c.text)
     ]
     why = take_up_to(2, significant)
     analysis = take_up_to(

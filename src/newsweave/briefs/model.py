@@ -111,12 +111,16 @@ class Verification:
 
 @dataclass(frozen=True)
 class Changes:
-    """What a version says that the one before it did not."""
+    """What a version says that the one before it did not, and what it no longer says."""
 
     previous_version: int
     new_sources: tuple[int, ...]  # source numbers (of this version's list)
     new_sentences: int
-    changed_figures: tuple[str, ...]  # "9 → 11: <the new sentence>"
+    # "9 → 11: <the new sentence>"; "the number of dead: 9 → 9 or 11" across the brief
+    changed_figures: tuple[str, ...]
+    previous_headline: str = ""  # the previous version's, when this one's differs
+    previous_lead: str = ""  # the previous version's lead, when this one leads otherwise
+    removed: tuple[str, ...] = ()  # the previous version's sentences this one no longer says
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,7 @@ def from_document(data: Mapping[str, Any]) -> Brief:
                 **changes,
                 "new_sources": tuple(changes["new_sources"]),
                 "changed_figures": tuple(changes["changed_figures"]),
+                "removed": tuple(changes.get("removed", ())),
             }
         )
         if changes

@@ -3,7 +3,9 @@
 Markdown and HTML read the same: headline; a line with the version, date, independent sources
 and writer; what is new since the previous version; a note when the brief rests on one source;
 the lead; why it matters; the body; where sources differ; background; the pull quote; analysis;
-the numbered sources; what verification did. Citations are `[1, 2]`; a fact that one source
+the numbered sources; what verification did. A later version's notes say what is new since the
+one before (sources, sentences, changed figures) and what it no longer says (the headline and
+lead it replaced, the sentences it dropped). Citations are `[1, 2]`; a fact that one source
 alone reports carries † after its citation, explained in a note; sentences new in this version
 carry a mark (● and, in HTML, a class).
 
@@ -39,6 +41,7 @@ from urllib.parse import quote
 from newsweave.briefs.model import (
     Brief,
     BriefSentence,
+    Changes,
     Evidence,
     Section,
     SourceEntry,
@@ -302,6 +305,21 @@ def _notes(brief: Brief, text: Callable[[str], str] = str) -> list[str]:
         parts += [f"changed figure: {text(figure)}" for figure in changes.changed_figures]
         what = "; ".join(parts) if parts else "no new facts"
         notes.append(f"New since version {changes.previous_version}: {what}.")
+        notes += _replaced(changes, text)
+    return notes
+
+
+def _replaced(changes: Changes, text: Callable[[str], str]) -> list[str]:
+    """What the version no longer says: the headline and lead it replaced, the sentences it
+    dropped, each quoted as the previous version printed it."""
+    notes = []
+    if changes.previous_headline:
+        notes.append(f"Previous headline: “{text(changes.previous_headline)}”")
+    if changes.previous_lead:
+        notes.append(f"Previous lead: “{text(changes.previous_lead)}”")
+    if changes.removed:
+        dropped = " ".join(f"“{text(sentence)}”" for sentence in changes.removed)
+        notes.append(f"No longer in the brief ({len(changes.removed)}): {dropped}")
     return notes
 
 

@@ -16,8 +16,8 @@ article flagged non-English.
 
 The tests the writer chooses by are here too: the lead (`lead_among`), a sentence that repeats
 a chosen one (`repeats`: content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
-SAME_MEANING), one that reads the event (`is_analysis`), and the other renderings of a chosen
-claim that add details of their own (`elaborations`).
+SAME_MEANING), one that reads the event (`is_analysis`, by the rules of `sections`), and the
+other renderings of a chosen claim that add details of their own (`elaborations`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import Quote
 from newsweave.analysis.words import jaccard
 from newsweave.briefs.edits import edited, speaker_offsets
+from newsweave.briefs.sections import reads_the_event
 from newsweave.model import Article
 
 __all__ = [
@@ -60,9 +61,7 @@ REPEAT = 0.45
 SAME_MEANING = 0.8  # MiniLM cosine from which two sentences say one thing
 NEW_WORDS = 5  # content words an elaboration adds, at the least
 
-# lower case: "The Observer" is a newspaper; a speaker's first word is lowered before matching
-_ANALYSTS = re.compile(r"\b(?:analysts?|experts?|observers?|economists?|critics|diplomats?)\b")
-_WEIGHING = re.compile(r"\b(?:likely|unlikely|signals?|suggests?|test of)\b", re.IGNORECASE)
+_APPOSITION = re.compile(r"^,\s*[^,.;\"”]{1,80}")  # ", an industrial analyst at Vilk Securities"
 _WORD = re.compile(r"[^\W_]+")
 _STOP = STOP_WORDS | {"said", "says", "told"}
 
@@ -235,15 +234,18 @@ def _quotation(candidate: Candidate) -> bool:
 
 
 def is_analysis(candidate: Candidate) -> bool:
-    """Whether a sentence reads the event: an analyst, expert, observer, economist, critic or
-    diplomat is who speaks ("Analysts said ...", "... said Priya Raman, an industrial analyst";
-    not "a ceasefire monitored by observers"), or it weighs what is likely."""
+    """Whether a sentence reads the event (`sections.reads_the_event`): somebody's judgement of
+    what it means, attributed to an analyst, an expert or an official. Who speaks is read from
+    the words the quote extractor found naming the speaker, with the role before them and the
+    apposition after ("economist Priya Raman", "Priya Raman, an industrial analyst"; not "a
+    ceasefire monitored by observers"), else from the whole sentence."""
     quote, sentence = candidate.quote, candidate.sentence
+    speaker = None
     if quote is not None and (at := speaker_offsets(quote, sentence)):
-        speaker = sentence.text[at[0] : at[1]]
-        if _ANALYSTS.search(speaker[:1].lower() + speaker[1:]):
-            return True
-    return bool(_WEIGHING.search(candidate.text))
+        before = sentence.text[: at[0]].split()[-2:]
+        after = _APPOSITION.match(sentence.text[at[1] :])
+        speaker = " ".join([*before, sentence.text[at[0] : at[1]], after[0] if after else ""])
+    return reads_the_event(candidate.text, speaker, quoted=quote is not None)
 
 
 def quotes_directly(candidate: Candidate) -> bool:

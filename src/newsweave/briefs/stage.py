@@ -13,10 +13,14 @@ Background: an event's earlier storyline events (those first seen before it) go 
 read from their stored analyses. A brief is not rewritten when only an earlier event changed;
 its next version picks that up.
 
-What is new since the previous version: sources whose article the previous version did not
-list; sentences whose content words no previous sentence shares at NEW_OVERLAP or more (they are
-marked `new`); and changed figures, where a sentence close to a previous one (SAME_OVERLAP or
-more) states other numbers.
+What changed since the previous version (`changes`): sources whose article the previous
+version did not list; sentences whose content words no previous sentence shares at NEW_OVERLAP
+or more (they are marked `new`); what it no longer says: the previous headline and lead when
+they were replaced, and each previous sentence that no sentence of the new version shares
+NEW_OVERLAP of its words with (dropped); and changed figures: what both versions count (the
+analysis' count reader, so "nine people were killed" and "Eleven people died" both count the
+dead) with other values ("the number of dead: 9 → 9 or 11"), and a sentence close to a previous
+one (SAME_OVERLAP or more) that states other numbers than no count above names.
 """
 
 from __future__ import annotations
@@ -27,12 +31,21 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from newsweave.analysis.nli import NliModel, load_nli
+from newsweave.analysis.nlp import Sentence, load_nlp
+from newsweave.analysis.values.counts import NOT, read_counts
 from newsweave.analysis.words import jaccard
-from newsweave.briefs.assembly import trim
+from newsweave.briefs.assembly import DISPUTED_COUNTS, trim
 from newsweave.briefs.embedded import write_brief
 from newsweave.briefs.llm import LlmError, LlmWriter
 from newsweave.briefs.material import Material, material_for, material_from_articles
-from newsweave.briefs.model import Brief, Changes, Section, from_document, to_document
+from newsweave.briefs.model import (
+    Brief,
+    BriefSentence,
+    Changes,
+    Section,
+    from_document,
+    to_document,
+)
 from newsweave.briefs.verify import verify_brief
 from newsweave.errors import StoreError
 from newsweave.model import Article
@@ -50,7 +63,7 @@ __all__ = [
     "writer_for",
 ]
 
-FORMAT = 4  # bumped when the writer's or the verifier's rules change: every brief rewritten
+FORMAT = 5  # bumped when the writer's or the verifier's rules change: every brief rewritten
 NEW_OVERLAP = 0.5
 SAME_OVERLAP = 0.4
 _WORD = re.compile(r"[^\W_]+")
@@ -179,13 +192,16 @@ def load_brief(store: Store, event_id: str, version: int | None = None) -> Brief
 
 
 def changes(brief: Brief, previous: Brief) -> Brief:
-    """The brief with what is new since `previous` recorded and its new sentences marked."""
+    """The brief with what changed since `previous` recorded (see the module doc) and its new
+    sentences marked."""
     known_articles = {entry.article_id for entry in previous.sources}
     old = [(_words(s.text), _numbers(s.text)) for _, s in previous.sentences()]
     new_count = 0
-    figures: list[str] = []
+    counted = _changed_counts(previous, brief)
+    figures = [f"{name}: {_either(before)} → {_either(after)}" for name, before, after in counted]
+    told = {str(value) for _, before, after in counted for value in before | after}
 
-    def mark(sentence):
+    def mark(sentence: BriefSentence) -> BriefSentence:
         nonlocal new_count
         words, numbers = _words(sentence.text), _numbers(sentence.text)
         overlaps = [(jaccard(words, w), n) for w, n in old]
@@ -193,7 +209,8 @@ def changes(brief: Brief, previous: Brief) -> Brief:
         if best >= SAME_OVERLAP and numbers and best_numbers and numbers != best_numbers:
             before = ", ".join(sorted(best_numbers - numbers)) or ", ".join(sorted(best_numbers))
             after = ", ".join(sorted(numbers - best_numbers)) or ", ".join(sorted(numbers))
-            figures.append(f"{before} → {after}: {sentence.prose}")
+            if not (numbers ^ best_numbers) <= told:  # else a count above says it
+                figures.append(f"{before} → {after}: {sentence.prose}")
             new_count += 1
             return replace(sentence, new=True)
         if best < NEW_OVERLAP:
@@ -205,13 +222,67 @@ def changes(brief: Brief, previous: Brief) -> Brief:
         Section(section.kind, tuple(tuple(map(mark, p)) for p in section.paragraphs))
         for section in brief.sections
     )
+    lead, previous_lead = _lead(brief), _lead(previous)
+    now = [_words(s.text) for _, s in brief.sentences()]
+    removed = [
+        s.prose
+        for _, s in previous.sentences()
+        if not s.note
+        and s.prose != previous_lead
+        and all(jaccard(_words(s.text), words) < NEW_OVERLAP for words in now)
+    ]
     record = Changes(
         previous_version=previous.version,
         new_sources=tuple(e.number for e in brief.sources if e.article_id not in known_articles),
         new_sentences=new_count,
         changed_figures=tuple(figures),
+        previous_headline=previous.headline if previous.headline != brief.headline else "",
+        previous_lead=previous_lead if _words(previous_lead) != _words(lead) else "",
+        removed=tuple(removed),
     )
     return replace(brief, sections=sections, changes=record)
+
+
+def _lead(brief: Brief) -> str:
+    return next((s.prose for kind, s in brief.sentences() if kind == "lead"), "")
+
+
+def _changed_counts(previous: Brief, brief: Brief) -> list[tuple[str, set[int], set[int]]]:
+    """What each version's sentences count (the analysis' count reader: "nine people were
+    killed" counts the dead), where both count it and the counts differ: ("the number of dead",
+    {9}, {9, 11})."""
+    before, after = _counts(previous), _counts(brief)
+    return [
+        (DISPUTED_COUNTS.get(what, f"the number of {_plural(what)}"), before[what], after[what])
+        for what in sorted(before.keys() & after.keys())
+        if before[what] != after[what]
+    ]
+
+
+def _plural(noun: str) -> str:
+    """A counted noun's lemma as a count names it: "firefighters", "bodies", "people"."""
+    if noun.endswith(("s", "x", "ch", "sh")) or noun in ("people", "police"):
+        return noun if noun in ("people", "police") else f"{noun}es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return f"{noun[:-1]}ies"
+    return f"{noun}s"
+
+
+def _counts(brief: Brief) -> dict[str, set[int]]:
+    nlp = load_nlp()
+    out: dict[str, set[int]] = {}
+    texts = [s.text for _, s in brief.sentences() if s.check == "support"]
+    for text, doc in zip(texts, nlp.pipe(texts), strict=True):
+        sentence = Sentence(0, 0, len(text), text)
+        for mention in read_counts(doc[:], 0, sentence, frozenset(), None):
+            for what in mention.what - {NOT}:
+                out.setdefault(what, set()).add(int(float(mention.value)))
+    return out
+
+
+def _either(values: set[int]) -> str:
+    ordered = [f"{value:,}" for value in sorted(values)]
+    return ", ".join(ordered[:-1]) + " or " + ordered[-1] if len(ordered) > 1 else ordered[0]
 
 
 def _key(analysis_key: str) -> str:

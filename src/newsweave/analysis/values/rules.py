@@ -26,7 +26,19 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["Rule", "all_rules", "number", "pattern", "probe", "probes", "rule", "table", "words"]
+__all__ = [
+    "Rule",
+    "all_rules",
+    "compiled",
+    "number",
+    "pattern",
+    "probe",
+    "probes",
+    "rule",
+    "rules_in",
+    "table",
+    "words",
+]
 
 FOLDER = Path(__file__).parents[1] / "rules"
 
@@ -51,8 +63,14 @@ class RuleFileError(ValueError):
 @cache
 def all_rules() -> dict[str, Rule]:
     """Every rule of every file in `FOLDER`, by id."""
+    return rules_in(FOLDER)
+
+
+def rules_in(folder: Path) -> dict[str, Rule]:
+    """Every rule of every `*.toml` file in `folder`, by id (a later stage keeps its own rule
+    files in this format: the briefs' `briefs/rules/`)."""
     out: dict[str, Rule] = {}
-    for path in sorted(FOLDER.glob("*.toml")):
+    for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as fh:
             data = tomllib.load(fh)
         for entry in data.get("rule", []):
@@ -101,7 +119,12 @@ def number(rule_id: str) -> float:
 @cache
 def pattern(rule_id: str) -> re.Pattern[str]:
     """The rule's patterns as one case-insensitive regular expression."""
-    return re.compile("|".join(f"(?:{p})" for p in rule(rule_id).patterns), re.IGNORECASE)
+    return compiled(rule(rule_id))
+
+
+def compiled(of: Rule) -> re.Pattern[str]:
+    """A rule's patterns as one case-insensitive regular expression."""
+    return re.compile("|".join(f"(?:{p})" for p in of.patterns), re.IGNORECASE)
 
 
 Probe = Callable[["Doc"], bool]

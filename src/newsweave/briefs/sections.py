@@ -1,0 +1,95 @@
+"""Which sentences earn a place in a brief's "why it matters" and "analysis" sections.
+
+A brief's sections after the lead are kept for what a reader cannot get from the facts alone,
+and a section with no such material is left out rather than filled with another fact:
+
+- **why it matters** (`states_stakes`): a sentence in which a report itself (not someone it
+  quotes) says what the event weighs (a first, a record, the worst since a year, a setback;
+  rule `why.significance`) or what it will bring (what is expected or at stake, what happens
+  next, rule `why.consequence`; what it could cause, `why.could`, unless a reporting verb
+  before the modal makes it what somebody said they would do, `why.reported`);
+- **analysis** (`reads_the_event`): what somebody who reads events for a living says of it (an
+  analyst, an expert, a scholar; rule `analysis.experts`), or an official's judgement of what
+  it means (rule `analysis.officials`, and it shows, signals or suggests something, it is
+  likely, a sign of, a test; rule `analysis.judgement`), attributed (a reporting verb or an
+  "according to", rule `analysis.attributed`, or a quote the analysis found): not the event's
+  own actors telling another fact.
+
+Neither takes a sentence that leans on the one before it in its report ("The leader also
+said ...", "This suggests ..."; rule `sections.leans-back`): alone in a section it dangles.
+
+The words that decide are data, `briefs/rules/sections.toml`, in the format of the analysis'
+rule files (`analysis.values.rules`), each rule with examples it must and must not match
+(tests/test_rules.py); the file also holds what a pull quote's speaker cannot be (rule
+`pull-quote.clause`, read by `briefs.assembly`). They were judged on candidate sentences of the
+development events labelled by hand, the last set kept back until the rules were frozen
+(`bench/sections_eval.py`; BENCHMARKS.md, issue 24).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from newsweave.analysis.values.rules import Rule, compiled, rules_in
+
+__all__ = [
+    "RULES_FOLDER",
+    "leans_back",
+    "matches",
+    "reads_the_event",
+    "section_rules",
+    "states_stakes",
+]
+
+RULES_FOLDER = Path(__file__).with_name("rules")
+# someone's words in quotation marks, three words or more: theirs, not the report's own
+_QUOTATION = re.compile(r"[\"“][^\"”]*\w+\W+\w+\W+\w+[^\"”]*[\"”]")
+
+
+@cache
+def section_rules() -> dict[str, Rule]:
+    """The rules of `RULES_FOLDER`, by id."""
+    return rules_in(RULES_FOLDER)
+
+
+@cache
+def _pattern(rule_id: str) -> re.Pattern[str]:
+    return compiled(section_rules()[rule_id])
+
+
+def matches(rule_id: str, text: str) -> bool:
+    """Whether the rule's patterns find anything in `text`."""
+    return bool(_pattern(rule_id).search(text))
+
+
+def leans_back(text: str) -> bool:
+    return matches("sections.leans-back", text)
+
+
+def states_stakes(text: str) -> bool:
+    """Whether the sentence says why the event matters: what it weighs or what it will bring."""
+    return (
+        not leans_back(text)
+        and not _QUOTATION.search(text)
+        and (
+            matches("why.significance", text)
+            or matches("why.consequence", text)
+            or (matches("why.could", text) and not matches("why.reported", text))
+        )
+    )
+
+
+def reads_the_event(text: str, speaker: str | None = None, *, quoted: bool = False) -> bool:
+    """Whether the sentence is a judgement of what the event means, attributed to an analyst,
+    an expert or an official. `speaker` is the words the sentence names its speaker by, with
+    what follows them ("Priya Raman, an industrial analyst"), when a quote extractor found
+    them; else the whole sentence is read for who speaks. `quoted`: the sentence reports a
+    quote, so it is attributed whatever its verb."""
+    if leans_back(text) or not (quoted or matches("analysis.attributed", text)):
+        return False
+    who = speaker if speaker is not None else text
+    if matches("analysis.experts", who):
+        return True
+    return matches("analysis.officials", who) and matches("analysis.judgement", text)

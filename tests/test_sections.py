@@ -1,0 +1,49 @@
+"""The two decisions built on the rules of a brief's sections (briefs/rules/sections.toml, whose
+examples tests/test_rules.py runs): why it matters, and analysis."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsweave.briefs.sections import reads_the_event, states_stakes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The closure is the region's biggest job loss since 2009.",
+        "The ruling could force the government to rewrite the law before the election.",
+    ],
+)
+def test_stakes_are_why_it_matters(text):
+    assert states_stakes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Firefighters fought the blaze for seven hours.",
+        "It could force the government to rewrite the law.",  # leans on the sentence before
+    ],
+)
+def test_other_sentences_are_not(text):
+    assert not states_stakes(text)
+
+
+def test_analysis_is_a_judgement_attributed_to_someone_who_reads_events():
+    judged = "The rate rise signals a harder line on inflation, said Priya Raman, an analyst."
+    assert reads_the_event(judged)
+    assert reads_the_event(judged, "Priya Raman, an analyst.")
+    # the same judgement from someone not named by a role that reads events
+    assert not reads_the_event(judged, "Tomas Berg, who lives nearby")
+    # an expert's reported view is analysis; an official's, when it is a judgement
+    assert reads_the_event("Rates will rise again in June, economists at Vilk Securities said.")
+    assert reads_the_event("The rise signals a harder line, a finance ministry official said.")
+    # a judgement that no one is said to hold is the report's own: not attributed analysis
+    assert not reads_the_event("The rate rise signals a harder line on inflation.")
+    # a fact an official tells is not a judgement
+    assert not reads_the_event("The bank raised its rate to 3 per cent, an official said.")
+    # leaning on the sentence before: "also"
+    assert not reads_the_event(
+        "The Korvanian minister also suggested the refusal would signal reluctance to talk."
+    )
