@@ -23,8 +23,8 @@ carry significance words ("first", though not "the first half", "largest", "sinc
 "could lead to", "threatens"):
 reports say why a story matters near their top, and such a word further down is mostly a
 detail ("the first time the club..."); the **body** is the best of the rest, skipping any that
-repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
-SAME_MEANING) or renders again a remark already quoted, in paragraphs of three: facts and
+repeats a chosen sentence (the same claim, or the same fact in other words: `facts.same_fact`)
+or renders again a remark already quoted, in paragraphs of three: facts and
 reported statements ("the ministry said ...") in the order the sources tell them, then direct
 quotes (when a length is asked for and the distinct facts run out before it, other renderings
 of the chosen claims follow, each adding at least NEW_WORDS content words, and a third of its
