@@ -72,9 +72,11 @@ def run_event(event: dict, out: Path, tree: Path) -> Path:
     """The event's articles through `newsweave run` in a fresh store; the store's path."""
     folder = out / event["id"]
     folder.mkdir(parents=True, exist_ok=True)
-    store = folder / "store.db"
-    if store.exists():
+    store, done = folder / "store.db", folder / "done"
+    if done.exists():
         return store
+    for stale in folder.glob("store.db*"):  # a run that did not finish
+        stale.unlink()
     articles = folder / "articles.jsonl"
     with articles.open("w", encoding="utf-8") as lines:
         for item in event["articles"]:
@@ -82,6 +84,7 @@ def run_event(event: dict, out: Path, tree: Path) -> Path:
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     command = [sys.executable, "-m", "newsweave", "run", str(articles), "--db", str(store)]
     subprocess.run(command, env=env, check=True, capture_output=True)
+    done.touch()
     return store
 
 

@@ -88,9 +88,8 @@ def scores_table(pairs: Sequence[Pair], decided: Sequence[bool], halves: Sequenc
             if pair.half == half:
                 same.add(pair.same, found)
                 dagger.add(not pair.same, not found)
-        total = same.true_positive + same.false_positive + same.false_negative
-        total += same.true_negative
-        labelled = same.true_positive + same.false_negative
+        total = sum(pair.half == half for pair in pairs)
+        labelled = sum(pair.half == half and pair.same for pair in pairs)
         rows.append(
             f"| {half} | {total} | {labelled} | {same.precision:.3f} | {same.recall:.3f} | "
             f"{dagger.precision:.3f} | {dagger.recall:.3f} |"

@@ -89,19 +89,21 @@ def main() -> None:
             per_event[a.event_id] += 1
             picked.append((a, b, band))
     chance.shuffle(picked)  # the labeller does not know which band a pair came from
-    with args.out.open("w", encoding="utf-8") as out:
-        for a, b, band in picked:
-            row = {
-                "file": a.file,
-                "event": a.event_id,
-                "a": {"article": a.article_id, "sentence": a.index, "sha1": a.sha1},
-                "b": {"article": b.article_id, "sentence": b.index, "sha1": b.sha1},
-                "band": band,
-                "text_a": a.text,
-                "text_b": b.text,
-            }
-            out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(picked)} pairs of the {args.half} half written to {args.out}")
+    rows = [
+        {
+            "file": a.file,
+            "event": a.event_id,
+            "a": {"article": a.article_id, "sentence": a.index, "sha1": a.sha1},
+            "b": {"article": b.article_id, "sentence": b.index, "sha1": b.sha1},
+            "band": band,
+            "text_a": a.text,
+            "text_b": b.text,
+        }
+        for a, b, band in picked
+    ]
+    lines = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    args.out.write_text(lines, encoding="utf-8")
+    print(f"{len(rows)} pairs of the {args.half} half written to {args.out}")
 
 
 if __name__ == "__main__":
