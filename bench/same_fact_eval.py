@@ -16,7 +16,9 @@ The events fall in two halves by `furniture_eval.half_of`. The decision's weight
 were fitted (`--fit`), and its value rules written, on "tune" alone; without `--held-out` only
 the tune half is scored. `--held-out` scores the held-out half as well (once, at the end).
 
-Printed per half: precision and recall of "same", and of †: a sentence is marked † when the
+Printed per half, at the threshold of a pair (the writer's repeat test) and at that of a search
+through an article (`facts.stated_in`, which verification cites by and marks † by): precision
+and recall of "same", and of †: a sentence is marked † when the
 decision finds no other source stating it, so on a pair, † is the decision "different", right
 when the pair is labelled different. `--fit` fits the logistic score on the tune half
 (scikit-learn) and prints its cross-validated figures per threshold (folds by event) and the
@@ -29,13 +31,20 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from furniture_eval import DEV, HALVES, Score, Unit, half_of, read_units
-from newsweave.analysis.facts import Fact, fact_of, pair_score, same_fact, value_conflict
+from newsweave.analysis.facts import (
+    Fact,
+    fact_of,
+    load_fact_rules,
+    pair_score,
+    same_fact,
+    value_conflict,
+)
 from newsweave.analysis.words import jaccard
 
 LABELS = Path(__file__).resolve().parent / "data" / "same-fact-labels.jsonl"
@@ -149,8 +158,13 @@ def main() -> None:
     if args.fit:
         print(fit([pair for pair in pairs if pair.half == "tune"], facts))
         return
+    rules = load_fact_rules()
+    for name, threshold in (("pair", rules.threshold), ("search", rules.search_threshold)):
+        bar = replace(rules, threshold=threshold)
+        decided = [same_fact(facts[pair.a.text], facts[pair.b.text], bar) for pair in pairs]
+        print(f"\nat the {name} threshold, {threshold}:\n")
+        print(scores_table(pairs, decided, halves))
     decided = [same_fact(facts[pair.a.text], facts[pair.b.text]) for pair in pairs]
-    print(scores_table(pairs, decided, halves))
     if args.show_errors:
         for pair, found in zip(pairs, decided, strict=True):
             if pair.half == "tune" and found != pair.same:

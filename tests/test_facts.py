@@ -54,8 +54,8 @@ def test_numbers_and_dates_must_agree(a, b, clash):
 
 def test_the_sentence_of_an_article_that_states_a_fact_is_found_with_its_offsets():
     article = (
-        "The publisher announced the memoir last spring. The memoir goes on sale Tuesday, "
-        "priced at $30. Its author will tour eleven cities."
+        "The publisher announced the memoir last spring. The memoir goes on sale Tuesday. "
+        "It is priced at $30. Its author will tour eleven cities."
     )
     found = stated_in("The book goes on sale to the general public on Tuesday.", article)
     assert found is not None and article[found.start : found.end] == found.text
