@@ -107,7 +107,9 @@ def test_a_single_rendering_is_noted_under_the_outlets_that_print_it(gold_briefs
     for brief, sentence in notes:
         outlets = list(dict.fromkeys(brief.source(n).outlet for n in sentence.citations))
         verb = "reports" if len(outlets) == 1 else "report"
-        assert sentence.frame.startswith(outlets[0]), sentence.prose
+        # every outlet is named (in the writer's order; verification may renumber the sources)
+        assert all(outlet in sentence.frame for outlet in outlets), sentence.prose
+        assert sentence.frame.startswith(tuple(outlets)), sentence.prose
         assert sentence.frame.endswith(f" {verb} the same remark as "), sentence.prose
 
 
@@ -402,8 +404,9 @@ def test_a_length_asked_for_is_filled_with_renderings_that_add_details(tmp_path)
     filled = brief_from_articles(articles, max_words=200)
     _, second = disbanded(filled)
     assert "chief executives quit in protest" in second.text
-    (number,) = second.citations  # the details are its own report's
-    assert filled.source(number).article_id == by_outlet["Casimir Daily"].article_id
+    # the details are its own report's; a report that states the disbanding alone is cited too
+    cited = {filled.source(number).article_id for number in second.citations}
+    assert by_outlet["Casimir Daily"].article_id in cited
 
 
 def test_a_quotation_opened_and_closed_by_different_marks_is_usable(tmp_path):

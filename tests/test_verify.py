@@ -186,6 +186,37 @@ def test_a_bare_fact_several_sources_support_is_stated():
     assert len(survivor.citations) == 2 and not survivor.single_source
 
 
+def test_a_fact_another_source_states_in_its_own_words_is_cited_to_it_and_not_marked():
+    # the Brask Tribune: "Nine workers died when fire swept through the Brennick Polymers
+    # chemical plant in Port Casimir on Monday night."
+    fact = BriefSentence(
+        "A fire at the Brennick Polymers chemical plant in Port Casimir killed nine workers on "
+        "Monday night, the city's fire service said.",
+        (1,),
+        attributed=False,
+    )
+    brief = verify_brief(draft(fact), BY_ID)
+    (survivor,) = kept(brief)
+    assert outlets_cited(brief, survivor) == {"Northern Dispatch", "Brask Tribune"}
+    assert not survivor.single_source
+    confirming = next(e for e in survivor.evidence if e.article_id == ARTICLES[1].article_id)
+    assert confirming.text.startswith("Nine workers died when fire swept")
+    assert FIRE_AGAIN[confirming.start : confirming.end] == confirming.text
+
+
+def test_a_fact_whose_figure_another_source_gives_otherwise_stays_single_source():
+    eleven = article(FIRE_AGAIN.replace("Nine workers", "Eleven workers"), "Brask Tribune")
+    by_id = {**BY_ID, ARTICLES[1].article_id: replace(eleven, article_id=ARTICLES[1].article_id)}
+    fact = BriefSentence(
+        "A fire at the Brennick Polymers chemical plant in Port Casimir killed nine workers on "
+        "Monday night, the city's fire service said.",
+        (1,),
+        attributed=False,
+    )
+    (survivor,) = kept(verify_brief(draft(fact), by_id))
+    assert survivor.single_source and len(survivor.citations) == 1
+
+
 def test_a_pull_quote_must_be_verbatim_in_what_it_cites():
     good = PullQuote("Crews faced an extremely dangerous situation", "Alana Mercer", (1, 2))
     brief = verify_brief(draft(pull_quote=good), BY_ID)

@@ -23,8 +23,8 @@ sentences of the reports, in which a report says what the event weighs or will b
 (`sections.states_stakes`: "the first time since 1987", "could cost the region 4,000 jobs", "a
 ruling is expected in the spring"): reports say why a story matters near their top, and such
 words further down are mostly details; the **body** is the best of the rest, skipping any that
-repeats a chosen sentence (content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
-SAME_MEANING) or renders again a remark already quoted, in paragraphs of three: facts and
+repeats a chosen sentence (the same claim, or the same fact in other words: `facts.same_fact`)
+or renders again a remark already quoted, in paragraphs of three: facts and
 reported statements ("the ministry said ...") in the order the sources tell them, then direct
 quotes (when a length is asked for and the distinct facts run out before it, other renderings
 of the chosen claims follow, each adding at least NEW_WORDS content words, and a third of its

@@ -15,9 +15,10 @@ holding a sentence on one side of a disagreement is no candidate, nor is a sente
 article flagged non-English.
 
 The tests the writer chooses by are here too: the lead (`lead_among`), a sentence that repeats
-a chosen one (`repeats`: content-word Jaccard at or above REPEAT, or MiniLM cosine at or above
-SAME_MEANING), one that reads the event (`is_analysis`, by the rules of `sections`), and the
-other renderings of a chosen claim that add details of their own (`elaborations`).
+a chosen one (`repeats`: a rendering of the same claim, or a sentence stating the same fact in
+any wording, `facts.same_fact`), one that reads the event (`is_analysis`, by the rules of
+`sections`), and the other renderings of a chosen claim that add details of their own
+(`elaborations`).
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsweave.analysis.claims import Claim, ClaimSentence
+from newsweave.analysis.facts import same_fact
 from newsweave.analysis.model import EventAnalysis
-from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import Quote
-from newsweave.analysis.words import jaccard
 from newsweave.briefs.edits import edited, speaker_offsets
 from newsweave.briefs.sections import reads_the_event
 from newsweave.model import Article
@@ -42,8 +41,6 @@ from newsweave.model import Article
 __all__ = [
     "NEW_WORDS",
     "POSITION_WEIGHT",
-    "REPEAT",
-    "SAME_MEANING",
     "Candidate",
     "Rendering",
     "candidates_of",
@@ -57,8 +54,6 @@ __all__ = [
 ]
 
 POSITION_WEIGHT = 2.0
-REPEAT = 0.45
-SAME_MEANING = 0.8  # MiniLM cosine from which two sentences say one thing
 NEW_WORDS = 5  # content words an elaboration adds, at the least
 
 _APPOSITION = re.compile(r"^,\s*[^,.;\"”]{1,80}")  # ", an industrial analyst at Vilk Securities"
@@ -83,7 +78,6 @@ class Candidate:
     text: str  # that sentence, edited
     position: int  # its claim's earliest sentence index in any article
     words: frozenset[str]
-    vector: np.ndarray  # MiniLM, for telling repeats apart
     quote: Quote | None  # the quote whose cue lies in the sentence, if any
     score: float
     renderings: tuple[Rendering, ...]  # every sentence that can state the claim, the best first
@@ -125,13 +119,7 @@ def candidates_of(analysis: EventAnalysis, articles: Sequence[Article]) -> list[
             out.append((claim, renderings[0], position, score, tuple(renderings)))
     if not out:
         return []
-    vectors = minilm().embed([rendering.text for _, rendering, *_ in out])
-    candidates = [
-        _candidate(claim, rendering, position, score, renderings, vector)
-        for (claim, rendering, position, score, renderings), vector in zip(
-            out, vectors, strict=True
-        )
-    ]
+    candidates = [_candidate(*item) for item in out]
     # ties: the one closer to what the reports say together, then the earlier report's
     event = [_words(s.text) for claim in analysis.claims for s in claim.sentences]
     centrality = {id(c): _centrality(c.words, event) for c in candidates}
@@ -148,16 +136,14 @@ def _candidate(
     position: int,
     score: float,
     renderings: tuple[Rendering, ...],
-    vector: np.ndarray,
 ) -> Candidate:
-    """The claim as the rendering states it; `vector` is the rendering's MiniLM vector."""
+    """The claim as the rendering states it."""
     return Candidate(
         claim,
         rendering.sentence,
         rendering.text,
         position,
         _words(rendering.text),
-        vector,
         rendering.quote,
         score,
         renderings,
@@ -180,12 +166,8 @@ def elaborations(candidates: Sequence[Candidate], chosen: Sequence[Candidate]) -
             if len(new) >= NEW_WORDS and 3 * len(new) >= len(words):
                 picked.append((candidate, rendering))
                 said |= words
-    if not picked:
-        return []
-    vectors = minilm().embed([rendering.text for _, rendering in picked])
     return [
-        _candidate(c.claim, rendering, c.position, c.score, c.renderings, vector)
-        for (c, rendering), vector in zip(picked, vectors, strict=True)
+        _candidate(c.claim, rendering, c.position, c.score, c.renderings) for c, rendering in picked
     ]
 
 
@@ -261,11 +243,10 @@ def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float
 
 
 def repeats(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
+    """Whether the candidate says again what a chosen sentence says: it renders the same
+    claim, or states the same fact in other words (`facts.same_fact`)."""
     return any(
-        candidate.claim is other.claim
-        or jaccard(candidate.words, other.words) >= REPEAT
-        or float(candidate.vector @ other.vector) >= SAME_MEANING
-        for other in chosen
+        candidate.claim is other.claim or same_fact(candidate.text, other.text) for other in chosen
     )
 
 

@@ -15,13 +15,15 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
    sentence is dropped. When none supports it alone but the cited articles together do (one says
    who, another says when), all stay;
 3. missing sources: every other article of the same event that supports the sentence on its own
-   is added to its citations;
+   is added to its citations, and so is every one that states the same fact in its own words
+   (`facts.stated_in`: "goes on sale Tuesday" for "goes on sale to the general public
+   Tuesday", its numbers and dates agreeing), with that sentence of it as the evidence; a
+   sentence holding a quotation is cited only where the quoted words are;
 4. a bare fact (`attributed` False: no "X said" of its own) that one source alone is left
-   supporting, in an event with several, is marked `single_source` (shown as † after its
-   citation, "reported by one source only"); a fact goes unmarked only when several
-   independent sources support it. The mark, not words in the sentence, says so: the
-   sentence stays the source's own words, and a reader sees at once which facts stand on
-   one report;
+   stating, in an event with several, is marked `single_source` (shown as † after its
+   citation, "reported by one source only"): no other source of the event states it in any
+   wording. The mark, not words in the sentence, says so: the sentence stays the source's own
+   words, and a reader sees at once which facts stand on one report;
 5. a sentence left with no supporting citation is removed, or, with `keep_unsupported` (for
    debugging a writer), kept and marked `unsupported`.
 
@@ -45,6 +47,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 
+from newsweave.analysis.facts import stated_in
 from newsweave.analysis.nli import NliModel
 from newsweave.analysis.quotes import quoted_stretches
 from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
@@ -125,6 +128,12 @@ def verify_brief(
         if not fails and sentence.check == "support":
             citations, evidence = _checked_citations(sentence, brief, supports, report)
             fails = not citations
+            if citations and not spans:
+                supported = len(citations)
+                citations, evidence = _confirmed(
+                    sentence.text, citations, evidence, brief, articles
+                )
+                report["added"] += len(citations) - supported
             sentence = replace(sentence, citations=citations, evidence=evidence)
             single = (
                 len(citations) == 1 and not sentence.attributed and brief.independent_sources > 1
@@ -238,6 +247,29 @@ def _checked_citations(sentence, brief, supports, report):
     report["added"] += len(added)
     found = joint + tuple(span for n in sorted(kept + added) for span in evidence[n])
     return tuple(sorted(kept + added)), found
+
+
+def _confirmed(
+    text: str,
+    citations: tuple[int, ...],
+    evidence: tuple[Evidence, ...],
+    brief: Brief,
+    articles: Mapping[str, Article],
+) -> tuple[tuple[int, ...], tuple[Evidence, ...]]:
+    """The citations and evidence with every other article of the cited event(s) that states
+    the same fact in its own words added (step 3), each with the sentence that states it."""
+    events = {brief.source(n).event_id for n in citations}
+    added: list[int] = []
+    found = list(evidence)
+    for entry in brief.sources:
+        if entry.number in citations or entry.event_id not in events:
+            continue
+        article = articles[entry.article_id]
+        where = stated_in(text, article.text)
+        if where is not None:
+            added.append(entry.number)
+            found.append(_evidence(article, (where.start, where.end)))
+    return tuple(sorted(citations + tuple(added))), tuple(found)
 
 
 def _evidence(article: Article, span: tuple[int, int]) -> Evidence:

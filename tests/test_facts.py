@@ -1,0 +1,63 @@
+"""The same-fact decision: its examples in facts.toml, its value rules, and finding the sentence
+of an article that states a fact. MiniLM and spaCy run for real."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from newsweave.analysis.facts import (
+    RULES_FILE,
+    fact_of,
+    load_fact_rules,
+    same_fact,
+    stated_in,
+    value_conflict,
+)
+
+EXAMPLES = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))["examples"]
+
+
+@pytest.mark.parametrize("a, b", EXAMPLES["same"])
+def test_the_same_fact_in_other_words_is_one_fact(a, b):
+    assert same_fact(a, b) and same_fact(b, a)
+
+
+@pytest.mark.parametrize("a, b", EXAMPLES["different"])
+def test_another_fact_or_a_changed_value_is_not(a, b):
+    assert not same_fact(a, b) and not same_fact(b, a)
+
+
+def test_the_rules_say_what_they_are_for_and_hold_examples_both_ways():
+    rules = load_fact_rules()
+    assert 0 < rules.threshold < 1 and rules.cosine > 0 and rules.overlap > 0
+    assert len(EXAMPLES["same"]) >= 2 and len(EXAMPLES["different"]) >= 2
+
+
+@pytest.mark.parametrize(
+    "a, b, clash",
+    [
+        ("Turnout was 61 per cent in 2019.", "Turnout was 58 per cent in 2019.", True),
+        ("The plan costs nearly $500 billion.", "The plan costs $484 billion.", False),
+        ("He was jailed in 2004 for fraud.", "He was jailed in 2006 for fraud.", True),
+        ("The vote is on Monday.", "The vote is on Thursday.", True),
+        ("The vote is on Monday, 3 March.", "The vote is in March.", False),
+        ("She may resign in June.", "She will resign in June.", False),
+        ("It was his second arrest.", "He spent seven days in jail.", False),  # small numbers
+        ("Sales fell 8% in March to $12 billion.", "Sales fell 8% in March.", False),  # a detail
+    ],
+)
+def test_numbers_and_dates_must_agree(a, b, clash):
+    assert (value_conflict(fact_of(a), fact_of(b)) is not None) is clash
+
+
+def test_the_sentence_of_an_article_that_states_a_fact_is_found_with_its_offsets():
+    article = (
+        "The publisher announced the memoir last spring. The memoir goes on sale Tuesday. "
+        "It is priced at $30. Its author will tour eleven cities."
+    )
+    found = stated_in("The book goes on sale to the general public on Tuesday.", article)
+    assert found is not None and article[found.start : found.end] == found.text
+    assert found.text.startswith("The memoir goes on sale Tuesday")
+    assert stated_in("The author will tour four cities.", article) is None
