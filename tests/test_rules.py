@@ -1,21 +1,28 @@
-"""The rules behind the reading of values (src/newsweave/analysis/rules/*.toml), tested from
-the files themselves: every rule says what it is for, holds examples that must and must not
-match (two of each at least: no rule is made for one sentence), and its probe
-(`analysis.values.probes`) fires on each `match` example and on no `no_match` one."""
+"""Every language rule of the analysis (src/newsweave/analysis/rules/*.toml), tested from the
+files themselves: every rule says what it is for, holds examples that must and must not match
+(two of each at least: no rule is made for one sentence), and fires on each `match` example and
+on no `no_match` one. What "fire" means is its reader's: a value rule's probe
+(`analysis.values.probes`) on the parsed example; a page-furniture rule
+(`analysis.furniture`) holds on the sentence in its paragraph, and a news example is left
+alone by the detector as a whole."""
 
 from __future__ import annotations
 
 import pytest
 
+from newsweave.analysis.furniture import FILE as FURNITURE
+from newsweave.analysis.furniture import furniture_rule, furniture_rule_of
 from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.values.rules import all_rules, probes
+from newsweave.analysis.rulebook import Example, Rule, all_rules
+from newsweave.analysis.values.rules import probes
 
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
+VALUE_RULES = [rule for rule in RULES if rule.file != FURNITURE]
 EXAMPLES = [
-    pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
+    pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
     for rule in RULES
-    for expected, texts in ((True, rule.match), (False, rule.no_match))
-    for n, text in enumerate(texts)
+    for expected, examples in ((True, rule.match), (False, rule.no_match))
+    for n, example in enumerate(examples)
 ]
 
 
@@ -28,6 +35,7 @@ def test_there_are_rules_in_every_file():
     assert {rule.file for rule in RULES} == {
         "counts.toml",
         "dates.toml",
+        "furniture.toml",
         "grammar.toml",
         "people.toml",
         "places.toml",
@@ -45,15 +53,24 @@ def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
     )
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_each_rule_has_a_probe(rule):
+@pytest.mark.parametrize("rule", VALUE_RULES, ids=lambda rule: rule.id)
+def test_each_value_rule_has_a_probe(rule):
     assert rule.id in probes(), f"register a probe for {rule.id} in analysis/values/probes.py"
 
 
 def test_every_probe_has_a_rule():
-    assert set(probes()) <= {rule.id for rule in RULES}
+    assert set(probes()) <= {rule.id for rule in VALUE_RULES}
 
 
-@pytest.mark.parametrize("rule_id, text, expected", EXAMPLES)
-def test_an_example_matches_as_its_rule_says(nlp, rule_id, text, expected):
-    assert probes()[rule_id](nlp(text)) is expected, f"{rule_id}: {text!r}"
+@pytest.mark.parametrize("rule, example, expected", EXAMPLES)
+def test_an_example_matches_as_its_rule_says(nlp, rule: Rule, example: Example, expected: bool):
+    if rule.file != FURNITURE:
+        assert probes()[rule.id](nlp(example.sentence)) is expected, f"{rule.id}: {example}"
+        return
+    found = furniture_rule(example.sentence, paragraph=example.paragraph)
+    if expected:
+        sentence, paragraph = (" ".join(t.split()) for t in (example.sentence, example.paragraph))
+        assert furniture_rule_of(rule).holds(sentence, paragraph), f"{rule.id}: {example}"
+        assert found is not None
+    else:
+        assert found is None, f"{example.sentence!r} caught by {found and found.id}"
