@@ -13,14 +13,16 @@ article's text; `furniture_rule` gives the rule that decided, for counting and s
 How it decides. First, what the clean stage already calls site chrome in a whole line
 (`clean.is_boilerplate_line`: "Share this article", "Read more: ...", "Photo: ...", "(AP Photo/
 ...)") is chrome in a sentence too ("chrome"): its patterns are not repeated here. Then the
-rules of `analysis/rules/furniture.toml`, in order; the first that holds gives the kind. A rule is
-data in the schema every rule file of the analysis shares (`analysis.rulebook`):
-regular expressions searched in the sentence (or, with `scope = "paragraph"`, in the paragraph
-that holds it: a caption paragraph ending "(Associated Press)" makes every sentence in it a
-caption), optionally only when the sentence stands alone on its line (`alone`: a heading, a
-credit, a bare dateline), within a number of words (`min_words`, `max_words`), and not when an
-`unless` pattern matches. Each rule carries sentences it must match and news sentences it must
-leave alone, and the test generated from every rule file checks each (tests/test_rules.py).
+rules of `analysis/rules/furniture.toml`, in order; the first that holds gives the kind. A rule
+is data in the schema every rule file of the analysis shares (`analysis.rulebook`): regular
+expressions searched in the sentence (or, with `scope = "paragraph"`, in the paragraph that
+holds it: a caption paragraph ending "(Associated Press)" makes every sentence in it a caption;
+with `scope = "preceding"`, in the paragraph's text before the sentence: the sentence after a
+"Figure 2." label is the figure's caption), optionally only when the sentence stands alone on
+its line (`alone`: a heading, a credit, a bare dateline), within a number of words
+(`min_words`, `max_words`), and not when an `unless` pattern matches. Each rule carries
+sentences it must match and news sentences it must leave alone, and the test generated from
+every rule file checks each (tests/test_rules.py).
 
 Why hand-written rules rather than a library or a fitted model: no packaged tool decides this per
 sentence. Boilerplate removers (trafilatura, which ingest already runs, jusText) judge blocks of
@@ -65,6 +67,7 @@ KINDS = (
     *("caption", "credit", "media", "share", "link", "prompt", "promo", "byline"),
     *("dateline", "advertisement", "notice", "social", "heading"),
 )
+SCOPES = ("sentence", "paragraph", "preceding")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -76,7 +79,7 @@ class FurnitureRule:
     kind: str
     purpose: str
     patterns: re.Pattern[str]
-    scope: str = "sentence"  # or "paragraph": the patterns are searched in the paragraph
+    scope: str = "sentence"  # or "paragraph", or "preceding": the paragraph before the sentence
     alone: bool = False  # only a sentence that is its paragraph, but for list marks
     min_words: int = 0
     max_words: int | None = None
@@ -92,7 +95,14 @@ class FurnitureRule:
             return False
         if self.unless is not None and self.unless.search(sentence):
             return False
-        return bool(self.patterns.search(paragraph if self.scope == "paragraph" else sentence))
+        return bool(self.patterns.search(self._scoped(sentence, paragraph)))
+
+    def _scoped(self, sentence: str, paragraph: str) -> str:
+        if self.scope == "paragraph":
+            return paragraph
+        if self.scope == "preceding":
+            return paragraph[: max(paragraph.find(sentence), 0)]
+        return sentence
 
 
 CHROME = FurnitureRule(
@@ -160,8 +170,8 @@ def furniture_rule_of(rule: Rule) -> FurnitureRule:
         raise ValueError(f"{name}: needs 'patterns'")
     if options.get("kind") not in KINDS:
         raise ValueError(f"{name}: kind {options.get('kind')!r} is none of {KINDS}")
-    if options.get("scope", "sentence") not in ("sentence", "paragraph"):
-        raise ValueError(f"{name}: scope is 'sentence' or 'paragraph'")
+    if options.get("scope", "sentence") not in SCOPES:
+        raise ValueError(f"{name}: scope is one of {SCOPES}")
     flags = 0 if options.get("case_sensitive") else re.IGNORECASE
     try:
         patterns = _compiled(rule.patterns, flags)
