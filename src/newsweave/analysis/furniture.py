@@ -95,14 +95,11 @@ class FurnitureRule:
             return False
         if self.unless is not None and self.unless.search(sentence):
             return False
-        return bool(self.patterns.search(self._scoped(sentence, paragraph)))
-
-    def _scoped(self, sentence: str, paragraph: str) -> str:
-        if self.scope == "paragraph":
-            return paragraph
+        if self.scope == "paragraph":  # the same for every sentence of the paragraph
+            return _found_in(self.patterns, paragraph)
         if self.scope == "preceding":
-            return paragraph[: max(paragraph.find(sentence), 0)]
-        return sentence
+            return bool(self.patterns.search(paragraph[: max(paragraph.find(sentence), 0)]))
+        return bool(self.patterns.search(sentence))
 
 
 CHROME = FurnitureRule(
@@ -197,6 +194,12 @@ def _compiled(patterns: str | Sequence[str], flags: int) -> re.Pattern[str]:
     if isinstance(patterns, str):
         patterns = [patterns]
     return re.compile("|".join(f"(?:{pattern})" for pattern in patterns), flags)
+
+
+@lru_cache(maxsize=256)
+def _found_in(patterns: re.Pattern[str], paragraph: str) -> bool:
+    """Whether `patterns` occur in a paragraph, asked once for all the paragraph's sentences."""
+    return bool(patterns.search(paragraph))
 
 
 def _is_alone(sentence: str, paragraph: str) -> bool:
