@@ -2,6 +2,7 @@
 listed for reading (issue 24: "non-news sentences in briefs: none in 100 dev briefs").
 
     .venv/bin/python bench/furniture_briefs.py --out /tmp/briefs.md [FILE] [--first 0] [--limit 100]
+                                               [--events 4,10,27]
 
 For each event of FILE (default: summ-multinews.jsonl of ../shared/eval/dev), its articles go
 into a fresh store with `newsweave run FILE --db STORE`, then `newsweave brief --format json
@@ -65,16 +66,22 @@ def main() -> None:
     parser.add_argument("file", nargs="?", type=Path, default=DEV / "summ-multinews.jsonl")
     parser.add_argument("--first", type=int, default=0, help="skip this many events first")
     parser.add_argument("--limit", type=int, default=100, help="how many events (file order)")
+    parser.add_argument(
+        "--events", help='only these events, by number in the file from 1 ("4,10,27")'
+    )
     parser.add_argument("--out", type=Path, required=True, help="the briefs' sentences to read")
     args = parser.parse_args()
     with args.file.open(encoding="utf-8") as lines:
         events = [json.loads(line) for line in lines if line.strip()]
-    events = events[args.first : args.first + args.limit]
+    numbered = list(enumerate(events, start=1))[args.first : args.first + args.limit]
+    if args.events:
+        wanted = {int(number) for number in args.events.split(",")}
+        numbered = [(number, event) for number, event in numbered if number in wanted]
     places: Counter[str] = Counter()
     marked: Counter[str] = Counter()
     briefs = 0
     with tempfile.TemporaryDirectory() as tmp, args.out.open("w", encoding="utf-8") as out:
-        for number, event in enumerate(events, start=args.first + 1):
+        for number, event in numbered:
             for brief in briefs_of(event, Path(tmp)):
                 briefs += 1
                 out.write(f"\n## {number} {event['id'][:16]} {brief['event_id']}\n")
@@ -84,7 +91,7 @@ def main() -> None:
                     marked[place] += kind is not None
                     out.write(f"- [{place}]{f' <{kind}>' if kind else ''} {text}\n")
             print(f"event {number}: {briefs} briefs so far", flush=True)
-    print(f"\n{len(events)} events, {briefs} briefs; sentences by place (detector marks):")
+    print(f"\n{len(numbered)} events, {briefs} briefs; sentences by place (detector marks):")
     for place, count in places.most_common():
         print(f"- {place}: {count} ({marked[place]})")
 
