@@ -1,9 +1,9 @@
 """The non-news detector (`analysis.furniture`) against sentences labelled by hand (issue 24).
 
-    .venv/bin/python bench/furniture_eval.py [--eval-dir DIR] [--labels FILE] [--show-errors]
+    .venv/bin/python bench/furniture_eval.py [--eval-dir DIR] [--held-out] [--show-errors]
                                              [--classifier]
 
-The labels (`bench/data/furniture-labels.jsonl`, one sentence a line) hold no text of the
+The labels (`bench/data/furniture-labels*.jsonl`, one sentence a line) hold no text of the
 evaluation data, whose licence keeps it out of the repository: each names its sentence by file,
 event id, article id and sentence index, with the sentence's sha1 to check it is still the
 sentence that was labelled, and gives `label` ("news" or "furniture") and, for furniture,
@@ -11,16 +11,20 @@ sentence that was labelled, and gives `label` ("news" or "furniture") and, for f
 ingest cleans it (`ingest.stage.build_article`), parsed and split by `analysis.nlp.sentences_of`.
 The dev files are read from DIR (default: ../shared/eval/dev beside the repository).
 
-The labelled events fall in two halves by a hash of their event id (`half_of`): the rules were
-written, and anything fitted, on "tune" alone; "held-out" is only measured. Precision and
-recall are of "furniture". `--show-errors` lists the detector's mistakes on the tune half; the
-held-out half's sentences are never printed.
+Two sets. "tune" (`furniture-labels.jsonl`, 610 sentences) is what the rules were written on;
+its events once fell in two halves by a hash of their id (`half_of`), the second measured once
+as held out and then used for tuning too, so both halves are shown but neither is held out any
+more. "held-out" (`furniture-labels-fresh.jsonl`) was drawn from articles none of the first
+labels touch (`bench/furniture_sample.py --set fresh`), labelled without the detector's answers,
+and is scored only with `--held-out`, once the rules are frozen. Precision and recall are of
+"furniture". `--show-errors` lists the detector's mistakes on the tune set; the held-out
+set's sentences are never printed.
 
 `--classifier` answers whether a fitted model would do better than the rules: a logistic
 regression (scikit-learn, balanced classes) on word 1-2-grams, character 2-4-grams and a few
 shape features (length, stands alone, ends in a stop, capitals, "/", "@", brackets), scored by
-5-fold cross-validation on the tune half with the folds split by event, beside the rules and
-the rules or the model. It reads the tune half only.
+5-fold cross-validation on the tune set with the folds split by event, beside the rules and
+the rules or the model. It reads the tune set only.
 """
 
 from __future__ import annotations
@@ -43,8 +47,9 @@ from newsweave.settings import Settings
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
 LABELS = Path(__file__).resolve().parent / "data" / "furniture-labels.jsonl"
+FRESH = LABELS.with_name("furniture-labels-fresh.jsonl")
 FILES = ("summ-multinews.jsonl", "summ-allsides.jsonl")
-HALVES = ("tune", "held-out")
+HALVES = ("tune", "held-out")  # the halves of the first labels
 
 
 @dataclass(frozen=True)
@@ -136,14 +141,26 @@ class Score:
         return self.true_positive / furniture if furniture else 1.0
 
 
+GROUPS = ("tune: first half", "tune: second half (spent)", "held-out: fresh")
+
+
+def group_of(label: dict) -> str:
+    """Which set a label is scored in: a half of the first labels, or the fresh held-out set."""
+    if label.get("set") == "fresh":
+        return GROUPS[2]
+    return GROUPS[0] if half_of(label["event"]) == "tune" else GROUPS[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=DEV)
-    parser.add_argument("--labels", type=Path, default=LABELS)
-    parser.add_argument("--show-errors", action="store_true", help="list the tune half's errors")
+    parser.add_argument("--held-out", action="store_true", help="score the fresh held-out set too")
+    parser.add_argument("--show-errors", action="store_true", help="list the tune set's errors")
     parser.add_argument("--classifier", action="store_true", help="a fitted model, for contrast")
     args = parser.parse_args()
-    labels = read_labels(args.labels)
+    labels = read_labels(LABELS)
+    if args.held_out:
+        labels += [label | {"set": "fresh"} for label in read_labels(FRESH)]
     wanted = {(label["file"], label["article"]) for label in labels}
     units = {unit.key: unit for unit in read_units(args.eval_dir, articles=wanted)}
     results = []  # (label, unit, kind found or None)
@@ -154,62 +171,68 @@ def main() -> None:
         results.append((label, unit, furniture_kind(unit.text, paragraph=unit.paragraph)))
     print(_kinds_table(results))
     print("\n" + _scores_table(results))
+    tune = [(label, unit, found) for label, unit, found in results if label.get("set") != "fresh"]
     if args.show_errors:
-        errors = [
-            (label.get("kind") or "news", found, unit)
-            for label, unit, found in results
-            if half_of(unit.event_id) == "tune" and _is_furniture(label) != (found is not None)
-        ]
-        print(f"\n{len(errors)} errors on the tune half (labelled -> found):")
-        for kind, found, unit in errors:
-            print(
-                f"- {kind} -> {found}: {unit.text!r}  [{unit.file} {unit.article_id} {unit.index}]"
-            )
+        print("\n" + _errors(tune))
     if args.classifier:
-        tune = [(unit, label) for label, unit, _ in results if half_of(unit.event_id) == "tune"]
-        print("\n" + _classifier_table(tune))
+        print("\n" + _classifier_table([(unit, label) for label, unit, _ in tune]))
 
 
 def _is_furniture(label: dict) -> bool:
     return label["label"] == "furniture"
 
 
+def _errors(results: list[tuple[dict, Unit, str | None]]) -> str:
+    """The detector's mistakes on the tune set, one a line (labelled kind -> kind found)."""
+    errors = [
+        f"- {label.get('kind') or 'news'} -> {found}: {unit.text!r}  "
+        f"[{unit.file} {unit.article_id} {unit.index}]"
+        for label, unit, found in results
+        if _is_furniture(label) != (found is not None)
+    ]
+    return "\n".join([f"{len(errors)} errors on the tune set (labelled -> found):", *errors])
+
+
 def _kinds_table(results: list[tuple[dict, Unit, str | None]]) -> str:
-    """Labelled sentences per half and kind, with how many of each kind the detector caught."""
+    """Labelled sentences per set and kind, with how many of each the detector got right."""
     counts: Counter[tuple[str, str]] = Counter()
     caught: Counter[tuple[str, str]] = Counter()
-    for label, unit, found in results:
-        key = (half_of(unit.event_id), label.get("kind") or "news")
+    for label, _, found in results:
+        key = (group_of(label), label.get("kind") or "news")
         counts[key] += 1
         caught[key] += (found is not None) == _is_furniture(label)
+    groups = [group for group in GROUPS if any(g == group for g, _ in counts)]
     kinds = sorted({kind for _, kind in counts}, key=lambda k: (k == "news", k))
-    header = " | ".join(f"{half} (right)" for half in HALVES)
-    rows = [f"| kind | {header} |", "|---|" + "---|" * len(HALVES)]
+    header = " | ".join(f"{group} (right)" for group in groups)
+    rows = [f"| kind | {header} |", "|---|" + "---|" * len(groups)]
     for kind in kinds:
-        cells = " | ".join(f"{counts[(h, kind)]} ({caught[(h, kind)]})" for h in HALVES)
+        cells = " | ".join(f"{counts[(g, kind)]} ({caught[(g, kind)]})" for g in groups)
         rows.append(f"| {kind} | {cells} |")
     return "\n".join(rows)
 
 
 def _scores_table(results: list[tuple[dict, Unit, str | None]]) -> str:
-    """Precision and recall of furniture per half, and per half and draw (random, suspect)."""
+    """Precision and recall of furniture per set, all and per draw (random, suspect), and over
+    the whole tune set."""
     scores: dict[tuple[str, str], Score] = {}
-    for label, unit, found in results:
-        half = half_of(unit.event_id)
-        for group in ((half, "all"), (half, label.get("draw", "?"))):
-            scores.setdefault(group, Score()).add(_is_furniture(label), found is not None)
+    for label, _, found in results:
+        group = group_of(label)
+        keys = [(group, "all"), (group, label.get("draw", "?"))]
+        if group != GROUPS[2]:
+            keys.append(("tune: both halves", "all"))
+        for key in keys:
+            scores.setdefault(key, Score()).add(_is_furniture(label), found is not None)
+    order = [*GROUPS[:2], "tune: both halves", GROUPS[2]]
     rows = [
-        "| half | draw | sentences | furniture | precision | recall |",
+        "| set | draw | sentences | furniture | precision | recall |",
         "|---|---|---|---|---|---|",
     ]
-    for (half, draw), score in sorted(
-        scores.items(), key=lambda item: (item[0][0] != "tune", item[0])
-    ):
+    for (group, draw), score in sorted(scores.items(), key=lambda i: (order.index(i[0][0]), i[0])):
         total = score.true_positive + score.false_positive + score.false_negative
         total += score.true_negative
         furniture = score.true_positive + score.false_negative
         rows.append(
-            f"| {half} | {draw} | {total} | {furniture} | {score.precision:.3f} | "
+            f"| {group} | {draw} | {total} | {furniture} | {score.precision:.3f} | "
             f"{score.recall:.3f} |"
         )
     return "\n".join(rows)
@@ -246,10 +269,10 @@ def _classifier_table(tune: list[tuple[Unit, dict]]) -> str:
     groups = [unit.event_id for unit in units]
     fitted = cross_val_predict(model, units, truth, groups=groups, cv=GroupKFold(5))
     rules = np.array([furniture_kind(u.text, paragraph=u.paragraph) is not None for u in units])
-    rows = ["| tune half, by event folds | precision | recall |", "|---|---|---|"]
+    rows = ["| tune set, by event folds | precision | recall |", "|---|---|---|"]
     for name, found in (
         ("classifier", fitted),
-        ("rules (written on this half)", rules),
+        ("rules (written on this set)", rules),
         ("rules or classifier", rules | fitted),
     ):
         score = Score()

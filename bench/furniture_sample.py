@@ -1,20 +1,26 @@
-"""Sentences to label for the non-news detector's evaluation (issue 24), one half at a time.
+"""Sentences to label for the non-news detector's evaluation (issue 24).
 
-    .venv/bin/python bench/furniture_sample.py --half tune --out /tmp/tune-candidates.jsonl
+    .venv/bin/python bench/furniture_sample.py --set fresh --out /tmp/fresh-candidates.jsonl
 
-Writes, for one half of the dev events (`furniture_eval.half_of`), the sentences to label, with
-their text and paragraph so a person can label them: the output holds the dev files' text, so
-write it outside the repository. Per half, drawn with a fixed seed from the sentences as the
-brief writer meets them (`furniture_eval.read_units`):
+Writes the sentences to label, with their text and paragraph so a person can label them: the
+output holds the dev files' text, so write it outside the repository. Two sets were drawn:
 
-- at random: RANDOM["summ-multinews.jsonl"] Multi-News and RANDOM["summ-allsides.jsonl"]
-  AllSides sentences, so the labels hold furniture and news as they come;
-- from the *suspects*, SUSPECT[file] more: sentences a broad net (`is_suspect`) holds, so enough
-  furniture is labelled. The net is wide on purpose (short or stand-alone lines, lines that end
-  without a stop, and a long list of words pages use around an article, "photo" to "by") and is
-  not the detector: most of what it holds is news.
+- `--set tune` / `--set held-out` (the first labels, `bench/data/furniture-labels.jsonl`): one
+  half of the dev events each (`furniture_eval.half_of`). The held-out half was measured once,
+  then used for tuning too: both are now the set the detector is tuned on.
+- `--set fresh` (`bench/data/furniture-labels-fresh.jsonl`): only articles none of whose
+  sentences is in the first labels, so the set is kept back from everything the detector was
+  written on; labelled without the detector's answers and measured once, at the end.
 
-Label the tune half, write the rules, then sample and label the held-out half.
+Per set, drawn with a fixed seed from the sentences as the brief writer meets them
+(`furniture_eval.read_units`):
+
+- at random: RANDOM[set][file] sentences of each file, so the labels hold furniture and news as
+  they come;
+- from the *suspects*, SUSPECT[set][file] more: sentences a broad net (`is_suspect`) holds, so
+  enough furniture is labelled. The net is wide on purpose (short or stand-alone lines, lines
+  that end without a stop, and a long list of words pages use around an article, "photo" to
+  "by") and is not the detector: most of what it holds is news.
 """
 
 from __future__ import annotations
@@ -23,12 +29,22 @@ import argparse
 import json
 import random
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
-from furniture_eval import DEV, FILES, half_of, read_units
+from furniture_eval import DEV, FILES, LABELS, Unit, half_of, read_labels, read_units
 
-RANDOM = {"summ-multinews.jsonl": 150, "summ-allsides.jsonl": 40}
-SUSPECT = {"summ-multinews.jsonl": 100, "summ-allsides.jsonl": 15}
+MULTINEWS, ALLSIDES = FILES
+RANDOM = {
+    "tune": {MULTINEWS: 150, ALLSIDES: 40},
+    "held-out": {MULTINEWS: 150, ALLSIDES: 40},
+    "fresh": {MULTINEWS: 200, ALLSIDES: 50},
+}
+SUSPECT = {
+    "tune": {MULTINEWS: 100, ALLSIDES: 15},
+    "held-out": {MULTINEWS: 100, ALLSIDES: 15},
+    "fresh": {MULTINEWS: 130, ALLSIDES: 20},
+}
 SEED = 24
 _WORDS = re.compile(
     r"photo|image|getty|credit|caption|video|watch|play|share|subscri|newsletter|sign up|e-?mail"
@@ -47,37 +63,55 @@ def is_suspect(text: str, paragraph: str) -> bool:
     return bool((_WORDS.search(text) and words <= 30) or text.isupper() or text[-1:].isalnum())
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("tune", "held-out"), required=True)
-    parser.add_argument("--out", type=Path, required=True)
-    parser.add_argument("--eval-dir", type=Path, default=DEV)
-    args = parser.parse_args()
-    units = [u for u in read_units(args.eval_dir) if half_of(u.event_id) == args.half]
-    chance = random.Random(f"{SEED} {args.half}")
+def in_set(unit: Unit, name: str, labelled: set[tuple[str, str]]) -> bool:
+    """Whether a sentence may be drawn for set `name`: its event's half for "tune" and
+    "held-out"; for "fresh", an article with no labelled sentence (`labelled`: file, article)."""
+    if name == "fresh":
+        return (unit.file, unit.article_id) not in labelled
+    return half_of(unit.event_id) == name
+
+
+def draw(units: Iterable[Unit], name: str, labelled: set[tuple[str, str]]) -> list[dict]:
+    """The sentences of set `name` to label, shuffled so the labeller does not know which draw
+    (random or suspect) a sentence came from."""
+    units = [unit for unit in units if in_set(unit, name, labelled)]
+    chance = random.Random(f"{SEED} {name}")
     picked = []
-    for name in FILES:
-        pool = [u for u in units if u.file == name]
-        at_random = chance.sample(pool, RANDOM[name])
+    for file in FILES:
+        pool = [u for u in units if u.file == file]
+        at_random = chance.sample(pool, min(RANDOM[name][file], len(pool)))
         taken = {u.key for u in at_random}
         suspects = [u for u in pool if u.key not in taken and is_suspect(u.text, u.paragraph)]
         picked += [(u, "random") for u in at_random]
-        picked += [(u, "suspect") for u in chance.sample(suspects, SUSPECT[name])]
-    chance.shuffle(picked)  # the labeller does not know which draw a sentence came from
+        picked += [(u, "suspect") for u in chance.sample(suspects, SUSPECT[name][file])]
+    chance.shuffle(picked)
+    return [
+        {
+            "file": unit.file,
+            "event": unit.event_id,
+            "article": unit.article_id,
+            "sentence": unit.index,
+            "sha1": unit.sha1,
+            "draw": kind,
+            "text": unit.text,
+            "paragraph": unit.paragraph,
+        }
+        for unit, kind in picked
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", dest="name", choices=tuple(RANDOM), required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--eval-dir", type=Path, default=DEV)
+    args = parser.parse_args()
+    labelled = {(label["file"], label["article"]) for label in read_labels(LABELS)}
+    rows = draw(read_units(args.eval_dir), args.name, labelled)
     with args.out.open("w", encoding="utf-8") as out:
-        for unit, draw in picked:
-            row = {
-                "file": unit.file,
-                "event": unit.event_id,
-                "article": unit.article_id,
-                "sentence": unit.index,
-                "sha1": unit.sha1,
-                "draw": draw,
-                "text": unit.text,
-                "paragraph": unit.paragraph,
-            }
+        for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(picked)} sentences of the {args.half} half written to {args.out}")
+    print(f"{len(rows)} sentences of the {args.name} set written to {args.out}")
 
 
 if __name__ == "__main__":

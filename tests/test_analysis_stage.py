@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -127,6 +127,23 @@ def test_a_stored_analysis_loads_back_as_it_was_made(analysed):
     made = analyse_event(event, articles, store.get_copy_groups(), embedder=analysed.embedder)
     assert made.claims and made.quotes
     assert load_analysis(store, event.event_id) == made
+
+
+def test_a_remark_quoted_in_page_furniture_is_no_quote_of_the_event(analysed):
+    store = analysed.store
+    event = min(
+        (e for e in list_events(store) if len(e.article_ids) > 1), key=lambda e: len(e.article_ids)
+    )
+    first, *rest = [store.get_article(article_id) for article_id in event.article_ids]
+    remark = "“We will rebuild the harbour wall by spring,” the mayor said."
+
+    def quoted(paragraph: str) -> bool:
+        article = replace(first, text=f"{first.text}\n\n{paragraph}")
+        made = analyse_event(event, [article, *rest], {}, embedder=analysed.embedder)
+        return any("rebuild the harbour wall" in q.content for q in made.quotes[first.article_id])
+
+    assert quoted(remark)
+    assert not quoted(f"The mayor at the harbour on Monday. {remark} (ANA VILK/CPA)")
 
 
 def test_a_second_run_analyses_nothing(analysed):

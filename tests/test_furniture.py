@@ -1,58 +1,29 @@
-"""Page furniture: every example of every rule in analysis/furniture.toml, one test each."""
+"""The page-furniture detector (analysis.furniture): how it reads a sentence in its paragraph and
+its rule file; every example of every rule is tested by tests/test_rules.py."""
 
 from __future__ import annotations
 
 import re
 import tomllib
-from pathlib import Path
 
 import pytest
 
 from newsweave.analysis.furniture import (
     CHROME,
-    RULES_FILE,
-    Example,
-    FurnitureRule,
+    FILE,
     furniture_at,
     furniture_kind,
     furniture_rule,
+    furniture_rule_of,
     load_rules,
 )
+from newsweave.analysis.rulebook import FOLDER, Rule
 
 RULES = load_rules()
-MATCHES = [
-    pytest.param(rule, example, id=f"{rule.id}-{n}")
-    for rule in RULES
-    for n, example in enumerate(rule.matches)
-]
-NOT_MATCHES = [
-    pytest.param(rule, example, id=f"{rule.id}-not-{n}")
-    for rule in RULES
-    for n, example in enumerate(rule.not_matches)
-]
 
 
-@pytest.mark.parametrize(("rule", "example"), MATCHES)
-def test_rule_catches_its_example(rule: FurnitureRule, example: Example) -> None:
-    assert rule.holds(" ".join(example.sentence.split()), " ".join(example.paragraph.split()))
-    assert furniture_kind(example.sentence, paragraph=example.paragraph) is not None
-
-
-@pytest.mark.parametrize(("rule", "example"), NOT_MATCHES)
-def test_news_example_is_left_alone(rule: FurnitureRule, example: Example) -> None:
-    found = furniture_rule(example.sentence, paragraph=example.paragraph)
-    assert found is None, f"{example.sentence!r} caught by {found.id}"
-
-
-@pytest.mark.parametrize("rule", RULES, ids=[rule.id for rule in RULES])
-def test_every_rule_has_examples_both_ways_and_says_why(rule: FurnitureRule) -> None:
-    assert rule.matches, f"{rule.id} has no `matches` examples"
-    assert rule.not_matches, f"{rule.id} has no `not_matches` examples"
-    assert rule.about.endswith("."), f"{rule.id}: `about` is one sentence"
-
-
-def test_the_rule_file_is_what_the_detector_reads() -> None:
-    with RULES_FILE.open("rb") as file:
+def test_the_furniture_rules_are_those_of_their_file_in_order() -> None:
+    with (FOLDER / FILE).open("rb") as file:
         assert [entry["id"] for entry in tomllib.load(file)["rule"]] == [r.id for r in RULES]
 
 
@@ -88,11 +59,16 @@ def test_blank_text_is_not_furniture() -> None:
     assert furniture_kind("   ") is None
 
 
-def test_a_broken_rule_file_names_the_rule_and_its_fault(tmp_path: Path) -> None:
-    broken = tmp_path / "furniture.toml"
-    broken.write_text('[[rule]]\nid = "x"\nkind = "weather"\nabout = "A."\npatterns = ["a"]\n')
+def test_a_broken_rule_names_the_rule_and_its_fault() -> None:
+    def rule(**options: object) -> Rule:
+        return Rule(
+            "furniture.x", "A.", FILE, patterns=("a",), options={"kind": "credit"} | options
+        )
+
+    assert furniture_rule_of(rule()).kind == "credit"
     with pytest.raises(ValueError, match="kind 'weather'"):
-        load_rules.__wrapped__(broken)
-    broken.write_text('[[rule]]\nid = "x"\nkind = "credit"\nabout = "A."\npatterns = ["("]\n')
+        furniture_rule_of(rule(kind="weather"))
     with pytest.raises(ValueError, match="does not compile"):
-        load_rules.__wrapped__(broken)
+        furniture_rule_of(rule(unless="("))
+    with pytest.raises(ValueError, match="unknown field"):
+        furniture_rule_of(rule(about="A."))

@@ -1,32 +1,32 @@
-"""The rules behind the reading of values (src/newsweave/analysis/rules/*.toml) and the brief's
-sections (src/newsweave/briefs/rules/sections.toml), tested from the files themselves: every
-rule says what it is for, holds examples that must and must not match (two of each at least: no
-rule is made for one sentence), and fires on each `match` example and on no `no_match` one: a
-value rule by its probe (`analysis.values.probes`), a section rule by its patterns
+"""Every language rule of the analysis (src/newsweave/analysis/rules/*.toml) and of the brief's
+sections (src/newsweave/briefs/rules/sections.toml), tested from the files themselves: every rule
+says what it is for, holds examples that must and must not match (two of each at least: no rule
+is made for one sentence), and fires on each `match` example and on no `no_match` one. What
+"fire" means is its reader's: a value rule's probe (`analysis.values.probes`) on the parsed
+example; a page-furniture rule (`analysis.furniture`) holds on the sentence in its paragraph, and
+a news example is left alone by the detector as a whole; a section rule by its patterns
 (`briefs.sections.matches`)."""
 
 from __future__ import annotations
 
 import pytest
 
+from newsweave.analysis.furniture import FILE as FURNITURE
+from newsweave.analysis.furniture import furniture_rule, furniture_rule_of
 from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.values.rules import Rule, all_rules, probes
+from newsweave.analysis.rulebook import Example, Rule, all_rules
+from newsweave.analysis.values.rules import probes
 from newsweave.briefs.sections import matches, section_rules
 
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
+VALUE_RULES = [rule for rule in RULES if rule.file != FURNITURE]
 SECTION_RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
-
-
-def examples(rules: list[Rule]) -> list:
-    return [
-        pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-        for rule in rules
-        for expected, texts in ((True, rule.match), (False, rule.no_match))
-        for n, text in enumerate(texts)
-    ]
-
-
-EXAMPLES = examples(RULES)
+EXAMPLES = [
+    pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
+    for rule in RULES + SECTION_RULES
+    for expected, examples in ((True, rule.match), (False, rule.no_match))
+    for n, example in enumerate(examples)
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,7 @@ def test_there_are_rules_in_every_file():
     assert {rule.file for rule in RULES} == {
         "counts.toml",
         "dates.toml",
+        "furniture.toml",
         "grammar.toml",
         "people.toml",
         "places.toml",
@@ -70,20 +71,27 @@ def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
     )
 
 
-@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
-def test_each_rule_has_a_probe(rule):
+@pytest.mark.parametrize("rule", VALUE_RULES, ids=lambda rule: rule.id)
+def test_each_value_rule_has_a_probe(rule):
     assert rule.id in probes(), f"register a probe for {rule.id} in analysis/values/probes.py"
 
 
 def test_every_probe_has_a_rule():
-    assert set(probes()) <= {rule.id for rule in RULES}
+    assert set(probes()) <= {rule.id for rule in VALUE_RULES}
 
 
-@pytest.mark.parametrize("rule_id, text, expected", EXAMPLES)
-def test_an_example_matches_as_its_rule_says(nlp, rule_id, text, expected):
-    assert probes()[rule_id](nlp(text)) is expected, f"{rule_id}: {text!r}"
-
-
-@pytest.mark.parametrize("rule_id, text, expected", examples(SECTION_RULES))
-def test_a_section_example_matches_as_its_rule_says(rule_id, text, expected):
-    assert matches(rule_id, text) is expected, f"{rule_id}: {text!r}"
+@pytest.mark.parametrize("rule, example, expected", EXAMPLES)
+def test_an_example_matches_as_its_rule_says(nlp, rule: Rule, example: Example, expected: bool):
+    if rule in SECTION_RULES:
+        assert matches(rule.id, example.sentence) is expected, f"{rule.id}: {example}"
+        return
+    if rule.file != FURNITURE:
+        assert probes()[rule.id](nlp(example.sentence)) is expected, f"{rule.id}: {example}"
+        return
+    found = furniture_rule(example.sentence, paragraph=example.paragraph)
+    if expected:
+        sentence, paragraph = (" ".join(t.split()) for t in (example.sentence, example.paragraph))
+        assert furniture_rule_of(rule).holds(sentence, paragraph), f"{rule.id}: {example}"
+        assert found is not None
+    else:
+        assert found is None, f"{example.sentence!r} caught by {found and found.id}"

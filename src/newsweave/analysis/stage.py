@@ -9,8 +9,9 @@ read, worker processes parse the next events' articles while this one analyses t
 
 1. claims: the event's sentences aligned across its articles (`claims.align_claims`);
 2. disagreements: counts, dates and yes/no facts stated two ways (`disagreements`);
-3. quotes: who said what, per article (`quotes.extract_quotes`), and each article's people by
-   their full names (`people.full_names`), for a writer to name them in full;
+3. quotes: who said what, per article (`quotes.extract_quotes`; none whose reporting cue is in
+   page furniture, a caption's remark), and each article's people by their full names
+   (`people.full_names`), for a writer to name them in full;
 4. statements: one remark as several articles render it (`statements.group_statements`).
 
 One event's failure is its own: an error while analysing it (a bug, or an article no check
@@ -41,6 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -50,9 +52,9 @@ from typing import TYPE_CHECKING, Any
 from newsweave.analysis.claims import align_claims, read_event
 from newsweave.analysis.disagreements import find_disagreements
 from newsweave.analysis.model import EventAnalysis, from_document, to_document
-from newsweave.analysis.nlp import minilm, parse
+from newsweave.analysis.nlp import Sentence, minilm, parse
 from newsweave.analysis.people import full_names
-from newsweave.analysis.quotes import extract_quotes
+from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import group_statements
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
@@ -72,7 +74,7 @@ __all__ = [
     "load_analysis",
 ]
 
-FORMAT = 11  # bumped when the stored layout or the analysis rules change: every event re-analysed
+FORMAT = 12  # bumped when the stored layout or the analysis rules change: every event re-analysed
 STEPS = ("parse", "claims", "disagreements", "quotes", "statements")
 
 Progress = Callable[[str, int, int], None]
@@ -189,8 +191,8 @@ def analyse_event(
     disagreements = find_disagreements(text, claims)
     lap("disagreements")
     quotes = {
-        article.article_id: tuple(extract_quotes(article.text, doc))
-        for article, doc in zip(text.articles, text.docs, strict=True)
+        article.article_id: _outside_furniture(extract_quotes(article.text, doc), kept)
+        for article, doc, kept in zip(text.articles, text.docs, text.sentences, strict=True)
     }
     people = {
         article.article_id: full_names(doc)
@@ -238,6 +240,19 @@ def list_analyses(store: Store) -> list[EventAnalysis]:
 
 def _document(analysis: EventAnalysis) -> dict[str, Any]:
     return {"format": FORMAT, **to_document(analysis)}
+
+
+def _outside_furniture(quotes: Sequence[Quote], kept: Sequence[Sentence]) -> tuple[Quote, ...]:
+    """The quotes whose reporting cue is in a sentence the event's reading kept (`read_event`
+    drops page furniture): a remark quoted in a photo's caption or a gallery's slide is no
+    statement of the event and no pull quote."""
+    starts = [sentence.start for sentence in kept]
+
+    def in_kept(at: int) -> bool:
+        index = bisect_right(starts, at) - 1
+        return index >= 0 and at < kept[index].end
+
+    return tuple(quote for quote in quotes if in_kept(quote.cue_span[0]))
 
 
 class _Stopwatch:

@@ -1,102 +1,26 @@
-"""The rules behind the reading of values, as data: `analysis/rules/*.toml`.
+"""The value readers' rules: their words, tables, patterns and numbers by rule id, and the
+probes that say when each fires.
 
-Each file holds `[[rule]]` tables. A rule has an `id` ("count.units"), a `purpose` (one
-sentence: what it is for), what it holds (`words`, a list; or `table`, a mapping of words to
-what they read as; or `patterns`, regular expressions), and examples: `match`, sentences the
-rule must fire on, and `no_match`, sentences it must not fire on. What "fire" means for a rule
-is the reader's (a rule may hold a `number` instead, a threshold): `values.probes` registers
-one probe per rule (`probe`), which tests/test_rules.py runs on every example; a rule without
-a probe, or with fewer than two examples of either kind, fails that test. Examples are written
-for the rules, in the project's own words, never copied from evaluation data; a rule is never
-made for one sentence.
-
-Readers ask for a rule's words by id (`words("count.units")`), loaded once per process.
+The rules are data in `analysis/rules/*.toml`, read by `analysis.rulebook` (its docstring
+gives the schema every rule file shares). Readers ask for a rule's words by id
+(`words("count.units")`), loaded once per process. What it means for a rule to fire on an
+example sentence is registered here per rule (`probe`, in `values.probes`), and
+tests/test_rules.py runs each probe on its rule's examples.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
+
+from newsweave.analysis.rulebook import RuleFileError, compiled, rule
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = [
-    "Rule",
-    "all_rules",
-    "compiled",
-    "number",
-    "pattern",
-    "probe",
-    "probes",
-    "rule",
-    "rules_in",
-    "table",
-    "words",
-]
-
-FOLDER = Path(__file__).parents[1] / "rules"
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    purpose: str
-    file: str
-    words: frozenset[str] = frozenset()
-    table: Mapping[str, str] | None = None
-    patterns: tuple[str, ...] = ()
-    number: float | None = None
-    match: tuple[str, ...] = ()
-    no_match: tuple[str, ...] = ()
-
-
-class RuleFileError(ValueError):
-    """A rule file that cannot be read as rules."""
-
-
-@cache
-def all_rules() -> dict[str, Rule]:
-    """Every rule of every file in `FOLDER`, by id."""
-    return rules_in(FOLDER)
-
-
-def rules_in(folder: Path) -> dict[str, Rule]:
-    """Every rule of every `*.toml` file in `folder`, by id (a later stage keeps its own rule
-    files in this format: the briefs' `briefs/rules/`)."""
-    out: dict[str, Rule] = {}
-    for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        for entry in data.get("rule", []):
-            if "id" not in entry or "purpose" not in entry:
-                raise RuleFileError(f"{path.name}: a rule without an id or a purpose: {entry}")
-            if entry["id"] in out:
-                raise RuleFileError(f"{path.name}: rule {entry['id']} is defined twice")
-            out[entry["id"]] = Rule(
-                id=entry["id"],
-                purpose=entry["purpose"],
-                file=path.name,
-                words=frozenset(entry.get("words", ())),
-                table=entry.get("table"),
-                patterns=tuple(entry.get("patterns", ())),
-                number=entry.get("number"),
-                match=tuple(entry.get("match", ())),
-                no_match=tuple(entry.get("no_match", ())),
-            )
-    return out
-
-
-def rule(rule_id: str) -> Rule:
-    try:
-        return all_rules()[rule_id]
-    except KeyError:
-        raise RuleFileError(f"no rule {rule_id!r} in {FOLDER}") from None
+__all__ = ["number", "pattern", "probe", "probes", "table", "words"]
 
 
 @cache
@@ -120,11 +44,6 @@ def number(rule_id: str) -> float:
 def pattern(rule_id: str) -> re.Pattern[str]:
     """The rule's patterns as one case-insensitive regular expression."""
     return compiled(rule(rule_id))
-
-
-def compiled(of: Rule) -> re.Pattern[str]:
-    """A rule's patterns as one case-insensitive regular expression."""
-    return re.compile("|".join(f"(?:{p})" for p in of.patterns), re.IGNORECASE)
 
 
 Probe = Callable[["Doc"], bool]
