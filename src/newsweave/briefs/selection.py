@@ -36,9 +36,11 @@ from newsweave.analysis.nlp import minilm
 from newsweave.analysis.quotes import Quote
 from newsweave.analysis.words import jaccard
 from newsweave.briefs.edits import edited, speaker_offsets
+from newsweave.briefs.lead import choose_lead
 from newsweave.model import Article
 
 __all__ = [
+    "LEAD_POSITIONS",
     "NEW_WORDS",
     "POSITION_WEIGHT",
     "REPEAT",
@@ -46,6 +48,7 @@ __all__ = [
     "Candidate",
     "Rendering",
     "candidates_of",
+    "content_words",
     "elaborations",
     "is_analysis",
     "lead_among",
@@ -59,6 +62,7 @@ POSITION_WEIGHT = 2.0
 REPEAT = 0.45
 SAME_MEANING = 0.8  # MiniLM cosine from which two sentences say one thing
 NEW_WORDS = 5  # content words an elaboration adds, at the least
+LEAD_POSITIONS = 3  # the lead comes from the first sentences of the reports
 
 # lower case: "The Observer" is a newspaper; a speaker's first word is lowered before matching
 _ANALYSTS = re.compile(r"\b(?:analysts?|experts?|observers?|economists?|critics|diplomats?)\b")
@@ -92,6 +96,10 @@ class Candidate:
     @property
     def is_fact(self) -> bool:
         return self.quote is None
+
+    @property
+    def article_ids(self) -> tuple[str, ...]:
+        return self.claim.article_ids
 
 
 def candidates_of(analysis: EventAnalysis, articles: Sequence[Article]) -> list[Candidate]:
@@ -134,7 +142,7 @@ def candidates_of(analysis: EventAnalysis, articles: Sequence[Article]) -> list[
         )
     ]
     # ties: the one closer to what the reports say together, then the earlier report's
-    event = [_words(s.text) for claim in analysis.claims for s in claim.sentences]
+    event = [content_words(s.text) for claim in analysis.claims for s in claim.sentences]
     centrality = {id(c): _centrality(c.words, event) for c in candidates}
     rank = {a.article_id: n for n, a in enumerate(articles)}
     return sorted(
@@ -157,7 +165,7 @@ def _candidate(
         rendering.sentence,
         rendering.text,
         position,
-        _words(rendering.text),
+        content_words(rendering.text),
         vector,
         rendering.quote,
         score,
@@ -176,7 +184,7 @@ def elaborations(candidates: Sequence[Candidate], chosen: Sequence[Candidate]) -
         if id(candidate.claim) not in chosen_claims:
             continue
         for rendering in candidate.renderings:
-            words = _words(rendering.text)
+            words = content_words(rendering.text)
             new = words - said
             if len(new) >= NEW_WORDS and 3 * len(new) >= len(words):
                 picked.append((candidate, rendering))
@@ -216,13 +224,18 @@ def lead_of(analysis: EventAnalysis, articles: Sequence[Article]) -> Candidate |
 
 
 def lead_among(candidates: Sequence[Candidate]) -> Candidate | None:
-    """The best candidate among the claims a report opens with (else among its second
-    sentences) that is not a direct quotation. "X said" at its end is fine (leads often
-    attribute), and so is a phrase quoted in a sentence that reports ('Trump has said there is a
-    "very substantial chance" the summit may not happen')."""
+    """The lead (`briefs.lead`): among the candidates that are not a direct quotation and
+    that some report opens with (else among second sentences), the one most reports open with
+    that is no dangling reference, weighing, reaction or history; when each of those has such a
+    fault, the same among the first LEAD_POSITIONS sentences of the reports; else the best
+    opening as ranked. "X said" at its end is fine (leads often attribute), and so is a phrase
+    quoted in a sentence that reports ('Trump has said there is a "very substantial chance" the
+    summit may not happen')."""
     ledes = [c for c in candidates if not _quotation(c)]
     early = [c for c in ledes if c.position == 0] or [c for c in ledes if c.position == 1]
-    return (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
+    near = [c for c in ledes if c.position < LEAD_POSITIONS]
+    lead = choose_lead(early, near) or choose_lead(near, near)
+    return lead or (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
 
 
 def _quotation(candidate: Candidate) -> bool:
@@ -277,5 +290,6 @@ def statement_of(analysis: EventAnalysis, candidate: Candidate) -> int | None:
     return None
 
 
-def _words(text: str) -> frozenset[str]:
+def content_words(text: str) -> frozenset[str]:
+    """The lowercased words of a text that are not stop words (nor "said", "says", "told")."""
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)

@@ -26,7 +26,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["Rule", "all_rules", "number", "pattern", "probe", "probes", "rule", "table", "words"]
+__all__ = [
+    "Rule",
+    "all_rules",
+    "number",
+    "pattern",
+    "probe",
+    "probes",
+    "read_rules",
+    "rule",
+    "table",
+    "words",
+]
 
 FOLDER = Path(__file__).parents[1] / "rules"
 
@@ -51,8 +62,15 @@ class RuleFileError(ValueError):
 @cache
 def all_rules() -> dict[str, Rule]:
     """Every rule of every file in `FOLDER`, by id."""
+    return read_rules(FOLDER)
+
+
+@cache
+def read_rules(folder: Path) -> dict[str, Rule]:
+    """Every rule of every `*.toml` file in `folder`, by id (another stage's rules, kept in
+    the same form beside the step that reads them, load through this too)."""
     out: dict[str, Rule] = {}
-    for path in sorted(FOLDER.glob("*.toml")):
+    for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as fh:
             data = tomllib.load(fh)
         for entry in data.get("rule", []):

@@ -1,0 +1,100 @@
+"""The lead: the tests a lead must pass (`briefs/rules/lead.toml`, each rule on its own
+examples both ways) and the choice among report openings (`briefs.lead.choose_lead`, and
+`selection.lead_among` through the embedded writer on reports written for the test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from conftest import reports
+from newsweave.briefs.lead import FAULTS, choose_lead, dangling_reference, lead_faults, lead_rules
+from newsweave.briefs.stage import brief_from_articles
+
+RULES = sorted(lead_rules().values(), key=lambda rule: rule.id)
+EXAMPLES = [
+    pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
+    for rule in RULES
+    for expected, texts in ((True, rule.match), (False, rule.no_match))
+    for n, text in enumerate(texts)
+]
+
+
+def test_every_fault_the_lead_test_names_is_a_rule_of_the_file():
+    assert set(FAULTS) == set(lead_rules())
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
+    assert rule.purpose.strip().endswith(".")
+    assert len(rule.match) >= 2 and len(rule.no_match) >= 2
+    assert rule.words or rule.patterns
+
+
+@pytest.mark.parametrize("rule_id, text, expected", EXAMPLES)
+def test_an_example_fires_its_rule_as_it_says(rule_id, text, expected):
+    assert (rule_id in lead_faults(text)) is expected, f"{rule_id}: {text!r} {lead_faults(text)}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Korvania's president turned down an invitation to meet Veldra's leader on Monday.",
+        "The Veldra court freed the activist on Tuesday after two years in prison.",
+        "Nine people were killed when a fire swept through a chemical plant in Saltmere.",
+    ],
+)
+def test_a_sentence_that_says_what_happened_has_no_fault(text):
+    assert lead_faults(text) == ()
+    assert dangling_reference(text) is None
+
+
+@dataclass
+class Fake:
+    text: str
+    vector: np.ndarray
+    position: int
+    article_ids: tuple[str, ...]
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=float)
+    return vector / np.linalg.norm(vector)
+
+
+def test_the_lead_is_the_opening_most_reports_agree_on_without_a_fault():
+    lone = Fake("A ferry captain in Saltmere retired on Monday.", unit(0, 1), 0, ("a1", "a2"))
+    shared = Fake("Saltmere closed its harbour on Monday.", unit(1, 0), 0, ("a3",))
+    agreeing = [
+        Fake("The harbour of Saltmere was shut on Monday.", unit(1, 0.1), 0, (f"b{n}",))
+        for n in range(3)
+    ]
+    faulty = Fake("The decision marks a turning point for the port.", unit(1, 0), 0, ("c1",))
+    openings = [lone, faulty, shared, *agreeing]
+    assert choose_lead(openings, openings) is shared
+    assert choose_lead([faulty], [faulty]) is None
+
+
+def test_the_writer_leads_with_the_happening_not_the_history_the_reports_open_on(tmp_path):
+    """Each report opens on what had been agreed before, then says what happened: the brief
+    leads with what happened."""
+    history = "Korvania and Veldra had agreed in March to hold talks in Saltmere."
+    news = [
+        "President Tomas Rellik of Korvania turned down an invitation to the talks on Monday.",
+        "On Monday, Korvania's President Tomas Rellik turned down the invitation to the talks.",
+        "Tomas Rellik, Korvania's president, turned down an invitation to the talks on Monday.",
+    ]
+    articles = reports(
+        tmp_path,
+        *(
+            (outlet, f"{history} {sentence} Veldra said it regretted the decision.")
+            for outlet, sentence in zip(
+                ["Brask Tribune", "Saltmere Courier", "Veldra Observer"], news, strict=True
+            )
+        ),
+    )
+    lead = brief_from_articles(articles).section("lead")
+    assert lead is not None
+    assert lead.paragraphs[0][0].text in news
