@@ -120,6 +120,17 @@ def reports(tmp_path, *reports: tuple[str, str]) -> list[Article]:
     return list(cluster.articles)
 
 
+def rule_examples(rules: Sequence) -> list:
+    """Every example of every rule (`analysis.values.rules.Rule`) as a test parameter:
+    (rule id, text, whether the rule must fire), named by rule, kind and number."""
+    return [
+        pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
+        for rule in rules
+        for expected, texts in ((True, rule.match), (False, rule.no_match))
+        for n, text in enumerate(texts)
+    ]
+
+
 def planted_disagreements() -> list:
     """The sample's planted disagreements as test parameters, named by event and kind."""
     return [

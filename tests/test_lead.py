@@ -9,17 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from conftest import reports
+from conftest import reports, rule_examples
 from newsweave.briefs.lead import FAULTS, choose_lead, dangling_reference, lead_faults, lead_rules
 from newsweave.briefs.stage import brief_from_articles
 
 RULES = sorted(lead_rules().values(), key=lambda rule: rule.id)
-EXAMPLES = [
-    pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-    for rule in RULES
-    for expected, texts in ((True, rule.match), (False, rule.no_match))
-    for n, text in enumerate(texts)
-]
+EXAMPLES = rule_examples(RULES)
 
 
 def test_every_fault_the_lead_test_names_is_a_rule_of_the_file():

@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import rule_examples
 from newsweave.analysis.nlp import load_nlp
 from newsweave.analysis.values.rules import all_rules, probes
 
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
-EXAMPLES = [
-    pytest.param(rule.id, text, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-    for rule in RULES
-    for expected, texts in ((True, rule.match), (False, rule.no_match))
-    for n, text in enumerate(texts)
-]
+EXAMPLES = rule_examples(RULES)
 
 
 @pytest.fixture(scope="module")
