@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pytest
 
 from conftest import reports, rule_examples
@@ -49,27 +48,17 @@ def test_a_sentence_that_says_what_happened_has_no_fault(text):
 @dataclass
 class Fake:
     text: str
-    vector: np.ndarray
-    position: int
-    article_ids: tuple[str, ...]
 
 
-def unit(*values: float) -> np.ndarray:
-    vector = np.array(values, dtype=float)
-    return vector / np.linalg.norm(vector)
-
-
-def test_the_lead_is_the_opening_most_reports_agree_on_without_a_fault():
-    lone = Fake("A ferry captain in Saltmere retired on Monday.", unit(0, 1), 0, ("a1", "a2"))
-    shared = Fake("Saltmere closed its harbour on Monday.", unit(1, 0), 0, ("a3",))
-    agreeing = [
-        Fake("The harbour of Saltmere was shut on Monday.", unit(1, 0.1), 0, (f"b{n}",))
-        for n in range(3)
+def test_the_lead_is_the_first_opening_without_a_fault():
+    openings = [
+        Fake("The decision marks a turning point for the port of Saltmere."),
+        Fake("He told reporters the harbour would stay shut."),
+        Fake("Saltmere closed its harbour to cruise ships on Monday."),
+        Fake("The harbour of Saltmere was shut on Monday."),
     ]
-    faulty = Fake("The decision marks a turning point for the port.", unit(1, 0), 0, ("c1",))
-    openings = [lone, faulty, shared, *agreeing]
-    assert choose_lead(openings, openings) is shared
-    assert choose_lead([faulty], [faulty]) is None
+    assert choose_lead(openings) is openings[2]
+    assert choose_lead(openings[:2]) is None
 
 
 def test_the_writer_leads_with_the_happening_not_the_history_the_reports_open_on(tmp_path):

@@ -97,10 +97,6 @@ class Candidate:
     def is_fact(self) -> bool:
         return self.quote is None
 
-    @property
-    def article_ids(self) -> tuple[str, ...]:
-        return self.claim.article_ids
-
 
 def candidates_of(analysis: EventAnalysis, articles: Sequence[Article]) -> list[Candidate]:
     """One candidate per claim that some sentence can state alone, the best first. A claim
@@ -224,17 +220,16 @@ def lead_of(analysis: EventAnalysis, articles: Sequence[Article]) -> Candidate |
 
 
 def lead_among(candidates: Sequence[Candidate]) -> Candidate | None:
-    """The lead (`briefs.lead`): among the candidates that are not a direct quotation and
-    that some report opens with (else among second sentences), the one most reports open with
-    that is no dangling reference, weighing, reaction or history; when each of those has such a
+    """The lead (`briefs.lead`): the best candidate, in the candidates' order, that is not a
+    direct quotation, that some report opens with (else that comes second in a report) and that
+    is no dangling reference, weighing, reaction or history; when each of those has such a
     fault, the same among the first LEAD_POSITIONS sentences of the reports; else the best
-    opening as ranked. "X said" at its end is fine (leads often attribute), and so is a phrase
-    quoted in a sentence that reports ('Trump has said there is a "very substantial chance" the
-    summit may not happen')."""
+    opening as before, fault or not. "X said" at its end is fine (leads often attribute), and so
+    is a phrase quoted in a sentence that reports ('Trump has said there is a "very substantial
+    chance" the summit may not happen')."""
     ledes = [c for c in candidates if not _quotation(c)]
     early = [c for c in ledes if c.position == 0] or [c for c in ledes if c.position == 1]
-    near = [c for c in ledes if c.position < LEAD_POSITIONS]
-    lead = choose_lead(early, near) or choose_lead(near, near)
+    lead = choose_lead(early) or choose_lead([c for c in ledes if c.position < LEAD_POSITIONS])
     return lead or (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
 
 
