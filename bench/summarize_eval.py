@@ -102,10 +102,6 @@ def main() -> None:
         ours = (scores.rouge1, scores.rouge2, scores.rougeL)
         print(f"| {name} | {scores.clusters} | {_r(lead)} | {_r(lexrank)} | {_r(ours)} |")
     print(
-        "\n| dev file | citation precision | citation recall | quote verbatim rate | briefs/s |"
-        "\n|---|---|---|---|---|"
-    )
-    print(
         "\n| dev file | lead F1 | first article's first sentence F1 | "
         + " | ".join(f"{kind} /100 briefs" for kind in DEFECT_KINDS)
         + " | events whole | no brief |\n|---|---|---|"
@@ -121,6 +117,8 @@ def main() -> None:
     print(
         "\n(citation precision and recall are judged by the support checker that verified the"
         " briefs: read them with its accuracy below, not as proof)"
+        "\n\n| dev file | citation precision | citation recall | quote verbatim rate | briefs/s |"
+        "\n|---|---|---|---|---|"
     )
     for name, scores, *_ in rows:
         print(
