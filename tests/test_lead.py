@@ -48,6 +48,7 @@ def test_a_sentence_that_says_what_happened_has_no_fault(text):
 @dataclass
 class Fake:
     text: str
+    score: float = 1.0
 
 
 def test_the_lead_is_the_first_opening_without_a_fault():
@@ -58,7 +59,14 @@ def test_the_lead_is_the_first_opening_without_a_fault():
         Fake("The harbour of Saltmere was shut on Monday."),
     ]
     assert choose_lead(openings) is openings[2]
-    assert choose_lead(openings[:2]) is None
+    assert choose_lead(openings[1:2]) is None, "a dangling reference never leads"
+
+
+def test_a_reaction_more_sources_open_with_than_any_faultless_sentence_stays():
+    reaction = Fake("The opposition condemned the harbour closure as reckless.", score=3.0)
+    news = Fake("Saltmere closed its harbour to cruise ships on Monday.", score=1.0)
+    assert choose_lead([reaction, news]) is reaction
+    assert choose_lead([Fake(reaction.text, score=1.0), news]).text == news.text
 
 
 def test_the_writer_leads_with_the_happening_not_the_history_the_reports_open_on(tmp_path):

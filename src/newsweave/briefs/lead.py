@@ -21,6 +21,13 @@ match (tests/test_lead.py); `bench/lead_eval.py` judges the tests on report open
 hand, half of them kept back while the rules were written. `dangling_reference` alone is also
 what the evaluation counts as a lead defect (`evaluate.defects`).
 
+A reaction is passed over only for a faultless opening at least as widely reported: measured
+end to end on the dev files (the first 40 Multi-News and 100 AllSides events), each of the three
+leads a reaction alone changed scored lower against the reference ("President Trump has denied
+paying North Korea money for the medical care of ... Otto Warmbier" was the news, and the
+reference's opening). Where more reports open on a denial or a rebuke than on anything else,
+that is the event.
+
 Tried and not kept: ranking the openings by how many reports open with a paraphrase of each
 (MiniLM cosine 0.6 or more) before the writer's order. On the first Multi-News dev events it
 changed 3 leads of 25 and made 2 worse: a loose paraphrase test counts every sentence on the
@@ -85,6 +92,7 @@ class Opening(Protocol):
     """What the lead choice reads of a candidate sentence."""
 
     text: str
+    score: float  # independent sources of its claim, and a bonus for coming early
 
 
 @cache
@@ -195,6 +203,17 @@ C = TypeVar("C", bound=Opening)
 
 
 def choose_lead(openings: Sequence[C]) -> C | None:
-    """The first of `openings` (in the writer's order) that no test of `lead_faults` stops;
-    None when each has a fault."""
-    return next((c for c in openings if not lead_faults(c.text)), None)
+    """The first of `openings` (in the writer's order) that no test of `lead_faults` stops,
+    except that a reaction and nothing else stays when no faultless opening is as widely
+    reported (a score as high): when more reports open on a denial or a rebuke than on
+    anything else, that is the news ("Trump denied paying North Korea ..."). None when each
+    opening has a fault."""
+    faults = [set(lead_faults(c.text)) for c in openings]
+    for at, candidate in enumerate(openings):
+        if not faults[at]:
+            return candidate
+        if faults[at] == {"lead.reaction-verbs"} and not any(
+            not faults[n] and other.score >= candidate.score for n, other in enumerate(openings)
+        ):
+            return candidate
+    return None
