@@ -12,7 +12,7 @@ put the news first) and that does none of what `lead_faults` finds:
   after the noun saying whose or which ("The refusal of the harbour master to ..." says it): a
   reader of the lead has not been told what it points to;
 - **weighing**: it says what the event signals, marks or suggests (commentary);
-- a **reaction**: its main verb is how someone took the event (condemned, welcomed, denied);
+- a **reaction**: its main verb is how someone took the event (condemned, welcomed, slammed);
 - **history**: its main verb is pluperfect ("had agreed"), places it after something else
   ("comes after", "followed"), or it opens "years ago".
 
