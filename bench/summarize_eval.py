@@ -1,13 +1,16 @@
 """Briefs against human summaries: newsweave beside the lead and LexRank baselines, one run.
 
-    .venv/bin/python bench/summarize_eval.py [FILE ...] [--limit N]
+    .venv/bin/python bench/summarize_eval.py [FILE ...] [--limit N] [--through-stories]
+        [--leads OUT.jsonl]
 
 FILEs are in the summarization schema (default: summ-multinews.jsonl and summ-allsides.jsonl in
 ../shared/eval/dev beside the repository, those that exist). For each file, in the same run:
 
 - newsweave's embedded writer through `evaluate_summaries`, the code `newsweave eval summarize`
-  runs: ROUGE-1/2/L, citation precision and recall, quote verbatim rate, briefs per second
-  (writing and verifying);
+  runs (with `--through-stories`, `eval summarize --through-stories`: each event's articles
+  through ingest, stories and analysis in a fresh store): ROUGE-1/2/L, the lead's unigram F1
+  against the reference's first sentence beside the first article's first sentence, defects
+  per 100 briefs, citation precision and recall, quote verbatim rate, briefs per second;
 - **lead**: the articles' sentences round-robin (every article's first, then every second...,
   articles in the file's order) until the reference's word count;
 - **LexRank** (Erkan & Radev 2004), written here: TF-IDF sentence vectors (scikit-learn, English
@@ -21,15 +24,18 @@ accuracy on support-summedits.jsonl is printed beside the citation figures when 
 there, since those figures are only as good as the checker. Last, where each brief's word
 budget (the reference's length) goes: the share of the words ROUGE reads from each section, from
 newsweave's own framing words (a background entry's date, "Other outlets report the same remark
-as ") and left unfilled.
+as ") and left unfilled. `--leads OUT.jsonl` writes each event's id, lead, the first article's
+first sentence, the reference's opening and the whole brief, for reading by hand.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -37,8 +43,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from newsweave.analysis.nli import load_nli
 from newsweave.analysis.nlp import split_sentences
 from newsweave.briefs.model import SECTION_KINDS, Brief
+from newsweave.briefs.render import render
+from newsweave.evaluate.defects import DEFECT_KINDS
 from newsweave.evaluate.summaries import (
     SummaryCluster,
+    brief_lead,
     evaluate_summaries,
     read_summary_clusters,
     score_rouge,
@@ -60,6 +69,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--limit", type=int, help="score only the first LIMIT events of a file")
+    parser.add_argument("--through-stories", action="store_true", help="as eval summarize's")
+    parser.add_argument("--leads", type=Path, help="write each event's lead and brief here")
     args = parser.parse_args()
     files = args.files or [path for path in DEFAULT_FILES if path.is_file()]
     if not files:
@@ -72,8 +83,15 @@ def main() -> None:
         start = time.perf_counter()
         lead, lexrank = _baselines(clusters)
         print(f"{path.name}: baselines in {time.perf_counter() - start:.0f} s", flush=True)
-        budget = Budget()
-        scores = evaluate_summaries(path, settings, nli=nli, limit=args.limit, on_brief=budget.add)
+        budget = Budget(args.leads.open("a", encoding="utf-8") if args.leads else None)
+        scores = evaluate_summaries(
+            path,
+            settings,
+            nli=nli,
+            limit=args.limit,
+            through_stories=args.through_stories,
+            on_brief=budget.add,
+        )
         print(
             f"{path.name}: {scores.clusters} briefs, {scores.briefs_per_second:.2f}/s", flush=True
         )
@@ -84,7 +102,22 @@ def main() -> None:
         ours = (scores.rouge1, scores.rouge2, scores.rougeL)
         print(f"| {name} | {scores.clusters} | {_r(lead)} | {_r(lexrank)} | {_r(ours)} |")
     print(
-        "\n| dev file | citation precision | citation recall | quote verbatim rate | briefs/s |"
+        "\n| dev file | lead F1 | first article's first sentence F1 | "
+        + " | ".join(f"{kind} /100 briefs" for kind in DEFECT_KINDS)
+        + " | events whole | no brief |\n|---|---|---|"
+        + "---|" * len(DEFECT_KINDS)
+        + "---|---|"
+    )
+    for name, scores, *_ in rows:
+        defects = " | ".join(f"{scores.defects.per_100(kind):.1f}" for kind in DEFECT_KINDS)
+        print(
+            f"| {name} | {100 * scores.lead_f1:.1f} | {100 * scores.first_sentence_f1:.1f} | "
+            f"{defects} | {100 * scores.whole_events:.0f}% | {scores.no_brief} |"
+        )
+    print(
+        "\n(citation precision and recall are judged by the support checker that verified the"
+        " briefs: read them with its accuracy below, not as proof)"
+        "\n\n| dev file | citation precision | citation recall | quote verbatim rate | briefs/s |"
         "\n|---|---|---|---|---|"
     )
     for name, scores, *_ in rows:
@@ -172,13 +205,20 @@ def lexrank_summary(sentences: list[str], words: int) -> str:
 class Budget:
     """Words of the first `reference_words` of each brief's prose, by where they come from."""
 
-    def __init__(self) -> None:
+    def __init__(self, leads: TextIO | None = None) -> None:
         self.words: Counter[str] = Counter()
         self.total = 0
+        self.leads = leads
 
-    def add(self, cluster: SummaryCluster, brief: Brief) -> None:
+    def add(self, cluster: SummaryCluster, brief: Brief | None) -> None:
         left = cluster.reference_words
         self.total += left
+        if self.leads is not None:
+            self.leads.write(json.dumps(_lead_record(cluster, brief), ensure_ascii=False) + "\n")
+            self.leads.flush()
+        if brief is None:
+            self.words["unfilled"] += left
+            return
         for kind, sentence in brief.sentences():
             frame = min(len(sentence.frame.split()), left)
             text = min(len(sentence.text.split()), left - frame)
@@ -193,6 +233,16 @@ class Budget:
 
     def shares(self) -> list[str]:
         return [f"{100 * self.words[part] / self.total:.1f}" for part in BUDGET_PARTS]
+
+
+def _lead_record(cluster: SummaryCluster, brief: Brief | None) -> dict[str, str | None]:
+    return {
+        "id": cluster.cluster_id,
+        "lead": brief_lead(brief),
+        "first_sentence": split_sentences([cluster.articles[0].text[:3000]])[0][0].text,
+        "reference": cluster.reference,
+        "brief": render(brief, "markdown") if brief else None,
+    }
 
 
 if __name__ == "__main__":

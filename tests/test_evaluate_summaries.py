@@ -1,4 +1,5 @@
-"""Summary scoring: ROUGE, citation and quotation counts, and the `eval summarize` command.
+"""Summary scoring: ROUGE, the lead's F1, defects, citation and quotation counts, and the
+`eval summarize` command, on the events as grouped and through ingest and stories.
 
 The events are two small made-up ones written for these tests (three and two reports, one
 report without an outlet); the briefs are written by the real embedded writer and verifier.
@@ -13,9 +14,10 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import body_brief
-from newsweave.briefs.model import Brief, BriefSentence, PullQuote, SourceEntry
+from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
 from newsweave.cli import main
 from newsweave.errors import UnreadableInput
+from newsweave.evaluate.defects import DEFECT_KINDS, defects_of, same_fact_pairs
 from newsweave.evaluate.summaries import (
     SCORE_KEYS,
     CitationCounts,
@@ -156,12 +158,46 @@ def test_rouge_reads_only_as_many_words_as_the_reference_has():
     assert score_rouge(EVENTS[1]["reference"], reference)[0] < 0.5
 
 
-def test_json_has_exactly_the_seven_documented_keys(cli_scores):
+SHARES = [key for key in SCORE_KEYS if key not in {"clusters", "no_brief"} and "per_100" not in key]
+
+
+def test_json_has_exactly_the_documented_keys(cli_scores):
     assert tuple(cli_scores) == SCORE_KEYS
     assert cli_scores["clusters"] == 2
     assert cli_scores["quote_verbatim_rate"] == 1.0
-    assert all(0.0 <= cli_scores[key] <= 1.0 for key in SCORE_KEYS if key != "clusters")
+    assert all(0.0 <= cli_scores[key] <= 1.0 for key in SHARES)
+    assert all(cli_scores[f"{kind}_per_100"] >= 0 for kind in DEFECT_KINDS)
     assert cli_scores["rouge1"] > 0.3, "the briefs share the events' words with the references"
+
+
+@pytest.fixture(scope="module")
+def through_scores(events_file) -> dict:
+    args = ["eval", "summarize", str(events_file), "--through-stories", "--json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_through_stories_scores_the_briefs_the_pipeline_writes(through_scores):
+    assert tuple(through_scores) == SCORE_KEYS
+    assert through_scores["whole_events"] == 1.0, "each event's reports end in one event"
+    assert through_scores["no_brief"] == 0
+    assert through_scores["rouge1"] > 0.3
+    assert through_scores["lead_f1"] > 0.3, "the lead says what the reference opens with"
+    assert 0 < through_scores["first_sentence_f1"] <= 1
+
+
+def test_the_text_output_says_what_citation_figures_do_not_prove(events_file):
+    result = CliRunner().invoke(main, ["eval", "summarize", str(events_file), "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "prove nothing alone" in result.output and "defects per 100 briefs" in result.output
+
+
+def test_an_unreadable_file_through_stories_is_one_line(tmp_path):
+    path = tmp_path / "summ.jsonl"
+    path.write_bytes(b"\xff\xfe not text \x00\n")
+    line = cli_error([str(path), "--through-stories"])
+    assert "summ.jsonl" in line
 
 
 def test_the_library_and_the_command_agree(events_file, cli_scores):
@@ -187,6 +223,33 @@ def test_an_article_without_an_outlet_is_a_source_of_its_own(events_file):
 def hand_brief(sentences: list[BriefSentence], pull_quote: PullQuote | None = None) -> Brief:
     sources = [SourceEntry(n, f"a{n}", f"Outlet {n}", "title", None, None) for n in (1, 2, 3)]
     return body_brief(sentences, sources, pull_quote)
+
+
+def test_defects_count_repeats_long_headlines_dangling_leads_and_furniture(events_file):
+    built = read_summary_clusters(events_file, Settings(), limit=1)[0].articles
+    articles = {f"a{n}": article for n, article in enumerate(built, start=1)}
+    said = "We will not reopen it until every support has been checked and repaired"
+    lead = BriefSentence("The decision marks a setback for the shops near the river.", (1,))
+    body = [
+        BriefSentence(f'Olsen said: "{said}."', (1,)),
+        BriefSentence("About 14,000 vehicles use the bridge each day.", (2,)),
+        BriefSentence("Photo: Port Casimir city council", (2,)),
+    ]
+    brief = hand_brief(body, PullQuote(said, "Maria Olsen", (1,)))
+    brief = Brief(
+        **{
+            **brief.__dict__,
+            "headline": " ".join(["word"] * 26),
+            "sections": (Section("lead", ((lead,),)), *brief.sections),
+        }
+    )
+    defects = defects_of(brief, articles)
+    assert (defects.long_headlines, defects.dangling_leads) == (1, 1)
+    assert defects.facts_twice == 1, same_fact_pairs(brief)
+    assert defects.non_news == 1
+    assert defects.per_100("facts_twice") == 100.0
+    plain = hand_brief(body[1:2])
+    assert defects_of(plain, articles).facts_twice == 0
 
 
 def test_citation_counts_catch_a_wrong_citation_and_an_invented_quote(events_file):
@@ -243,3 +306,8 @@ def test_the_llm_writer_without_an_endpoint_is_one_line(events_file, monkeypatch
     monkeypatch.delenv("NEWSWEAVE_LLM_BASE_URL", raising=False)
     line = cli_error([str(events_file), "--writer", "llm"])
     assert "writer = llm needs llm_base_url" in line
+
+
+def test_a_folder_given_as_the_file_is_named_as_a_folder(tmp_path):
+    line = cli_error([str(tmp_path), "--through-stories"])
+    assert "is a folder, not a file" in line and "summarization schema" in line

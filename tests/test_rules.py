@@ -1,11 +1,11 @@
-"""Every language rule of the analysis (src/newsweave/analysis/rules/*.toml) and of the brief's
-sections (src/newsweave/briefs/rules/sections.toml), tested from the files themselves: every rule
+"""Every language rule of the analysis (src/newsweave/analysis/rules/*.toml) and of the briefs
+(src/newsweave/briefs/rules/*.toml: sections, lead), tested from the files themselves: every rule
 says what it is for, holds examples that must and must not match (two of each at least: no rule
 is made for one sentence), and fires on each `match` example and on no `no_match` one. What
 "fire" means is its reader's: a value rule's probe (`analysis.values.probes`) on the parsed
 example; a page-furniture rule (`analysis.furniture`) holds on the sentence in its paragraph, and
 a news example is left alone by the detector as a whole; a section rule by its patterns
-(`briefs.sections.matches`)."""
+(`briefs.sections.matches`); a lead rule when `briefs.lead.lead_faults` names it."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ from newsweave.analysis.furniture import furniture_rule, furniture_rule_of
 from newsweave.analysis.nlp import load_nlp
 from newsweave.analysis.rulebook import Example, Rule, all_rules
 from newsweave.analysis.values.rules import probes
+from newsweave.briefs.lead import lead_faults, lead_rules
 from newsweave.briefs.sections import matches, section_rules
 
 RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
 VALUE_RULES = [rule for rule in RULES if rule.file != FURNITURE]
 SECTION_RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
+LEAD_RULES = sorted(lead_rules().values(), key=lambda rule: rule.id)
 EXAMPLES = [
     pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-    for rule in RULES + SECTION_RULES
+    for rule in RULES + SECTION_RULES + LEAD_RULES
     for expected, examples in ((True, rule.match), (False, rule.no_match))
     for n, example in enumerate(examples)
 ]
@@ -61,7 +63,7 @@ def test_the_sections_file_holds_the_rules_the_sections_read():
     }
 
 
-@pytest.mark.parametrize("rule", RULES + SECTION_RULES, ids=lambda rule: rule.id)
+@pytest.mark.parametrize("rule", RULES + SECTION_RULES + LEAD_RULES, ids=lambda rule: rule.id)
 def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
     assert rule.purpose.strip().endswith("."), "a purpose is one sentence"
     assert len(rule.match) >= 2, f"{rule.id}: add examples it must match, from several events"
@@ -84,6 +86,10 @@ def test_every_probe_has_a_rule():
 def test_an_example_matches_as_its_rule_says(nlp, rule: Rule, example: Example, expected: bool):
     if rule in SECTION_RULES:
         assert matches(rule.id, example.sentence) is expected, f"{rule.id}: {example}"
+        return
+    if rule in LEAD_RULES:
+        faults = lead_faults(example.sentence)
+        assert (rule.id in faults) is expected, f"{rule.id}: {example} {faults}"
         return
     if rule.file != FURNITURE:
         assert probes()[rule.id](nlp(example.sentence)) is expected, f"{rule.id}: {example}"

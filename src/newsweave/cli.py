@@ -40,6 +40,7 @@ from newsweave.briefs.render import FORMATS, render, safe_brief
 from newsweave.briefs.stage import BriefsReport, load_brief, writer_for
 from newsweave.errors import NewsweaveError, SettingsFileError
 from newsweave.evaluate.clustering import evaluate_clustering
+from newsweave.evaluate.defects import DEFECT_KINDS
 from newsweave.evaluate.summaries import evaluate_summaries
 from newsweave.evaluate.support import evaluate_support
 from newsweave.ingest.stage import ingest
@@ -481,30 +482,64 @@ def eval_support_command(settings: Settings, file: Path, as_json: bool) -> None:
     help="the writer that drafts the briefs [default: the writer setting]",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="score only the first LIMIT events")
+@click.option(
+    "--through-stories",
+    is_flag=True,
+    help="run each event's articles through ingest, stories and analysis in a fresh store "
+    "and score the brief of the event holding most of them (not the file's grouping)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print one JSON object")
 @_with_settings
 def eval_summarize_command(
-    settings: Settings, file: Path, writer_name: str | None, limit: int | None, as_json: bool
+    settings: Settings,
+    file: Path,
+    writer_name: str | None,
+    limit: int | None,
+    through_stories: bool,
+    as_json: bool,
 ) -> None:
-    """Write a brief for every event of a summarization file; print ROUGE, citation precision
-    and recall, the quote verbatim rate and speed.
+    """Write a brief for every event of a summarization file; print ROUGE, the lead's F1,
+    defects per 100 briefs, citation precision and recall, the quote verbatim rate and speed.
 
     FILE has one event a line: its "articles" and a human-written "reference"; each brief is
     cut to the reference's length. Citations are judged by the support checker (with the
-    support_nli setting's model, when set).
+    support_nli setting's model, when set), the same checker that verified the brief: read
+    those two figures with the checker's accuracy (`newsweave eval support`), not as proof.
     """
     writer = writer_for(replace(settings, writer=writer_name or settings.writer))
     scores = evaluate_summaries(
-        file, settings, writer=writer, nli=load_nli(settings.support_nli), limit=limit
+        file,
+        settings,
+        writer=writer,
+        nli=load_nli(settings.support_nli),
+        limit=limit,
+        through_stories=through_stories,
     )
     if as_json:
         _print_json(scores.to_dict())
         return
+    path = (
+        "through ingest and stories, a fresh store per event" if through_stories else "as grouped"
+    )
+    defects = ", ".join(
+        f"{kind.replace('_', ' ')} {scores.defects.per_100(kind):.1f}" for kind in DEFECT_KINDS
+    )
     out.print(
-        f"{file}: ROUGE-1/2/L {100 * scores.rouge1:.1f} / {100 * scores.rouge2:.1f} / "
-        f"{100 * scores.rougeL:.1f}; citation precision {scores.citation_precision:.3f}, "
-        f"recall {scores.citation_recall:.3f}; quotes verbatim {scores.quote_verbatim_rate:.3f}; "
-        f"{scores.clusters} events; {scores.briefs_per_second:.2f} briefs/s",
+        f"{file} ({scores.clusters} events, {path}): ROUGE-1/2/L {100 * scores.rouge1:.1f} / "
+        f"{100 * scores.rouge2:.1f} / {100 * scores.rougeL:.1f}; lead F1 "
+        f"{100 * scores.lead_f1:.1f} (first article's first sentence "
+        f"{100 * scores.first_sentence_f1:.1f})\n"
+        f"defects per 100 briefs: {defects}\n"
+        f"quotes verbatim {scores.quote_verbatim_rate:.3f}; citation precision "
+        f"{scores.citation_precision:.3f}, recall {scores.citation_recall:.3f} (judged by the "
+        "support checker that verified the briefs: they prove nothing alone)\n"
+        + (
+            f"events whose articles all ended in one event: {100 * scores.whole_events:.0f}%; "
+            if through_stories
+            else ""
+        )
+        + (f"events with no brief: {scores.no_brief}; " if scores.no_brief else "")
+        + f"{scores.briefs_per_second:.2f} briefs/s",
         markup=False,
     )
 

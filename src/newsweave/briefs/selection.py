@@ -35,15 +35,18 @@ from newsweave.analysis.facts import same_fact
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.quotes import Quote
 from newsweave.briefs.edits import edited, speaker_offsets
+from newsweave.briefs.lead import choose_lead
 from newsweave.briefs.sections import reads_the_event
 from newsweave.model import Article
 
 __all__ = [
+    "LEAD_POSITIONS",
     "NEW_WORDS",
     "POSITION_WEIGHT",
     "Candidate",
     "Rendering",
     "candidates_of",
+    "content_words",
     "elaborations",
     "is_analysis",
     "lead_among",
@@ -55,6 +58,7 @@ __all__ = [
 
 POSITION_WEIGHT = 2.0
 NEW_WORDS = 5  # content words an elaboration adds, at the least
+LEAD_POSITIONS = 3  # the lead comes from the first sentences of the reports
 
 _APPOSITION = re.compile(r"^,\s*[^,.;\"”]{1,80}")  # ", an industrial analyst at Vilk Securities"
 _WORD = re.compile(r"[^\W_]+")
@@ -121,7 +125,7 @@ def candidates_of(analysis: EventAnalysis, articles: Sequence[Article]) -> list[
         return []
     candidates = [_candidate(*item) for item in out]
     # ties: the one closer to what the reports say together, then the earlier report's
-    event = [_words(s.text) for claim in analysis.claims for s in claim.sentences]
+    event = [content_words(s.text) for claim in analysis.claims for s in claim.sentences]
     centrality = {id(c): _centrality(c.words, event) for c in candidates}
     rank = {a.article_id: n for n, a in enumerate(articles)}
     return sorted(
@@ -143,7 +147,7 @@ def _candidate(
         rendering.sentence,
         rendering.text,
         position,
-        _words(rendering.text),
+        content_words(rendering.text),
         rendering.quote,
         score,
         renderings,
@@ -161,7 +165,7 @@ def elaborations(candidates: Sequence[Candidate], chosen: Sequence[Candidate]) -
         if id(candidate.claim) not in chosen_claims:
             continue
         for rendering in candidate.renderings:
-            words = _words(rendering.text)
+            words = content_words(rendering.text)
             new = words - said
             if len(new) >= NEW_WORDS and 3 * len(new) >= len(words):
                 picked.append((candidate, rendering))
@@ -197,13 +201,17 @@ def lead_of(analysis: EventAnalysis, articles: Sequence[Article]) -> Candidate |
 
 
 def lead_among(candidates: Sequence[Candidate]) -> Candidate | None:
-    """The best candidate among the claims a report opens with (else among its second
-    sentences) that is not a direct quotation. "X said" at its end is fine (leads often
-    attribute), and so is a phrase quoted in a sentence that reports ('Trump has said there is a
-    "very substantial chance" the summit may not happen')."""
+    """The lead (`briefs.lead`): the best candidate, in the candidates' order, that is not a
+    direct quotation, that some report opens with (else that comes second in a report) and that
+    is no dangling reference, weighing, reaction or history; when each of those has such a
+    fault, the same among the first LEAD_POSITIONS sentences of the reports; else the best
+    opening as before, fault or not. "X said" at its end is fine (leads often attribute), and so
+    is a phrase quoted in a sentence that reports ('Trump has said there is a "very substantial
+    chance" the summit may not happen')."""
     ledes = [c for c in candidates if not _quotation(c)]
     early = [c for c in ledes if c.position == 0] or [c for c in ledes if c.position == 1]
-    return (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
+    lead = choose_lead(early) or choose_lead([c for c in ledes if c.position < LEAD_POSITIONS])
+    return lead or (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
 
 
 def _quotation(candidate: Candidate) -> bool:
@@ -260,5 +268,6 @@ def statement_of(analysis: EventAnalysis, candidate: Candidate) -> int | None:
     return None
 
 
-def _words(text: str) -> frozenset[str]:
+def content_words(text: str) -> frozenset[str]:
+    """The lowercased words of a text that are not stop words (nor "said", "says", "told")."""
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)

@@ -57,6 +57,7 @@ __all__ = [
     "BriefsReport",
     "Writer",
     "brief_from_articles",
+    "brief_of_material",
     "changes",
     "load_brief",
     "write_briefs",
@@ -174,10 +175,24 @@ def brief_from_articles(
     reads gold events this way). With `max_words`, the writer drafts half as much again, so
     verification has sentences to spare, and the verified brief is cut to `max_words`."""
     material = material_from_articles(articles, event_id)
+    return brief_of_material(material, max_words=max_words, writer=writer, nli=nli)
+
+
+def brief_of_material(
+    material: Material,
+    *,
+    max_words: int | None = None,
+    writer: Writer | None = None,
+    nli: NliModel | None = None,
+) -> Brief:
+    """The verified brief of an event's material, not stored and with no earlier version to
+    compare with (how the evaluation writes); `max_words` as in `brief_from_articles`."""
     draft = (writer or write_brief)(
         material, max_words=round(max_words * 1.5) + 10 if max_words else None
     )
-    brief = verify_brief(draft, {a.article_id: a for a in material.articles}, nli=nli)
+    background = (a for entry in material.background for a in entry.articles)
+    by_id = {a.article_id: a for a in (*material.articles, *background)}
+    brief = verify_brief(draft, by_id, nli=nli)
     return trim(brief, max_words) if max_words else brief
 
 

@@ -31,6 +31,8 @@ def jsonl_objects(path: Path, schema: str) -> Iterator[tuple[str, dict[str, Any]
     A missing file, a line that is not a JSON object and a file with no lines are each an
     `UnreadableInput` naming the file or the line, with `schema` saying how a line should look.
     """
+    if path.is_dir():
+        raise UnreadableInput(str(path), f"is a folder, not a file; give a .jsonl file: {schema}")
     if not path.is_file():
         raise UnreadableInput(str(path), f"no such file; give a .jsonl file: {schema}")
     count = 0

@@ -42,11 +42,14 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsweave.analysis.nlp import split_sentences
 from newsweave.analysis.support import check_support, verbatim_span
 from newsweave.briefs.model import Brief, BriefSentence
 from newsweave.briefs.stage import Writer, brief_from_articles
 from newsweave.briefs.verify import named_extract, quoted_spans
 from newsweave.errors import UnreadableInput
+from newsweave.evaluate.defects import DEFECT_KINDS, Defects, defects_of
+from newsweave.evaluate.end_to_end import brief_through_stories
 from newsweave.evaluate.gold import jsonl_objects
 from newsweave.ingest.files import draft_from_record
 from newsweave.ingest.stage import build_article
@@ -63,8 +66,10 @@ __all__ = [
     "CitationCounts",
     "SummaryCluster",
     "SummaryScores",
+    "brief_lead",
     "count_citations",
     "evaluate_summaries",
+    "lead_scores",
     "read_summary_clusters",
     "score_rouge",
 ]
@@ -73,9 +78,14 @@ SCORE_KEYS = (
     "rouge1",
     "rouge2",
     "rougeL",
+    "lead_f1",
+    "first_sentence_f1",
     "citation_precision",
     "citation_recall",
     "quote_verbatim_rate",
+    *(f"{kind}_per_100" for kind in DEFECT_KINDS),
+    "whole_events",
+    "no_brief",
     "clusters",
 )
 SCHEMA = (
@@ -92,6 +102,7 @@ class SummaryCluster:
     origin: str  # path:line
     articles: tuple[Article, ...]  # in the file's order
     reference: str
+    records: tuple[dict[str, Any], ...] = ()  # the articles as the file gives them
 
     @property
     def reference_words(self) -> int:
@@ -103,15 +114,21 @@ class SummaryScores:
     rouge1: float  # F1, 0-1, mean over events
     rouge2: float
     rougeL: float  # named as rouge-score names it
+    lead_f1: float  # unigram F1 of the brief's lead against the reference's first sentence
+    first_sentence_f1: float  # the same of the event's first article's first sentence
     citation_precision: float
     citation_recall: float
     quote_verbatim_rate: float
+    defects: Defects
+    whole_events: float  # through stories: share of events whose articles all end in one
+    no_brief: int  # events with no brief (no article stored, or no analysis)
     clusters: int
-    briefs_per_second: float  # writing and verifying; not one of SCORE_KEYS
+    briefs_per_second: float  # writing and verifying (through stories: the whole path)
 
     def to_dict(self) -> dict[str, float | int]:
         """The scores under exactly the keys of SCORE_KEYS (what `--json` prints)."""
-        return {key: getattr(self, key) for key in SCORE_KEYS}
+        per_100 = {f"{kind}_per_100": self.defects.per_100(kind) for kind in DEFECT_KINDS}
+        return {key: per_100[key] if key in per_100 else getattr(self, key) for key in SCORE_KEYS}
 
 
 @dataclass(frozen=True)
@@ -151,36 +168,83 @@ def evaluate_summaries(
     writer: Writer | None = None,
     nli: NliModel | None = None,
     limit: int | None = None,
-    on_brief: Callable[[SummaryCluster, Brief], None] | None = None,
+    through_stories: bool = False,
+    on_brief: Callable[[SummaryCluster, Brief | None], None] | None = None,
 ) -> SummaryScores:
     """Write a brief for each event of a summarization file (the first `limit`, if given) and
     score it (see the module doc). `writer` drafts the briefs (the embedded writer unless given);
-    `on_brief` is called with each event and its brief, as scored."""
+    with `through_stories`, each event's articles go through ingest, stories and analysis in a
+    fresh store first (`end_to_end`). `on_brief` is called with each event and its brief (None
+    when there is none), as scored."""
     clusters = read_summary_clusters(path, settings, limit=limit)
     rouge: list[tuple[float, float, float]] = []
-    counts = CitationCounts()
-    seconds = 0.0
+    leads: list[tuple[float, float]] = []
+    counts, defects = CitationCounts(), Defects()
+    seconds, whole, missing = 0.0, 0, 0
     for cluster in clusters:
         start = time.perf_counter()
-        brief = brief_from_articles(
-            cluster.articles, max_words=cluster.reference_words, writer=writer, nli=nli
-        )
+        if through_stories:
+            run = brief_through_stories(
+                cluster.records, cluster.reference_words, settings, writer=writer, nli=nli
+            )
+            brief, articles = run.brief, run.articles
+            whole += run.held == len(cluster.articles)
+        else:
+            brief = brief_from_articles(
+                cluster.articles, max_words=cluster.reference_words, writer=writer, nli=nli
+            )
+            articles = {a.article_id: a for a in cluster.articles}
         seconds += time.perf_counter() - start
-        rouge.append(score_rouge(brief.prose(), cluster.reference))
-        counts += count_citations(brief, {a.article_id: a for a in cluster.articles}, nli=nli)
+        leads.append(lead_scores(cluster, brief))
         if on_brief:
             on_brief(cluster, brief)
+        if brief is None:
+            rouge.append((0.0, 0.0, 0.0))
+            missing += 1
+            continue
+        rouge.append(score_rouge(brief.prose(), cluster.reference))
+        counts += count_citations(brief, articles, nli=nli)
+        defects += defects_of(brief, articles)
     r1, r2, rl = (sum(scores) / len(rouge) for scores in zip(*rouge, strict=True))
+    lead, first = (sum(scores) / len(leads) for scores in zip(*leads, strict=True))
     return SummaryScores(
         rouge1=r1,
         rouge2=r2,
         rougeL=rl,
+        lead_f1=lead,
+        first_sentence_f1=first,
         citation_precision=counts.precision,
         citation_recall=counts.recall,
         quote_verbatim_rate=counts.quote_verbatim_rate,
+        defects=defects,
+        whole_events=whole / len(clusters) if through_stories else 1.0,
+        no_brief=missing,
         clusters=len(clusters),
         briefs_per_second=len(clusters) / seconds if seconds else 0.0,
     )
+
+
+def lead_scores(cluster: SummaryCluster, brief: Brief | None) -> tuple[float, float]:
+    """Unigram F1 (ROUGE-1, stemming on, no cut) against the reference's first sentence of the
+    brief's lead (0.0 when it has none) and of the first sentence of the event's first article
+    in the file's order (the baseline)."""
+    reference, first = (
+        sentences[0].text if sentences else ""
+        for sentences in split_sentences([cluster.reference, cluster.articles[0].text[:3000]])
+    )
+    lead = brief_lead(brief) or ""
+    scorer = _rouge_scorer()
+    return (
+        scorer.score(reference, lead)["rouge1"].fmeasure,
+        scorer.score(reference, first)["rouge1"].fmeasure,
+    )
+
+
+def brief_lead(brief: Brief | None) -> str | None:
+    """The text of the brief's lead, if it has one."""
+    if brief is None:
+        return None
+    return next((sentence.text for kind, sentence in brief.sentences() if kind == "lead"), None)
 
 
 def score_rouge(summary: str, reference: str) -> tuple[float, float, float]:
@@ -272,7 +336,7 @@ def _cluster(data: dict[str, Any], origin: str, settings: Settings) -> SummaryCl
         _article(item, f"{origin} article {number}", number, settings)
         for number, item in enumerate(items, start=1)
     )
-    return SummaryCluster(str(data.get("id") or origin), origin, articles, reference)
+    return SummaryCluster(str(data.get("id") or origin), origin, articles, reference, tuple(items))
 
 
 def _article(item: Any, origin: str, number: int, settings: Settings) -> Article:
