@@ -4,6 +4,10 @@ those changes the analysis finds.
     .venv/bin/python bench/planted_disagreements.py build [--eval-dir DIR] [--out FILE]
     .venv/bin/python bench/planted_disagreements.py show [--kind count] [--sample 10]
     .venv/bin/python bench/planted_disagreements.py score [--half held-out] [--limit N] [--json F]
+    .venv/bin/python bench/planted_disagreements.py build --fresh     # then show / score --fresh
+
+`--fresh` works on the fresh held-out set: the ECB+ clustering dev file's events, planted with a
+seed of their own into their own built file (`planted_build.FRESH_OUT`), never tuned on.
 
 
 The benchmark plants one outlet's error into dev events and scores how many the analysis finds;
@@ -22,8 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from planted_build import DEFAULT_OUT, build
-from planted_plant import HALVES, SEED
+from planted_build import DEFAULT_OUT, FRESH_OUT, FRESH_SEED, build
+from planted_plant import FRESH_FILE, HALVES, SEED
 from planted_read import KINDS
 from planted_score import print_case, print_disagreements, print_table, read_built, score, select
 
@@ -33,7 +37,7 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     making = commands.add_parser("build", help="plant the cases and write the built file")
     making.add_argument("--eval-dir", type=Path, default=None, help="holds dev/ (../shared/eval)")
-    making.add_argument("--seed", type=int, default=SEED)
+    making.add_argument("--seed", type=int, help=f"{SEED}; with --fresh {FRESH_SEED}")
     showing = commands.add_parser("show", help="print planted cases to read")
     showing.add_argument("--sample", type=int, default=10, help="cases per kind (0: all)")
     scoring = commands.add_parser("score", help="run the cases through ingest and analysis")
@@ -43,18 +47,23 @@ def main() -> None:
     scoring.add_argument("--alarms", action="store_true", help="print the controls' alarms")
     scoring.add_argument("--json", type=Path, help="also write the figures to this file")
     for command in (showing, scoring):
-        command.add_argument("--half", choices=(*HALVES, "both"), default="both")
+        command.add_argument("--half", choices=(*HALVES, "all"), default="all")
         command.add_argument("--kind", choices=KINDS, action="append")
     for command in (making, showing, scoring):
-        command.add_argument("--out", type=Path, default=DEFAULT_OUT, help="the built file")
+        command.add_argument("--out", type=Path, help=f"the built file ({DEFAULT_OUT})")
+        command.add_argument("--fresh", action="store_true", help=f"the fresh set ({FRESH_OUT})")
     args = parser.parse_args()
+    args.out = args.out or (FRESH_OUT if args.fresh else DEFAULT_OUT)
     if args.command == "build":
         start = time.perf_counter()
-        summary = build(args.eval_dir, args.out, args.seed)
+        if args.fresh:
+            summary = build(args.eval_dir, args.out, args.seed or FRESH_SEED, (FRESH_FILE,))
+        else:
+            summary = build(args.eval_dir, args.out, args.seed or SEED)
         print(json.dumps(summary, indent=1))
         print(f"built {args.out} in {time.perf_counter() - start:.0f} s")
         return
-    halves = HALVES if args.half == "both" else (args.half,)
+    halves = HALVES if args.half == "all" else (args.half,)
     kinds = args.kind or KINDS
     events, cases = read_built(args.out)
     if args.command == "show":

@@ -356,6 +356,7 @@ def place_kind(text: str) -> str:
     """ "state" (a US state), "province" (Canada's, Australia's), "country", "county",
     "street" (a GPE the small model mistook), else "city"."""
     last = text.split()[-1].lower()
+    text = text.replace(". ", ".")  # "U. S." as some files print it
     if text in US_STATES:
         return "state"
     if text in PROVINCES:

@@ -60,6 +60,8 @@ class Scores:
                 found = sum(o.result == "found" for o in of)
                 row[kind] = {"cases": len(of), "found": found, "recall": _share(found, len(of))}
             events = [e for e, h in self.controls.items() if h == half]
+            if not mine and not events:
+                continue
             alarmed = [e for e in events if self.alarms.get(e)]
             row["controls"] = {
                 "events": len(events),
