@@ -136,7 +136,8 @@ def test_another_count_is_a_different_count_of_two_or_more(value, seed):
 def test_the_halves_are_stable_and_both_used():
     halves = {planted.half_of("summ-allsides.jsonl", f"val-{n}") for n in range(20)}
     assert halves == {"tune", "held-out"}
-    assert planted.half_of("val-3") == planted.half_of("val-3")
+    assert planted.half_of("x.jsonl", "val-3") == planted.half_of("x.jsonl", "val-3")
+    assert planted.half_of(planted.FRESH_FILE, "val-3") == "fresh"
 
 
 def side(value: str, *article_ids: str) -> SimpleNamespace:
