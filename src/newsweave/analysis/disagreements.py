@@ -82,7 +82,7 @@ from newsweave.analysis.claims import (
 from newsweave.analysis.dates import publication_day
 from newsweave.analysis.nlp import Sentence, minilm
 from newsweave.analysis.values import Mention, read_values
-from newsweave.analysis.values.counts import NOT, same_kind, victim_classes
+from newsweave.analysis.values.counts import NOT, same_kind, victim_classes, within_rounding
 from newsweave.analysis.values.days import is_same_night, same_form
 from newsweave.analysis.values.people import same_holder
 from newsweave.analysis.values.places import named_together, same_level
@@ -194,7 +194,8 @@ def _comparable(a: Mention, b: Mention) -> bool:
     if a.kind == "date":
         return same_form(a, b) is not None
     if a.kind == "place":  # "University of Pavia in Italy", "Liverpool ... University in the UK"
-        return same_level(a, b) and (not a.kinds or not b.kinds or bool(a.kinds & b.kinds))
+        kinds = not a.kinds or not b.kinds or bool(a.kinds & b.kinds)
+        return same_level(a, b) and kinds and a.role == b.role  # "near" only with "near"
     if a.kind == "person":
         return a.role == b.role and (a.role != "led" or same_holder(a, b))
     return concept(a) == concept(b)
@@ -276,7 +277,9 @@ def _same_count(
 ) -> float | None:
     if a.what & victim_classes():  # one toll per happening: a casualty class says much
         return cosine if claimed or cosine >= CASUALTY else None
-    shared = len(a.words & b.words) >= COUNT_WORDS
+    # two clause words in common, one at least no name: the same people named tell no happening
+    common = a.words & b.words
+    shared = len(common) >= COUNT_WORDS and any(word.islower() for word in common)
     linked = claimed or cosine >= COUNT_ALONE or (shared and cosine >= COUNT_WITH_WORDS)
     return cosine if linked else None
 
@@ -455,6 +458,8 @@ def _differ(a: Mention, b: Mention) -> bool:
         if form is None or _value_in(a, form) == _value_in(b, form):
             return False
         return not is_same_night(a, b, form)
+    if a.kind == "count" and within_rounding(a, b):
+        return False
     return not ({a.value, a.also} - {None}) & ({b.value, b.also} - {None})
 
 

@@ -64,8 +64,8 @@ def read_days(
         if not forms:
             continue
         what, verb = _anchor(doc, day.start, day.end)
-        if not what or (verb is not None and _is_possible(verb)):
-            continue  # "may vote as soon as Wednesday"
+        if not what or (verb is not None and _is_possible(verb)) or _is_said_on(doc, day.start):
+            continue  # "may vote as soon as Wednesday", "said Monday the bill ..."
         (form, value), *_ = forms
         yield Mention(
             "date",
@@ -121,10 +121,33 @@ def _token_at(doc: Doc, offset: int) -> int:
 
 
 def _is_possible(verb: Token) -> bool:
-    """A modal predicate (rule `grammar.modal`): "may vote on Wednesday" dates nothing that
-    happened. (Plans, "due to meet on Friday", are the dates module's future tense.)"""
-    modal = words("grammar.modal")
-    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in verb.children)
+    """A modal predicate (rule `grammar.modal`: "may vote on Wednesday"), or one under a verb
+    of planning (rule `date.plans`: "the union intends to sign the agreement on Friday"), the
+    verbs it is the infinitive complement of included: it dates nothing that happened. (Plans
+    told in the future tense are the dates module's.)"""
+    modal, plans = words("grammar.modal"), words("date.plans")
+    for word in (verb, *verb.ancestors):
+        if word.pos_ in ("VERB", "AUX") and (
+            word.lemma_.lower() in plans
+            or any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in word.children)
+        ):
+            return True
+        if word.dep_ != "xcomp":
+            return False
+    return False
+
+
+def _is_said_on(doc: Doc, start: int) -> bool:
+    """Whether a date follows a verb of saying ("said Monday the bill ...", "said late on
+    Tuesday"), which the parser may hang the date from the clause said: the day of saying
+    (rule `date.saying`)."""
+    at = _token_at(doc, start)
+    before = [t for t in doc[max(0, at - 3) : at] if t.lower_ not in ("on", "late", "early")]
+    return (
+        bool(before)
+        and before[-1].pos_ == "VERB"
+        and before[-1].lemma_.lower() in words("date.saying")
+    )
 
 
 def _edge(doc: Doc, day: DayMention) -> str:
@@ -136,7 +159,7 @@ def _edge(doc: Doc, day: DayMention) -> str:
     night = words("date.night")
     if any(word in night for word in said[-3:]) or "late" in said:
         return "late"
-    return "early" if "early" in said or "overnight" in said else ""
+    return "early" if any(word in words("date.early") for word in said) else ""
 
 
 def is_same_night(a: Mention, b: Mention, form: str) -> bool:

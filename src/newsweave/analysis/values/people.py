@@ -157,6 +157,8 @@ def person(noun: Token, *, named: bool = False) -> Span | None:
             if all(w.is_alpha or w.text in (".", "-", "'") for w in name):
                 return name
             return None
+        if word.lower_.rstrip(".") in words("person.titles"):
+            continue  # "Former Vice President Joe Biden said": a title, not the name
         if named and word.tag_ == "NNP" and not word.ent_type_ and word.is_title:
             # "Brooks said": a surname the small model left untyped (not the capital of a
             # sentence's first word, "Anthropologists said")
