@@ -22,7 +22,8 @@ Same happening. Two comparable values of different articles are linked when they
 happening (`_same_happening`), by what the project already measures of two sentences, their
 claim (`claims.align_claims`) and their MiniLM cosine, with what the values are of:
 
-    count   in one claim, or cosine >= 0.55, or >= 0.45 with two clause words shared; a
+    count   in one claim, or cosine >= 0.55, or >= 0.45 with two clause words shared (not only
+            names); a
             casualty class (one toll per happening) >= 0.4
     date    the same happening named (>= 0.3, or one claim); the one's happening told by a verb
             of the other's clause (>= 0.5, or one claim); the same named participants (subject
@@ -32,7 +33,7 @@ claim (`claims.align_claims`) and their MiniLM cosine, with what the values are 
             both); or cosine >= 0.85
     place   the same word placed (>= 0.3, or one claim), or cosine >= 0.85
     person  a speaker: one claim and cosine >= 0.7, cosine >= 0.8, or the two remarks (the
-            quotation, or the clause of saying) >= 0.7; never when one's sentence names the
+            quotation, or the clause of saying) >= 0.75; never when one's sentence names the
             other ("X said, according to Y"); a leader: the same holder named
     yes_no  one claim, or each one's subject named in the other's sentence
 
@@ -107,7 +108,7 @@ DATE_PARTIES, DATE_CLAUSES = 0.55, 0.45  # the same named participants, and thei
 LEDE, LEDES = 1, 0.6  # the last sentence (from 0) of a lede; two ledes' cosine
 PLACE_SHARED, PLACE_ALONE = 0.3, 0.85
 SPEAKER_CLAIMED, SPEAKER_ALONE = 0.7, 0.8
-REMARKS, REMARK_SENTENCES = 0.7, 0.4  # two remarks' cosine, when their sentences are this alike
+REMARKS, REMARK_SENTENCES = 0.75, 0.4  # two remarks' cosine, when their sentences are this alike
 CLAIMED = 1.0  # the score of two sentences of one claim
 NAMED = 1.0  # added to the score of two dates of one named happening: they merge first
 AGREEING = 0.05  # a link between two equal values goes before a link of the same score
