@@ -22,7 +22,11 @@ crew"), years, ranges ("9 to 11"), increments (rule `count.increments`: "two mor
 counts in a condition ("if one animal tests positive"), "one" counting anything but casualties
 (rule `count.one-is-an-article`: "one man approached" says "a man"), and every count of a
 sentence that says a figure changed or tells of an earlier year (rule `count.updates`: "rose
-to", "revised"; "the 1987 quake killed 14").
+to", "revised"; "the 1987 quake killed 14"), a number after its noun (a label: "a Category 2
+storm", "Section 7"), and a forecast (rule `count.forecasts`: "economists expected 845,000
+jobs", "are projected to win 157 seats"). An approximate figure (rule `count.approximate`:
+"nearly 260,000 patients") agrees with any figure within half the unit it is rounded to
+(`within_rounding`: "about 258,000").
 """
 
 from __future__ import annotations

@@ -9,8 +9,11 @@ differ too; two dates a month or more apart are of two happenings (rule `date.ap
 Tuesday" and "early Wednesday" are one night (rule `date.night`, `is_same_night`). Not read: a
 date in a future or modal clause (a plan, "due to meet on Wednesday", "may vote on Friday":
 rule `grammar.modal`), the date of saying (rule `date.saying`: "officials said on Tuesday";
-every outlet dates its quotes its own way), a date that names something (rule `date.names`:
-"the Sept. 11 attacks", "the Friday deadline").
+every outlet dates its quotes its own way; "said Monday the bill ..." too, which the parser
+may hang from the clause said), a date that names something (rule `date.names`: "the Sept. 11
+attacks", "the Friday deadline"), a date under a verb of planning (rule `date.plans`: "intends
+to sign on Friday"). "Morning", "overnight" and "early" make a day's first hours (rule
+`date.early`), "night" and "late" its last (rule `date.night`).
 
 What the date is of (`what`) is the happening it dates: the noun it gives the day of
 ("Thursday's talks", "at a Tuesday summit", "the shooting on Sunday"), or the verb it hangs

@@ -13,7 +13,8 @@ teams. Plans and denials are not read ("will be led by", "did not say").
 
 The value is the person's surname (the side shows the fullest name): spaCy's PERSON entity, or
 a proper noun of two or more capitalised words that is no place, nationality or body (rule
-`person.institutions`: "the Foreign Ministry" is no person).
+`person.institutions`: "the Foreign Ministry" is no person). A title is never the name (rule
+`person.titles`: "Former Vice President Joe Biden said" is Biden, not "President").
 """
 
 from __future__ import annotations
