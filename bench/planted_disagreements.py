@@ -9,12 +9,12 @@ those changes the analysis finds.
 `--fresh` works on the fresh held-out set: the ECB+ clustering dev file's events, planted with a
 seed of their own into their own built file (`planted_build.FRESH_OUT`), never tuned on.
 
-
 The benchmark plants one outlet's error into dev events and scores how many the analysis finds;
 its parts: `planted_read` (the values an article states, and the rules that keep a value out),
 `planted_plant` (one event's planted cases), `planted_build` (the built file), `planted_score`
-(the cases and the unchanged events through ingest and the analysis). BENCHMARKS.md (issue 25)
-has the figures.
+(the cases and the unchanged events through ingest and the analysis), `planted_quick` (the
+same read with each unchanged article ingested and parsed once: `score --quick`).
+BENCHMARKS.md (issue 25) has the figures.
 """
 
 from __future__ import annotations
