@@ -38,7 +38,8 @@ claim (`claims.align_claims`) and their MiniLM cosine, with what the values are 
     yes_no  one claim, or each one's subject named in the other's sentence
 
 The thresholds were set on the "tune" half of bench/planted_disagreements.py (BENCHMARKS.md)
-and the sample corpus, never on the held-out half.
+and the sample corpus, then, that benchmark's held-out half once scored, on both its halves;
+never on its fresh set (ECB+ events, `build --fresh`), which is scored once per pass.
 
 One article, several values. Links are merged into groups of one happening, the surest first
 (`_groups`), never so that one article gives two values in a group: an article that gives a
