@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 from newsweave.analysis.nlp import parse
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
-import planted_disagreements as planted
+import planted_plant as planted
+import planted_read as reading
+import planted_score as scoring
 
 FIRST = (
     "Nine people were killed when a fire swept through a chemical plant in Leeds on Monday, "
@@ -36,7 +38,7 @@ POOLS = planted.Pools(
 
 def plant(first: str = FIRST, second: str = SECOND) -> dict[str, planted.Case]:
     articles = [planted.Article("a1", first), planted.Article("a2", second)]
-    mentions = [planted.find_mentions(doc) for doc in parse([first, second])]
+    mentions = [reading.find_mentions(doc) for doc in parse([first, second])]
     plan = planted.plant_event(
         "test.jsonl", "e1", articles, mentions, POOLS, similarity=lambda a, b: 1.0
     )
@@ -48,7 +50,7 @@ def cases() -> dict[str, planted.Case]:
     return plant()
 
 
-@pytest.mark.parametrize("kind", planted.KINDS)
+@pytest.mark.parametrize("kind", reading.KINDS)
 def test_each_kind_is_planted_in_one_article_with_its_sentences(cases, kind):
     case = cases[kind]
     original = FIRST if case.article_id == "a1" else SECOND
@@ -63,7 +65,7 @@ def test_each_kind_is_planted_in_one_article_with_its_sentences(cases, kind):
 def test_a_count_becomes_another_count_of_the_same_noun(cases):
     case = cases["count"]
     assert case.key == "9 people"
-    new = planted.count_value(case.new)
+    new = reading.count_value(case.new)
     assert new is not None and new >= 2 and new != 9
     assert case.new_key == f"{new:g} people"
     assert case.new.islower() == case.old.islower()  # "nine" stays a word in its case
@@ -105,7 +107,7 @@ def test_a_value_no_other_article_states_is_not_planted():
 )
 def test_counts_that_are_no_disagreement_are_rejected_by_their_rule(sentence, rule):
     [doc] = parse([sentence])
-    counts = [m for m in planted.find_mentions(doc) if m.kind == "count"]
+    counts = [m for m in reading.find_mentions(doc) if m.kind == "count"]
     assert counts and counts[0].rejected == rule
 
 
@@ -116,10 +118,10 @@ def test_dates_of_saying_and_plans_are_rejected():
             "The council will vote on Tuesday on the new budget for the city.",
         ]
     )
-    assert [m.rejected for m in planted.find_mentions(said) if m.kind == "date"] == [
+    assert [m.rejected for m in reading.find_mentions(said) if m.kind == "date"] == [
         "not-happening"
     ]
-    assert [m.rejected for m in planted.find_mentions(plan) if m.kind == "date"] == ["plan"]
+    assert [m.rejected for m in reading.find_mentions(plan) if m.kind == "date"] == ["plan"]
 
 
 @given(st.integers(min_value=2, max_value=10_000_000), st.integers(0, 1000))
@@ -127,14 +129,15 @@ def test_another_count_is_a_different_count_of_two_or_more(value, seed):
     for text in (str(value), f"{value:,}"):
         new = planted.other_count(text, random.Random(seed))
         assert ("," in new) == ("," in text) or value < 1000
-        assert planted.count_value(new) not in (None, value)
-        assert planted.count_value(new) >= 2
+        assert reading.count_value(new) not in (None, value)
+        assert reading.count_value(new) >= 2
 
 
 def test_the_halves_are_stable_and_both_used():
-    halves = {planted.half_of(f"val-{n}") for n in range(20)}
-    assert halves == set(planted.HALVES)
-    assert planted.half_of("val-3") == planted.half_of("val-3")
+    halves = {planted.half_of("summ-allsides.jsonl", f"val-{n}") for n in range(20)}
+    assert halves == {"tune", "held-out"}
+    assert planted.half_of("x.jsonl", "val-3") == planted.half_of("x.jsonl", "val-3")
+    assert planted.half_of(planted.FRESH_FILE, "val-3") == "fresh"
 
 
 def side(value: str, *article_ids: str) -> SimpleNamespace:
@@ -159,11 +162,11 @@ CASE = {"kind": "count", "key": "9 people", "new_key": "11 people"}
     ],
 )
 def test_a_planted_count_is_found_with_its_values_and_sides(sides, result):
-    assert planted.match(CASE, [disagreement(*sides)], edited_id="a2") == result
+    assert scoring.match(CASE, [disagreement(*sides)], edited_id="a2") == result
 
 
 def test_dates_compare_as_weekdays_and_days():
-    assert planted.value_forms("date", "2026-03-05") == {"thursday", "march 5"}
+    assert scoring.value_forms("date", "2026-03-05") == {"thursday", "march 5"}
     date_case = {"kind": "date", "key": "thursday", "new_key": "friday"}
     found = disagreement(side("2026-03-05", "a1"), side("2026-03-06", "a2"))
-    assert planted.match(date_case, [found], "a2") == "found"
+    assert scoring.match(date_case, [found], "a2") == "found"

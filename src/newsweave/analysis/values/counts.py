@@ -22,7 +22,11 @@ crew"), years, ranges ("9 to 11"), increments (rule `count.increments`: "two mor
 counts in a condition ("if one animal tests positive"), "one" counting anything but casualties
 (rule `count.one-is-an-article`: "one man approached" says "a man"), and every count of a
 sentence that says a figure changed or tells of an earlier year (rule `count.updates`: "rose
-to", "revised"; "the 1987 quake killed 14").
+to", "revised"; "the 1987 quake killed 14"), a number after its noun (a label: "a Category 2
+storm", "Section 7"), and a forecast (rule `count.forecasts`: "economists expected 845,000
+jobs", "are projected to win 157 seats"). An approximate figure (rule `count.approximate`:
+"nearly 260,000 patients") agrees with any figure within half the unit it is rounded to
+(`within_rounding`: "about 258,000").
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ def read_counts(
         return
     for value, noun, number, what, also in _counts(span):
         verb = verb_above(noun)
+        if is_forecast(verb):
+            continue  # "economists expected 845,000 jobs": a forecast, not the figure
         # "two members did not sign" (not "two delegates were not enough")
         negated = verb is not None and verb.pos_ == "VERB" and is_negated(verb)
         yield Mention(
@@ -86,7 +92,41 @@ def read_counts(
             days=days,
             kinds=_kinds(noun),
             places=_places(verb),
+            rounded=_rounded(noun, int(value)),
         )
+
+
+def _rounded(noun: Token, value: int) -> int:
+    """The unit an approximate count is rounded to ("nearly 260,000 patients": 10,000), when a
+    word of approximation goes with its number (rule `count.approximate`), else 0: "about
+    258,000" and "nearly 260,000" are one figure told two ways."""
+    approximate = words("count.approximate")
+    numbers = [c for c in noun.children if c.dep_ == "nummod"] or [noun]
+    near = [w for n in numbers for w in n.children if w.dep_ in ("advmod", "quantmod", "amod")]
+    near += [c for c in noun.children if c.dep_ == "amod"]  # "an estimated 500 people"
+    if not any(w.lower_ in approximate for w in near):
+        return 0
+    digits = str(value)
+    zeros = len(digits) - len(digits.rstrip("0"))
+    return 10**zeros if 0 < zeros < len(digits) else 0
+
+
+def is_forecast(verb: Token | None) -> bool:
+    """Whether a count's verb, or one it is the object or complement of, forecasts or
+    awaits it (rule `count.forecasts`: "analysts expected 870,000 jobs", "were looking for
+    845,000 jobs", "are projected to win 157 seats"): a forecast is no figure of what happened."""
+    forecasts = words("count.forecasts")
+    for word in (verb, *(verb.ancestors if verb is not None else ())):
+        if word is None or word.pos_ not in ("VERB", "AUX"):
+            continue
+        lemma = word.lemma_.lower()
+        if lemma in forecasts or any(
+            f"{lemma} {c.lower_}" in forecasts for c in word.children if c.dep_ == "prep"
+        ):
+            return True
+        if word.dep_ not in ("xcomp", "ccomp", "advcl", "acl"):
+            break
+    return False
 
 
 def is_update_or_history(text: str, span: Span, published_at: datetime | None) -> bool:
@@ -108,6 +148,8 @@ def _counts(span: Span) -> Iterable[tuple[str, Token, str, str, str | None]]:
             continue
         value, printed = read
         if token.dep_ == "nummod" and token.head.pos_ == "NOUN":
+            if token.i > token.head.i:
+                continue  # "a Category 2 storm", "Section 7": a label after its noun, no count
             noun = token.head
         elif token.dep_ in (*SUBJECTS, "dobj") and token.pos_ == "NUM":
             noun = token  # "eleven were killed": a casualty count, else nothing
@@ -312,6 +354,13 @@ def _kinds(noun: Token) -> frozenset[str]:
         if w.dep_ == "pobj"
     ]
     return frozenset(w.lemma_.lower() for w in found if w.is_alpha)
+
+
+def within_rounding(a: Mention, b: Mention) -> bool:
+    """Whether two counts agree within the rounding of the approximate one ("about 258,000"
+    and "nearly 260,000": 260,000 is rounded to 10,000, and 258,000 is within half of it)."""
+    unit = max(a.rounded, b.rounded)
+    return unit > 0 and 2 * abs(int(a.value) - int(b.value)) < unit
 
 
 def same_kind(a: Mention, b: Mention) -> bool:

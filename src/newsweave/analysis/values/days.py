@@ -9,8 +9,11 @@ differ too; two dates a month or more apart are of two happenings (rule `date.ap
 Tuesday" and "early Wednesday" are one night (rule `date.night`, `is_same_night`). Not read: a
 date in a future or modal clause (a plan, "due to meet on Wednesday", "may vote on Friday":
 rule `grammar.modal`), the date of saying (rule `date.saying`: "officials said on Tuesday";
-every outlet dates its quotes its own way), a date that names something (rule `date.names`:
-"the Sept. 11 attacks", "the Friday deadline").
+every outlet dates its quotes its own way; "said Monday the bill ..." too, which the parser
+may hang from the clause said), a date that names something (rule `date.names`: "the Sept. 11
+attacks", "the Friday deadline"), a date under a verb of planning (rule `date.plans`: "intends
+to sign on Friday"). "Morning", "overnight" and "early" make a day's first hours (rule
+`date.early`), "night" and "late" its last (rule `date.night`).
 
 What the date is of (`what`) is the happening it dates: the noun it gives the day of
 ("Thursday's talks", "at a Tuesday summit", "the shooting on Sunday"), or the verb it hangs
@@ -64,8 +67,8 @@ def read_days(
         if not forms:
             continue
         what, verb = _anchor(doc, day.start, day.end)
-        if not what or (verb is not None and _is_possible(verb)):
-            continue  # "may vote as soon as Wednesday"
+        if not what or (verb is not None and _is_possible(verb)) or _is_said_on(doc, day.start):
+            continue  # "may vote as soon as Wednesday", "said Monday the bill ..."
         (form, value), *_ = forms
         yield Mention(
             "date",
@@ -121,10 +124,33 @@ def _token_at(doc: Doc, offset: int) -> int:
 
 
 def _is_possible(verb: Token) -> bool:
-    """A modal predicate (rule `grammar.modal`): "may vote on Wednesday" dates nothing that
-    happened. (Plans, "due to meet on Friday", are the dates module's future tense.)"""
-    modal = words("grammar.modal")
-    return any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in verb.children)
+    """A modal predicate (rule `grammar.modal`: "may vote on Wednesday"), or one under a verb
+    of planning (rule `date.plans`: "the union intends to sign the agreement on Friday"), the
+    verbs it is the infinitive complement of included: it dates nothing that happened. (Plans
+    told in the future tense are the dates module's.)"""
+    modal, plans = words("grammar.modal"), words("date.plans")
+    for word in (verb, *verb.ancestors):
+        if word.pos_ in ("VERB", "AUX") and (
+            word.lemma_.lower() in plans
+            or any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in word.children)
+        ):
+            return True
+        if word.dep_ != "xcomp":
+            return False
+    return False
+
+
+def _is_said_on(doc: Doc, start: int) -> bool:
+    """Whether a date follows a verb of saying ("said Monday the bill ...", "said late on
+    Tuesday"), which the parser may hang the date from the clause said: the day of saying
+    (rule `date.saying`)."""
+    at = _token_at(doc, start)
+    before = [t for t in doc[max(0, at - 3) : at] if t.lower_ not in ("on", "late", "early")]
+    return (
+        bool(before)
+        and before[-1].pos_ == "VERB"
+        and before[-1].lemma_.lower() in words("date.saying")
+    )
 
 
 def _edge(doc: Doc, day: DayMention) -> str:
@@ -136,7 +162,7 @@ def _edge(doc: Doc, day: DayMention) -> str:
     night = words("date.night")
     if any(word in night for word in said[-3:]) or "late" in said:
         return "late"
-    return "early" if "early" in said or "overnight" in said else ""
+    return "early" if any(word in words("date.early") for word in said) else ""
 
 
 def is_same_night(a: Mention, b: Mention, form: str) -> bool:

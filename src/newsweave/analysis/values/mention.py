@@ -23,9 +23,10 @@ class Mention:
     days: frozenset[str] = frozenset()  # the days its sentence dates what happened
     kinds: frozenset[str] = frozenset()  # a count's: what kind of the noun ("robbery" charges)
     places: frozenset[str] = frozenset()  # a count's: the places its clause names
+    rounded: int = 0  # a count's: the unit an approximate one is rounded to ("nearly 260,000")
     # a date's other forms it can be compared in: (("weekday", "thursday"), ("month day", ...))
     forms: tuple[tuple[str, str], ...] = ()
-    role: str = ""  # a person's: "said" (the speaker of a remark) or "led"
+    role: str = ""  # a person's: "said" (the speaker of a remark) or "led"; a place's: "near"
     level: str = ""  # a place's: "country", "region" or "city"
     edge: str = ""  # a date's: "late" ("late Tuesday", "Tuesday night") or "early"
     context: frozenset[str] = frozenset()  # content lemmas of its whole sentence

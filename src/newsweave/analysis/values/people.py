@@ -13,7 +13,8 @@ teams. Plans and denials are not read ("will be led by", "did not say").
 
 The value is the person's surname (the side shows the fullest name): spaCy's PERSON entity, or
 a proper noun of two or more capitalised words that is no place, nationality or body (rule
-`person.institutions`: "the Foreign Ministry" is no person).
+`person.institutions`: "the Foreign Ministry" is no person). A title is never the name (rule
+`person.titles`: "Former Vice President Joe Biden said" is Biden, not "President").
 """
 
 from __future__ import annotations
@@ -157,6 +158,8 @@ def person(noun: Token, *, named: bool = False) -> Span | None:
             if all(w.is_alpha or w.text in (".", "-", "'") for w in name):
                 return name
             return None
+        if word.lower_.rstrip(".") in words("person.titles"):
+            continue  # "Former Vice President Joe Biden said": a title, not the name
         if named and word.tag_ == "NNP" and not word.ent_type_ and word.is_title:
             # "Brooks said": a surname the small model left untyped (not the capital of a
             # sentence's first word, "Anthropologists said")

@@ -61,8 +61,18 @@ def read_places(span: Span, article: int, sentence: Sentence) -> Iterable[Mentio
             words=clause_words(verb, span) - own - {t.text for t in entity},
             shown=entity.text.removeprefix("the "),
             kinds=_names(governor, entity),
+            role=_relation(entity),
             level=level(value),
         )
+
+
+def _relation(entity: Span) -> str:
+    """ "near" for a place after a preposition of nearness (rule `place.nearby`: "his home
+    outside Philadelphia", "a crash near Leeds"), else "": a place near one town is no denial
+    of a place in another (the town outside the city), so the two are not compared."""
+    root = entity.root
+    nearby = root.dep_ == "pobj" and root.head.lower_ in words("place.nearby")
+    return "near" if nearby else ""
 
 
 def place_name(text: str) -> str:

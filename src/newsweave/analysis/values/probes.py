@@ -155,6 +155,16 @@ def _rates(doc: Doc) -> bool:
     return _not_read(doc, {t.i for t in doc if t.dep_ == "nummod"})
 
 
+@probe("count.approximate")
+def _approximate(doc: Doc) -> bool:
+    return any(m.rounded for m in _read(doc, "count"))
+
+
+@probe("count.forecasts")
+def _forecasts(doc: Doc) -> bool:
+    return _not_read(doc, {t.i for t in doc if t.dep_ == "nummod"})
+
+
 # --- dates ------------------------------------------------------------------------------------
 
 
@@ -176,6 +186,16 @@ def _meeting(doc: Doc) -> bool:
 @probe("date.night")
 def _night(doc: Doc) -> bool:
     return any(m.edge == "late" for m in _read(doc, "date"))
+
+
+@probe("date.early")
+def _early(doc: Doc) -> bool:
+    return any(m.edge == "early" for m in _read(doc, "date"))
+
+
+@probe("date.plans")
+def _plans(doc: Doc) -> bool:
+    return _undated(doc)
 
 
 @probe("date.apart")
@@ -226,6 +246,11 @@ def _both_levels(doc: Doc) -> bool:
     return any(len(m.level.split()) > 1 for m in _read(doc, "place"))
 
 
+@probe("place.nearby")
+def _nearby(doc: Doc) -> bool:
+    return any(m.role == "near" for m in _read(doc, "place"))
+
+
 # --- people and yes/no ------------------------------------------------------------------------
 
 
@@ -239,6 +264,15 @@ def _first_person(doc: Doc) -> bool:
     """A speaker is read whose name the small model gives to a body."""
     bodies = {e.text for e in doc.ents if e.label_ == "ORG"}
     return any(m.role == "said" and m.shown in bodies for m in _read(doc, "person"))
+
+
+@probe("person.titles")
+def _titles(doc: Doc) -> bool:
+    """A title is printed before a speaker, and the speaker read is the name, not the title."""
+    titles = words("person.titles")
+    people = _read(doc, "person")
+    named = any(t.lower_.rstrip(".") in titles for t in doc)
+    return named and bool(people) and all(m.value not in titles for m in people)
 
 
 @probe("person.roles")
