@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -59,12 +59,12 @@ class Rule:
     purpose: str
     file: str
     words: frozenset[str] = frozenset()
-    table: Mapping[str, str] | None = None
+    table: Mapping[str, str] | None = field(default=None, hash=False)
     patterns: tuple[str, ...] = ()
     number: float | None = None
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
-    options: Mapping[str, Any] | None = None  # the reader's own fields
+    options: Mapping[str, Any] | None = field(default=None, hash=False)  # the reader's own fields
 
 
 class RuleFileError(ValueError):
