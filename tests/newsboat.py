@@ -15,14 +15,13 @@ from __future__ import annotations
 import os
 import pty
 import select
-import shutil
 import signal
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
+from tools import debian_tool
 
 __all__ = ["newsboat_path", "newsboat_read"]
 
@@ -30,13 +29,7 @@ SESSION_TIMEOUT_S = 10.0
 
 
 def newsboat_path() -> str:
-    found = os.environ.get("NEWSWEAVE_NEWSBOAT") or shutil.which("newsboat")
-    if not found:
-        pytest.fail(
-            "no newsboat: run scripts/install-newsboat (make test does), or set "
-            "NEWSWEAVE_NEWSBOAT to a newsboat binary"
-        )
-    return found
+    return debian_tool("newsboat", "NEWSWEAVE_NEWSBOAT", "scripts/install-newsboat")
 
 
 def newsboat_read(feed_url: str, folder: Path, count: int) -> list[str]:
