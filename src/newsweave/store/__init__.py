@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsweave.store.base import EventFailure, PutOutcome, SearchHit, SearchKind, Store
+from newsweave.store.base import (
+    EventFailure,
+    PutOutcome,
+    SearchHit,
+    SearchKind,
+    Store,
+    StoredFeed,
+)
 from newsweave.store.sqlite import SQLiteStore
 
 __all__ = [
     "EventFailure",
     "PutOutcome",
     "SQLiteStore",
+    "StoredFeed",
     "SearchHit",
     "SearchKind",
     "Store",
