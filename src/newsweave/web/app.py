@@ -94,6 +94,9 @@ ATOM_RESPONSE: dict[int | str, dict[str, Any]] = {
     }
 }
 ICON_PATH = "/static/icon.png"
+# zlib's level 4: 25% less CPU than its default 6 on a 10 KB page (0.19 ms, not 0.25), for
+# 2% more bytes; a page costs 2-7 ms of CPU to serve.
+GZIP_LEVEL = 4
 
 
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
@@ -131,7 +134,7 @@ def create_app(settings: Settings) -> Any:
     # checked before a route reads the store.
     clock = ChangeClock(lambda: app.state.reader.get().changes())
     app.add_middleware(conditional_get, clock=clock)
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=GZIP_LEVEL)
     app.add_middleware(api_cors)
     app.add_middleware(security_headers)
     app.add_middleware(head_as_get)
