@@ -18,10 +18,10 @@ __all__ = [
     "EventFailure",
     "PutOutcome",
     "SQLiteStore",
-    "StoredFeed",
     "SearchHit",
     "SearchKind",
     "Store",
+    "StoredFeed",
     "open_store",
 ]
 

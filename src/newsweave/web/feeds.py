@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
+from typing import NamedTuple
 
 from feedgen.feed import FeedGenerator
 
@@ -36,8 +37,9 @@ __all__ = ["FEED_ENTRIES", "FeedInfo", "FeedStory", "atom_feed", "latest_events"
 FEED_ENTRIES = 50
 
 
-@dataclass(frozen=True)
-class FeedStory:
+class FeedStory(NamedTuple):
+    """A story as a feed entry: its event (the dates) and its latest brief."""
+
     event: Event
     brief: Brief
 
