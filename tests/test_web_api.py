@@ -149,7 +149,10 @@ def test_search_finds_briefs_and_articles_and_survives_any_query(client, pipelin
     assert pipeline.fire in [hit["id"] for hit in briefs["hits"]]
     articles = client.get("/api/search", params={"q": "Brennick", "kind": "articles"}).json()
     assert articles["total"] >= 3
-    assert all("\x02" in hit["snippet"] for hit in articles["hits"])
+    for hit in articles["hits"]:  # the matches are offsets, not control characters in the text
+        assert hit["matches"] and not re.search("[\x02\x03]", hit["snippet"])
+        for start, end in hit["matches"]:
+            assert hit["snippet"][start:end].lower().startswith("brennick")
     prefix = client.get("/api/search", params={"q": "Brenn", "kind": "articles"}).json()
     assert prefix["total"] == articles["total"]
     for hostile in ['"', "AND OR NOT", "(*", 'title:"x', "NEAR(a b)", "^", "—"]:
@@ -167,7 +170,7 @@ def test_the_atom_feeds_carry_every_brief_and_their_versions(client, pipeline):
     stories = client.get("/api/stories", params={"per_page": 100}).json()["stories"]
     assert len(feed.entries) == len(stories)
     (fire,) = [e for e in feed.entries if e.id == f"urn:newsweave:story:{pipeline.fire}"]
-    assert fire.title.endswith("(version 2)")
+    assert "(version 2)" in fire.content[0].value
     assert fire.link.endswith(f"/stories/{pipeline.fire}")
     storyline = next(s for s in stories if s["event_id"] == pipeline.fire)["storyline"]
     one = feedparser.parse(
@@ -186,6 +189,105 @@ def test_the_openapi_document_and_docs_are_served_locally(client):
     assert "/api/search" in spec["paths"]
     docs = client.get("/docs").text
     assert not re.search(r"""(src|href)=["']https?://""", docs)
+
+
+# -- HTTP ---------------------------------------------------------------------------------------
+
+BIG = str(2**63)
+
+
+def test_head_answers_wherever_get_does_and_405_says_what_is_allowed(client, pipeline):
+    paths = [
+        "/",
+        f"/stories/{pipeline.fire}",
+        "/api/stories",
+        f"/api/stories/{pipeline.fire}",
+        "/feeds/stories.atom",
+        "/static/newsweave.css",
+        "/openapi.json",
+    ]
+    for path in paths:
+        get, head = client.get(path), client.head(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b"" and head.headers["content-type"] == get.headers["content-type"]
+    for method in ("POST", "PUT", "DELETE"):
+        refused = client.request(method, "/api/stories")
+        assert refused.status_code == 405
+        assert set(refused.headers["allow"].split(", ")) == {"GET", "HEAD"}
+        assert error_of(refused)["code"] == "method_not_allowed"
+
+
+def test_text_is_compressed_and_unchanged_answers_are_304(client):
+    for path in ("/", "/api/stories", "/feeds/stories.atom"):
+        response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        assert response.headers["content-encoding"] == "gzip", path
+        assert response.headers["cache-control"] == "no-cache"
+        etag, modified = response.headers["etag"], response.headers["last-modified"]
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+        assert client.get(path, headers={"If-Modified-Since": modified}).status_code == 304
+        both = {"If-None-Match": 'W/"other"', "If-Modified-Since": modified}
+        assert client.get(path, headers=both).status_code == 200  # the ETag decides
+        assert client.get(path, headers={"If-Modified-Since": "not a date"}).status_code == 200
+
+
+def test_the_validators_move_when_the_store_changes(hostile_store, tmp_path):
+    import shutil
+
+    from newsweave.store import open_store
+
+    db = tmp_path / "store.db"
+    shutil.copy(hostile_store, db)
+    client = TestClient(create_app(Settings(db=db)))
+    first = client.get("/api/stories")
+    with open_store(db) as store, store.transaction():
+        store.put_state("test", "key", b"a write")
+    second = client.get("/api/stories", headers={"If-None-Match": first.headers["etag"]})
+    assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
+    assert second.headers["last-modified"] != first.headers["last-modified"]
+
+
+def test_the_api_and_feeds_allow_any_origin_the_pages_do_not(client):
+    origin = {"Origin": "https://reader.example"}
+    for path in ("/api/stories", "/feeds/stories.atom"):
+        response = client.get(path, headers=origin)
+        assert response.headers["access-control-allow-origin"] == "*", path
+        assert "ETag" in response.headers["access-control-expose-headers"]
+    preflight = client.options(
+        "/api/stories",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "If-None-Match",
+        },
+    )
+    assert (
+        preflight.status_code == 200 and "GET" in preflight.headers["access-control-allow-methods"]
+    )
+    assert "access-control-allow-origin" not in client.get("/", headers=origin).headers
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/search?q=fire&page={BIG}",
+        f"/api/search?q=fire&per_page={BIG}",
+        f"/api/sources/The%20Harbour%20Herald?page={BIG}",
+        f"/api/stories?page={BIG}",
+        f"/api/stories/x?version={BIG}",
+        f"/api/stories/{'x' * 600}",
+        f"/feeds/sources/{'x' * 600}.atom",
+        f"/search?q=fire&page={BIG}",
+        f"/sources/The%20Harbour%20Herald?page={BIG}",
+        f"/articles/{'x' * 600}",
+    ],
+)
+def test_every_parameter_is_bounded(client, path):
+    response = client.get(path)
+    assert response.status_code == 422, path
+    if path.startswith(("/api/", "/feeds/")):
+        assert error_of(response)["code"] == "invalid_input"
+    else:
+        assert "invalid request" in response.text
 
 
 # -- pages --------------------------------------------------------------------------------------

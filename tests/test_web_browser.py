@@ -7,7 +7,6 @@ to look at."""
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 
 from newsweave.settings import Settings
 from newsweave.web.app import create_app
+from tools import debian_tool
 from webserver import serving
 
 pytestmark = pytest.mark.slow
@@ -35,13 +35,7 @@ CHROMIUM_FLAGS = [  # no network but the server's: this machine's closed network
 
 
 def chromium_path() -> str:
-    found = os.environ.get("NEWSWEAVE_CHROMIUM") or shutil.which("chromium")
-    if not found:
-        pytest.fail(
-            "no Chromium: run scripts/install-chromium (make test does), or set "
-            "NEWSWEAVE_CHROMIUM to a Chromium binary"
-        )
-    return found
+    return debian_tool("chromium", "NEWSWEAVE_CHROMIUM", "scripts/install-chromium")
 
 
 @pytest.fixture(scope="module")

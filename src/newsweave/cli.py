@@ -20,10 +20,11 @@ import socket
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from textwrap import shorten
 from typing import Any
+from xml.etree import ElementTree
 
 import click
 from rich.console import Console
@@ -43,12 +44,13 @@ from newsweave.evaluate.clustering import evaluate_clustering
 from newsweave.evaluate.defects import DEFECT_KINDS
 from newsweave.evaluate.summaries import evaluate_summaries
 from newsweave.evaluate.support import evaluate_support
+from newsweave.ingest.feeds import read_opml
 from newsweave.ingest.stage import ingest
 from newsweave.model import Article, Event, IngestReport
 from newsweave.outward import safe_data, safe_link, safe_text
 from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings, load_settings
-from newsweave.store import EventFailure, SQLiteStore, open_store
+from newsweave.store import EventFailure, SQLiteStore, StoredFeed, open_store
 from newsweave.stories import list_events, list_storylines
 from newsweave.watch import Cycle, watch
 
@@ -187,7 +189,7 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
 
 
 @main.command("watch")
-@click.argument("feeds", nargs=-1, required=True)
+@click.argument("feeds", nargs=-1)
 @click.option(
     "--interval",
     type=float,
@@ -203,12 +205,24 @@ def watch_command(
 ) -> None:
     """Poll FEEDS on an interval and run the pipeline over what is new, until Ctrl-C.
 
-    FEEDS are feed or OPML URLs or files (or anything `ingest` reads). Each cycle opens the
-    store, ingests, builds stories, analyses and writes briefs, then closes it, so `newsweave
-    serve` keeps answering from the same store. Each cycle prints one line, and each rejected
-    input one line on stderr; a failed cycle is reported and the next one goes on. Exits 0
-    after the cycles or Ctrl-C, and 1 when every cycle failed.
+    FEEDS are feed or OPML URLs or files (or anything `ingest` reads); without FEEDS, the
+    feeds followed with `newsweave feeds add` are polled, and how each poll went is recorded
+    for `newsweave feeds list` (a feed that fails stays followed and is shown failing). Each
+    cycle opens the store, ingests, builds stories, analyses and writes briefs, then closes
+    it, so `newsweave serve` keeps answering from the same store. Each cycle prints one line,
+    and each rejected input one line on stderr; a failed cycle is reported and the next one
+    goes on. Exits 0 after the cycles or Ctrl-C, and 1 when every cycle failed.
     """
+
+    followed = not feeds
+    if followed:
+        with _existing_store(settings) as store:
+            feeds = tuple(feed.url for feed in store.list_feeds())
+        if not feeds:
+            raise NewsweaveError(
+                "no feeds to watch: give FEEDS, or follow some with `newsweave feeds add URL…` "
+                "or `newsweave feeds import FILE.opml`"
+            )
 
     def print_cycle(cycle: Cycle) -> None:
         if cycle.report is None:
@@ -216,6 +230,8 @@ def watch_command(
             return
         if cycle.report.ingest is not None:
             _print_rejections(cycle.report.ingest)
+            if followed:
+                _record_polls(settings, cycle.started_at, cycle.report.ingest)
         _warn_if_llm_failed(cycle.report.briefs)
         out.print(_shown(cycle.summary()))
 
@@ -225,6 +241,125 @@ def watch_command(
         err.print(f"stopped after {cycles_run}; what was stored stays in the store")
     if result.cycles and result.failed == result.cycles:
         sys.exit(EXIT_FAILED)
+
+
+def _record_polls(settings: Settings, polled_at: datetime, report: IngestReport) -> None:
+    """Record, for each followed feed, whether the cycle's poll read it or why it failed."""
+    failed = {rejection.input: rejection for rejection in report.rejected}
+    with open_store(settings.db) as store:
+        for feed in store.list_feeds():
+            rejection = failed.get(feed.url)
+            if rejection is None:
+                store.put_feed(replace(feed, last_fetched_at=polled_at, failures=0))
+            else:
+                store.put_feed(
+                    replace(
+                        feed,
+                        failures=feed.failures + 1,
+                        last_error=rejection.message,
+                        last_failed_at=polled_at,
+                    )
+                )
+
+
+@main.group("feeds")
+def feeds_group() -> None:
+    """The feeds newsweave follows, which `newsweave watch` polls when given none."""
+
+
+@feeds_group.command("add")
+@click.argument("urls", nargs=-1, required=True)
+@_with_settings
+def feeds_add_command(settings: Settings, urls: tuple[str, ...]) -> None:
+    """Follow the feeds at URLS (RSS or Atom, http or https)."""
+    _follow(settings, urls)
+
+
+@feeds_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@_with_settings
+def feeds_import_command(settings: Settings, file: Path) -> None:
+    """Follow every feed of an OPML list (a feed reader's export)."""
+    try:
+        body = file.read_bytes()
+    except OSError as error:
+        raise NewsweaveError(f"cannot read {file}: {error.strerror}; check the path") from None
+    _follow(settings, tuple(read_opml(body, str(file))))
+
+
+@feeds_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="print JSON")
+@_with_settings
+def feeds_list_command(settings: Settings, as_json: bool) -> None:
+    """List the followed feeds: when each was last read, and whether polling it fails."""
+    with _existing_store(settings) as store:
+        feeds = store.list_feeds()
+    if as_json:
+        _print_json([{**asdict(feed), "status": _feed_status(feed)} for feed in feeds])
+        return
+    out.print(_shown(f"{len(feeds)} feeds followed in {settings.db}"))
+    for feed in feeds:
+        out.print(_shown(f"{feed.url}", "bold"))
+        read = f"last read {_day(feed.last_fetched_at)}" if feed.last_fetched_at else "not read yet"
+        out.print(_shown(f"  {_feed_status(feed)} · {read} · followed since {_day(feed.added_at)}"))
+        if feed.failures:
+            out.print(
+                _shown(f"  last error ({_day(feed.last_failed_at)}): {feed.last_error}", "red")
+            )
+
+
+@feeds_group.command("remove")
+@click.argument("urls", nargs=-1, required=True)
+@_with_settings
+def feeds_remove_command(settings: Settings, urls: tuple[str, ...]) -> None:
+    """Stop following the feeds at URLS; what they brought stays in the store."""
+    with _existing_store(settings) as store:
+        unknown = [url for url in urls if not store.remove_feed(url)]
+    for url in urls:
+        if url not in unknown:
+            out.print(_shown(f"no longer following {url}"))
+    if unknown:
+        raise NewsweaveError(
+            f"not followed: {', '.join(unknown)}; `newsweave feeds list` shows the feeds followed"
+        )
+
+
+@feeds_group.command("export")
+@_with_settings
+def feeds_export_command(settings: Settings) -> None:
+    """Print the followed feeds as an OPML list, for a feed reader or `feeds import`."""
+    with _existing_store(settings) as store:
+        feeds = store.list_feeds()
+    root = ElementTree.Element("opml", version="2.0")
+    head = ElementTree.SubElement(root, "head")
+    ElementTree.SubElement(head, "title").text = "newsweave: followed feeds"
+    body = ElementTree.SubElement(root, "body")
+    for feed in feeds:
+        ElementTree.SubElement(body, "outline", type="rss", text=feed.url, xmlUrl=feed.url)
+    ElementTree.indent(root)
+    sys.stdout.write(ElementTree.tostring(root, encoding="unicode", xml_declaration=True) + "\n")
+
+
+def _follow(settings: Settings, urls: Sequence[str]) -> None:
+    """Follow each of `urls`; one that is not an http(s) address is refused, naming it."""
+    refused = [url for url in urls if safe_link(url) != url]
+    if refused:
+        raise NewsweaveError(
+            f"not an http(s) feed address: {', '.join(refused)}; give the feed's full URL "
+            "(https://…), without credentials"
+        )
+    now = datetime.now(UTC)
+    with open_store(settings.db) as store:
+        added = [url for url in urls if store.add_feed(url, now)]
+    for url in urls:
+        out.print(_shown(f"following {url}" if url in added else f"already following {url}"))
+
+
+def _feed_status(feed: StoredFeed) -> str:
+    if feed.failures:
+        polls = "poll" if feed.failures == 1 else "polls"
+        return f"failing ({feed.failures} {polls} in a row)"
+    return "ok" if feed.last_fetched_at else "not polled yet"
 
 
 @main.command("stories")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsweave.store.base import EventFailure, PutOutcome, SearchHit, SearchKind, Store
+from newsweave.store.base import (
+    EventFailure,
+    PutOutcome,
+    SearchHit,
+    SearchKind,
+    Store,
+    StoredFeed,
+)
 from newsweave.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -14,6 +21,7 @@ __all__ = [
     "SearchHit",
     "SearchKind",
     "Store",
+    "StoredFeed",
     "open_store",
 ]
 

@@ -49,6 +49,18 @@ class EventFailure:
         return cls(event_id, stage, one_line_reason(error), datetime.now(UTC))
 
 
+@dataclass(frozen=True)
+class StoredFeed:
+    """A feed a user follows (`newsweave feeds add`), and how polling it went."""
+
+    url: str
+    added_at: datetime  # UTC
+    last_fetched_at: datetime | None = None  # the last poll that read the feed
+    failures: int = 0  # polls that failed in a row since the last one that read it
+    last_error: str | None = None  # why the last failed poll failed, in one line
+    last_failed_at: datetime | None = None
+
+
 class Store(Protocol):
     def transaction(self) -> AbstractContextManager[None]:
         """Group several writes into one atomic unit (writes outside one commit at once)."""
@@ -176,5 +188,17 @@ class Store(Protocol):
         the last also matches as a prefix."""
 
     def list_rejections(self, *, limit: int | None = None) -> list[Rejection]: ...
+
+    def add_feed(self, url: str, added_at: datetime) -> bool:
+        """Follow a feed; False when it was followed already (nothing changes)."""
+
+    def remove_feed(self, url: str) -> bool:
+        """Stop following a feed; False when it was not followed."""
+
+    def list_feeds(self) -> list[StoredFeed]:
+        """Every followed feed, in the order they were added."""
+
+    def put_feed(self, feed: StoredFeed) -> None:
+        """Record how polling a followed feed went (a feed not followed is left alone)."""
 
     def close(self) -> None: ...

@@ -190,6 +190,19 @@ def create_event_failures(db: sqlite3.Connection) -> None:
     )
 
 
+def create_feeds(db: sqlite3.Connection) -> None:
+    """The feeds a user follows (`newsweave feeds`), which `watch` polls, and how that went."""
+    db.execute(
+        """CREATE TABLE feeds (
+             url TEXT PRIMARY KEY,
+             added_at TEXT NOT NULL,
+             last_fetched_at TEXT,
+             failures INTEGER NOT NULL DEFAULT 0,
+             last_error TEXT,
+             last_failed_at TEXT)"""
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_articles,
     create_stories,
@@ -201,4 +214,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_stage_state,
     index_rejections_by_input,
     create_event_failures,
+    create_feeds,
 ]

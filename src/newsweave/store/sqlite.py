@@ -31,6 +31,7 @@ from newsweave.store.base import (
     PutOutcome,
     SearchHit,
     SearchKind,
+    StoredFeed,
 )
 from newsweave.store.migrations import BRIEF_SEARCH_ROWS, MIGRATIONS
 
@@ -263,6 +264,48 @@ class SQLiteStore:
             (-1 if limit is None else limit,),
         ).fetchall()
         return [Rejection(row["input"], row["reason"], row["message"]) for row in rows]
+
+    # -- followed feeds -----------------------------------------------------------------
+
+    def add_feed(self, url: str, added_at: datetime) -> bool:
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT OR IGNORE INTO feeds (url, added_at) VALUES (?, ?)", (url, _time(added_at))
+            )
+        return cursor.rowcount == 1
+
+    def remove_feed(self, url: str) -> bool:
+        with self.transaction():
+            cursor = self._db.execute("DELETE FROM feeds WHERE url = ?", (url,))
+        return cursor.rowcount == 1
+
+    def list_feeds(self) -> list[StoredFeed]:
+        rows = self._db.execute("SELECT * FROM feeds ORDER BY added_at, rowid").fetchall()
+        return [
+            StoredFeed(
+                url=row["url"],
+                added_at=datetime.fromisoformat(row["added_at"]),
+                last_fetched_at=_parse_time(row["last_fetched_at"]),
+                failures=row["failures"],
+                last_error=row["last_error"],
+                last_failed_at=_parse_time(row["last_failed_at"]),
+            )
+            for row in rows
+        ]
+
+    def put_feed(self, feed: StoredFeed) -> None:
+        with self.transaction():
+            self._db.execute(
+                """UPDATE feeds SET last_fetched_at = ?, failures = ?, last_error = ?,
+                     last_failed_at = ? WHERE url = ?""",
+                (
+                    _time(feed.last_fetched_at),
+                    feed.failures,
+                    feed.last_error,
+                    _time(feed.last_failed_at),
+                    feed.url,
+                ),
+            )
 
     # -- stories ------------------------------------------------------------------------
 

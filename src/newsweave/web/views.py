@@ -9,15 +9,18 @@ Whatever the store holds, a dict leaves here safe (`newsweave.outward`): every s
 control characters or credentials, and every URL (`url`, `canonical_url`, a brief's sources)
 an http(s) link or None, so a page may put it in an href and an API consumer may too.
 
-The front page ranks stories by significance:
+The front page ranks stories by significance, the one figure every answer gives a story:
 
-    (log2(1 + independent sources) + log2(1 + articles per day)) × 0.5 ^ (age / HALF_LIFE)
+    (log2(1 + independent sources) + log2(1 + growth)) × 0.5 ^ (age / HALF_LIFE)
 
-where articles per day is the event's growth over its span (at least an hour) and age is the
-time from the event's last article to the newest article in the store. Independent sources
-count wire copies once, so one publisher's several feeds cannot lift a story. Measuring age
-from the store's newest article rather than the wall clock ranks an archive the same as a live
-store (the factor is the same for every story, so the order only depends on the gaps).
+Growth is the articles that followed the first, per day of the story's life (from its first
+article to its last, at least MIN_LIFE_HOURS, so two reports a minute apart are not a surge):
+a single-article story has none, and its rank rests on its one source alone, below a
+well-sourced story of the same age, however recent. Age is the time from the story's last
+article to the newest article in the store. Independent sources count wire copies once, so one
+publisher's several feeds cannot lift a story. Measuring age from the store's newest article
+rather than the wall clock ranks an archive the same as a live store (the factor is the same
+for every story, so the order only depends on the gaps).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from newsweave.stories import list_events, load_event
 
 __all__ = [
     "HALF_LIFE_HOURS",
+    "MIN_LIFE_HOURS",
     "NotFound",
     "StoryIndex",
     "article_detail",
@@ -53,6 +57,7 @@ __all__ = [
 ]
 
 HALF_LIFE_HOURS = 24.0
+MIN_LIFE_HOURS = 6.0
 
 
 class NotFound(NewsweaveError):
@@ -63,8 +68,8 @@ def significance(event: Event, newest: datetime | None) -> float:
     """The front page's rank of an event (see the module doc)."""
     if event.last_seen is None or event.first_seen is None or newest is None:
         return 0.0
-    span_days = max((event.last_seen - event.first_seen).total_seconds(), 3600.0) / 86400
-    growth = len(event.article_ids) / span_days
+    life_hours = (event.last_seen - event.first_seen).total_seconds() / 3600
+    growth = (len(event.article_ids) - 1) / (max(life_hours, MIN_LIFE_HOURS) / 24)
     age_hours = max((newest - event.last_seen).total_seconds(), 0.0) / 3600
     weight = math.log2(1 + event.independent_sources) + math.log2(1 + growth)
     return weight * 0.5 ** (age_hours / HALF_LIFE_HOURS)
@@ -102,10 +107,13 @@ def story_list(
     return safe_data({**_paging(page, per_page, len(index.ranked)), "stories": stories})
 
 
-def story_detail(store: Store, event_id: str, *, version: int | None = None) -> dict[str, Any]:
+def story_detail(
+    store: Store, event_id: str, *, version: int | None = None, index: StoryIndex | None = None
+) -> dict[str, Any]:
     """A story: its event, one version of its brief with every citation's evidence, every
     version's changes, its storyline's timeline, its articles with their quality flags, and
-    why a stage could not finish it, when one could not (the next run tries again)."""
+    why a stage could not finish it, when one could not (the next run tries again). Its
+    significance and storyline title are the front page's (`index`, as for `story_list`)."""
     resolved = store.resolve_event(event_id)
     found = load_event(store, resolved) if resolved else None
     if found is None:
@@ -115,13 +123,14 @@ def story_detail(store: Store, event_id: str, *, version: int | None = None) -> 
     history = [from_document(d) for d in documents]
     brief = _version_of(history, version, event.event_id)
     timeline = _timeline(store, event)
-    titles = {event.storyline_id: timeline[0]["title"]} if timeline else {}
-    newest = event.last_seen
+    index = index_stories(list_events(store)) if index is None else index
     by_id = {a.article_id: a for a in articles}
     document = next(d for d in documents if d["version"] == brief.version) if brief else None
     story = safe_data(
         {
-            "story": _story_summary(event, history[-1] if history else None, titles, newest),
+            "story": _story_summary(
+                event, history[-1] if history else None, index.storyline_titles, index.newest
+            ),
             "citations": _citations(brief, store, by_id) if brief else [],
             "versions": [_version_summary(b) for b in reversed(history)],
             "timeline": timeline,
@@ -186,9 +195,9 @@ def source_detail(store: Store, name: str, *, page: int = 1, per_page: int = 20)
 def search(
     store: Store, query: str, *, kind: SearchKind, page: int = 1, per_page: int = 20
 ) -> dict[str, Any]:
-    """Full-text search of articles or briefs; each hit's snippet marks its matches with the
-    store's MATCH_START and MATCH_END characters (the only control characters a result
-    holds; the query's are ignored)."""
+    """Full-text search of articles or briefs; each hit's snippet is plain text, and its
+    `matches` the [start, end) offsets of the words found in it (the query's control
+    characters are ignored)."""
     query = safe_text(query)
     total, hits = store.search(query, kind=kind, limit=per_page, offset=(page - 1) * per_page)
     return {
@@ -196,7 +205,7 @@ def search(
         "query": query,
         "kind": kind,
         "hits": [
-            {"id": safe_text(h.id), "title": safe_text(h.title), "snippet": _snippet(h.snippet)}
+            {"id": safe_text(h.id), "title": safe_text(h.title), **_snippet(h.snippet)}
             for h in hits
         ],
     }
@@ -212,10 +221,20 @@ def _source_shown_as(store: Store, name: str) -> Source | None:
     return store.get_source(shown[0]) if shown else None
 
 
-def _snippet(snippet: str) -> str:
-    """A search snippet made safe, its match marks kept."""
-    parts = re.split(f"([{MATCH_START}{MATCH_END}])", snippet)
-    return "".join(p if p in (MATCH_START, MATCH_END) else safe_text(p) for p in parts)
+def _snippet(snippet: str) -> dict[str, Any]:
+    """A store's search snippet, its matches between MATCH_START and MATCH_END, as safe text
+    and the [start, end) offsets of its matches."""
+    text, matches, start = "", [], None
+    for part in re.split(f"([{MATCH_START}{MATCH_END}])", snippet):
+        if part == MATCH_START:
+            start = len(text)
+        elif part == MATCH_END:
+            if start is not None and start < len(text):
+                matches.append([start, len(text)])
+            start = None
+        else:
+            text += safe_text(part)
+    return {"snippet": text, "matches": matches}
 
 
 def _paging(page: int, per_page: int, total: int) -> dict[str, int]:
