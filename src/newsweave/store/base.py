@@ -2,15 +2,23 @@
 
 A stage reads and writes through this small interface and never through SQL, so the SQLite file
 of a single machine and a PostgreSQL server of a team are interchangeable.
+
+Several workers may share one store (`newsweave watch` on several machines over one PostgreSQL
+server). Each write is atomic and idempotent by itself; what must not run twice at once, a stage
+takes a named lock for with `claim` (without waiting: the event ids no other worker is on) or
+`holding` (waiting its turn: the stories stage, whose clustering is ordered). A lock is the
+worker's until its block ends or its process dies, so a killed worker leaves nothing held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import numpy as np
 
@@ -20,6 +28,11 @@ from newsweave.model import Article, Rejection, Source
 PutOutcome = Literal["ingested", "revised", "unchanged"]
 SearchKind = Literal["articles", "briefs"]
 FailedStage = Literal["analysis", "briefs"]
+CLAIM_POLL_SECONDS = 0.2  # how often a worker asks again for a lock another worker holds
+# The most locks `claimed_batches` holds at once: PostgreSQL keeps every advisory lock in one
+# shared table, of 64 per allowed connection by default.
+CLAIM_BATCH = 256
+_Item = TypeVar("_Item")
 # Around each matched word in a SearchHit's snippet: control characters that no stored text
 # holds, so a caller escapes the snippet first and then marks the matches.
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -105,6 +118,10 @@ class Store(Protocol):
 
     def put_state(self, name: str, key: str, data: bytes) -> None: ...
 
+    def claim(self, names: Iterable[str]) -> AbstractContextManager[set[str]]:
+        """Take each named lock that no other worker (process, or other store object) holds,
+        without waiting, and hold them until the block ends: the names this worker got."""
+
     def changes(self) -> int:
         """How many write transactions were ever committed to the store, from any process: a
         reader caches what it derives from the store under this number (read it first)."""
@@ -178,3 +195,52 @@ class Store(Protocol):
     def list_rejections(self, *, limit: int | None = None) -> list[Rejection]: ...
 
     def close(self) -> None: ...
+
+
+def shown_location(location: str) -> str:
+    """A store's location for a message: a server URL without its password."""
+    location = re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:…@", str(location))
+    return re.sub(r"(password=)[^&]*", r"\1…", location)
+
+
+def claimed_batches(
+    store: Store,
+    pending: Callable[[], Sequence[_Item]],
+    name: Callable[[_Item], str],
+    still_pending: Callable[[list[_Item]], list[_Item]],
+) -> Iterator[list[_Item]]:
+    """The work of `pending()` that this worker is to do, in batches it holds the locks of (by
+    `name`) while the caller works through each. `still_pending` drops what another worker
+    finished between `pending()` and the claim. Items other workers held are asked for again,
+    after a pause, until `pending()` has none this worker has not had: so when the call ends,
+    everything pending at its start is done, by this worker or another. An item this worker
+    had (and, say, failed) is not given again in the same call."""
+    had: set[str] = set()
+    while True:
+        todo = {name(item): item for item in pending() if name(item) not in had}
+        if not todo:
+            return
+        names = list(todo)
+        all_held = True
+        for start in range(0, len(names), CLAIM_BATCH):
+            batch = names[start : start + CLAIM_BATCH]
+            with store.claim(batch) as held:
+                had |= held
+                all_held &= len(held) == len(batch)
+                mine = [todo[key] for key in batch if key in held]
+                if mine:
+                    yield still_pending(mine)
+        if all_held:
+            return
+        time.sleep(CLAIM_POLL_SECONDS)
+
+
+@contextmanager
+def holding(store: Store, name: str) -> Iterator[None]:
+    """Hold the named lock for the block, waiting while another worker holds it."""
+    while True:
+        with store.claim([name]) as held:
+            if held:
+                yield
+                return
+        time.sleep(CLAIM_POLL_SECONDS)

@@ -55,7 +55,7 @@ from newsweave.briefs.render import html_article
 from newsweave.errors import AmbiguousId, NewsweaveError, StoreError
 from newsweave.outward import safe_text
 from newsweave.settings import Settings
-from newsweave.store import SQLiteStore, open_store
+from newsweave.store import Store, open_store, shown_location, store_exists
 from newsweave.store.base import MATCH_END, MATCH_START
 from newsweave.stories import list_events
 from newsweave.web import views
@@ -107,10 +107,10 @@ Words = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="the words 
 
 def create_app(settings: Settings) -> Any:
     """The app serving the store at `settings.db` (which must exist)."""
-    if not settings.db.exists():
+    if not store_exists(settings.db):
         raise StoreError(
-            f"no store at {settings.db}; build one with `make demo` or `newsweave run SOURCE…`, "
-            "or give --db"
+            f"no store at {shown_location(settings.db)}; build one with `make demo` or "
+            "`newsweave run SOURCE…`, or give --db"
         )
     app = FastAPIOffline(
         responses={status: {"model": ErrorResponse} for status in (400, 404, 422, 500, 503)},
@@ -252,23 +252,23 @@ def create_app(settings: Settings) -> Any:
 
 
 class _StoreReader:
-    """One store connection per server thread (SQLite connections are cheap to keep, and a
-    thread never waits on another's query), and the ranked events, which every front page
+    """One store connection per server thread (SQLite's and PostgreSQL's are cheap to keep,
+    and a thread never waits on another's query), and the ranked events, which every front page
     needs and which cost a read of every article, kept until the store changes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
         self._index: tuple[int, views.StoryIndex | None] = (-1, None)
         self._index_lock = threading.Lock()
 
-    def get(self) -> SQLiteStore:
+    def get(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = open_store(self.path)
         return store
 
-    def story_index(self, store: SQLiteStore) -> views.StoryIndex:
+    def story_index(self, store: Store) -> views.StoryIndex:
         """The ranked events, made again only once something was committed to the store."""
         changes = store.changes()  # before reading: a later commit then only reads again
         with self._index_lock:
@@ -279,7 +279,7 @@ class _StoreReader:
             return index
 
 
-def _store(request: Request) -> SQLiteStore:
+def _store(request: Request) -> Store:
     return request.app.state.reader.get()
 
 
@@ -330,7 +330,7 @@ def _day(value: str | None) -> str:
     return value[:16].replace("T", " ") + " UTC" if value else "undated"
 
 
-def _latest_briefs(store: SQLiteStore, storyline_id: str | None) -> list[Brief]:
+def _latest_briefs(store: Store, storyline_id: str | None) -> list[Brief]:
     storylines = store.get_storylines()
     if storyline_id is None:
         event_ids = list(store.get_brief_keys())
