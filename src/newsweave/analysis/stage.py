@@ -60,7 +60,7 @@ from newsweave.analysis.quotes import extract_quotes
 from newsweave.analysis.statements import group_statements
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
-from newsweave.store import EventFailure, Store, claimed_batches
+from newsweave.store import CurrentArticles, EventFailure, Store, claimed_batches
 from newsweave.stories import list_events
 from newsweave.stories.embed import Embedder
 
@@ -134,10 +134,11 @@ def analyse_events(
         stored = store.get_analysis_keys()
         return [event for event in events if stored.get(event.event_id) != keys[event.event_id]]
 
+    articles = CurrentArticles(store)
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:
             embedder = embedder or minilm()
-            _analyse(store, todo, keys, groups, embedder, report, progress)
+            _analyse(store, todo, articles, keys, groups, embedder, report, progress)
     return report
 
 
@@ -149,6 +150,7 @@ def _lock_name(event: Event) -> str:
 def _analyse(
     store: Store,
     todo: Sequence[Event],
+    current: CurrentArticles,
     keys: Mapping[str, str],
     groups: Mapping[str, str],
     embedder: Embedder,
@@ -156,8 +158,7 @@ def _analyse(
     progress: Progress | None,
 ) -> None:
     """Analyse the events of `todo` (held by this worker) and store each one's analysis."""
-    wanted = {article_id for event in todo for article_id in event.article_ids}
-    articles = {a.article_id: a for a in store.iter_articles() if a.article_id in wanted}
+    articles = current.having(article_id for event in todo for article_id in event.article_ids)
     texts = (articles[article_id].text for event in todo for article_id in event.article_ids)
     with closing(parse(texts, workers=True)) as docs:
         workers: Iterator[Doc] | None = docs

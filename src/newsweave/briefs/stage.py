@@ -41,7 +41,7 @@ from newsweave.briefs.verify import verify_brief
 from newsweave.errors import StoreError
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
-from newsweave.store import EventFailure, Store, claimed_batches
+from newsweave.store import CurrentArticles, EventFailure, Store, claimed_batches
 from newsweave.stories import list_events
 
 __all__ = [
@@ -107,11 +107,14 @@ def write_briefs(
     def still_pending(todo: list[Event]) -> list[Event]:
         return _unwritten(todo, analysed, store.get_brief_keys())
 
+    articles = CurrentArticles(store)
     nli: list[NliModel | None] = []  # loaded once, when there is a brief to write
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:
             nli = nli or [load_nli(settings.support_nli)]
-            _write(store, todo, events, analysed, writer, nli[0], settings, report, progress)
+            _write(
+                store, todo, events, articles, analysed, writer, nli[0], settings, report, progress
+            )
     return report
 
 
@@ -136,6 +139,7 @@ def _write(
     store: Store,
     todo: Sequence[Event],
     events: Sequence[Event],
+    current: CurrentArticles,
     analysed: Mapping[str, str],
     writer: Writer,
     nli: NliModel | None,
@@ -144,7 +148,7 @@ def _write(
     progress: Progress | None,
 ) -> None:
     """Write and store the briefs of the events of `todo` (held by this worker)."""
-    articles = {a.article_id: a for a in store.iter_articles()}
+    articles = current.having(article_id for event in events for article_id in event.article_ids)
     groups = store.get_copy_groups()
     for done, event in enumerate(todo, start=1):
         try:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from newsweave.errors import StoreError
 from newsweave.store.base import (
+    CurrentArticles,
     EventFailure,
     PutOutcome,
     SearchHit,
@@ -19,6 +20,7 @@ from newsweave.store.base import (
 from newsweave.store.sqlite import SQLiteStore
 
 __all__ = [
+    "CurrentArticles",
     "EventFailure",
     "PutOutcome",
     "SQLiteStore",

@@ -12,6 +12,7 @@ worker's until its block ends or its process dies, so a killed worker leaves not
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -32,6 +33,9 @@ CLAIM_POLL_SECONDS = 0.2  # how often a worker asks again for a lock another wor
 # The most locks `claimed_batches` holds at once: PostgreSQL keeps every advisory lock in one
 # shared table, of 64 per allowed connection by default.
 CLAIM_BATCH = 256
+# `claimed_batches` claims about this share of the pending work at a time (one item at least),
+# so that workers starting together, or later, each get some of it.
+CLAIM_SHARE = 1 / 8
 _Item = TypeVar("_Item")
 # Around each matched word in a SearchHit's snippet: control characters that no stored text
 # holds, so a caller escapes the snippet first and then marks the matches.
@@ -210,20 +214,22 @@ def claimed_batches(
     still_pending: Callable[[list[_Item]], list[_Item]],
 ) -> Iterator[list[_Item]]:
     """The work of `pending()` that this worker is to do, in batches it holds the locks of (by
-    `name`) while the caller works through each. `still_pending` drops what another worker
-    finished between `pending()` and the claim. Items other workers held are asked for again,
-    after a pause, until `pending()` has none this worker has not had: so when the call ends,
-    everything pending at its start is done, by this worker or another. An item this worker
-    had (and, say, failed) is not given again in the same call."""
+    `name`) while the caller works through each: an eighth of the work at a time (at most
+    CLAIM_BATCH items), passing over what another worker holds. `still_pending` drops what
+    another worker finished between `pending()` and the claim. Items other workers held are
+    asked for again, after a pause, until `pending()` has none this worker has not had: so when
+    the call ends, everything pending at its start is done, by this worker or another. An item
+    this worker had (and, say, failed) is not given again in the same call."""
     had: set[str] = set()
     while True:
         todo = {name(item): item for item in pending() if name(item) not in had}
         if not todo:
             return
         names = list(todo)
+        size = min(CLAIM_BATCH, math.ceil(len(names) * CLAIM_SHARE))
         all_held = True
-        for start in range(0, len(names), CLAIM_BATCH):
-            batch = names[start : start + CLAIM_BATCH]
+        for start in range(0, len(names), size):
+            batch = names[start : start + size]
             with store.claim(batch) as held:
                 had |= held
                 all_held &= len(held) == len(batch)
@@ -233,6 +239,21 @@ def claimed_batches(
         if all_held:
             return
         time.sleep(CLAIM_POLL_SECONDS)
+
+
+class CurrentArticles:
+    """A store's current articles by id, read once, and again only when asked for one that
+    was not there then (another worker stored it since)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._by_id: dict[str, Article] | None = None
+
+    def having(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """Every current article by id, `article_ids` among them if they are stored."""
+        if self._by_id is None or not self._by_id.keys() >= set(article_ids):
+            self._by_id = {article.article_id: article for article in self._store.iter_articles()}
+        return self._by_id
 
 
 @contextmanager
