@@ -26,7 +26,8 @@ from newsweave.settings import Settings
 from newsweave.store import Store, open_store
 from newsweave.stories import list_events
 
-ARTICLES = sorted((SAMPLE / "articles").glob("*.html"))
+OUTLETS = SAMPLE / "articles" / "sources.toml"  # who each outlet is, read with the articles
+INPUTS = sorted(path for path in (SAMPLE / "articles").iterdir() if path != OUTLETS)
 WORKERS = 3
 
 
@@ -45,14 +46,15 @@ def finish(*workers: subprocess.Popen) -> None:
 
 
 def overlapping_inputs(folder: Path) -> list[Path]:
-    """Three folders, each with two thirds of the sample's articles: every article in two."""
+    """Three folders, each with two thirds of the sample's inputs: every input in two."""
     folders = []
     for n in range(WORKERS):
         part = folder / f"part{n}"
         part.mkdir()
-        for index, article in enumerate(ARTICLES):
+        (part / OUTLETS.name).symlink_to(OUTLETS)
+        for index, path in enumerate(INPUTS):
             if index % WORKERS != n:
-                (part / article.name).symlink_to(article)
+                (part / path.name).symlink_to(path)
         folders.append(part)
     return folders
 
@@ -121,7 +123,7 @@ def test_three_workers_ingesting_overlapping_inputs_store_each_article_once_and_
     inputs = overlapping_inputs(tmp_path)
     finish(*(worker(postgres_store, "ingest", str(part)) for part in inputs))
     with open_store(postgres_store) as store:
-        assert store.count_articles() == len(ARTICLES)
+        assert store.count_articles() == len(reference["articles"])
     finish(*(worker(postgres_store, "run") for _ in range(WORKERS)))
     one_brief_version_each(postgres_store)
     with open_store(postgres_store) as store:
@@ -131,14 +133,14 @@ def test_three_workers_ingesting_overlapping_inputs_store_each_article_once_and_
 
 @pytest.mark.slow
 def test_three_workers_running_everything_at_once_leave_nothing_stale_or_doubled(
-    postgres_store, tmp_path
+    reference, postgres_store, tmp_path
 ):
     """Each worker ingests and runs every stage while the others do: the events they make
     depend on who stored what first, but each is analysed and written from its articles."""
     inputs = overlapping_inputs(tmp_path)
     finish(*(worker(postgres_store, "run", str(part)) for part in inputs))
     with open_store(postgres_store) as store:
-        assert len(list(store.iter_articles(all_revisions=True))) == len(ARTICLES)
+        assert len(list(store.iter_articles(all_revisions=True))) == len(reference["articles"])
     nothing_left(postgres_store)
 
 

@@ -135,10 +135,18 @@ def analyse_events(
         return [event for event in events if stored.get(event.event_id) != keys[event.event_id]]
 
     articles = CurrentArticles(store)
+    done = 0
+
+    def tick() -> None:  # one more event done by this worker, of those pending at the start
+        nonlocal done
+        done += 1
+        if progress:
+            progress("analysing", done, max(done, report.events - report.unchanged))
+
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:
             embedder = embedder or minilm()
-            _analyse(store, todo, articles, keys, groups, embedder, report, progress)
+            _analyse(store, todo, articles, keys, groups, embedder, report, tick)
     return report
 
 
@@ -155,14 +163,14 @@ def _analyse(
     groups: Mapping[str, str],
     embedder: Embedder,
     report: AnalysisReport,
-    progress: Progress | None,
+    tick: Callable[[], None],
 ) -> None:
     """Analyse the events of `todo` (held by this worker) and store each one's analysis."""
     articles = current.having(article_id for event in todo for article_id in event.article_ids)
     texts = (articles[article_id].text for event in todo for article_id in event.article_ids)
     with closing(parse(texts, workers=True)) as docs:
         workers: Iterator[Doc] | None = docs
-        for done, event in enumerate(todo, start=1):
+        for event in todo:
             members = [articles[article_id] for article_id in event.article_ids]
             lap = _Stopwatch(report.seconds)
             workers, parsed = _next_docs(workers, len(members))
@@ -181,8 +189,7 @@ def _analyse(
                     store.delete_failure(event.event_id, "analysis")
                 report.analysed += 1
                 report.articles += len(members)
-            if progress:
-                progress("analysing", done, len(todo))
+            tick()
 
 
 def _next_docs(

@@ -108,13 +108,19 @@ def write_briefs(
         return _unwritten(todo, analysed, store.get_brief_keys())
 
     articles = CurrentArticles(store)
+    done = 0
+
+    def tick() -> None:  # one more event done by this worker, of those pending at the start
+        nonlocal done
+        done += 1
+        if progress:
+            progress("writing briefs", done, max(done, report.events - report.unchanged))
+
     nli: list[NliModel | None] = []  # loaded once, when there is a brief to write
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:
             nli = nli or [load_nli(settings.support_nli)]
-            _write(
-                store, todo, events, articles, analysed, writer, nli[0], settings, report, progress
-            )
+            _write(store, todo, events, articles, analysed, writer, nli[0], settings, report, tick)
     return report
 
 
@@ -145,12 +151,12 @@ def _write(
     nli: NliModel | None,
     settings: Settings,
     report: BriefsReport,
-    progress: Progress | None,
+    tick: Callable[[], None],
 ) -> None:
     """Write and store the briefs of the events of `todo` (held by this worker)."""
     articles = current.having(article_id for event in events for article_id in event.article_ids)
     groups = store.get_copy_groups()
-    for done, event in enumerate(todo, start=1):
+    for event in todo:
         try:
             material = material_for(store, event, events, articles, groups)
             brief = None
@@ -169,8 +175,7 @@ def _write(
                 store.delete_failure(event.event_id, "briefs")
             report.written += 1
             report.sentences_removed += len(brief.verification.sentences_removed)
-        if progress:
-            progress("writing briefs", done, len(todo))
+        tick()
 
 
 def _draft(material: Material, writer: Writer, report: BriefsReport) -> Brief:
