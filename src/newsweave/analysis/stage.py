@@ -60,7 +60,13 @@ from newsweave.analysis.quotes import extract_quotes
 from newsweave.analysis.statements import group_statements
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
-from newsweave.store import CurrentArticles, EventFailure, Store, claimed_batches
+from newsweave.store import (
+    CurrentArticles,
+    EventFailure,
+    Store,
+    claimed_batches,
+    progress_counter,
+)
 from newsweave.stories import list_events
 from newsweave.stories.embed import Embedder
 
@@ -112,8 +118,8 @@ def analyse_events(
     groups: dict[str, str] = {}
 
     def pending() -> list[Event]:
+        stored = store.get_analysis_keys()  # first: each of these was of an event there then
         events = list_events(store)
-        stored = store.get_analysis_keys()
         gone = stored.keys() - {event.event_id for event in events}
         if gone:
             store.delete_analyses(gone)
@@ -135,13 +141,7 @@ def analyse_events(
         return [event for event in events if stored.get(event.event_id) != keys[event.event_id]]
 
     articles = CurrentArticles(store)
-    done = 0
-
-    def tick() -> None:  # one more event done by this worker, of those pending at the start
-        nonlocal done
-        done += 1
-        if progress:
-            progress("analysing", done, max(done, report.events - report.unchanged))
+    tick = progress_counter(progress, "analysing", lambda: report.events - report.unchanged)
 
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:

@@ -41,7 +41,13 @@ from newsweave.briefs.verify import verify_brief
 from newsweave.errors import StoreError
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
-from newsweave.store import CurrentArticles, EventFailure, Store, claimed_batches
+from newsweave.store import (
+    CurrentArticles,
+    EventFailure,
+    Store,
+    claimed_batches,
+    progress_counter,
+)
 from newsweave.stories import list_events
 
 __all__ = [
@@ -108,13 +114,7 @@ def write_briefs(
         return _unwritten(todo, analysed, store.get_brief_keys())
 
     articles = CurrentArticles(store)
-    done = 0
-
-    def tick() -> None:  # one more event done by this worker, of those pending at the start
-        nonlocal done
-        done += 1
-        if progress:
-            progress("writing briefs", done, max(done, report.events - report.unchanged))
+    tick = progress_counter(progress, "writing briefs", lambda: report.events - report.unchanged)
 
     nli: list[NliModel | None] = []  # loaded once, when there is a brief to write
     for todo in claimed_batches(store, pending, _lock_name, still_pending):

@@ -15,6 +15,7 @@ from newsweave.store.base import (
     Store,
     claimed_batches,
     holding,
+    progress_counter,
     shown_location,
 )
 from newsweave.store.sqlite import SQLiteStore
@@ -31,6 +32,7 @@ __all__ = [
     "holding",
     "is_server",
     "open_store",
+    "progress_counter",
     "shown_location",
     "store_exists",
 ]

@@ -256,6 +256,23 @@ class CurrentArticles:
         return self._by_id
 
 
+def progress_counter(
+    progress: Callable[[str, int, int], None] | None, step: str, total: Callable[[], int]
+) -> Callable[[], None]:
+    """A function to call as each item of a worker's claimed work is done: it reports how many
+    it has done to `progress` under `step`, against `total()`, what was pending at the start
+    (or more, when more came)."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(step, done, max(done, total()))
+
+    return tick
+
+
 @contextmanager
 def holding(store: Store, name: str) -> Iterator[None]:
     """Hold the named lock for the block, waiting while another worker holds it."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -47,6 +46,7 @@ from newsweave.store.rows import (
     AMBIGUOUS_SHOWN,
     ARTICLE_COLUMNS,
     ARTICLE_SELECT,
+    Transactions,
     article_from_row,
     article_values,
     now_text,
@@ -63,7 +63,7 @@ _CURSORS = itertools.count()  # names the server-side cursors of `iter_articles`
 SNIPPET = f"StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=24, MinWords=12, MaxFragments=1"
 
 
-class PostgresStore:
+class PostgresStore(Transactions):
     def __init__(self, url: str) -> None:
         self.url = url
         try:
@@ -74,37 +74,20 @@ class PostgresStore:
                 f"({one_line(str(error), 300)}); check the URL given by --db or NEWSWEAVE_DB "
                 "(scripts/postgres starts a server)"
             ) from None
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._counts_changes = False
+        self._start_transactions()
         self._migrate()
         self._counts_changes = True
 
     # -- transactions and locks ---------------------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            self._depth = 1
-            try:
-                with self._db.transaction():
-                    yield
-                    if self._counts_changes:
-                        self._db.execute("UPDATE store_changes SET count = count + 1")
-            except psycopg.OperationalError as error:
-                raise StoreError(
-                    f"cannot write the store at {shown_location(self.url)} "
-                    f"({one_line(str(error), 300)})"
-                ) from None
-            finally:
-                self._depth = 0
+    def _end(self, commit: bool) -> None:
+        try:
+            super()._end(commit)
+        except psycopg.OperationalError as error:  # the server gone, the connection lost
+            raise StoreError(
+                f"cannot write the store at {shown_location(self.url)} "
+                f"({one_line(str(error), 300)})"
+            ) from None
 
     def _lock_for_transaction(self, *names: str) -> None:
         """Hold the named advisory locks until the open transaction ends."""

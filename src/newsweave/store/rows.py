@@ -1,4 +1,5 @@
-"""What the SQL stores share: articles to and from table rows, and a user's search words.
+"""What the SQL stores share: write transactions, articles to and from table rows, and a
+user's search words.
 
 The SQLite and PostgreSQL stores keep the same tables with the same columns (timestamps as ISO
 text in UTC, quality flags as JSON), so one set of conversions serves both and an article reads
@@ -8,11 +9,57 @@ back the same from either.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from newsweave.model import Article, QualityFlag, Source
+
+
+class Transactions:
+    """The write transactions of a SQL store over one connection (`_db`): one at a time per
+    store object, a nested `transaction()` joining the open one (a method that writes inside
+    a caller's transaction), each counting one change just before it commits."""
+
+    _db: Any  # the connection: sqlite3's or psycopg's
+
+    def _start_transactions(self) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._counts_changes = False  # not while migrating: the counter is not there yet
+
+    def _begin(self) -> None:
+        self._db.execute("BEGIN")
+
+    def _end(self, commit: bool) -> None:
+        self._db.execute("COMMIT" if commit else "ROLLBACK")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._begin()
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._end(commit=False)
+                raise
+            else:
+                if self._counts_changes:
+                    self._db.execute("UPDATE store_changes SET count = count + 1")
+                self._end(commit=True)
+            finally:
+                self._depth = 0
+
 
 AMBIGUOUS_SHOWN = 5  # the ids an ambiguous prefix's error lists
 

@@ -37,6 +37,7 @@ from newsweave.store.rows import (
     AMBIGUOUS_SHOWN,
     ARTICLE_COLUMNS,
     ARTICLE_SELECT,
+    Transactions,
     article_from_row,
     article_values,
     now_text,
@@ -53,7 +54,7 @@ _CLAIMED: set[tuple[str, str]] = set()
 _CLAIMED_LOCK = threading.Lock()
 
 
-class SQLiteStore:
+class SQLiteStore(Transactions):
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
@@ -72,40 +73,18 @@ class SQLiteStore:
                 f"cannot open the store at {path} ({error}); check the path given by --db "
                 "or NEWSWEAVE_DB"
             ) from None
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._counts_changes = False
+        self._start_transactions()
         self._migrate()
         self._counts_changes = True
 
     # -- transactions -------------------------------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise _store_error(self.path, error) from None
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
-                if self._counts_changes:
-                    self._db.execute("UPDATE store_changes SET count = count + 1")
-                self._db.execute("COMMIT")
-            finally:
-                self._depth = 0
+    def _begin(self) -> None:
+        """Take the write lock at once, so a transaction never fails half way for want of it."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _store_error(self.path, error) from None
 
     def _migrate(self) -> None:
         """Run the migrations the file has not seen. The version is read again inside each
