@@ -6,14 +6,19 @@ For each input (the sample corpus's 48 articles; N articles made from the dev cl
 as `stories_scale.py` makes them), runs `run_pipeline` (ingest, stories, analysis, briefs) into
 a fresh SQLite file and into a fresh PostgreSQL database, each in a process of its own, the two
 stores alternating within each round so that the machine's load falls on both alike. Prints
-each stage's seconds and the end-to-end ratio PostgreSQL / SQLite, and checks that the two runs
-made the same events and briefs. The server is a throwaway one from scripts/postgres.
+the end-to-end wall time and CPU time of each run and the ratios PostgreSQL / SQLite, and checks
+that the two runs made the same events and briefs. The CPU time is the run's process and its
+children (the parse workers) and, on PostgreSQL, the server process that served its
+connection: on a machine others load, it is the steadier of the two measures. The server is a
+throwaway one from scripts/postgres.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,16 +45,29 @@ def run_child(source: str, db: str) -> dict:
     with open_store(db) as store:
         report = run_pipeline([source], store, settings)
         total = time.perf_counter() - start
+        server_cpu = server_seconds(store)
         events = sorted((e.event_id, tuple(sorted(e.article_ids))) for e in list_events(store))
         briefs = {event: store.get_brief_keys().get(event) for event, _ in events}
+    own = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
     return {
         "total": total,
+        "cpu": sum(usage.ru_utime + usage.ru_stime for usage in own) + server_cpu,
+        "server_cpu": server_cpu,
         "stories": sum(report.stories.seconds.values()),
         "analysis": sum(report.analysis.seconds.values()),
         "articles": report.stories.articles,
         "events": events,
         "briefs": briefs,
     }
+
+
+def server_seconds(store) -> float:
+    """The CPU seconds of the PostgreSQL server process serving `store` (0 on SQLite)."""
+    if not hasattr(store, "url"):
+        return 0.0
+    (pid,) = store._db.execute("SELECT pg_backend_pid()").fetchone()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def new_postgres(server: str, name: str) -> str:
@@ -63,6 +81,7 @@ def new_postgres(server: str, name: str) -> str:
 
 def measure(label: str, source: str, server: str, folder: Path, rounds: int) -> dict:
     times: dict[str, list[float]] = {store: [] for store in STORES}
+    cpu: dict[str, list[float]] = {store: [] for store in STORES}
     results = {}
     for round_ in range(rounds):
         order = STORES if round_ % 2 == 0 else STORES[::-1]
@@ -73,19 +92,27 @@ def measure(label: str, source: str, server: str, folder: Path, rounds: int) -> 
                 db = new_postgres(server, f"bench_{label}_{round_}")
             result = in_child(run_child, source, db)
             times[store].append(result["total"])
+            cpu[store].append(result["cpu"])
             results[store] = result
-            print(f"{label} round {round_ + 1} {store}: {result['total']:.1f} s", flush=True)
+            print(
+                f"{label} round {round_ + 1} {store}: {result['total']:.1f} s, "
+                f"{result['cpu']:.1f} CPU s (server {result['server_cpu']:.1f})",
+                flush=True,
+            )
     same = (
         results["sqlite"]["events"] == results["postgresql"]["events"]
         and results["sqlite"]["briefs"] == results["postgresql"]["briefs"]
     )
     median = {store: statistics.median(times[store]) for store in STORES}
+    median_cpu = {store: statistics.median(cpu[store]) for store in STORES}
     return {
         "input": label,
         "articles": results["sqlite"]["articles"],
         "seconds": median,
+        "cpu_seconds": median_cpu,
         "runs": times,
         "ratio": median["postgresql"] / median["sqlite"],
+        "cpu_ratio": median_cpu["postgresql"] / median_cpu["sqlite"],
         "same_events_and_briefs": same,
     }
 
@@ -116,14 +143,16 @@ def main() -> None:
         finally:
             subprocess.run([script, "stop", server_folder], check=False)
     print(json.dumps(results, indent=1))
-    print("\n| input | articles | SQLite s | PostgreSQL s | PostgreSQL / SQLite | same result |")
+    print("\n| input | articles | store | wall s | CPU s | PostgreSQL / SQLite (wall, CPU) |")
     print("|---|---|---|---|---|---|")
     for r in results:
-        print(
-            f"| {r['input']} | {r['articles']} | {r['seconds']['sqlite']:.1f} | "
-            f"{r['seconds']['postgresql']:.1f} | {r['ratio']:.2f}× | "
-            f"{r['same_events_and_briefs']} |"
-        )
+        for store in STORES:
+            ratio = f"{r['ratio']:.2f}×, {r['cpu_ratio']:.2f}×" if store == STORES[1] else ""
+            print(
+                f"| {r['input']} | {r['articles']} | {store} | {r['seconds'][store]:.1f} | "
+                f"{r['cpu_seconds'][store]:.1f} | {ratio} |"
+            )
+        print(f"same events and briefs: {r['same_events_and_briefs']}")
 
 
 if __name__ == "__main__":
