@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -142,6 +143,7 @@ def main() -> None:
                 results.append(measure(label, source, server, folder, args.rounds))
         finally:
             subprocess.run([script, "stop", server_folder], check=False)
+            shutil.rmtree(server_folder, ignore_errors=True)
     print(json.dumps(results, indent=1))
     print("\n| input | articles | store | wall s | CPU s | PostgreSQL / SQLite (wall, CPU) |")
     print("|---|---|---|---|---|---|")
