@@ -108,6 +108,23 @@ def test_rejections_are_kept(store):
     ]
 
 
+def test_followed_feeds_are_kept_with_how_their_polls_went(store):
+    added = datetime(2026, 3, 3, 9, tzinfo=UTC)
+    assert store.add_feed("https://a.example/feed.xml", added)
+    assert store.add_feed("https://b.example/rss", added.replace(hour=10))
+    assert not store.add_feed("https://a.example/feed.xml", added)  # followed once
+    first, second = store.list_feeds()
+    assert (first.url, first.added_at, first.failures) == ("https://a.example/feed.xml", added, 0)
+    failed = added.replace(hour=11)
+    store.put_feed(replace(second, failures=2, last_error="HTTP 503", last_failed_at=failed))
+    assert store.list_feeds()[1] == replace(
+        second, failures=2, last_error="HTTP 503", last_failed_at=failed
+    )
+    assert store.remove_feed("https://a.example/feed.xml")
+    assert not store.remove_feed("https://a.example/feed.xml")
+    assert [feed.url for feed in store.list_feeds()] == ["https://b.example/rss"]
+
+
 def test_the_postgresql_schema_is_versioned(request):
     location = new_store("postgresql", Path("unused"), request)
     with open_store(location) as store:

@@ -39,6 +39,7 @@ from newsweave.store.base import (
     PutOutcome,
     SearchHit,
     SearchKind,
+    StoredFeed,
     shown_location,
 )
 from newsweave.store.postgres_schema import COUNT, INDEX_BRIEF, MIGRATIONS, SEARCH, migrate, tsquery
@@ -50,6 +51,7 @@ from newsweave.store.rows import (
     article_from_row,
     article_values,
     now_text,
+    parse_time,
     prefix_pattern,
     search_words,
     source_from_row,
@@ -255,6 +257,52 @@ class PostgresStore(Transactions):
             "SELECT input, reason, message FROM rejections ORDER BY id DESC LIMIT %s", (limit,)
         ).fetchall()
         return [Rejection(*row) for row in rows]
+
+    # -- followed feeds -----------------------------------------------------------------
+
+    def add_feed(self, url: str, added_at: datetime) -> bool:
+        with self.transaction():
+            cursor = self._db.execute(
+                "INSERT INTO feeds (url, added_at) VALUES (%s, %s) ON CONFLICT (url) DO NOTHING",
+                (url, time_text(added_at)),
+            )
+        return cursor.rowcount == 1
+
+    def remove_feed(self, url: str) -> bool:
+        with self.transaction():
+            cursor = self._db.execute("DELETE FROM feeds WHERE url = %s", (url,))
+        return cursor.rowcount == 1
+
+    def list_feeds(self) -> list[StoredFeed]:
+        rows = self._db.execute(
+            "SELECT url, added_at, last_fetched_at, failures, last_error, last_failed_at "
+            "FROM feeds ORDER BY added_at, id"
+        ).fetchall()
+        return [
+            StoredFeed(
+                url=url,
+                added_at=datetime.fromisoformat(added_at),
+                last_fetched_at=parse_time(fetched),
+                failures=failures,
+                last_error=error,
+                last_failed_at=parse_time(failed),
+            )
+            for url, added_at, fetched, failures, error, failed in rows
+        ]
+
+    def put_feed(self, feed: StoredFeed) -> None:
+        with self.transaction():
+            self._db.execute(
+                "UPDATE feeds SET last_fetched_at = %s, failures = %s, last_error = %s, "
+                "last_failed_at = %s WHERE url = %s",
+                (
+                    time_text(feed.last_fetched_at),
+                    feed.failures,
+                    feed.last_error,
+                    time_text(feed.last_failed_at),
+                    feed.url,
+                ),
+            )
 
     # -- stories ------------------------------------------------------------------------
 

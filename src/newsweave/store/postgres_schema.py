@@ -115,7 +115,19 @@ CREATE TABLE event_failures (
   PRIMARY KEY (event_id, stage));
 """
 
-MIGRATIONS: list[str] = [SCHEMA_1]
+# The feeds a user follows (`newsweave feeds`), which `watch` polls, and how that went.
+FEEDS = """
+CREATE TABLE feeds (
+  id BIGSERIAL,
+  url TEXT COLLATE "C" PRIMARY KEY,
+  added_at TEXT COLLATE "C" NOT NULL,
+  last_fetched_at TEXT,
+  failures INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  last_failed_at TEXT);
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_1, FEEDS]
 
 # The searchable words of one version of a brief (%(event_id)s, %(version)s): its headline and
 # its sentences' prose in order, as the SQLite store's BRIEF_SEARCH_ROWS makes them.
