@@ -33,9 +33,12 @@ CLAIM_POLL_SECONDS = 0.2  # how often a worker asks again for a lock another wor
 # The most locks `claimed_batches` holds at once: PostgreSQL keeps every advisory lock in one
 # shared table, of 64 per allowed connection by default.
 CLAIM_BATCH = 256
-# `claimed_batches` claims about this share of the pending work at a time (one item at least),
-# so that workers starting together, or later, each get some of it.
+# `claimed_batches` claims about this share of the pending work at a time, so that workers
+# starting together, or later, each get some of it; but never fewer than CLAIM_LEAST items: the
+# analysis parses a batch's articles in one process per core only when there are enough of them
+# (`nlp.PROCESS_MIN_TEXTS`), and a few events are done sooner by one worker than shared out.
 CLAIM_SHARE = 1 / 8
+CLAIM_LEAST = 32
 _Item = TypeVar("_Item")
 # Around each matched word in a SearchHit's snippet: control characters that no stored text
 # holds, so a caller escapes the snippet first and then marks the matches.
@@ -238,8 +241,8 @@ def claimed_batches(
     still_pending: Callable[[list[_Item]], list[_Item]],
 ) -> Iterator[list[_Item]]:
     """The work of `pending()` that this worker is to do, in batches it holds the locks of (by
-    `name`) while the caller works through each: an eighth of the work at a time (at most
-    CLAIM_BATCH items), passing over what another worker holds. `still_pending` drops what
+    `name`) while the caller works through each: an eighth of the work at a time (at least
+    CLAIM_LEAST items, at most CLAIM_BATCH), passing over what another worker holds. `still_pending` drops what
     another worker finished between `pending()` and the claim. Items other workers held are
     asked for again, after a pause, until `pending()` has none this worker has not had: so when
     the call ends, everything pending at its start is done, by this worker or another. An item
@@ -250,7 +253,7 @@ def claimed_batches(
         if not todo:
             return
         names = list(todo)
-        size = min(CLAIM_BATCH, math.ceil(len(names) * CLAIM_SHARE))
+        size = min(CLAIM_BATCH, max(CLAIM_LEAST, math.ceil(len(names) * CLAIM_SHARE)))
         all_held = True
         for start in range(0, len(names), size):
             batch = names[start : start + size]
