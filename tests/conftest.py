@@ -6,9 +6,17 @@ find edge cases; CI (`.ci/run` sets HYPOTHESIS_PROFILE=ci) runs the same example
 a submission's result does not depend on the draw. An edge case found locally goes into the
 test as an `@example`, and CI runs it from then on.
 
+Every test that takes `store_location` (a new, empty store's --db) or `pipeline` runs twice: on
+a SQLite file and on a PostgreSQL database. The PostgreSQL server is Debian's, a throwaway
+cluster that `scripts/postgres` makes in a temporary folder when the first such test asks for
+it, and stops after the session; each store is a schema of its own in it. When the server
+cannot start, those tests fail (never skip): `make test` installs PostgreSQL first.
+NEWSWEAVE_TEST_POSTGRES, a server's URL, makes them use that server instead.
+
 `pipeline` is the sample corpus run through `newsweave run` without the Harbour Herald's
 eleven-dead report, then again with it, as a user's store would grow: built once per test
-session (about a minute) and read by the briefs, API and browser tests, which must not change it.
+session and store (about a minute each) and read by the briefs, API and browser tests, which
+must not change it; `sqlite_pipeline` is its SQLite one, for tests that copy the file.
 `SAMPLE`, `GOLD` (its gold file), `planted_disagreements` and `body_brief` serve the tests
 that read the sample corpus or build briefs by hand; `reports` makes one event's articles from
 a few lines of text.
@@ -17,10 +25,13 @@ a few lines of text.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
-from collections.abc import Sequence
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,35 +53,96 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
 GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 ELEVEN_DEAD = "2026-03-03-harbourherald-eleven-dead-fire.html"
+POSTGRES = Path(__file__).parents[1] / "scripts" / "postgres"
+STORES = ("sqlite", "postgresql")
+_SCHEMAS = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL server, up for the rest of the session."""
+    if os.environ.get("NEWSWEAVE_TEST_POSTGRES"):
+        yield os.environ["NEWSWEAVE_TEST_POSTGRES"]
+        return
+    folder = tempfile.mkdtemp(prefix="newsweave-pg-")  # not under pytest's folder: the server's
+    started = subprocess.run([POSTGRES, "start", folder], capture_output=True, text=True)
+    if started.returncode != 0:
+        pytest.fail(f"scripts/postgres could not start PostgreSQL:\n{started.stderr}")
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([POSTGRES, "stop", folder], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def new_postgres_store(server: str) -> str:
+    """The URL of a new, empty store on `server`: a schema of its own."""
+    import psycopg
+
+    schema = f"test_{os.getpid()}_{next(_SCHEMAS)}"
+    with psycopg.connect(server, autocommit=True) as db:
+        db.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in server else "?"
+    return f"{server}{separator}options=-csearch_path%3D{schema}"
+
+
+def new_store(kind: str, folder: Path, request: pytest.FixtureRequest) -> str:
+    """A new, empty store's location (what --db takes) of `kind`, one of STORES."""
+    if kind == "sqlite":
+        return str(folder / "store.db")
+    return new_postgres_store(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture(params=STORES)
+def store_location(request, tmp_path) -> str:
+    """A new, empty store's location: a SQLite file, then a PostgreSQL database."""
+    return new_store(request.param, tmp_path, request)
 
 
 @dataclass(frozen=True)
 class Pipeline:
-    db: Path
+    db: str  # the store's location
     fire: str  # the event id of the fire, which the late report joins
     first: str  # the first run's summary line
     second: str
 
 
-def _run(db: Path, *args: str) -> str:
-    result = CliRunner().invoke(main, ["run", "--db", str(db), *args])
+def _run(db: str, *args: str) -> str:
+    result = CliRunner().invoke(main, ["run", "--db", db, *args])
     assert result.exit_code == 0, result.output
     return result.output
 
 
+_PIPELINES: dict[str, Pipeline] = {}
+
+
+def pipeline_on(kind: str, request: pytest.FixtureRequest) -> Pipeline:
+    """The sample corpus's pipeline on a store of `kind`, built once per session."""
+    if kind not in _PIPELINES:
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("pipeline")
+        corpus = folder / "articles"
+        shutil.copytree(SAMPLE / "articles", corpus)
+        late = folder / ELEVEN_DEAD
+        shutil.move(corpus / ELEVEN_DEAD, late)
+        db = new_store(kind, folder, request)
+        first = _run(db, str(corpus))
+        second = _run(db, str(late))
+        with open_store(db) as store:
+            (fire,) = [
+                e for e in list_events(store) if "Port Casimir" in e.title and "dead" in e.title
+            ]
+        _PIPELINES[kind] = Pipeline(db, fire.event_id, first, second)
+    return _PIPELINES[kind]
+
+
+@pytest.fixture(scope="session", params=STORES)
+def pipeline(request) -> Pipeline:
+    return pipeline_on(request.param, request)
+
+
 @pytest.fixture(scope="session")
-def pipeline(tmp_path_factory) -> Pipeline:
-    folder = tmp_path_factory.mktemp("pipeline")
-    corpus = folder / "articles"
-    shutil.copytree(SAMPLE / "articles", corpus)
-    late = folder / ELEVEN_DEAD
-    shutil.move(corpus / ELEVEN_DEAD, late)
-    db = folder / "store.db"
-    first = _run(db, str(corpus))
-    second = _run(db, str(late))
-    with open_store(db) as store:
-        (fire,) = [e for e in list_events(store) if "Port Casimir" in e.title and "dead" in e.title]
-    return Pipeline(db, fire.event_id, first, second)
+def sqlite_pipeline(request) -> Pipeline:
+    return pipeline_on("sqlite", request)
 
 
 HOSTILE = (

@@ -1,7 +1,7 @@
 """A hostile pipeline: one bad article or event never stops the store, the watcher or the other
 events.
 
-Each store here is a copy of the `pipeline` fixture's (the sample corpus, run through `newsweave
+Each store here is a copy of the `sqlite_pipeline`'s (the sample corpus, run through `newsweave
 run`: one brief per event) with one hostile article put straight into it, as a store written
 before ingest capped its input holds it: a text over spaCy's max_length, a publication time in
 the year 9999, control characters. A run over it writes every event's brief, the new one too.
@@ -86,10 +86,10 @@ def hostile_article(kind: str) -> Article:
     )
 
 
-def store_with(pipeline, tmp_path: Path, article: Article | None = None) -> Path:
+def store_with(sqlite_pipeline, tmp_path: Path, article: Article | None = None) -> Path:
     """A copy of the sample store, with `article` put straight into it."""
     db = tmp_path / "store.db"
-    with sqlite3.connect(pipeline.db) as source, sqlite3.connect(db) as copy:
+    with sqlite3.connect(sqlite_pipeline.db) as source, sqlite3.connect(db) as copy:
         source.backup(copy)
     if article is not None:
         with open_store(db) as store:
@@ -129,9 +129,11 @@ def run(db: Path, *args: str):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["over-long", "year-9999", "control-characters"])
-def test_a_store_holding_a_hostile_article_still_writes_every_brief(pipeline, tmp_path, kind):
+def test_a_store_holding_a_hostile_article_still_writes_every_brief(
+    sqlite_pipeline, tmp_path, kind
+):
     article = hostile_article(kind)
-    db = store_with(pipeline, tmp_path, article)
+    db = store_with(sqlite_pipeline, tmp_path, article)
     result = run(db)
     assert result.exit_code == 0, result.output
     events, current = up_to_date(db)
@@ -185,10 +187,10 @@ STEPS = {
 @pytest.mark.slow
 @pytest.mark.parametrize("stage", STEPS)
 def test_a_failing_event_is_recorded_shown_and_retried_while_the_others_get_briefs(
-    pipeline, tmp_path, monkeypatch, stage
+    sqlite_pipeline, tmp_path, monkeypatch, stage
 ):
     poison = hostile_article("poison")  # the latest event: the first one each stage takes
-    db = store_with(pipeline, tmp_path, poison)
+    db = store_with(sqlite_pipeline, tmp_path, poison)
     with open_store(db) as store:
         others = {event.event_id for event in list_events(store)[:2]}
     forget(db, others)  # analysed and written again in the run, after the failing event
@@ -272,10 +274,10 @@ def test_a_worker_that_fails_ends_the_parse_with_its_error_instead_of_hanging():
 @MULTI_CORE
 @pytest.mark.filterwarnings("ignore:.*W127")  # spaCy's: a worker did not end cleanly
 def test_a_text_the_parse_workers_fail_on_fails_its_own_event_alone(
-    pipeline, tmp_path, monkeypatch
+    sqlite_pipeline, tmp_path, monkeypatch
 ):
     """With a worker's parse broken, the events left are parsed in this process, one by one."""
-    db = store_with(pipeline, tmp_path)
+    db = store_with(sqlite_pipeline, tmp_path)
     with open_store(db) as store:
         events = sorted(list_events(store), key=lambda e: len(e.article_ids), reverse=True)
         texts = {a.article_id: a.text for a in store.iter_articles()}
@@ -324,8 +326,8 @@ def is_alive(pid: int) -> bool:
 @pytest.mark.slow
 @MULTI_CORE
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
-def test_the_parse_workers_die_with_a_run_killed_by_sigkill(pipeline, tmp_path):
-    db = store_with(pipeline, tmp_path)
+def test_the_parse_workers_die_with_a_run_killed_by_sigkill(sqlite_pipeline, tmp_path):
+    db = store_with(sqlite_pipeline, tmp_path)
     with open_store(db) as store:
         events = {event.event_id for event in list_events(store)}
     forget(db, events)  # every event parsed again
@@ -354,8 +356,8 @@ def test_the_parse_workers_die_with_a_run_killed_by_sigkill(pipeline, tmp_path):
 
 
 @pytest.mark.slow
-def test_run_exits_as_ingest_does_one_when_no_input_could_be_used(pipeline, tmp_path):
-    db = store_with(pipeline, tmp_path)
+def test_run_exits_as_ingest_does_one_when_no_input_could_be_used(sqlite_pipeline, tmp_path):
+    db = store_with(sqlite_pipeline, tmp_path)
     stored = SAMPLE / "articles" / "2026-03-03-brasktribune-fire-kills-nine.txt"
     missing = tmp_path / "missing.txt"
     for command in ("ingest", "run"):

@@ -20,11 +20,16 @@ def test_layers_override_in_order(tmp_path):
     config.write_text('db = "from-file.db"\nread_timeout = 3\nrespect_robots = false\n')
     env = {"NEWSWEAVE_DB": "from-env.db", "NEWSWEAVE_MAX_REDIRECTS": "2"}
     settings = load_settings(config, {"db": Path("from-option.db")}, environ=env)
-    assert settings.db == Path("from-option.db")
+    assert settings.db == "from-option.db"
     assert settings.max_redirects == 2
     assert settings.read_timeout == 3.0
     assert settings.respect_robots is False
-    assert load_settings(config, environ=env).db == Path("from-env.db")
+    assert load_settings(config, environ=env).db == "from-env.db"
+
+
+def test_a_database_url_is_kept_whole():
+    url = "postgresql://newsroom@db.example:5432/newsweave?sslmode=require"
+    assert load_settings(environ={"NEWSWEAVE_DB": url}).db == url
 
 
 def test_config_file_from_environment(tmp_path):

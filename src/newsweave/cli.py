@@ -50,7 +50,14 @@ from newsweave.model import Article, Event, IngestReport
 from newsweave.outward import safe_data, safe_link, safe_text
 from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings, load_settings
-from newsweave.store import EventFailure, SQLiteStore, StoredFeed, open_store
+from newsweave.store import (
+    EventFailure,
+    Store,
+    StoredFeed,
+    open_store,
+    shown_location,
+    store_exists,
+)
 from newsweave.stories import list_events, list_storylines
 from newsweave.watch import Cycle, watch
 
@@ -94,12 +101,12 @@ class _Group(click.Group):
 def _with_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     """Give a command --db and --config, and hand it the effective Settings."""
 
-    @click.option("--db", type=click.Path(path_type=Path), help="SQLite store [NEWSWEAVE_DB]")
+    @click.option("--db", help="the store: a SQLite file or a postgresql:// URL [NEWSWEAVE_DB]")
     @click.option(
         "--config", type=click.Path(path_type=Path), help="TOML settings file [NEWSWEAVE_CONFIG]"
     )
     @functools.wraps(command)
-    def wrapper(db: Path | None, config: Path | None, **kwargs: Any) -> Any:
+    def wrapper(db: str | None, config: Path | None, **kwargs: Any) -> Any:
         return command(load_settings(config, {"db": db}), **kwargs)
 
     return wrapper
@@ -374,7 +381,8 @@ def stories_command(settings: Settings, limit: int, as_json: bool) -> None:
     if as_json:
         _print_json([_event_summary(e, failures) for e in events[:limit]])
         return
-    out.print(_shown(f"{len(events)} events in {settings.db}, the most recently updated first"))
+    where = shown_location(settings.db)
+    out.print(_shown(f"{len(events)} events in {where}, the most recently updated first"))
     for event in events[:limit]:
         articles = "article" if len(event.article_ids) == 1 else "articles"
         when = _day(event.first_seen)
@@ -534,7 +542,10 @@ def serve_command(settings: Settings, host: str, port: int) -> None:
     app = create_app(settings)
     _check_port_free(host, port)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    out.print(f"serving {settings.db} at {url} (API docs at {url}docs); Ctrl-C stops", markup=False)
+    out.print(
+        f"serving {shown_location(settings.db)} at {url} (API docs at {url}docs); Ctrl-C stops",
+        markup=False,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -720,7 +731,9 @@ def articles_command(settings: Settings, limit: int, offset: int, as_json: bool)
     if as_json:
         _print_json([_article_summary(a) for a in articles])
         return
-    table = Table(title=_shown(f"{total} articles in {settings.db}"), title_justify="left")
+    table = Table(
+        title=_shown(f"{total} articles in {shown_location(settings.db)}"), title_justify="left"
+    )
     for column in ("id", "published", "outlet", "title", "words", "flags"):
         table.add_column(column, overflow="fold")
     for article in articles:
@@ -789,15 +802,16 @@ def settings_command(settings: Settings, as_json: bool) -> None:
     out.print(table)
 
 
-def _existing_store(settings: Settings) -> SQLiteStore:
-    if not settings.db.exists():
+def _existing_store(settings: Settings) -> Store:
+    if not store_exists(settings.db):
         raise NewsweaveError(
-            f"no store at {settings.db}; run `newsweave ingest SOURCE…` first or give --db"
+            f"no store at {shown_location(settings.db)}; run `newsweave ingest SOURCE…` first "
+            "or give --db"
         )
     return open_store(settings.db)
 
 
-def _analysis_of(store: SQLiteStore, event_id: str) -> EventAnalysis:
+def _analysis_of(store: Store, event_id: str) -> EventAnalysis:
     """The stored analysis of the event an id or id prefix names; an error saying what to do
     when there is no such event or it is not analysed yet."""
     resolved = store.resolve_event(event_id)
@@ -811,7 +825,7 @@ def _analysis_of(store: SQLiteStore, event_id: str) -> EventAnalysis:
     return analysis
 
 
-def _brief_of(store: SQLiteStore, event_id: str, version: int | None) -> Brief:
+def _brief_of(store: Store, event_id: str, version: int | None) -> Brief:
     """A brief by event id or prefix; an error saying what to do when there is none."""
     resolved = store.resolve_event(event_id)
     if resolved is None:

@@ -35,7 +35,11 @@ def _setting(default: Any, help: str, allowed: Range | None = None) -> Any:
 
 @dataclass(frozen=True)
 class Settings:
-    db: Path = _setting(Path("newsweave.db"), "SQLite file the store lives in")
+    db: str = _setting(
+        "newsweave.db",
+        "the store: a SQLite file, or a PostgreSQL database's URL (postgresql://…, which needs "
+        "the postgres extra) that several workers can share",
+    )
     user_agent: str = _setting(
         "newsweave/0.1 (news brief builder)", "User-Agent sent with every request"
     )

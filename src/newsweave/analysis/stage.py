@@ -33,6 +33,10 @@ stored one is skipped. A merge drops the retired id's analysis in the merge's ow
 (`Store.merge_event`), and the event it joined gets a new key; any other analysis whose event
 no longer exists (its articles all revised into other events, say) is deleted here.
 
+Several workers on one store share the events: a worker analyses the events whose locks it
+claims (`store.claimed_batches`), skips those another worker holds, and before it ends waits for
+them to be stored, so each analysis is made once and a run ends with every changed event done.
+
 MiniLM is the embedder here whatever the `embedder` setting says: the thresholds of claims and
 statements were measured with it. No setting steers this stage yet; it takes `settings` as
 every stage does.
@@ -58,7 +62,13 @@ from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import group_statements
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
-from newsweave.store import EventFailure, Store
+from newsweave.store import (
+    CurrentArticles,
+    EventFailure,
+    Store,
+    claimed_batches,
+    progress_counter,
+)
 from newsweave.stories import list_events
 from newsweave.stories.embed import Embedder
 
@@ -106,33 +116,63 @@ def analyse_events(
     `embedder` is MiniLM, loaded here unless given (see the module doc). `event_ids`, when
     given, limits the analysis to those events (a benchmark's sample of a large store)."""
     report = AnalysisReport()
-    events = list_events(store)
-    stored = store.get_analysis_keys()
-    gone = stored.keys() - {event.event_id for event in events}
-    if gone:
-        store.delete_analyses(gone)
-    groups = store.get_copy_groups()
-    keys = {event.event_id: articles_key(event.article_ids, groups) for event in events}
-    todo = [
-        event
-        for event in events
-        if stored.get(event.event_id) != keys[event.event_id]
-        and (event_ids is None or event.event_id in event_ids)
-    ]
-    report.events, report.unchanged, report.removed = (
-        len(events),
-        len(events) - len(todo),
-        len(gone),
-    )
-    if not todo:
-        return report
-    embedder = embedder or minilm()
-    wanted = {article_id for event in todo for article_id in event.article_ids}
-    articles = {a.article_id: a for a in store.iter_articles() if a.article_id in wanted}
+    keys: dict[str, str] = {}
+    groups: dict[str, str] = {}
+
+    def pending() -> list[Event]:
+        stored = store.get_analysis_keys()  # first: each of these was of an event there then
+        events = list_events(store)
+        gone = stored.keys() - {event.event_id for event in events}
+        if gone:
+            store.delete_analyses(gone)
+        groups.update(store.get_copy_groups())
+        keys.update({event.event_id: articles_key(event.article_ids, groups) for event in events})
+        todo = [
+            event
+            for event in events
+            if stored.get(event.event_id) != keys[event.event_id]
+            and (event_ids is None or event.event_id in event_ids)
+        ]
+        if not report.events:
+            report.events, report.unchanged = len(events), len(events) - len(todo)
+        report.removed += len(gone)
+        return todo
+
+    def still_pending(events: list[Event]) -> list[Event]:
+        stored = store.get_analysis_keys()
+        return [event for event in events if stored.get(event.event_id) != keys[event.event_id]]
+
+    articles = CurrentArticles(store)
+    tick = progress_counter(progress, "analysing", lambda: report.events - report.unchanged)
+
+    for todo in claimed_batches(store, pending, _lock_name, still_pending):
+        if todo:
+            embedder = embedder or minilm()
+            _analyse(store, todo, articles, keys, groups, embedder, report, tick)
+    return report
+
+
+def _lock_name(event: Event) -> str:
+    """The lock a worker holds while it analyses `event` (`Store.claim`)."""
+    return f"analysis {event.event_id}"
+
+
+def _analyse(
+    store: Store,
+    todo: Sequence[Event],
+    current: CurrentArticles,
+    keys: Mapping[str, str],
+    groups: Mapping[str, str],
+    embedder: Embedder,
+    report: AnalysisReport,
+    tick: Callable[[], None],
+) -> None:
+    """Analyse the events of `todo` (held by this worker) and store each one's analysis."""
+    articles = current.having(article_id for event in todo for article_id in event.article_ids)
     texts = (articles[article_id].text for event in todo for article_id in event.article_ids)
     with closing(parse(texts, workers=True)) as docs:
         workers: Iterator[Doc] | None = docs
-        for done, event in enumerate(todo, start=1):
+        for event in todo:
             members = [articles[article_id] for article_id in event.article_ids]
             lap = _Stopwatch(report.seconds)
             workers, parsed = _next_docs(workers, len(members))
@@ -151,9 +191,7 @@ def analyse_events(
                     store.delete_failure(event.event_id, "analysis")
                 report.analysed += 1
                 report.articles += len(members)
-            if progress:
-                progress("analysing", done, len(todo))
-    return report
+            tick()
 
 
 def _next_docs(

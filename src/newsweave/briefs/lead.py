@@ -102,7 +102,7 @@ class Opening(Protocol):
 @cache
 def lead_rules() -> dict[str, Rule]:
     """The rules of `rules/lead.toml`, by id."""
-    return rules_in(RULES_FOLDER)
+    return {key: rule for key, rule in rules_in(RULES_FOLDER).items() if rule.file == "lead.toml"}
 
 
 def dangling_reference(text: str, doc: Doc | None = None) -> str | None:

@@ -50,8 +50,10 @@ _QUOTATION = re.compile(r"[\"“][^\"”]*\w+\W+\w+\W+\w+[^\"”]*[\"”]")
 
 @cache
 def section_rules() -> dict[str, Rule]:
-    """The rules of `RULES_FOLDER`, by id."""
-    return rules_in(RULES_FOLDER)
+    """The rules of `RULES_FOLDER`'s sections.toml, by id."""
+    return {
+        key: rule for key, rule in rules_in(RULES_FOLDER).items() if rule.file == "sections.toml"
+    }
 
 
 @cache

@@ -9,6 +9,10 @@ verified (`verify.verify_brief`), compared with the previous version (`changes`)
 a new version; old versions are kept. An error while writing one event's brief is recorded
 against the event (`Store.put_failure`) and the other events go on; the next run tries it again.
 
+Several workers on one store share the events as the analysis stage's do: a worker writes
+the briefs whose locks it claims (`store.claimed_batches`), and `Store.put_brief` numbers the
+versions under a lock of its own, so no brief is written twice or numbered twice.
+
 Background: an event's earlier storyline events (those first seen before it) go into its brief,
 read from their stored analyses. A brief is not rewritten when only an earlier event changed;
 its next version picks that up.
@@ -48,9 +52,15 @@ from newsweave.briefs.model import (
 )
 from newsweave.briefs.verify import verify_brief
 from newsweave.errors import StoreError
-from newsweave.model import Article
+from newsweave.model import Article, Event
 from newsweave.settings import Settings
-from newsweave.store import EventFailure, Store
+from newsweave.store import (
+    CurrentArticles,
+    EventFailure,
+    Store,
+    claimed_batches,
+    progress_counter,
+)
 from newsweave.stories import list_events
 
 __all__ = [
@@ -100,23 +110,67 @@ def write_briefs(
     `writer` drafts a brief from an event's material; the settings' writer unless given. When
     the LLM writer fails, the embedded writer writes that brief and the rest of the run."""
     writer = writer or writer_for(settings)
-    events = list_events(store)
-    analysed = store.get_analysis_keys()
-    written = store.get_brief_keys()
-    todo = [
+    report = BriefsReport()
+    events: list[Event] = []
+    analysed: dict[str, str] = {}
+
+    def pending() -> list[Event]:
+        events[:] = list_events(store)
+        analysed.clear()
+        analysed.update(store.get_analysis_keys())
+        todo = _unwritten(events, analysed, store.get_brief_keys())
+        if not report.events:
+            report.events = sum(e.event_id in analysed for e in events)
+            report.unchanged = report.events - len(todo)
+        return todo
+
+    def still_pending(todo: list[Event]) -> list[Event]:
+        return _unwritten(todo, analysed, store.get_brief_keys())
+
+    articles = CurrentArticles(store)
+    tick = progress_counter(progress, "writing briefs", lambda: report.events - report.unchanged)
+
+    nli: list[NliModel | None] = []  # loaded once, when there is a brief to write
+    for todo in claimed_batches(store, pending, _lock_name, still_pending):
+        if todo:
+            nli = nli or [load_nli(settings.support_nli)]
+            _write(store, todo, events, articles, analysed, writer, nli[0], settings, report, tick)
+    return report
+
+
+def _unwritten(
+    events: Sequence[Event], analysed: Mapping[str, str], written: Mapping[str, str]
+) -> list[Event]:
+    """The analysed events of `events` whose latest brief was written from other articles."""
+    return [
         event
         for event in events
         if event.event_id in analysed
         and written.get(event.event_id) != _key(analysed[event.event_id])
     ]
-    report = BriefsReport(events=sum(e.event_id in analysed for e in events))
-    report.unchanged = report.events - len(todo)
-    if not todo:
-        return report
-    articles = {a.article_id: a for a in store.iter_articles()}
+
+
+def _lock_name(event: Event) -> str:
+    """The lock a worker holds while it writes the brief of `event` (`Store.claim`)."""
+    return f"brief {event.event_id}"
+
+
+def _write(
+    store: Store,
+    todo: Sequence[Event],
+    events: Sequence[Event],
+    current: CurrentArticles,
+    analysed: Mapping[str, str],
+    writer: Writer,
+    nli: NliModel | None,
+    settings: Settings,
+    report: BriefsReport,
+    tick: Callable[[], None],
+) -> None:
+    """Write and store the briefs of the events of `todo` (held by this worker)."""
+    articles = current.having(article_id for event in events for article_id in event.article_ids)
     groups = store.get_copy_groups()
-    nli = load_nli(settings.support_nli)
-    for done, event in enumerate(todo, start=1):
+    for event in todo:
         try:
             material = material_for(store, event, events, articles, groups)
             brief = None
@@ -135,9 +189,7 @@ def write_briefs(
                 store.delete_failure(event.event_id, "briefs")
             report.written += 1
             report.sentences_removed += len(brief.verification.sentences_removed)
-        if progress:
-            progress("writing briefs", done, len(todo))
-    return report
+        tick()
 
 
 def _draft(material: Material, writer: Writer, report: BriefsReport) -> Brief:

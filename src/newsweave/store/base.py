@@ -2,15 +2,24 @@
 
 A stage reads and writes through this small interface and never through SQL, so the SQLite file
 of a single machine and a PostgreSQL server of a team are interchangeable.
+
+Several workers may share one store (`newsweave watch` on several machines over one PostgreSQL
+server). Each write is atomic and idempotent by itself; what must not run twice at once, a stage
+takes a named lock for with `claim` (without waiting: the event ids no other worker is on) or
+`holding` (waiting its turn: the stories stage, whose clustering is ordered). A lock is the
+worker's until its block ends or its process dies, so a killed worker leaves nothing held.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import numpy as np
 
@@ -20,6 +29,14 @@ from newsweave.model import Article, Rejection, Source
 PutOutcome = Literal["ingested", "revised", "unchanged"]
 SearchKind = Literal["articles", "briefs"]
 FailedStage = Literal["analysis", "briefs"]
+CLAIM_POLL_SECONDS = 0.2  # how often a worker asks again for a lock another worker holds
+# The most locks `claimed_batches` holds at once: PostgreSQL keeps every advisory lock in one
+# shared table, of 64 per allowed connection by default.
+CLAIM_BATCH = 256
+# `claimed_batches` claims about this share of the pending work at a time (one item at least),
+# so that workers starting together, or later, each get some of it.
+CLAIM_SHARE = 1 / 8
+_Item = TypeVar("_Item")
 # Around each matched word in a SearchHit's snippet: control characters that no stored text
 # holds, so a caller escapes the snippet first and then marks the matches.
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -117,6 +134,10 @@ class Store(Protocol):
 
     def put_state(self, name: str, key: str, data: bytes) -> None: ...
 
+    def claim(self, names: Iterable[str]) -> AbstractContextManager[set[str]]:
+        """Take each named lock that no other worker (process, or other store object) holds,
+        without waiting, and hold them until the block ends: the names this worker got."""
+
     def changes(self) -> int:
         """How many write transactions were ever committed to the store, from any process: a
         reader caches what it derives from the store under this number (read it first)."""
@@ -202,3 +223,86 @@ class Store(Protocol):
         """Record how polling a followed feed went (a feed not followed is left alone)."""
 
     def close(self) -> None: ...
+
+
+def shown_location(location: str) -> str:
+    """A store's location for a message: a server URL without its password."""
+    location = re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:…@", str(location))
+    return re.sub(r"(password=)[^&]*", r"\1…", location)
+
+
+def claimed_batches(
+    store: Store,
+    pending: Callable[[], Sequence[_Item]],
+    name: Callable[[_Item], str],
+    still_pending: Callable[[list[_Item]], list[_Item]],
+) -> Iterator[list[_Item]]:
+    """The work of `pending()` that this worker is to do, in batches it holds the locks of (by
+    `name`) while the caller works through each: an eighth of the work at a time (at most
+    CLAIM_BATCH items), passing over what another worker holds. `still_pending` drops what
+    another worker finished between `pending()` and the claim. Items other workers held are
+    asked for again, after a pause, until `pending()` has none this worker has not had: so when
+    the call ends, everything pending at its start is done, by this worker or another. An item
+    this worker had (and, say, failed) is not given again in the same call."""
+    had: set[str] = set()
+    while True:
+        todo = {name(item): item for item in pending() if name(item) not in had}
+        if not todo:
+            return
+        names = list(todo)
+        size = min(CLAIM_BATCH, math.ceil(len(names) * CLAIM_SHARE))
+        all_held = True
+        for start in range(0, len(names), size):
+            batch = names[start : start + size]
+            with store.claim(batch) as held:
+                had |= held
+                all_held &= len(held) == len(batch)
+                mine = [todo[key] for key in batch if key in held]
+                if mine:
+                    yield still_pending(mine)
+        if all_held:
+            return
+        time.sleep(CLAIM_POLL_SECONDS)
+
+
+class CurrentArticles:
+    """A store's current articles by id, read once, and again only when asked for one that
+    was not there then (another worker stored it since)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._by_id: dict[str, Article] | None = None
+
+    def having(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """Every current article by id, `article_ids` among them if they are stored."""
+        if self._by_id is None or not self._by_id.keys() >= set(article_ids):
+            self._by_id = {article.article_id: article for article in self._store.iter_articles()}
+        return self._by_id
+
+
+def progress_counter(
+    progress: Callable[[str, int, int], None] | None, step: str, total: Callable[[], int]
+) -> Callable[[], None]:
+    """A function to call as each item of a worker's claimed work is done: it reports how many
+    it has done to `progress` under `step`, against `total()`, what was pending at the start
+    (or more, when more came)."""
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(step, done, max(done, total()))
+
+    return tick
+
+
+@contextmanager
+def holding(store: Store, name: str) -> Iterator[None]:
+    """Hold the named lock for the block, waiting while another worker holds it."""
+    while True:
+        with store.claim([name]) as held:
+            if held:
+                yield
+                return
+        time.sleep(CLAIM_POLL_SECONDS)

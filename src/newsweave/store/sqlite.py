@@ -1,4 +1,4 @@
-"""The embedded store: one SQLite file in WAL mode.
+"""The embedded store: one SQLite file in WAL mode, for one machine.
 
 WAL lets one writer and many readers work at once (the web server keeps answering while an
 ingest writes). Every write runs in a transaction started with BEGIN IMMEDIATE, so a process
@@ -15,14 +15,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from newsweave.errors import AmbiguousId, StoreError, StoreLocked
-from newsweave.model import Article, QualityFlag, Rejection, Source
+from newsweave.model import Article, Rejection, Source
 from newsweave.store.base import (
     MATCH_END,
     MATCH_START,
@@ -34,12 +34,29 @@ from newsweave.store.base import (
     StoredFeed,
 )
 from newsweave.store.migrations import BRIEF_SEARCH_ROWS, MIGRATIONS
+from newsweave.store.rows import (
+    AMBIGUOUS_SHOWN,
+    ARTICLE_COLUMNS,
+    ARTICLE_SELECT,
+    Transactions,
+    article_from_row,
+    article_values,
+    now_text,
+    parse_time,
+    prefix_pattern,
+    search_words,
+    source_from_row,
+    time_text,
+)
 
 BUSY_TIMEOUT_MS = 30_000
-AMBIGUOUS_SHOWN = 5  # the ids an ambiguous prefix's error lists
+# The named locks (`claim`) held in this process, by store file: a SQLite store serves one
+# machine's workers in one process; several workers in several processes need PostgreSQL.
+_CLAIMED: set[tuple[str, str]] = set()
+_CLAIMED_LOCK = threading.Lock()
 
 
-class SQLiteStore:
+class SQLiteStore(Transactions):
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         try:
@@ -58,40 +75,18 @@ class SQLiteStore:
                 f"cannot open the store at {path} ({error}); check the path given by --db "
                 "or NEWSWEAVE_DB"
             ) from None
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._counts_changes = False
+        self._start_transactions()
         self._migrate()
         self._counts_changes = True
 
     # -- transactions -------------------------------------------------------------------
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth:
-                self._depth += 1
-                try:
-                    yield
-                finally:
-                    self._depth -= 1
-                return
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise _store_error(self.path, error) from None
-            self._depth = 1
-            try:
-                yield
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            else:
-                if self._counts_changes:
-                    self._db.execute("UPDATE store_changes SET count = count + 1")
-                self._db.execute("COMMIT")
-            finally:
-                self._depth = 0
+    def _begin(self) -> None:
+        """Take the write lock at once, so a transaction never fails half way for want of it."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _store_error(self.path, error) from None
 
     def _migrate(self) -> None:
         """Run the migrations the file has not seen. The version is read again inside each
@@ -129,7 +124,7 @@ class SQLiteStore:
 
     def get_source(self, name: str) -> Source | None:
         row = self._db.execute("SELECT * FROM sources WHERE name = ?", (name,)).fetchone()
-        return _source(row) if row else None
+        return source_from_row(row) if row else None
 
     def source_names(self) -> list[str]:
         return [name for (name,) in self._db.execute("SELECT name FROM sources ORDER BY name")]
@@ -139,40 +134,22 @@ class SQLiteStore:
     def put_article(self, article: Article) -> tuple[PutOutcome, Article]:
         with self.transaction():
             existing = self._db.execute(
-                f"{_ARTICLE_SELECT} WHERE a.article_id = ?", (article.article_id,)
+                f"{ARTICLE_SELECT} WHERE a.article_id = ?", (article.article_id,)
             ).fetchone()
             if existing and existing["is_current"]:
-                return "unchanged", _article(existing)
+                return "unchanged", article_from_row(existing)
             if existing:  # the outlet went back to an earlier text: that one is current again
                 self._set_current(article.key, article.article_id)
-                return "revised", _article(existing)
+                return "revised", article_from_row(existing)
             self.put_source(article.source)
             latest = self._db.execute(
                 "SELECT max(revision) FROM articles WHERE key = ?", (article.key,)
             ).fetchone()[0]
             revision = (latest or 0) + 1
             self._db.execute(
-                """INSERT INTO articles (article_id, key, revision, is_current, source_name,
-                     title, text, raw_text, url, canonical_url, author, published_at,
-                     fetched_at, language, flags, stored_at)
-                   VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    article.article_id,
-                    article.key,
-                    revision,
-                    article.source.name,
-                    article.title,
-                    article.text,
-                    article.raw_text,
-                    article.url,
-                    article.canonical_url,
-                    article.author,
-                    _time(article.published_at),
-                    _time(article.fetched_at),
-                    article.language,
-                    json.dumps([_flag_dict(flag) for flag in article.flags]),
-                    _time(datetime.now(UTC)),
-                ),
+                f"INSERT INTO articles ({ARTICLE_COLUMNS}, is_current) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                article_values(article, revision),
             )
             self._set_current(article.key, article.article_id, first=latest is None)
         stored = self.get_article(article.article_id)
@@ -205,32 +182,32 @@ class SQLiteStore:
         if not article_id:
             return None
         exact = self._db.execute(
-            f"{_ARTICLE_SELECT} WHERE a.article_id = ?", (article_id,)
+            f"{ARTICLE_SELECT} WHERE a.article_id = ?", (article_id,)
         ).fetchone()
         if exact:
-            return _article(exact)
+            return article_from_row(exact)
         found = self._id_starting_with("article", "articles", "article_id", article_id)
         return self.get_article(found) if found else None
 
     def iter_articles(self, *, all_revisions: bool = False) -> Iterator[Article]:
         where = "" if all_revisions else "WHERE a.is_current = 1"
         cursor = self._db.execute(
-            f"{_ARTICLE_SELECT} {where} ORDER BY a.published_at IS NULL, a.published_at, "
+            f"{ARTICLE_SELECT} {where} ORDER BY a.published_at IS NULL, a.published_at, "
             "a.article_id"
         )
         for row in cursor:
-            yield _article(row)
+            yield article_from_row(row)
 
     def list_articles(
         self, *, limit: int | None = None, offset: int = 0, source: str | None = None
     ) -> list[Article]:
         rows = self._db.execute(
-            f"{_ARTICLE_SELECT} WHERE a.is_current = 1 AND (?1 IS NULL OR a.source_name = ?1) "
+            f"{ARTICLE_SELECT} WHERE a.is_current = 1 AND (?1 IS NULL OR a.source_name = ?1) "
             "ORDER BY a.published_at IS NULL, a.published_at DESC, a.article_id "
             "LIMIT ?2 OFFSET ?3",
             (source, -1 if limit is None else limit, offset),
         ).fetchall()
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     def count_articles(self, *, source: str | None = None) -> int:
         return self._db.execute(
@@ -241,9 +218,9 @@ class SQLiteStore:
 
     def revisions(self, key: str) -> list[Article]:
         rows = self._db.execute(
-            f"{_ARTICLE_SELECT} WHERE a.key = ? ORDER BY a.revision", (key,)
+            f"{ARTICLE_SELECT} WHERE a.key = ? ORDER BY a.revision", (key,)
         ).fetchall()
-        return [_article(row) for row in rows]
+        return [article_from_row(row) for row in rows]
 
     # -- rejections ---------------------------------------------------------------------
 
@@ -255,7 +232,7 @@ class SQLiteStore:
             )
             self._db.execute(
                 "INSERT INTO rejections (input, reason, message, rejected_at) VALUES (?, ?, ?, ?)",
-                (rejection.input, rejection.reason, rejection.message, _time(datetime.now(UTC))),
+                (rejection.input, rejection.reason, rejection.message, now_text()),
             )
 
     def list_rejections(self, *, limit: int | None = None) -> list[Rejection]:
@@ -270,7 +247,8 @@ class SQLiteStore:
     def add_feed(self, url: str, added_at: datetime) -> bool:
         with self.transaction():
             cursor = self._db.execute(
-                "INSERT OR IGNORE INTO feeds (url, added_at) VALUES (?, ?)", (url, _time(added_at))
+                "INSERT OR IGNORE INTO feeds (url, added_at) VALUES (?, ?)",
+                (url, time_text(added_at)),
             )
         return cursor.rowcount == 1
 
@@ -285,10 +263,10 @@ class SQLiteStore:
             StoredFeed(
                 url=row["url"],
                 added_at=datetime.fromisoformat(row["added_at"]),
-                last_fetched_at=_parse_time(row["last_fetched_at"]),
+                last_fetched_at=parse_time(row["last_fetched_at"]),
                 failures=row["failures"],
                 last_error=row["last_error"],
-                last_failed_at=_parse_time(row["last_failed_at"]),
+                last_failed_at=parse_time(row["last_failed_at"]),
             )
             for row in rows
         ]
@@ -299,10 +277,10 @@ class SQLiteStore:
                 """UPDATE feeds SET last_fetched_at = ?, failures = ?, last_error = ?,
                      last_failed_at = ? WHERE url = ?""",
                 (
-                    _time(feed.last_fetched_at),
+                    time_text(feed.last_fetched_at),
                     feed.failures,
                     feed.last_error,
-                    _time(feed.last_failed_at),
+                    time_text(feed.last_failed_at),
                     feed.url,
                 ),
             )
@@ -356,6 +334,18 @@ class SQLiteStore:
                 (name, key, data),
             )
 
+    @contextmanager
+    def claim(self, names: Iterable[str]) -> Iterator[set[str]]:
+        where = str(self.path.resolve()) if str(self.path) != ":memory:" else str(id(self))
+        with _CLAIMED_LOCK:
+            held = {name for name in names if (where, name) not in _CLAIMED}
+            _CLAIMED.update((where, name) for name in held)
+        try:
+            yield held
+        finally:
+            with _CLAIMED_LOCK:
+                _CLAIMED.difference_update((where, name) for name in held)
+
     def changes(self) -> int:
         return self._db.execute("SELECT count FROM store_changes").fetchone()[0]
 
@@ -370,7 +360,7 @@ class SQLiteStore:
         return {row[0]: (row[1], row[2]) for row in rows}
 
     def put_event_members(self, members: Mapping[str, tuple[str, float]]) -> None:
-        now = _time(datetime.now(UTC))
+        now = now_text()
         with self.transaction():
             self._db.executemany(
                 """INSERT OR REPLACE INTO event_members (article_id, event_id, score, joined_at)
@@ -389,7 +379,7 @@ class SQLiteStore:
             self._db.execute(
                 "INSERT OR REPLACE INTO event_redirects (old_id, new_id, merged_at) "
                 "VALUES (?, ?, ?)",
-                (old_id, new_id, _time(datetime.now(UTC))),
+                (old_id, new_id, now_text()),
             )
             self._db.execute("DELETE FROM event_analyses WHERE event_id = ?", (old_id,))
             self._db.execute("DELETE FROM event_failures WHERE event_id = ?", (old_id,))
@@ -412,7 +402,7 @@ class SQLiteStore:
         """The one id in `table.column` starting with `prefix`, or None; AmbiguousId, with
         how many and the first few, when several do."""
         where = f"FROM {table} WHERE {column} LIKE ? ESCAPE '\\'"
-        pattern = _prefix_pattern(prefix)
+        pattern = prefix_pattern(prefix)
         ids = [
             row[0]
             for row in self._db.execute(
@@ -454,7 +444,7 @@ class SQLiteStore:
             self._db.execute(
                 """INSERT OR REPLACE INTO event_analyses
                      (event_id, articles_key, analysis, analysed_at) VALUES (?, ?, ?, ?)""",
-                (event_id, articles_key, json.dumps(analysis), _time(datetime.now(UTC))),
+                (event_id, articles_key, json.dumps(analysis), now_text()),
             )
 
     def delete_analyses(self, event_ids: Iterable[str]) -> None:
@@ -470,7 +460,7 @@ class SQLiteStore:
             self._db.execute(
                 """INSERT OR REPLACE INTO event_failures (event_id, stage, reason, failed_at)
                    VALUES (?, ?, ?, ?)""",
-                (failure.event_id, failure.stage, failure.reason, _time(failure.failed_at)),
+                (failure.event_id, failure.stage, failure.reason, time_text(failure.failed_at)),
             )
 
     def delete_failure(self, event_id: str, stage: FailedStage) -> None:
@@ -529,7 +519,7 @@ class SQLiteStore:
                     version,
                     articles_key,
                     json.dumps({**brief, "version": version}),
-                    _time(datetime.now(UTC)),
+                    now_text(),
                 ),
             )
             self._db.execute("DELETE FROM brief_search WHERE event_id = ?", (event_id,))
@@ -578,11 +568,6 @@ class SQLiteStore:
         self.close()
 
 
-_ARTICLE_SELECT = """SELECT a.*, s.domain AS source_domain, s.family AS source_family,
-    s.country AS source_country, s.language AS source_language
-    FROM articles a JOIN sources s ON s.name = a.source_name"""
-
-
 def _retry_while_locked(statement: Callable[[], object]) -> None:
     """Run `statement`, again while another connection holds the lock it needs, for up to the
     busy timeout: turning a new file to WAL mode fails at once, with no busy wait, while
@@ -616,69 +601,11 @@ _SEARCH_TABLES = {
 def _fts_query(query: str) -> str:
     """A user's words as an FTS5 query that cannot be malformed: each word quoted (so FTS5's
     operators and punctuation are read as text), all of them required, the last one also as
-    a prefix ("harb" finds "harbour") unless the query ends with a space."""
-    words = [word.replace('"', "") for word in query.split()]
-    words = [word for word in words if word]
+    a prefix unless the query ends with a space (`rows.search_words`)."""
+    words, prefix = search_words(query)
     if not words:
         return ""
     quoted = [f'"{word}"' for word in words]
-    if not query.endswith(" "):
+    if prefix:
         quoted[-1] += "*"
     return " ".join(quoted)
-
-
-def _prefix_pattern(prefix: str) -> str:
-    """A LIKE pattern matching ids that start with `prefix`, taken literally."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
-
-
-def _parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def _flag_dict(flag: QualityFlag) -> dict[str, Any]:
-    return {"kind": flag.kind, "detail": flag.detail, "span": flag.span, "repair": flag.repair}
-
-
-def _source(row: sqlite3.Row) -> Source:
-    return Source(row["name"], row["domain"], row["family"], row["country"], row["language"])
-
-
-def _article(row: sqlite3.Row) -> Article:
-    flags = tuple(
-        QualityFlag(
-            kind=item["kind"],
-            detail=item["detail"],
-            span=tuple(item["span"]) if item["span"] else None,
-            repair=item["repair"],
-        )
-        for item in json.loads(row["flags"])
-    )
-    source = Source(
-        row["source_name"],
-        row["source_domain"],
-        row["source_family"],
-        row["source_country"],
-        row["source_language"],
-    )
-    return Article(
-        article_id=row["article_id"],
-        key=row["key"],
-        source=source,
-        title=row["title"],
-        text=row["text"],
-        raw_text=row["raw_text"],
-        url=row["url"],
-        canonical_url=row["canonical_url"],
-        author=row["author"],
-        published_at=_parse_time(row["published_at"]),
-        fetched_at=_parse_time(row["fetched_at"]),
-        language=row["language"],
-        flags=flags,
-        revision=row["revision"],
-    )

@@ -61,7 +61,7 @@ from newsweave.errors import StoreError
 from newsweave.model import Event
 from newsweave.outward import safe_text
 from newsweave.settings import Settings
-from newsweave.store import SQLiteStore, open_store
+from newsweave.store import Store, open_store, shown_location, store_exists
 from newsweave.stories import list_events
 from newsweave.web import schemas, views
 from newsweave.web.errors import ErrorResponse, install_errors
@@ -112,10 +112,10 @@ Words = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="the words 
 
 def create_app(settings: Settings) -> Any:
     """The app serving the store at `settings.db` (which must exist)."""
-    if not settings.db.exists():
+    if not store_exists(settings.db):
         raise StoreError(
-            f"no store at {settings.db}; build one with `make demo` or `newsweave run SOURCE…`, "
-            "or give --db"
+            f"no store at {shown_location(settings.db)}; build one with `make demo` or "
+            "`newsweave run SOURCE…`, or give --db"
         )
     app = FastAPIOffline(
         responses={status: {"model": ErrorResponse} for status in (400, 404, 422, 500, 503)},
@@ -340,23 +340,23 @@ def _answer(model: type[BaseModel], description: str) -> dict[int | str, dict[st
 
 
 class _StoreReader:
-    """One store connection per server thread (SQLite connections are cheap to keep, and a
-    thread never waits on another's query), and the ranked events, which every front page
+    """One store connection per server thread (SQLite's and PostgreSQL's are cheap to keep,
+    and a thread never waits on another's query), and the ranked events, which every front page
     needs and which cost a read of every article, kept until the store changes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
         self._index: tuple[int, views.StoryIndex | None] = (-1, None)
         self._index_lock = threading.Lock()
 
-    def get(self) -> SQLiteStore:
+    def get(self) -> Store:
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = open_store(self.path)
         return store
 
-    def story_index(self, store: SQLiteStore) -> views.StoryIndex:
+    def story_index(self, store: Store) -> views.StoryIndex:
         """The ranked events, made again only once something was committed to the store."""
         changes = store.changes()  # before reading: a later commit then only reads again
         with self._index_lock:
@@ -367,7 +367,7 @@ class _StoreReader:
             return index
 
 
-def _store(request: Request) -> SQLiteStore:
+def _store(request: Request) -> Store:
     return request.app.state.reader.get()
 
 
@@ -424,7 +424,7 @@ def _day(value: str | None) -> str:
     return value[:16].replace("T", " ") + " UTC" if value else "undated"
 
 
-def _feed_stories(store: SQLiteStore, events: Sequence[Event]) -> list[FeedStory]:
+def _feed_stories(store: Store, events: Sequence[Event]) -> list[FeedStory]:
     """The stories of `events` that have a brief, the FEED_ENTRIES latest by the news."""
     briefed = store.get_brief_keys()
     latest = latest_events(e for e in events if e.event_id in briefed)
