@@ -48,6 +48,7 @@ test: $(LLM_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/python -m mypy
 
 # Every benchmark of BENCHMARKS.md (tens of minutes; MiniLM at 20k articles is left out here:
 # `bench/stories_scale.py --embedder minilm` runs it). Evaluation data: ../shared/eval.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -23,6 +23,8 @@ import pytest
 from lxml import etree
 
 from newsboat import newsboat_read
+from newsweave.model import Event
+from newsweave.web.feeds import FEED_ENTRIES, latest_events
 from webserver import serving
 
 pytestmark = pytest.mark.slow
@@ -190,6 +192,18 @@ def test_the_front_page_feed_reads_as_the_stories_dated_by_the_news(base_url, st
             assert href.startswith(("https://", base_url)), href
     fire = next(e for e in feed.entries if e.id.endswith(pipeline.fire))
     assert "<h3>Sources</h3><ol>" in fire.content[0].value
+
+
+def test_the_feed_takes_the_latest_news_first_and_undated_stories_last_in_their_order():
+    def event(event_id: str, day: int | None) -> Event:
+        seen = datetime(2026, 3, day, tzinfo=UTC) if day else None
+        return Event(event_id, event_id, (), (), 1, seen, seen)
+
+    events = [event("a", None), event("b", 2), event("c", None), event("d", 3), event("e", 2)]
+    assert [e.event_id for e in latest_events(events)] == ["d", "b", "e", "a", "c"]
+    many = [event(str(n), 1 + n % 28) for n in range(FEED_ENTRIES + 5)] + [event("x", None)]
+    assert len(latest_events(many)) == FEED_ENTRIES
+    assert "x" not in {e.event_id for e in latest_events(many)}
 
 
 def test_the_storyline_and_outlet_feeds_carry_their_stories(base_url, stories, pipeline):

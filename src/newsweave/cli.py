@@ -510,8 +510,8 @@ def brief_command(settings: Settings, event_id: str | None, fmt: str, version: i
         if event_id is None:
             if version is not None:
                 raise NewsweaveError("--version needs an EVENT_ID: versions are per event")
-            briefs = [load_brief(store, e.event_id) for e in list_events(store)]
-            briefs = [b for b in briefs if b is not None]
+            loaded = [load_brief(store, e.event_id) for e in list_events(store)]
+            briefs = [b for b in loaded if b is not None]
             if not briefs:
                 raise NewsweaveError("no briefs yet; `newsweave run SOURCE…` writes them")
         else:

@@ -155,7 +155,7 @@ def find_disagreements(
     claims = align_claims(event, embedder=embedder) if claims is None else claims
     bodies = _bodies(event)
     mentions = [m for m in read_values(event) if not _is_body(m, bodies)]
-    pairs = {
+    pairs: dict[str, list[tuple[Mention, Mention]]] = {
         kind: [
             (a, b)
             for a, b in combinations([m for m in mentions if m.kind == kind], 2)

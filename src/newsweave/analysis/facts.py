@@ -165,9 +165,9 @@ def value_conflict(a: Fact, b: Fact, rules: FactRules | None = None) -> str | No
         if mine and theirs and only_a and only_b:
             return f"{only_a[0]:,.10g} against {only_b[0]:,.10g}"
     for names in (WEEKDAYS, MONTHS):
-        mine, theirs = a.dates & set(names), b.dates & set(names)
-        if mine and theirs and not mine & theirs:
-            return f"{min(mine)} against {min(theirs)}"
+        when_a, when_b = a.dates & set(names), b.dates & set(names)
+        if when_a and when_b and not when_a & when_b:
+            return f"{min(when_a)} against {min(when_b)}"
     return None
 
 

@@ -28,7 +28,14 @@ from newsweave.analysis.statements import wordings_agree
 from newsweave.analysis.words import number_value
 from newsweave.briefs.edits import named_in_full, tidied
 from newsweave.briefs.material import Material, cite, source_list, source_numbers
-from newsweave.briefs.model import SECTION_KINDS, Brief, BriefSentence, PullQuote, Section
+from newsweave.briefs.model import (
+    SECTION_KINDS,
+    Brief,
+    BriefSentence,
+    PullQuote,
+    Section,
+    SectionKind,
+)
 from newsweave.briefs.sections import matches
 from newsweave.briefs.selection import Candidate, lead_of, statement_of
 
@@ -162,7 +169,8 @@ def trim(brief: Brief, max_words: int) -> Brief:
     `max_words` (the lead is always kept); the pull quote stays only while the sentences leave
     room for it."""
     pull_quote, brief = brief.pull_quote, replace(brief, pull_quote=None)
-    kept, words = [], 0
+    kept: list[tuple[SectionKind, BriefSentence]] = []
+    words = 0
     for kind, sentence in brief.sentences():
         size = len(sentence.prose.split())
         if kept and words >= max_words:
@@ -325,6 +333,7 @@ def _background(
             continue
         # the day of the report the sentence is from: its "on Thursday" counts from there
         told = next(a.published_at for a in before if a.article_id == lead.sentence.article_id)
+        assert told is not None  # `before` holds only dated reports
         frame = f"{_long_date(told)}: "
         known = {a.article_id for a in before}
         cited = [article_id for article_id in lead.claim.article_ids if article_id in known]

@@ -89,10 +89,14 @@ _VERBISH = re.compile(
 
 
 class Opening(Protocol):
-    """What the lead choice reads of a candidate sentence."""
+    """What the lead choice reads of a candidate sentence (read-only, so frozen dataclasses
+    fit)."""
 
-    text: str
-    score: float  # independent sources of its claim, and a bonus for coming early
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def score(self) -> float: ...  # independent sources of its claim, and a bonus for coming early
 
 
 @cache

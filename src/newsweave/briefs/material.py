@@ -132,7 +132,7 @@ def material_for(
             and e.first_seen is not None
             and e.first_seen < event.first_seen
         ]
-        for other in sorted(earlier, key=lambda e: e.first_seen):
+        for other in sorted(earlier, key=lambda e: (e.first_seen is None, e.first_seen or "")):
             other_analysis = load_analysis(store, other.event_id)
             if other_analysis is not None:
                 members = tuple(articles[a] for a in other.article_ids if a in articles)

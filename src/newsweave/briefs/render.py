@@ -98,6 +98,7 @@ def _markdown(brief: Brief) -> str:
     for section in _with_pull_quote(brief):
         if section is None:
             quote = brief.pull_quote
+            assert quote is not None  # `_with_pull_quote` gives None only for a pull quote
             lines += [
                 f"> “{_md(quote.text)}” — {_md(quote.speaker)} {_cites(quote.citations)}",
                 "",
@@ -205,6 +206,7 @@ def _article_html(brief: Brief, article_link: ArticleLink | None) -> str:
     for section in _with_pull_quote(brief):
         if section is None:
             quote = brief.pull_quote
+            assert quote is not None  # `_with_pull_quote` gives None only for a pull quote
             parts.append(
                 f'<blockquote class="pull-quote">“{escape(quote.text)}” — {escape(quote.speaker)}'
                 f"{cites(None, quote.citations)}</blockquote>"

@@ -211,7 +211,7 @@ def lead_among(candidates: Sequence[Candidate]) -> Candidate | None:
     ledes = [c for c in candidates if not _quotation(c)]
     early = [c for c in ledes if c.position == 0] or [c for c in ledes if c.position == 1]
     lead = choose_lead(early) or choose_lead([c for c in ledes if c.position < LEAD_POSITIONS])
-    return lead or (early or [c for c in candidates if c.is_fact] or list(candidates) or [None])[0]
+    return lead or next(iter(early or [c for c in candidates if c.is_fact] or candidates), None)
 
 
 def _quotation(candidate: Candidate) -> bool:

@@ -94,7 +94,7 @@ def verify_brief(
         result = check_support(text, cited, nli=nli, strict=True)
         if result.verdict != "supported":
             return ()
-        best = {}
+        best: dict[int, Evidence] = {}  # by the article's position in `cited`
         for span in result.evidence:  # best first
             best.setdefault(span.article, _evidence(cited[span.article], (span.start, span.end)))
         return tuple(best.values())

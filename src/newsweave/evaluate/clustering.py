@@ -57,7 +57,7 @@ def evaluate_clustering(
     gold = _read_gold(path)
     with tempfile.TemporaryDirectory(prefix="newsweave-eval-") as folder:
         store_path = Path(folder) / "eval.db"
-        eval_settings = replace(settings, db=store_path)
+        eval_settings = replace(settings, db=str(store_path))
         with open_store(store_path) as store:
             start = time.perf_counter()
             report = ingest([str(path)], store, eval_settings)

@@ -209,7 +209,7 @@ class PostgresStore(Transactions):
         name = f"articles_{next(_CURSORS)}"
         with self._db.cursor(name=name, row_factory=dict_row, withhold=True) as cursor:
             cursor.itersize = ARTICLE_BATCH
-            cursor.execute(query)  # type: ignore[arg-type]  (built of constants)
+            cursor.execute(query)  # built of constants
             for row in cursor:
                 yield article_from_row(row)
 
@@ -542,18 +542,18 @@ class PostgresStore(Transactions):
         if not terms:
             return 0, []
         values = {"query": terms, "options": SNIPPET, "limit": limit, "offset": offset}
-        (total,) = self._db.execute(COUNT[kind], values).fetchone()  # type: ignore[arg-type]
-        rows = self._db.execute(SEARCH[kind], values).fetchall()  # type: ignore[arg-type]
+        (total,) = self._db.execute(COUNT[kind], values).fetchone()
+        rows = self._db.execute(SEARCH[kind], values).fetchall()
         return total, [SearchHit(kind, *row) for row in rows]
 
     # -- plumbing -------------------------------------------------------------------------
 
     def _rows(self, query: str, values: Any = ()) -> list[dict[str, Any]]:
         with self._db.cursor(row_factory=dict_row) as cursor:
-            return cursor.execute(query, values).fetchall()  # type: ignore[arg-type]
+            return cursor.execute(query, values).fetchall()
 
     def _column(self, query: str, *values: Any) -> list[Any]:
-        rows = self._db.execute(query, values).fetchall()  # type: ignore[arg-type]
+        rows = self._db.execute(query, values).fetchall()
         return [row[0] for row in rows]
 
     def close(self) -> None:

@@ -294,7 +294,7 @@ class OnlineClusterer:
                 clusterer.settings.prior_articles,
             )
             for n, shard in enumerate(meta["shards"]):
-                index = clusterer._new_index(clusterer._vectors.shape[1])
+                index = clusterer._new_index(arrays["vectors"].shape[1])
                 index.load(arrays[f"shard{n}"].tobytes())
                 clusterer._shards[shard] = index
         return clusterer
@@ -336,6 +336,7 @@ class OnlineClusterer:
 
     def _index_rows(self, batch: slice) -> None:
         """Add the batch to the nearest-neighbour index of its span of days."""
+        assert self._vectors is not None  # `_store` kept the batch's vectors
         by_shard: dict[int | None, list[int]] = {}
         for row in range(batch.start, batch.stop):
             by_shard.setdefault(self._shard_of(row), []).append(row)
@@ -372,6 +373,7 @@ class OnlineClusterer:
         those weeks can still crowd a search; it is then widened, up to `MAX_WIDENING` times the
         neighbours.
         """
+        assert self._vectors is not None  # `_store` kept the batch's vectors
         s = self.settings
         wanted = s.neighbours
         found: list[list[int]] = [[] for _ in range(batch.start, batch.stop)]
@@ -429,6 +431,8 @@ class OnlineClusterer:
         against each other (centred cosine -1), so a small store is barely centred and a
         large one almost fully."""
         if self._centred is None:
+            # read only once an article is stored, which sets both
+            assert self._vectors is not None and self._vector_sum is not None
             count = len(self._docs)
             mean = (self._vector_sum / (count + self.settings.prior_articles)).astype(np.float32)
             centred = self._vectors[:count] - mean

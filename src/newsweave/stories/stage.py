@@ -157,7 +157,7 @@ class _Copies(NamedTuple):
     """What the copy check found: every article's copy group, and the index's saved state."""
 
     groups: dict[str, str]
-    index: bytes
+    index_state: bytes  # not `index`: that name is the tuple's own method
 
 
 @contextmanager
@@ -228,6 +228,7 @@ def _copy_check_child(writer: Any, known_rows: list, new_rows: list, index: byte
     0)."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it silently; the parent reports
     start = time.perf_counter()
+    answer: tuple[str, tuple[_Copies, str] | Exception, float]
     try:
         answer = ("copies", _find_copies(known_rows, new_rows, index), time.perf_counter() - start)
     except Exception as error:
@@ -292,7 +293,7 @@ def _link_and_write(
             revisions = [(article.article_id, article.revision) for article in articles]
             events = [(a, r, event_ids[a]) for a, r in revisions]
             copies_key = _state_key("copies", ((a, r, groups[a]) for a, r in revisions))
-            store.put_state(COPY_STATE, copies_key, copies.index)
+            store.put_state(COPY_STATE, copies_key, copies.index_state)
             store.put_state(
                 CLUSTERER_STATE, _clusterer_key(embedder_name, events), clusterer.save()
             )

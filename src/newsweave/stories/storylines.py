@@ -70,7 +70,7 @@ HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
 
 # The calendar's words, in order: capitalised, yet never names here; the analysis stage reads
 # dates with the same words (`analysis.words` takes them from here, the earlier stage).
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august")
+MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june", "july", "august")
 MONTHS += ("september", "october", "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DATE_WORDS = frozenset(MONTHS + WEEKDAYS)
@@ -284,6 +284,8 @@ class _Span:
 
     def days_until(self, later: _Span) -> float:
         """Days from the end of this (earlier, dated) event to the start of a later one."""
+        # callers pass dated spans only, and a span with a start has an end
+        assert self.end is not None and later.start is not None
         return (later.start - self.end) / 86400
 
 
@@ -309,13 +311,18 @@ def _candidate_pairs(
         ids = events_with[name]
         undated = sorted(i for i in ids if spans[i].start is None)
         dated = sorted((i for i in ids if spans[i].start is not None), key=lambda i: spans[i].key)
-        pairs.update(tuple(sorted((u, other))) for u in undated for other in ids if other != u)
+        pairs.update(_pair(u, other) for u in undated for other in ids if other != u)
         start = 0
         for at, later in enumerate(dated):
             while spans[dated[start]].days_until(spans[later]) > HORIZON_DAYS:
                 start += 1
-            pairs.update(tuple(sorted((earlier, later))) for earlier in dated[start:at])
+            pairs.update(_pair(earlier, later) for earlier in dated[start:at])
     return sorted(pair for pair in pairs if rescored.intersection(pair))
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    """Two event ids in sorted order, so each pair is kept once."""
+    return (a, b) if a <= b else (b, a)
 
 
 def _decay(a: _Span, b: _Span) -> float:

@@ -59,10 +59,11 @@ class FeedInfo:
 
 def latest_events(events: Iterable[Event]) -> list[Event]:
     """The FEED_ENTRIES events most recently updated by the news, the latest first (undated
-    ones last)."""
-    events = list(events)
-    dated = sorted((e for e in events if e.last_seen), key=lambda e: e.last_seen, reverse=True)
-    return [*dated, *(e for e in events if not e.last_seen)][:FEED_ENTRIES]
+    ones last, in the order given)."""
+    latest = sorted(
+        events, key=lambda e: (e.last_seen is not None, e.last_seen or ""), reverse=True
+    )
+    return latest[:FEED_ENTRIES]
 
 
 def atom_feed(
