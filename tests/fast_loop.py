@@ -16,8 +16,27 @@ from __future__ import annotations
 
 import pytest
 
-# Fixtures (conftest.py and test modules) that run models or a server for every test using them.
-MODEL_FIXTURES = frozenset({"pipeline", "hostile_store"})
+# Fixtures (conftest.py and test modules) that run models or a server for every test using them,
+# by name: a new fixture of one of these names elsewhere is slow too, or takes another name.
+MODEL_FIXTURES = frozenset(
+    {
+        "pipeline",  # conftest.py: the sample corpus through every stage
+        "hostile_store",  # conftest.py: hostile articles through every stage
+        "analysed",  # test_analysis_stage.py, test_claims.py: the sample corpus analysed
+        "gold_briefs",  # test_briefs.py: the sample corpus's briefs
+        "gold_mentions",  # test_dates.py: spaCy reads the gold dates' sentences
+        "dates_in",  # test_dates.py: spaCy reads the sentence
+        "minilm",  # test_embed.py
+        "static",  # test_embed.py: the static word embedder
+        "cli_scores",  # test_evaluate_summaries.py: the sample corpus summarised
+        "through_scores",  # test_evaluate_summaries.py: the same, through the stories
+        "seeds",  # test_first_run.py: the seed articles through every stage
+        "cases",  # test_planted_disagreements.py: spaCy reads the planted articles
+        "sample",  # test_quotes.py: spaCy reads the sample corpus
+        "built",  # test_stories.py: the sample corpus clustered
+        "nlp",  # test_rules.py: spaCy's pipeline, for the rules that read parses
+    }
+)
 
 
 def leaves_out_slow(config: pytest.Config) -> bool:

@@ -145,6 +145,7 @@ def _sample_event_files(event: str) -> list[Path]:
     return files
 
 
+@pytest.mark.slow
 @settings(max_examples=11, deadline=None)
 @given(
     st.sampled_from([f"E{n:02}" for n in range(1, 12)]).flatmap(

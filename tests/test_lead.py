@@ -13,6 +13,8 @@ from conftest import reports
 from newsweave.briefs.lead import FAULTS, choose_lead, dangling_reference, lead_faults, lead_rules
 from newsweave.briefs.stage import brief_from_articles
 
+pytestmark = pytest.mark.slow  # every test reads leads, which parse with spaCy
+
 
 def test_every_fault_the_lead_test_names_is_a_rule_of_the_file():
     assert set(FAULTS) == set(lead_rules())
