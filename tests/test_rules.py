@@ -48,7 +48,6 @@ def test_there_are_rules_in_every_file():
     }
 
 
-@pytest.mark.slow
 def test_the_sections_file_holds_the_rules_the_sections_read():
     assert {rule.id for rule in SECTION_RULES} == {
         "why.significance",
