@@ -1,4 +1,5 @@
 # The two commands of the README: `make demo` and `make test`. Both set up .venv when needed.
+# `make check` is the fast loop while working: every test that needs no model, server or browser.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 LLM_STAMP := $(VENV)/.llm-installed-stamp
 SAMPLE := src/newsweave/sample/articles
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test check lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +45,12 @@ test: $(LLM_STAMP)
 	scripts/install-newsboat
 	scripts/postgres install
 	$(BIN)/python -m pytest -q
+
+# The fast loop (well under a minute): the tests not marked `slow`, i.e. those needing no model,
+# server or browser (tests/fast_loop.py says how the markers are kept true). `make test` still
+# runs everything, as CI does.
+check: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

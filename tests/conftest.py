@@ -39,6 +39,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
+from fast_loop import forbid_models, leaves_out_slow, mark_model_fixture_users
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
 from newsweave.cli import main
 from newsweave.evaluate.summaries import read_summary_clusters
@@ -49,6 +50,16 @@ from newsweave.stories import list_events
 
 settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if leaves_out_slow(config):
+        forbid_models()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    mark_model_fixture_users(items)
+
 
 SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
 GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))

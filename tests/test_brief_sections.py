@@ -81,6 +81,7 @@ def test_no_pull_quote_repeats_the_brief_or_names_a_clause_as_its_speaker(pipeli
         assert all(words not in s.prose.lower() for _, s in brief.sentences()), quote.text
 
 
+@pytest.mark.slow
 def test_why_it_matters_is_what_the_event_brings_and_absent_without_it(tmp_path):
     plain = [
         (
@@ -109,6 +110,7 @@ def test_why_it_matters_is_what_the_event_brings_and_absent_without_it(tmp_path)
     ]
 
 
+@pytest.mark.slow
 def test_analysis_leaning_on_the_sentence_before_is_left_out(tmp_path):
     """ "The Korvanian leader also suggested ..." dangles alone in a section of its own, and a
     party's reaction is not the reading of those who judge events for a living."""

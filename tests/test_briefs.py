@@ -39,6 +39,8 @@ from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import list_events
 
+pytestmark = pytest.mark.slow  # every test writes briefs, which parse with spaCy
+
 ST1 = GOLD["statements"]["ST1"]
 
 

@@ -23,6 +23,8 @@ from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 
+pytestmark = pytest.mark.slow  # every test reads claims, which parse with spaCy
+
 KINDS = {"count": "count", "date": "date", "attendance": "yes_no", "confirmation": "yes_no"}
 
 

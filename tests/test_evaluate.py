@@ -76,6 +76,7 @@ def sample_gold_file(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_eval_cluster_scores_the_sample_corpus(sample_gold_file, tmp_path):
     scores = evaluate_clustering(sample_gold_file, Settings(db=tmp_path / "unused.db"))
     assert scores.articles == len(sample_gold_file.read_text().splitlines())

@@ -187,6 +187,7 @@ def test_through_stories_scores_the_briefs_the_pipeline_writes(through_scores):
     assert 0 < through_scores["first_sentence_f1"] <= 1
 
 
+@pytest.mark.slow
 def test_the_text_output_says_what_citation_figures_do_not_prove(events_file):
     result = CliRunner().invoke(main, ["eval", "summarize", str(events_file), "--limit", "1"])
     assert result.exit_code == 0, result.output
@@ -225,6 +226,7 @@ def hand_brief(sentences: list[BriefSentence], pull_quote: PullQuote | None = No
     return body_brief(sentences, sources, pull_quote)
 
 
+@pytest.mark.slow
 def test_defects_count_repeats_long_headlines_dangling_leads_and_furniture(events_file):
     built = read_summary_clusters(events_file, Settings(), limit=1)[0].articles
     articles = {f"a{n}": article for n, article in enumerate(built, start=1)}
@@ -252,6 +254,7 @@ def test_defects_count_repeats_long_headlines_dangling_leads_and_furniture(event
     assert defects_of(plain, articles).facts_twice == 0
 
 
+@pytest.mark.slow
 def test_citation_counts_catch_a_wrong_citation_and_an_invented_quote(events_file):
     built = read_summary_clusters(events_file, Settings(), limit=1)[0].articles
     articles = {f"a{n}": article for n, article in enumerate(built, start=1)}

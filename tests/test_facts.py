@@ -19,11 +19,13 @@ from newsweave.analysis.facts import (
 EXAMPLES = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))["examples"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a, b", EXAMPLES["same"])
 def test_the_same_fact_in_other_words_is_one_fact(a, b):
     assert same_fact(a, b) and same_fact(b, a)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("a, b", EXAMPLES["different"])
 def test_another_fact_or_a_changed_value_is_not(a, b):
     assert not same_fact(a, b) and not same_fact(b, a)
@@ -35,6 +37,7 @@ def test_the_rules_say_what_they_are_for_and_hold_examples_both_ways():
     assert len(EXAMPLES["same"]) >= 2 and len(EXAMPLES["different"]) >= 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "a, b, clash",
     [
@@ -52,6 +55,7 @@ def test_numbers_and_dates_must_agree(a, b, clash):
     assert (value_conflict(fact_of(a), fact_of(b)) is not None) is clash
 
 
+@pytest.mark.slow
 def test_the_sentence_of_an_article_that_states_a_fact_is_found_with_its_offsets():
     article = (
         "The publisher announced the memoir last spring. The memoir goes on sale Tuesday. "

@@ -8,6 +8,7 @@ and an evaluation over a file whose items were rejected gives no score. The seed
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -125,7 +126,10 @@ def test_eval_refuses_to_score_a_file_whose_items_were_rejected(tmp_path):
     assert "Traceback" not in result.output
 
 
-_EMBEDDER = CachedEmbedder(load_embedder("minilm"))
+@functools.cache
+def _minilm() -> CachedEmbedder:
+    """MiniLM, loaded when a test first needs it (not on import: the fast loop imports this)."""
+    return CachedEmbedder(load_embedder("minilm"))
 
 
 def _sample_event_files(event: str) -> list[Path]:
@@ -141,6 +145,7 @@ def _sample_event_files(event: str) -> list[Path]:
     return files
 
 
+@pytest.mark.slow
 @settings(max_examples=11, deadline=None)
 @given(
     st.sampled_from([f"E{n:02}" for n in range(1, 12)]).flatmap(
@@ -152,7 +157,7 @@ def test_one_events_articles_alone_in_a_fresh_store_are_one_event(tmp_path_facto
     run_settings = Settings(db=folder / "store.db")
     with open_store(run_settings.db) as store:
         ingest([str(path) for path in files], store, run_settings)
-        build_stories(store, run_settings, embedder=_EMBEDDER)
+        build_stories(store, run_settings, embedder=_minilm())
         events = list_events(store)
     assert len(files) >= 2
     assert len(events) == 1, [e.title for e in events]

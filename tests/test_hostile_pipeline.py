@@ -509,6 +509,7 @@ def test_a_settings_file_that_cannot_be_read_is_one_line_and_exit_2(tmp_path, ma
         assert result.stderr.startswith(f"error: settings file {config} {says}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "published_at",
     [datetime(9999, 12, 31, 23, 0, tzinfo=UTC), datetime(1, 1, 1, 0, 30, tzinfo=UTC)],

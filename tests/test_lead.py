@@ -18,6 +18,7 @@ def test_every_fault_the_lead_test_names_is_a_rule_of_the_file():
     assert set(FAULTS) == set(lead_rules())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [
@@ -37,6 +38,7 @@ class Fake:
     score: float = 1.0
 
 
+@pytest.mark.slow
 def test_the_lead_is_the_first_opening_without_a_fault():
     openings = [
         Fake("The decision marks a turning point for the port of Saltmere."),
@@ -48,6 +50,7 @@ def test_the_lead_is_the_first_opening_without_a_fault():
     assert choose_lead(openings[1:2]) is None, "a dangling reference never leads"
 
 
+@pytest.mark.slow
 def test_a_reaction_more_sources_open_with_than_any_faultless_sentence_stays():
     reaction = Fake("The opposition condemned the harbour closure as reckless.", score=3.0)
     news = Fake("Saltmere closed its harbour to cruise ships on Monday.", score=1.0)
@@ -55,6 +58,7 @@ def test_a_reaction_more_sources_open_with_than_any_faultless_sentence_stays():
     assert choose_lead([Fake(reaction.text, score=1.0), news]).text == news.text
 
 
+@pytest.mark.slow
 def test_the_writer_leads_with_the_happening_not_the_history_the_reports_open_on(tmp_path):
     """Each report opens on what had been agreed before, then says what happened: the brief
     leads with what happened."""

@@ -115,6 +115,7 @@ def test_a_real_small_model_writes_and_verification_removes_what_it_invents(
     assert brief.section("differences") is not None  # from the analysis, as the embedded has
 
 
+@pytest.mark.slow
 def test_an_endpoint_that_is_down_leaves_the_briefs_to_the_embedded_writer(tmp_path):
     files = [str(SAMPLE / "articles" / name) for name in FIRE[:2]]
     dead = f"http://127.0.0.1:{free_port()}/v1"
@@ -129,6 +130,7 @@ def test_an_endpoint_that_is_down_leaves_the_briefs_to_the_embedded_writer(tmp_p
     assert {brief["writer"] for brief in json.loads(page.output)} == {"embedded"}
 
 
+@pytest.mark.slow
 def test_the_llm_writer_without_a_base_url_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(
         main,

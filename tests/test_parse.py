@@ -8,7 +8,11 @@ import threading
 import warnings
 from itertools import islice
 
+import pytest
+
 from newsweave.analysis.nlp import PROCESS_MIN_TEXTS, parse, sentences_of
+
+pytestmark = pytest.mark.slow  # spaCy parses in every test
 
 TEXTS = [
     f"Report {n}: the council of Port Casimir met on Monday. It voted {n} to one for the plan, "

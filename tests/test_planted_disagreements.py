@@ -82,18 +82,21 @@ def test_places_and_people_come_from_the_pools(cases):
     assert cases["person"].new_key == "lind"
 
 
+@pytest.mark.slow
 def test_a_value_the_edited_article_states_twice_is_not_planted_there():
     twice = FIRST + " The fire began on Monday at dawn."
     case = plant(first=twice).get("date")
     assert case is None or case.article_id == "a2"  # only the article that says it once
 
 
+@pytest.mark.slow
 def test_a_value_no_other_article_states_is_not_planted():
     alone = SECOND.replace("nine people", "a worker").replace("on Monday", "overnight")
     cases = plant(second=alone)
     assert "count" not in cases and "date" not in cases
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sentence", "rule"),
     [
@@ -111,6 +114,7 @@ def test_counts_that_are_no_disagreement_are_rejected_by_their_rule(sentence, ru
     assert counts and counts[0].rejected == rule
 
 
+@pytest.mark.slow
 def test_dates_of_saying_and_plans_are_rejected():
     said, plan = parse(
         [

@@ -81,6 +81,7 @@ def speakers(text: str) -> list[tuple[str, str | None, str]]:
     return [(quote.kind, quote.speaker, quote.content) for quote in extract_quotes(text)]
 
 
+@pytest.mark.slow
 def test_a_pronoun_resolves_to_the_person_the_paragraph_is_about():
     text = (
         "Foreign Minister Maelle Trindberg opened the talks with Vesna Korda.\n\n"
@@ -97,6 +98,7 @@ def referents(text: str) -> dict[str, str]:
     return {text[start:].split(".")[0]: name for start, name in found.items()}
 
 
+@pytest.mark.slow
 def test_an_opening_pronoun_stands_for_the_one_person_named_before():
     text = (
         "Kyle Rittenhouse was charged with homicide on Thursday. He is held without bail. "
@@ -108,6 +110,7 @@ def test_an_opening_pronoun_stands_for_the_one_person_named_before():
     }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "text",
     [
@@ -130,6 +133,7 @@ def test_an_opening_pronoun_with_a_doubtful_referent_is_left_alone(text):
     assert referents(text) == {}
 
 
+@pytest.mark.slow
 def test_a_dateline_is_not_the_speaker():
     """The parser takes a dateline for the subject ("VELDRA — ... party ... accused"); the
     remark is the party's, not the city's."""
@@ -141,6 +145,7 @@ def test_a_dateline_is_not_the_speaker():
     assert quote.speaker == "Teskaria's main opposition party"
 
 
+@pytest.mark.slow
 def test_a_title_resolves_to_the_person_it_describes():
     text = (
         "Korvania sent Deputy Foreign Minister Vesna Korda, and Halvenmark's foreign minister, "
@@ -153,6 +158,7 @@ def test_a_title_resolves_to_the_person_it_describes():
     assert ("direct", "Maelle Trindberg", "It was a start,") in found
 
 
+@pytest.mark.slow
 def test_a_surname_resolves_to_the_full_name_and_a_split_quote_keeps_its_speaker():
     text = (
         "President Tomas Rellik spoke in Brask. "
@@ -167,6 +173,7 @@ def test_a_surname_resolves_to_the_full_name_and_a_split_quote_keeps_its_speaker
     assert text[slice(*quotes[0].cue_span)] == "said"
 
 
+@pytest.mark.slow
 def test_indirect_according_to_and_described_as():
     text = (
         "Dr Amira Castellan said that the refusal was unsurprising. "

@@ -22,6 +22,8 @@ from newsweave.store import open_store
 from newsweave.stories import list_events, list_storylines
 from newsweave.stories.stage import CLUSTERER_STATE, COPY_STATE, STORYLINE_STATE, build_stories
 
+pytestmark = pytest.mark.slow  # every test clusters, with MiniLM or the static word embedder
+
 # Independent sources per gold event, counted by hand: wire copies count once, and so do
 # outlets of one publisher family reporting together.
 GOLD_INDEPENDENT = {

@@ -33,6 +33,7 @@ OTHER = "Heavy snow closed the mountain pass for two days, and drivers were told
 DEV_FILE = Path(__file__).parents[2] / "shared" / "eval" / "dev" / "support-summedits.jsonl"
 
 
+@pytest.mark.slow
 def test_a_copied_and_a_paraphrased_sentence_are_supported():
     copied = check_support("The city council voted on Tuesday to build a new bridge.", [ARTICLE])
     paraphrased = check_support(
@@ -43,6 +44,7 @@ def test_a_copied_and_a_paraphrased_sentence_are_supported():
     assert "Ana Ruiz" in paraphrased.evidence[0].text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("claim", "conflict"),
     [
@@ -67,12 +69,14 @@ def test_a_changed_value_is_contradicted(claim, conflict):
     assert any(conflict in text for text in result.conflicts)
 
 
+@pytest.mark.slow
 def test_an_unrelated_sentence_is_not_found():
     result = check_support("The stock market fell sharply in Tokyo on Friday.", [ARTICLE])
     assert result.verdict == "not_found"
     assert result.conflicts == ()
 
 
+@pytest.mark.slow
 def test_evidence_offsets_cut_the_evidence_back_out_of_its_article():
     article = Article(
         article_id="a1",
@@ -112,6 +116,7 @@ class FakeNli:
         return np.array(rows)
 
 
+@pytest.mark.slow
 def test_a_configured_nli_model_decides_the_verdict():
     nli = FakeNli()
     assert isinstance(nli, NliModel)
@@ -171,6 +176,7 @@ def _tiny_cross_encoder(folder: Path, weights: list[float]) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_an_onnx_cross_encoder_folder_loads_and_decides(tmp_path):
     entails = load_nli(_tiny_cross_encoder(tmp_path / "entails", [0.0, 1.0, 0.0]))
     contradicts = load_nli(_tiny_cross_encoder(tmp_path / "contradicts", [1.0, 0.0, 0.0]))
@@ -243,6 +249,7 @@ def test_eval_support_names_the_bad_input_in_one_line(tmp_path, content, expecte
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not DEV_FILE.is_file(), reason="the shared evaluation data is not here")
 def test_the_dev_file_reads_and_its_evidence_is_cut_from_its_sources():
     pairs = read_support_pairs(DEV_FILE)

@@ -69,6 +69,7 @@ def outlets_cited(brief: Brief, sentence: BriefSentence) -> set[str]:
     return {brief.source(n).outlet for n in sentence.citations}
 
 
+@pytest.mark.slow
 def test_a_sentence_word_for_word_from_its_source_is_kept():
     sentence = BriefSentence("The company said it was cooperating with the authorities.", (1,))
     brief = verify_brief(draft(sentence), BY_ID)
@@ -77,6 +78,7 @@ def test_a_sentence_word_for_word_from_its_source_is_kept():
     assert brief.verification.sentences_removed == ()
 
 
+@pytest.mark.slow
 def test_an_invented_sentence_is_removed_and_reported():
     invented = BriefSentence("The plant's owner resigned on Tuesday after a vote.", (1, 2))
     real = BriefSentence("The company said it was cooperating with the authorities.", (1,))
@@ -86,6 +88,7 @@ def test_an_invented_sentence_is_removed_and_reported():
     assert (brief.verification.sentences_checked, brief.verification.sentences_kept) == (2, 1)
 
 
+@pytest.mark.slow
 def test_with_keep_unsupported_an_invented_sentence_stays_marked():
     invented = BriefSentence("The plant's owner resigned on Tuesday after a vote.", (1,))
     brief = verify_brief(draft(invented), BY_ID, keep_unsupported=True)
@@ -112,6 +115,7 @@ def test_a_verbatim_quotation_is_kept():
     assert brief.verification.quotes_verbatim == brief.verification.quotes_checked == 1
 
 
+@pytest.mark.slow
 def test_a_note_goes_with_the_sentence_it_follows():
     """A note on a remark's renderings says more of the sentence before it: it stays when that
     sentence stays and goes when it goes, however well its own words check."""
@@ -124,6 +128,7 @@ def test_a_note_goes_with_the_sentence_it_follows():
     assert kept(verify_brief(draft(invented, told), BY_ID)) == []
 
 
+@pytest.mark.slow
 def test_a_disagreement_goes_whole_when_one_side_fails():
     """One side left alone states no disagreement, and the paragraph's opening names the values
     of both sides: a paragraph of "where sources differ" stays whole or goes whole."""
@@ -150,6 +155,7 @@ def test_a_disagreement_goes_whole_when_one_side_fails():
     assert [len(p) for p in held.section("differences").paragraphs] == [2]
 
 
+@pytest.mark.slow
 def test_a_citation_that_does_not_support_is_dropped_and_a_missing_source_added():
     sentence = BriefSentence(
         "Nine workers died when fire swept through the Brennick Polymers chemical plant in "
@@ -164,6 +170,7 @@ def test_a_citation_that_does_not_support_is_dropped_and_a_missing_source_added(
     assert brief.verification.citations_added >= 1
 
 
+@pytest.mark.slow
 def test_a_bare_fact_one_source_alone_supports_is_marked_single_source():
     fact = BriefSentence(
         "The company said it was cooperating with the authorities.", (1,), attributed=False
@@ -178,6 +185,7 @@ def test_a_bare_fact_one_source_alone_supports_is_marked_single_source():
     assert 'class="single-mark"' in html and escape(SINGLE_NOTE) in html
 
 
+@pytest.mark.slow
 def test_a_bare_fact_several_sources_support_is_stated():
     fact = BriefSentence(
         "The blaze started in a solvent store, fire officers said.", (2,), attributed=False
@@ -186,6 +194,7 @@ def test_a_bare_fact_several_sources_support_is_stated():
     assert len(survivor.citations) == 2 and not survivor.single_source
 
 
+@pytest.mark.slow
 def test_a_fact_another_source_states_in_its_own_words_is_cited_to_it_and_not_marked():
     # the Brask Tribune: "Nine workers died when fire swept through the Brennick Polymers
     # chemical plant in Port Casimir on Monday night."
@@ -204,6 +213,7 @@ def test_a_fact_another_source_states_in_its_own_words_is_cited_to_it_and_not_ma
     assert FIRE_AGAIN[confirming.start : confirming.end] == confirming.text
 
 
+@pytest.mark.slow
 def test_a_fact_whose_figure_another_source_gives_otherwise_stays_single_source():
     eleven = article(FIRE_AGAIN.replace("Nine workers", "Eleven workers"), "Brask Tribune")
     by_id = {**BY_ID, ARTICLES[1].article_id: replace(eleven, article_id=ARTICLES[1].article_id)}
@@ -226,6 +236,7 @@ def test_a_pull_quote_must_be_verbatim_in_what_it_cites():
     assert verify_brief(draft(pull_quote=invented), BY_ID).pull_quote is None
 
 
+@pytest.mark.slow
 def test_sources_are_renumbered_in_the_order_the_brief_cites_them():
     third = BriefSentence(
         "The National Bank raised its policy rate to 3 per cent on Thursday, its first "
@@ -250,6 +261,7 @@ def test_quoted_spans(text, spans):
     assert quoted_spans(text) == spans
 
 
+@pytest.mark.slow
 def test_a_pronoun_replaced_by_the_name_the_article_prints_still_verifies():
     named = BriefSentence(
         '"Crews faced an extremely dangerous situation," Alana Mercer said.', (1,)

