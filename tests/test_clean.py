@@ -411,6 +411,7 @@ messy_text = st.one_of(
 @example("Talks resumed on Monday.\n\nPress Enter\nto search", "")
 @example("Talks resumed on Monday.\n\nThis article is for\nsubscribers only.", "")
 @example("0\xa0×¸", "")  # mojibake that ftfy reads only once the no-break space is a space
+@example("À\u2066†", "")  # mojibake that ftfy reads only once the bidi isolate is gone
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_cleaning_never_raises_and_cleaning_again_changes_nothing(raw, title):
     once = clean_text(raw, title=title, min_words=5)

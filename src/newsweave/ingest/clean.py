@@ -321,10 +321,11 @@ def _repair_unicode(text: str) -> tuple[str, QualityFlag | None]:
             fixed_lines.append(line)
             continue
         fixed, steps = ftfy.fix_and_explain(line, _FTFY_CONFIG)
-        # Paragraph splitting collapses whitespace and drops zero-width characters, which can
-        # leave mojibake ftfy reads only then ("0\xa0×¸" → "0 ×¸" → "0 ׸"); such a line is
-        # settled now and repaired again, so cleaning a cleaned text finds nothing more to fix.
-        settled = _WS.sub(" ", _ZERO_WIDTH.sub("", fixed)).strip()
+        # Paragraph splitting collapses whitespace and drops zero-width characters, and control
+        # and bidi characters go after the repair, which can leave mojibake ftfy reads only then
+        # ("0\xa0×¸" → "0 ×¸" → "0 ׸"; "À\u2066†" → "À†" → "ˠ"); such a line is settled now and
+        # repaired again, so cleaning a cleaned text finds nothing more to fix.
+        settled = _WS.sub(" ", _ZERO_WIDTH.sub("", strip_controls(fixed))).strip()
         if settled != fixed.strip():
             fixed, more = ftfy.fix_and_explain(settled, _FTFY_CONFIG)
             steps = [*(steps or ()), *(more or ())]
