@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.config import SchemathesisConfig
 
 from newsweave.settings import Settings
 from newsweave.web.app import create_app
@@ -17,11 +18,24 @@ from newsweave.web.app import create_app
 pytestmark = pytest.mark.slow
 
 EXAMPLES_PER_OPERATION = 40
+# A request the document allows may still be refused for what the store holds: an id prefix
+# that starts several ids is a 400 (`ambiguous_id`, documented; the API's only 400), and an id
+# that starts none a 404. Valid data is otherwise accepted (schemathesis' own list).
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
+            }
+        }
+    }
+)
 
 
 @pytest.fixture(scope="module")
 def api_schema(pipeline):
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app(Settings(db=pipeline.db)))
+    app = create_app(Settings(db=pipeline.db))
+    return schemathesis.openapi.from_asgi("/openapi.json", app, config=CONFIG)
 
 
 def test_every_get_operation_keeps_its_document(api_schema):
