@@ -119,8 +119,9 @@ def _example(item: object, file: str, rule_id: str) -> Example:
     raise RuleFileError(f"{file} {rule_id}: an example is a string or {{sentence, paragraph}}")
 
 
+@cache
 def compiled(of: Rule) -> re.Pattern[str]:
-    """A rule's patterns as one case-insensitive regular expression."""
+    """A rule's patterns as one case-insensitive regular expression, compiled once."""
     return re.compile("|".join(f"(?:{p})" for p in of.patterns), re.IGNORECASE)
 
 

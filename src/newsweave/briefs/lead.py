@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.rulebook import Rule, rules_in
+from newsweave.analysis.rulebook import Rule, compiled, rules_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -161,23 +161,18 @@ def lead_faults(text: str, doc: Doc | None = None) -> tuple[str, ...]:
     faults = []
     if dangling := dangling_reference(text, doc):
         faults.append(dangling)
-    if _pattern(rules["lead.weighing"]).search(text):
+    if compiled(rules["lead.weighing"]).search(text):
         faults.append("lead.weighing")
     if root is not None and root.lemma_.lower() in rules["lead.reaction-verbs"].words:
         faults.append("lead.reaction-verbs")
     history = rules["lead.history"]
-    if _pattern(history).search(text) or (root is not None and _is_history(root, history.words)):
+    if compiled(history).search(text) or (root is not None and _is_history(root, history.words)):
         faults.append("lead.history")
     return tuple(faults)
 
 
 def _root(doc: Doc) -> Token | None:
     return next((token for token in doc if token.dep_ == "ROOT"), None)
-
-
-@cache
-def _pattern(rule: Rule) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in rule.patterns), re.IGNORECASE)
 
 
 def _is_history(root: Token, placing: frozenset[str]) -> bool:
