@@ -187,6 +187,22 @@ def test_indirect_according_to_and_described_as():
     assert cues["described the letter as"] == ("direct", "Rellik", "presumptuous")
 
 
+@pytest.mark.slow
+def test_a_judging_verbs_focus_is_the_judgement_not_its_object():
+    text = (
+        "Putin described the letter as impolite and noted that it contained mocking remarks. "
+        "The mayor called the plan reckless. "
+        "She described the decision as a betrayal of voters."
+    )
+    focus = {q.content: q.focus for q in extract_quotes(text) if q.kind == "indirect"}
+    assert focus == {
+        "the letter as impolite": "impolite",
+        "it contained mocking remarks": "it contained mocking remarks",
+        "the plan reckless": "reckless",
+        "the decision as a betrayal of voters": "a betrayal of voters",
+    }
+
+
 def test_the_remark_rendered_three_ways_is_one_statement(sample):
     _, quotes = sample
     gold = {variant["article"] for variant in GOLD["statements"]["ST1"]["variants"]}

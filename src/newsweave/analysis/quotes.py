@@ -205,12 +205,29 @@ def _focus(doc: Doc, kind: str, content: Offsets) -> str:
     span = doc.char_span(*content, alignment_mode="expand")
     if kind == "direct" or span is None:
         return text
+    judged = _judgement(span)
+    if judged is not None:
+        return doc.text[judged.idx : content[1]]
     root = span.root
     subject = any(c.dep_ in ("nsubj", "nsubjpass") and c.i < root.i for c in root.children)
     predicate = [c for c in root.children if c.dep_ in ("acomp", "attr") and c.i > root.i]
     if root.lemma_ != "be" or not subject or not predicate or root.i + 1 >= span.end:
         return text
     return doc.text[doc[root.i + 1].idx : content[1]]
+
+
+def _judgement(span: Span) -> Token | None:
+    """Where a verb of judging says what its object is judged as: "described the letter as
+    impolite" and "called the plan reckless" report "impolite" and "reckless"; the object is
+    the topic, as a copular clause's subject is (`_focus`)."""
+    for token in span:
+        if token.dep_ == "oprd" and token.i > span.start:
+            return token.left_edge
+        if token.lower_ == "as" and token.dep_ == "prep" and token.head.dep_ == "dobj":
+            described = [c for c in token.children if c.dep_ in ("pobj", "amod", "acomp")]
+            if described:
+                return described[0].left_edge
+    return None
 
 
 def _context(
