@@ -212,6 +212,21 @@ def test_the_seeds_titles_are_headlines_and_no_brief_prints_input_marks(seeds):
         assert not [text for text in _strings(brief) if MARK.search(text)]
 
 
+def test_the_seeds_briefs_credit_an_unnamed_source_as_one_not_by_a_name(seeds):
+    _, _, briefs = seeds
+    frames = [
+        sentence["frame"]
+        for brief in briefs
+        for section in brief["sections"]
+        for paragraph in section["paragraphs"]
+        for sentence in paragraph
+    ]
+    assert any("unnamed source" in frame for frame in frames)  # the remark's renderings
+    for frame in frames:
+        assert not re.search(r"(?<![Aa]n )unnamed source", frame), frame
+        assert not frame or frame[0].isupper(), frame
+
+
 def _strings(value) -> list[str]:
     if isinstance(value, str):
         return [value]

@@ -38,6 +38,7 @@ from newsweave.briefs.model import (
 )
 from newsweave.briefs.sections import matches
 from newsweave.briefs.selection import Candidate, lead_of, statement_of
+from newsweave.model import is_unnamed_source
 
 __all__ = [
     "CENTRAL",
@@ -275,7 +276,9 @@ def _differences(
         for i, side in enumerate(disagreement.sides):
             sentence = side.sentences[0]
             text = tidied(sentence.text)
-            outlets = _report(material.analysis.outlets_of(side.article_ids), limit=3)
+            outlets = _report(
+                material.analysis.outlets_of(side.article_ids), limit=3, opening=not i
+            )
             frame = f"While {outlets}: " if i else f"{_differing(disagreement)}{outlets}: "
             sentences.append(BriefSentence(text, cite(side.article_ids, number), frame))
         paragraphs.append(tuple(sentences))
@@ -410,9 +413,13 @@ def _same_words(first: str, second: str) -> bool:
     return _WORD.findall(first.lower()) == _WORD.findall(second.lower())
 
 
-def _report(outlets: Sequence[str], *, limit: int | None = None) -> str:
-    """ "The Harbour Herald reports", "Brask Tribune and HBN News report"."""
-    return f"{_and(outlets, limit=limit)} {'reports' if len(outlets) == 1 else 'report'}"
+def _report(outlets: Sequence[str], *, limit: int | None = None, opening: bool = True) -> str:
+    """ "The Harbour Herald reports", "Brask Tribune and HBN News report". An outlet the input
+    did not name reads "an unnamed source (its file)", capitalised when it `opening` a
+    sentence: the label alone would read as a name."""
+    named = [f"an {name}" if is_unnamed_source(name) else name for name in outlets]
+    said = f"{_and(named, limit=limit)} {'reports' if len(outlets) == 1 else 'report'}"
+    return "An" + said[2:] if opening and said.startswith("an ") else said
 
 
 def _and(names: Sequence[str], *, limit: int | None = None, word: str = "and") -> str:
