@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/small_store.py [--eval-dir ../shared/eval] [--embedder minilm]
        [--files allsides,multinews] [--show-split] [--all] [--grid [--cache DIR]]
-       [--seeds ../shared/seeds]
+       [--seeds ../shared/seeds] [--signals [--cache DIR]]
 
 A user's first run is a handful of articles. For every dev summarization event with at least two
 articles, this runs the path a user runs — the event's articles written to a JSONL file,
@@ -30,6 +30,14 @@ setting of `GRID` is scored on them by the clusterer alone: B-cubed F1 on the cl
 whole alone and whole mixed on the summarization files. With the default setting it gives the
 figures of the real path.
 
+`--signals` asks whether a "what happened" signal that does not depend on the store's size
+tells a report's own event from the others near it in the mixed store (items from the `--grid`
+cache): for every report, its nearest reports by the embedder's cosine (as many as the
+clusterer links), and for each pair the embedder's cosine, the TF-IDF cosine (the clusterer's
+terms and news prior), the rare names and numbers both hold, and the predicate-argument pairs
+of both leads. It prints each signal's ROC AUC for "the same gold event", and that of logistic
+fits of signals together (5 folds, grouped by event, so no event is both fitted and scored).
+
 `--seeds FOLDER` runs a folder of plain files (the seeds) through the real path and prints each
 file's event with the cosines of the files to one another, of the whole text and of the lead.
 """
@@ -38,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import pickle
 import re
 import sys
@@ -45,6 +54,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -55,7 +65,7 @@ from newsweave.ingest.stage import ingest
 from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories.cluster import ClusterItem, ClusterSettings, OnlineClusterer
-from newsweave.stories.cluster_features import split_lead
+from newsweave.stories.cluster_features import Lexicon, news_term_share, split_lead, term_counts
 from newsweave.stories.embed import CachedEmbedder, load_embedder
 from newsweave.stories.stage import build_stories, cluster_item
 
@@ -234,22 +244,26 @@ def clustered(items: list[ClusterItem], settings: ClusterSettings) -> dict[str, 
     return {i.item_id: clusterer.event_of(i.item_id) for i in items}
 
 
+def mixed_items(
+    args: argparse.Namespace, name: str, embedder: CachedEmbedder
+) -> tuple[list[dict], dict[str, ClusterItem]]:
+    """The kept events of a summarization file, and the items of its mixed store (cached)."""
+    tag = f"{args.embedder}{'-all' if args.all else ''}"
+    events = kept_events(name, load_events(dev_dir(args.eval_dir) / f"summ-{name}.jsonl"), args.all)
+    run = cached(
+        Path(args.cache),
+        f"summ-{name}-{tag}",
+        lambda: run_articles([a for e in events for a in e["articles"]], embedder),
+    )
+    return events, run.item
+
+
 def grid(args: argparse.Namespace, embedder: CachedEmbedder) -> None:
     """Every setting of `GRID` by the clusterer alone, on the items the real path gave."""
-    cache, tag = Path(args.cache), f"{args.embedder}{'-all' if args.all else ''}"
+    cache = Path(args.cache)
     summ, clustering = {}, {}
     for name in args.files.split(","):
-        events = kept_events(
-            name, load_events(dev_dir(args.eval_dir) / f"summ-{name}.jsonl"), args.all
-        )
-        run = cached(
-            cache,
-            f"summ-{name}-{tag}",
-            lambda events=events: run_articles(
-                [a for e in events for a in e["articles"]], embedder
-            ),
-        )
-        summ[name] = (events, run.item)
+        summ[name] = mixed_items(args, name, embedder)
     for name in NAMES:
         path = dev_dir(args.eval_dir) / f"cluster-{name}.jsonl"
         rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
@@ -289,6 +303,113 @@ def grid(args: argparse.Namespace, embedder: CachedEmbedder) -> None:
         print(json.dumps(change), json.dumps(line), flush=True)
 
 
+# Dependencies of a verb that name who or what took part in what it says happened.
+ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "dative", "attr"})
+
+
+def unit(weights: dict) -> dict:
+    """The weights scaled to unit length, so that a sum of products is a cosine."""
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {key: w / norm for key, w in weights.items()}
+
+
+def rarity(term: str) -> float:
+    """How rare a term is in general news, whatever the store holds: -log of its share."""
+    return -math.log(news_term_share(term))
+
+
+def predicates(doc: Any) -> set[tuple[str, str]]:
+    """(verb, argument) lemma pairs of a parsed text: a verb with its subject, object or the
+    object of a preposition it governs ("send", "troop"; "send", "border")."""
+    pairs = set()
+    for token in doc:
+        if token.pos_ != "VERB" or token.is_stop:
+            continue
+        verb = token.lemma_.lower()
+        for child in token.children:
+            if child.dep_ in ARGUMENTS:
+                pairs.add((verb, child.lemma_.lower()))
+            elif child.dep_ == "prep":
+                pairs.update((verb, g.lemma_.lower()) for g in child.children if g.dep_ == "pobj")
+    return pairs
+
+
+SIGNALS = ("embedding", "tfidf", "names", "predicates")
+SIGNAL_FITS = (("embedding", "tfidf"), ("embedding", "tfidf", "names", "predicates"))
+
+
+def signals(args: argparse.Namespace, embedder: CachedEmbedder) -> None:
+    """Each signal's AUC for "the same gold event" over every report and its nearest reports."""
+    for name in args.files.split(","):
+        events, item = mixed_items(args, name, embedder)
+        gold = {
+            item[a["id"]].item_id: e["id"]
+            for e in events
+            for a in reports(e, args.all)
+            if a["id"] in item
+        }
+        items = sorted(
+            {i.item_id: i for i in item.values() if i.item_id in gold}.values(),
+            key=lambda i: i.item_id,
+        )
+        print(name, json.dumps(signal_aucs(items, [gold[i.item_id] for i in items])), flush=True)
+
+
+def pair_signals(items: list[ClusterItem]) -> tuple[dict[str, list[float]], list[list[int]]]:
+    """Each signal for every report and each of its nearest reports by the embedder's cosine
+    (as many as the clusterer links), with those nearest reports' rows."""
+    from newsweave.analysis.nlp import parse
+
+    s = ClusterSettings()
+    vectors = np.stack([np.asarray(i.vector, dtype=np.float32) for i in items])
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    lexicon = Lexicon(news_term_share, s.prior_articles)
+    names = []
+    for i in items:
+        counts = term_counts(
+            i.title, i.text[: s.text_chars], s.lead_sentences, s.lead_boost, s.name_boost
+        )
+        lexicon.add(counts)
+        names.append(unit({t: rarity(t) for t in counts if t[0] in "@#"}))
+    leads = parse(split_lead(i.title, i.text, 1) for i in items)
+    verbs = [unit({p: rarity(p[0]) + rarity(p[1]) for p in predicates(d)}) for d in leads]
+    columns: dict[str, list[float]] = {k: [] for k in SIGNALS}
+    nearest = []
+    for row in range(len(items)):
+        cosines = vectors @ vectors[row]
+        cosines[row] = -2.0
+        near = np.argsort(-cosines)[: s.neighbours].tolist()
+        nearest.append(near)
+        columns["embedding"] += cosines[near].tolist()
+        columns["tfidf"] += lexicon.cosines(row, near).tolist()
+        for key, vecs in (("names", names), ("predicates", verbs)):
+            columns[key] += [
+                sum(w * vecs[o].get(t, 0.0) for t, w in vecs[row].items()) for o in near
+            ]
+    return columns, nearest
+
+
+def signal_aucs(items: list[ClusterItem], gold: list[str]) -> dict:
+    """ROC AUC of each signal, and of logistic fits of `SIGNAL_FITS` (5 folds by event)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    columns, nearest = pair_signals(items)
+    same = [gold[o] == gold[row] for row, near in enumerate(nearest) for o in near]
+    groups = [gold[row] for row, near in enumerate(nearest) for _ in near]
+    line = {"pairs": len(same), "same event": round(float(np.mean(same)), 3)}
+    line.update({k: round(float(roc_auc_score(same, v)), 3) for k, v in columns.items()})
+    for fit in SIGNAL_FITS:
+        x = np.column_stack([columns[k] for k in fit])
+        model = LogisticRegression(max_iter=1000)
+        p = cross_val_predict(
+            model, x, same, cv=GroupKFold(5), groups=groups, method="predict_proba"
+        )
+        line["+".join(fit)] = round(float(roc_auc_score(same, p[:, 1])), 3)
+    return line
+
+
 def seeds(folder: Path, embedder: CachedEmbedder) -> None:
     """The plain files of `folder` through the real path into a fresh store: each file's event,
     and the cosines of the files' vectors (whole text, as clustered) and of their leads (the
@@ -326,8 +447,9 @@ def main() -> None:
     parser.add_argument("--show-split", action="store_true")
     parser.add_argument("--all", action="store_true", help="score every event as it is")
     parser.add_argument("--grid", action="store_true", help="the settings of GRID, clusterer alone")
-    parser.add_argument("--cache", default="/tmp/newsweave-small-store", help="for --grid")
+    parser.add_argument("--cache", default="/tmp/newsweave-small-store", help="--grid, --signals")
     parser.add_argument("--seeds", default=None, help="a folder of plain files: their cosines")
+    parser.add_argument("--signals", action="store_true", help="AUC of event signals, mixed")
     args = parser.parse_args()
     embedder = CachedEmbedder(load_embedder(args.embedder), capacity=1_000_000)
     if args.seeds:
@@ -335,6 +457,9 @@ def main() -> None:
         return
     if args.grid:
         grid(args, embedder)
+        return
+    if args.signals:
+        signals(args, embedder)
         return
     results = {}
     for name in args.files.split(","):
