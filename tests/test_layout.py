@@ -46,6 +46,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "newsweave.evaluate",
             "newsweave.web",
             "newsweave.pipeline",
+            "newsweave.following",
             "newsweave.watch",
             "newsweave.cli",
             "newsweave.__main__",
