@@ -190,10 +190,12 @@ def test_a_failing_feed_is_shown_failing_and_backing_off_never_dropped(followed_
     assert client.get("/api/sources/Harbour Herald").json()["feeds"] == herald["feeds"]
     for path in ("/outlets", "/sources/Harbour Herald"):
         page = client.get(path).text
-        assert "Failing: failing (4 polls in a row), backing off until" in page, path
-        assert "HTTP 503" in page and "4.5 items a day" in page
+        shown = text_of(page)
+        assert "Failing: 4 polls in a row; backing off, next poll" in shown, path
+        assert "HTTP 503" in shown and "4.5 items a day" in shown and "OK" in shown
     page = client.get("/outlets").text
     assert "Feeds not read yet" in page and "https://dead.example/feed" in page
+    assert "Failing: 2 polls in a row never read" in text_of(page)  # not backing off: polled next
     assert "<script>window" not in page and "&lt;script&gt;" in page
 
 

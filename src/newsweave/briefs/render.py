@@ -181,7 +181,7 @@ def _utc(moment: datetime) -> str:
 def _time_html(moment: datetime) -> str:
     """A time as HTML: the UTC time in a <time> element whose `datetime` a page's script may
     show in the reader's terms (local, relative)."""
-    return f'<time datetime="{moment.isoformat()}">{_utc(moment)}</time>'
+    return f'<time datetime="{moment.isoformat()}" class="relative">{_utc(moment)}</time>'
 
 
 def html_article(brief: Brief, *, article_link: ArticleLink | None = None) -> str:
