@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from newsweave.settings import Settings
 from newsweave.web.app import create_app
-from test_web_browser import CHROMIUM_FLAGS, assert_clean, chromium_path, screenshot
+from test_web_browser import assert_clean, browser, screenshot  # noqa: F401 (browser: a fixture)
 from webserver import serving
 
 pytestmark = pytest.mark.slow
@@ -46,20 +46,14 @@ def base_url(sqlite_pipeline) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_page_reads_well_at_each_width_in_light_and_dark(
-    browser, base_url, paths, width, scheme
+    browser,  # noqa: F811 (test_web_browser's fixture: Debian's Chromium, once a module)
+    base_url,
+    paths,
+    width,
+    scheme,
 ):
     from axe_playwright_python.sync_playwright import Axe
 

@@ -11,6 +11,7 @@ feed that never worked is as visible as one that stopped.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,7 +58,7 @@ def outlet_list(store: Store, index: StoryIndex, *, now: datetime | None = None)
             continue
         outlets.append(
             {
-                **_outlet(source),
+                **asdict(source),
                 "articles": store.count_articles(source=name),
                 "stories": stories[name],
                 "feeds": [feed_health(f, now) for f in feeds if f.outlet == name],
@@ -86,7 +87,7 @@ def outlet_detail(
     return safe_data(
         {
             **paging(page, per_page, total),
-            "source": _outlet(source),
+            "source": asdict(source),
             "articles": [article_summary(a) for a in articles],
             "stories": [
                 story_summary(
@@ -118,14 +119,4 @@ def feed_health(feed: StoredFeed, now: datetime) -> dict[str, Any]:
         "last_new_at": iso(feed.last_new_at),
         "items_per_day": round(feed.items_per_day(now), 2),
         "followed_since": iso(feed.added_at),
-    }
-
-
-def _outlet(source: Source) -> dict[str, Any]:
-    return {
-        "name": source.name,
-        "domain": source.domain,
-        "family": source.family,
-        "country": source.country,
-        "language": source.language,
     }

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsweave.briefs.model import Brief
+from newsweave.briefs.model import Brief, SourceEntry
 from newsweave.model import Event
 from newsweave.outward import safe_data, safe_link
 from newsweave.store import Store
 from newsweave.web.views import NotFound, StoryIndex, iso, latest_brief, story_summary
 
-__all__ = ["storyline_detail"]
+__all__ = ["source_ref", "storyline_detail"]
 
 
 def storyline_detail(store: Store, storyline_id: str, index: StoryIndex) -> dict[str, Any]:
@@ -48,18 +48,20 @@ def storyline_detail(store: Store, storyline_id: str, index: StoryIndex) -> dict
     )
 
 
+def source_ref(entry: SourceEntry) -> dict[str, Any]:
+    """One of a brief's numbered sources, as the storyline and version pages list it."""
+    return {
+        "number": entry.number,
+        "article_id": entry.article_id,
+        "outlet": entry.outlet,
+        "title": entry.title,
+        "url": safe_link(entry.url),
+    }
+
+
 def _sources(store: Store, event: Event, brief: Brief | None) -> list[dict[str, Any]]:
     if brief is not None:
-        return [
-            {
-                "number": entry.number,
-                "article_id": entry.article_id,
-                "outlet": entry.outlet,
-                "title": entry.title,
-                "url": safe_link(entry.url),
-            }
-            for entry in brief.sources
-        ]
+        return [source_ref(entry) for entry in brief.sources]
     articles = (store.get_article(article_id) for article_id in event.article_ids)
     return [
         {

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsweave.briefs.model import Brief, SourceEntry, from_document
-from newsweave.outward import safe_data, safe_link
+from newsweave.briefs.model import Brief, from_document
+from newsweave.outward import safe_data
 from newsweave.store import Store
+from newsweave.web.storylines import source_ref
 from newsweave.web.views import NotFound, StoryIndex, story_summary, version_of
 
 __all__ = ["version_changes"]
@@ -59,8 +60,8 @@ def version_changes(store: Store, event_id: str, version: int, index: StoryIndex
             ],
             "removed": list(changes.removed) if changes else [],
             "changed_figures": list(changes.changed_figures) if changes else [],
-            "new_sources": [_source(e) for e in brief.sources if e.number in new_sources],
-            "dropped_sources": [_source(e) for e in before if e.article_id not in cited],
+            "new_sources": [source_ref(e) for e in brief.sources if e.number in new_sources],
+            "dropped_sources": [source_ref(e) for e in before if e.article_id not in cited],
             "versions": [b.version for b in history],
         }
     )
@@ -76,13 +77,3 @@ def _previous(history: list[Brief], brief: Brief) -> Brief | None:
 def _lead(brief: Brief) -> str | None:
     """The brief's lead sentence (what a changed lead's record keeps of the one before)."""
     return next((sentence.prose for kind, sentence in brief.sentences() if kind == "lead"), None)
-
-
-def _source(entry: SourceEntry) -> dict[str, Any]:
-    return {
-        "number": entry.number,
-        "article_id": entry.article_id,
-        "outlet": entry.outlet,
-        "title": entry.title,
-        "url": safe_link(entry.url),
-    }
