@@ -121,7 +121,7 @@ def test_watch_without_feeds_polls_the_followed_ones_and_records_each_outcome(tm
         # failed twice in a row: the next cycle leaves it alone, and says so
         third = run(db, "watch", "--cycles", "1")
     assert f"rejected: {gone}" not in third.stderr
-    assert "1 failing feeds backing off (`newsweave feeds list`)" in third.stdout
+    assert "1 failing feed backing off (`newsweave feeds list`)" in third.stdout
     assert [r.path for r in log].count("/gone.atom") == 2
     assert [r.path for r in log].count("/quiet.atom") == 3
     quiet, failing = listed(db)

@@ -60,7 +60,8 @@ class Cycle:
             f"{self.report.briefs.written} briefs written"
             + (f"; {len(failed)} events failed (`newsweave stories` says why)" if failed else "")
             + (
-                f"; {self.backing_off} failing feeds backing off (`newsweave feeds list`)"
+                f"; {self.backing_off} failing feed{'' if self.backing_off == 1 else 's'} "
+                "backing off (`newsweave feeds list`)"
                 if self.backing_off
                 else ""
             )
