@@ -194,6 +194,7 @@ def test_a_failing_feed_is_shown_failing_and_backing_off_never_dropped(followed_
         assert "Failing: 4 polls in a row; backing off, next poll" in shown, path
         assert "HTTP 503" in shown and "4.5 items a day" in shown and "OK" in shown
     page = client.get("/outlets").text
+    assert "3 followed feeds, 2 failing (shown below, never dropped)" in text_of(page)
     assert "Feeds not read yet" in page and "https://dead.example/feed" in page
     assert "Failing: 2 polls in a row never read" in text_of(page)  # not backing off: polled next
     assert "<script>window" not in page and "&lt;script&gt;" in page
