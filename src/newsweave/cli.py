@@ -214,7 +214,8 @@ def watch_command(
 
     FEEDS are feed or OPML URLs or files (or anything `ingest` reads); without FEEDS, the
     feeds followed with `newsweave feeds add` are polled, and how each poll went is recorded
-    for `newsweave feeds list` (a feed that fails stays followed and is shown failing). Each
+    for `newsweave feeds list` (a feed that fails stays followed and is shown failing; after
+    two failures in a row it backs off, polled less and less often, at least once a day). Each
     cycle opens the store, ingests, builds stories, analyses and writes briefs, then closes
     it, so `newsweave serve` keeps answering from the same store. Each cycle prints one line,
     and each rejected input one line on stderr; a failed cycle is reported and the next one
