@@ -46,6 +46,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "newsweave.evaluate",
             "newsweave.web",
             "newsweave.pipeline",
+            "newsweave.following",
             "newsweave.watch",
             "newsweave.cli",
             "newsweave.__main__",
@@ -70,7 +71,7 @@ LONG_MODULES = {
     ),
     "newsweave.store.sqlite": "one class, SQLiteStore, implementing the whole Store protocol",
     "newsweave.store.postgres": "one class, PostgresStore, implementing the whole Store protocol",
-    "newsweave.ingest.web": "fetching and extracting one page; five lines over",
+    "newsweave.ingest.web": "fetching and extracting one page; a screenful over",
     "newsweave.cli": "thirteen commands, each one library call plus its output",
 }
 

@@ -116,10 +116,24 @@ def test_followed_feeds_are_kept_with_how_their_polls_went(store):
     first, second = store.list_feeds()
     assert (first.url, first.added_at, first.failures) == ("https://a.example/feed.xml", added, 0)
     failed = added.replace(hour=11)
-    store.put_feed(replace(second, failures=2, last_error="HTTP 503", last_failed_at=failed))
-    assert store.list_feeds()[1] == replace(
-        second, failures=2, last_error="HTTP 503", last_failed_at=failed
+    failing = replace(
+        second,
+        failures=2,
+        last_error="HTTP 503",
+        last_failed_at=failed,
+        next_poll_at=failed.replace(hour=13),
     )
+    store.put_feed(failing)
+    assert store.list_feeds()[1] == failing
+    read = replace(
+        first,
+        last_fetched_at=failed,
+        last_new_at=failed,
+        items=12,
+        outlet="Harbour Herald",
+    )
+    store.put_feed(read)
+    assert store.list_feeds() == [read, failing]
     assert store.remove_feed("https://a.example/feed.xml")
     assert not store.remove_feed("https://a.example/feed.xml")
     assert [feed.url for feed in store.list_feeds()] == ["https://b.example/rss"]

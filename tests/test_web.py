@@ -92,6 +92,30 @@ def test_extract_html_falls_back_to_htmldate_and_the_domain():
     assert draft.origin == "bridge.html"
 
 
+FLOOD_URL = "https://daily.example/news/flood"
+
+
+@pytest.mark.parametrize(
+    ("head", "url"),
+    [
+        (
+            '<link rel="canonical" href="https://daily.example/news/flood">',
+            FLOOD_URL,
+        ),
+        ('<meta property="og:url" content="https://daily.example/news/flood">', FLOOD_URL),
+        ('<meta property="og:url" content="javascript:alert(1)">', None),
+        ("", None),
+    ],
+)
+def test_a_saved_page_links_to_the_address_it_gives_for_itself(head, url):
+    """An HTML file (no fetch URL) is linked to its original by its canonical link or og:url."""
+    html = ARTICLE.replace('<link rel="canonical" href="https://daily.example/news/flood">', head)
+    draft = extract_html(html, url=None, origin="flood.html")
+    assert draft.url == url
+    fetched = extract_html(html, url="https://daily.example/amp/flood", origin="x")
+    assert fetched.url == "https://daily.example/amp/flood"  # a fetched page: where it was read
+
+
 def test_extract_html_without_article_text_is_unreadable():
     with pytest.raises(UnreadableInput) as caught:
         extract_html("<html><body><nav>Home</nav></body></html>", url=None, origin="page.html")

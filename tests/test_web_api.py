@@ -113,6 +113,9 @@ def test_an_id_prefix_redirects_the_page_and_answers_the_api(client, pipeline):
         ("/api/search", 422, "invalid_input"),
         ("/api/search?q=x&kind=videos", 422, "invalid_input"),
         ("/feeds/storylines/sl_nothing.atom", 404, "not_found"),
+        ("/api/storylines/sl_nothing", 404, "not_found"),
+        ("/api/stories/ev_nothing/versions/1", 404, "not_found"),
+        ("/api/stories/ev_nothing/versions/0", 422, "invalid_input"),
     ],
 )
 def test_every_api_error_has_one_shape(client, path, status, code):
@@ -202,8 +205,13 @@ def test_head_answers_wherever_get_does_and_405_says_what_is_allowed(client, pip
         f"/stories/{pipeline.fire}",
         "/api/stories",
         f"/api/stories/{pipeline.fire}",
+        "/outlets",
+        "/api/outlets",
+        f"/stories/{pipeline.fire}/versions/2",
+        f"/api/stories/{pipeline.fire}/versions/2",
         "/feeds/stories.atom",
         "/static/newsweave.css",
+        "/static/times.js",
         "/openapi.json",
     ]
     for path in paths:
@@ -218,7 +226,7 @@ def test_head_answers_wherever_get_does_and_405_says_what_is_allowed(client, pip
 
 
 def test_text_is_compressed_and_unchanged_answers_are_304(client):
-    for path in ("/", "/api/stories", "/feeds/stories.atom"):
+    for path in ("/", "/api/stories", "/feeds/stories.atom", "/outlets", "/api/outlets"):
         response = client.get(path, headers={"Accept-Encoding": "gzip"})
         assert response.headers["content-encoding"] == "gzip", path
         assert response.headers["cache-control"] == "no-cache"
@@ -274,6 +282,10 @@ def test_the_api_and_feeds_allow_any_origin_the_pages_do_not(client):
         f"/api/sources/The%20Harbour%20Herald?page={BIG}",
         f"/api/stories?page={BIG}",
         f"/api/stories/x?version={BIG}",
+        f"/api/stories/x/versions/{BIG}",
+        f"/stories/x/versions/{BIG}",
+        f"/api/storylines/{'x' * 600}",
+        f"/storylines/{'x' * 600}",
         f"/api/stories/{'x' * 600}",
         f"/feeds/sources/{'x' * 600}.atom",
         f"/search?q=fire&page={BIG}",
@@ -333,7 +345,11 @@ def test_scraped_markup_is_escaped_on_every_page(hostile_store):
         "/search?q=crane&kind=articles",
         "/search?q=crane",
         f"/sources/Quay Post {HOSTILE}",
+        "/outlets",
+        f"/stories/{story['event_id']}/versions/1",
     ]
+    if story["storyline"]:
+        pages.append(f"/storylines/{story['storyline']['storyline_id']}")
     for path in pages:
         html = client.get(path).text
         assert "<script>window" not in html and "<svg onload" not in html, path

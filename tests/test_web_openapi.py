@@ -66,6 +66,12 @@ def test_every_success_has_a_schema_and_the_feeds_their_media_type(api_schema):
         if method == "get"
     ]
     assert len(operations) >= 8
+    paths = {path for path, _ in operations}
+    assert {
+        "/api/outlets",
+        "/api/storylines/{storyline_id}",
+        "/api/stories/{event_id}/versions/{version}",
+    } <= paths
     for path, operation in operations:
         content = operation["responses"]["200"]["content"]
         if path.startswith("/feeds/"):

@@ -214,7 +214,8 @@ def watch_command(
 
     FEEDS are feed or OPML URLs or files (or anything `ingest` reads); without FEEDS, the
     feeds followed with `newsweave feeds add` are polled, and how each poll went is recorded
-    for `newsweave feeds list` (a feed that fails stays followed and is shown failing). Each
+    for `newsweave feeds list` (a feed that fails stays followed and is shown failing; after
+    two failures in a row it backs off, polled less and less often, at least once a day). Each
     cycle opens the store, ingests, builds stories, analyses and writes briefs, then closes
     it, so `newsweave serve` keeps answering from the same store. Each cycle prints one line,
     and each rejected input one line on stderr; a failed cycle is reported and the next one
@@ -237,36 +238,16 @@ def watch_command(
             return
         if cycle.report.ingest is not None:
             _print_rejections(cycle.report.ingest)
-            if followed:
-                _record_polls(settings, cycle.started_at, cycle.report.ingest)
         _warn_if_llm_failed(cycle.report.briefs)
         out.print(_shown(cycle.summary()))
 
-    result = watch(list(feeds), settings, interval=interval, cycles=cycles, on_cycle=print_cycle)
+    sources = None if followed else list(feeds)
+    result = watch(sources, settings, interval=interval, cycles=cycles, on_cycle=print_cycle)
     if result.interrupted:
         cycles_run = f"{result.cycles} cycle{'' if result.cycles == 1 else 's'}"
         err.print(f"stopped after {cycles_run}; what was stored stays in the store")
     if result.cycles and result.failed == result.cycles:
         sys.exit(EXIT_FAILED)
-
-
-def _record_polls(settings: Settings, polled_at: datetime, report: IngestReport) -> None:
-    """Record, for each followed feed, whether the cycle's poll read it or why it failed."""
-    failed = {rejection.input: rejection for rejection in report.rejected}
-    with open_store(settings.db) as store:
-        for feed in store.list_feeds():
-            rejection = failed.get(feed.url)
-            if rejection is None:
-                store.put_feed(replace(feed, last_fetched_at=polled_at, failures=0))
-            else:
-                store.put_feed(
-                    replace(
-                        feed,
-                        failures=feed.failures + 1,
-                        last_error=rejection.message,
-                        last_failed_at=polled_at,
-                    )
-                )
 
 
 @main.group("feeds")
@@ -298,21 +279,39 @@ def feeds_import_command(settings: Settings, file: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="print JSON")
 @_with_settings
 def feeds_list_command(settings: Settings, as_json: bool) -> None:
-    """List the followed feeds: when each was last read, and whether polling it fails."""
+    """List the followed feeds: when each was last read and last brought something new, its
+    new articles per day, and whether polling it fails (a failing feed backs off: `watch`
+    polls it less often, at least once a day, and never drops it)."""
     with _existing_store(settings) as store:
         feeds = store.list_feeds()
+    now = datetime.now(UTC)
     if as_json:
-        _print_json([{**asdict(feed), "status": _feed_status(feed)} for feed in feeds])
+        _print_json([_feed_data(feed, now) for feed in feeds])
         return
     out.print(_shown(f"{len(feeds)} feeds followed in {settings.db}"))
     for feed in feeds:
         out.print(_shown(f"{feed.url}", "bold"))
         read = f"last read {_day(feed.last_fetched_at)}" if feed.last_fetched_at else "not read yet"
-        out.print(_shown(f"  {_feed_status(feed)} · {read} · followed since {_day(feed.added_at)}"))
+        new = f"last new item {_day(feed.last_new_at)}" if feed.last_new_at else "no new item yet"
+        out.print(_shown(f"  {feed.status(now)} · {read} · {new}"))
+        outlet = f" · outlet {feed.outlet}" if feed.outlet else ""
+        per_day = feed.items_per_day(now)
+        out.print(
+            _shown(f"  {per_day:.1f} items a day · followed since {_day(feed.added_at)}{outlet}")
+        )
         if feed.failures:
             out.print(
                 _shown(f"  last error ({_day(feed.last_failed_at)}): {feed.last_error}", "red")
             )
+
+
+def _feed_data(feed: StoredFeed, now: datetime) -> dict[str, Any]:
+    return {
+        **asdict(feed),
+        "status": feed.status(now),
+        "backing_off": feed.backing_off(now),
+        "items_per_day": round(feed.items_per_day(now), 2),
+    }
 
 
 @feeds_group.command("remove")
@@ -360,13 +359,6 @@ def _follow(settings: Settings, urls: Sequence[str]) -> None:
         added = [url for url in urls if store.add_feed(url, now)]
     for url in urls:
         out.print(_shown(f"following {url}" if url in added else f"already following {url}"))
-
-
-def _feed_status(feed: StoredFeed) -> str:
-    if feed.failures:
-        polls = "poll" if feed.failures == 1 else "polls"
-        return f"failing ({feed.failures} {polls} in a row)"
-    return "ok" if feed.last_fetched_at else "not polled yet"
 
 
 @main.command("stories")

@@ -105,6 +105,8 @@ class IngestReport:
     rejected: list[Rejection] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files in a folder that are not articles
     article_of: dict[str, str] = field(default_factory=dict)  # input (path:line, URL) -> id
+    # each article's input (an entry's link) -> the input given that it was read from (a feed)
+    given_as: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_partial(self) -> bool:

@@ -1,11 +1,12 @@
 """Watching feeds: the pipeline over the same sources, again and again, beside other readers.
 
-`watch(sources, settings)` runs `pipeline.run_pipeline` on the sources every `interval`
-seconds, measured from the start of one cycle to the start of the next; a cycle that overruns
-the interval is followed at once by the next, never overlapped by it. Each cycle opens the store
-and closes it when done, so between cycles the watcher holds nothing of the SQLite file, and
-within one every write is a short transaction of its own: `newsweave serve` keeps answering
-from the same store all along.
+`watch(sources, settings)` runs `pipeline.run_pipeline` on the sources every `interval` seconds
+(with `sources` None, on the feeds the store follows that are due, recording how each poll went
+and backing off a failing feed: `following`), measured from the start of one cycle to the start
+of the next; a cycle that overruns the interval is followed at once by the next, never
+overlapped by it. Each cycle opens the store and closes it when done, so between cycles the
+watcher holds nothing of the SQLite file, and within one every write is a short transaction of
+its own: `newsweave serve` keeps answering from the same store all along.
 
 A cycle that fails, with a `NewsweaveError` (the store stayed locked, say) or with any other
 exception (a bug, or an input no check foresaw), is reported in one line and the next one goes
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsweave.errors import one_line_reason
+from newsweave.following import due_feeds, record_polls
 from newsweave.model import IngestReport
 from newsweave.pipeline import PipelineReport, run_pipeline
 from newsweave.settings import Settings, check_setting
@@ -41,6 +43,7 @@ class Cycle:
     started_at: datetime  # UTC
     report: PipelineReport | None  # None when the cycle failed
     error: str | None = None  # why it failed, in one line
+    backing_off: int = 0  # followed feeds left out of the cycle because they keep failing
 
     def summary(self) -> str:
         """One line: when, what was ingested, what the stories and briefs stages did."""
@@ -56,6 +59,12 @@ class Cycle:
             f"{stories.new_articles} new articles, {stories.events} events; "
             f"{self.report.briefs.written} briefs written"
             + (f"; {len(failed)} events failed (`newsweave stories` says why)" if failed else "")
+            + (
+                f"; {self.backing_off} failing feed{'' if self.backing_off == 1 else 's'} "
+                "backing off (`newsweave feeds list`)"
+                if self.backing_off
+                else ""
+            )
         )
 
 
@@ -69,7 +78,7 @@ class WatchReport:
 
 
 def watch(
-    sources: Sequence[str],
+    sources: Sequence[str] | None,
     settings: Settings,
     *,
     interval: float | None = None,
@@ -77,9 +86,9 @@ def watch(
     on_cycle: Callable[[Cycle], None] | None = None,
     stop: threading.Event | None = None,
 ) -> WatchReport:
-    """Run the pipeline on `sources` every `interval` seconds (the watch_interval setting
-    unless given) until `cycles` cycles have run, `stop` is set or Ctrl-C; `on_cycle` gets
-    each cycle as it ends."""
+    """Run the pipeline on `sources` (None: the followed feeds that are due) every `interval`
+    seconds (the watch_interval setting unless given) until `cycles` cycles have run, `stop`
+    is set or Ctrl-C; `on_cycle` gets each cycle as it ends."""
     given, origin = (
         (settings.watch_interval, "settings") if interval is None else (interval, "--interval")
     )
@@ -92,7 +101,7 @@ def watch(
             if stop.wait(max(0.0, next_start - time.monotonic())):
                 break
             next_start = time.monotonic() + interval
-            cycle = _run_cycle(done + 1, sources, settings)
+            cycle = _run_cycle(done + 1, sources, settings, interval)
             done, failed = done + 1, failed + (cycle.report is None)
             if on_cycle:
                 on_cycle(cycle)
@@ -101,11 +110,21 @@ def watch(
     return WatchReport(done, failed, interrupted=False)
 
 
-def _run_cycle(number: int, sources: Sequence[str], settings: Settings) -> Cycle:
+def _run_cycle(
+    number: int, sources: Sequence[str] | None, settings: Settings, interval: float
+) -> Cycle:
     started_at = datetime.now(UTC)
+    backing_off = 0
     try:
         with open_store(settings.db) as store:
-            report = run_pipeline(sources, store, settings)
+            if sources is not None:
+                report = run_pipeline(sources, store, settings)
+            else:
+                followed = store.list_feeds()
+                due = due_feeds(followed, started_at, interval)
+                backing_off = len(followed) - len(due)
+                report = run_pipeline([feed.url for feed in due], store, settings)
+                record_polls(store, due, started_at, report.ingest or IngestReport(), interval)
     except Exception as error:  # any: the watch outlives one cycle's bug or unforeseen input
         return Cycle(number, started_at, None, one_line_reason(error))
-    return Cycle(number, started_at, report)
+    return Cycle(number, started_at, report, backing_off=backing_off)

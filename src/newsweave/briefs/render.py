@@ -174,6 +174,16 @@ def _html(brief: Brief) -> str:
     )
 
 
+def _utc(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+def _time_html(moment: datetime) -> str:
+    """A time as HTML: the UTC time in a <time> element whose `datetime` a page's script may
+    show in the reader's terms (local, relative)."""
+    return f'<time datetime="{moment.isoformat()}" class="relative">{_utc(moment)}</time>'
+
+
 def html_article(brief: Brief, *, article_link: ArticleLink | None = None) -> str:
     """The brief as an HTML <article>: what the standalone page holds and the web server's
     story page shows. Each citation carries, hidden until hovered, focused or clicked, the
@@ -200,7 +210,7 @@ def _article_html(brief: Brief, article_link: ArticleLink | None) -> str:
     parts = [
         f'<article class="brief" id="brief-{escape(brief.event_id)}">',
         f"<h1>{escape(brief.headline)}</h1>",
-        f'<p class="meta">{escape(_byline(brief))}</p>',
+        f'<p class="meta">{_byline(brief, escape, _time_html)}</p>',
     ]
     parts += [f'<p class="meta note"><strong>{escape(note)}</strong></p>' for note in _notes(brief)]
     for section in _with_pull_quote(brief):
@@ -230,7 +240,7 @@ def _article_html(brief: Brief, article_link: ArticleLink | None) -> str:
         link = f'<a href="{escape(entry.url)}">{title}</a>' if entry.url else title
         parts.append(
             f'<li id="source-{entry.number}">{escape(entry.outlet)}: {link}'
-            f"{escape(_source_details(entry))}</li>"
+            f"{_source_details(entry, escape, _time_html)}</li>"
         )
     parts += [
         "</ol>",
@@ -272,13 +282,16 @@ def _with_pull_quote(brief: Brief) -> list[Section | None]:
     return [*story, *([None] if brief.pull_quote else []), *rest]
 
 
-def _byline(brief: Brief, text: Callable[[str], str] = str) -> str:
-    """The version line; `text` writes what is not newsweave's own (the writer's model)."""
-    written = datetime.fromisoformat(brief.written_at)
+def _byline(
+    brief: Brief, text: Callable[[str], str] = str, moment: Callable[[datetime], str] = _utc
+) -> str:
+    """The version line; `text` writes what is not newsweave's own (the writer's model),
+    `moment` a time."""
+    written = moment(datetime.fromisoformat(brief.written_at))
     sources = brief.independent_sources
     noun = "independent source" if sources == 1 else "independent sources"
     writer = "embedded writer" if brief.writer == "embedded" else f"{text(brief.writer)} writer"
-    return f"Version {brief.version} · {written:%Y-%m-%d %H:%M} UTC · {sources} {noun} · {writer}"
+    return f"Version {brief.version} · {written} · {sources} {noun} · {writer}"
 
 
 def _notes(brief: Brief, text: Callable[[str], str] = str) -> list[str]:
@@ -354,12 +367,14 @@ def _source_md(entry: SourceEntry) -> str:
     return f"{_md(entry.outlet)}: {_md_link(entry.title, entry.url)}{_source_details(entry, _md)}"
 
 
-def _source_details(entry: SourceEntry, text: Callable[[str], str] = str) -> str:
-    """When a source was published and where else it ran; `text` writes the outlets."""
+def _source_details(
+    entry: SourceEntry, text: Callable[[str], str] = str, moment: Callable[[datetime], str] = _utc
+) -> str:
+    """When a source was published and where else it ran; `text` writes the outlets, `moment`
+    the time."""
     details = []
     if entry.published_at:
-        published = datetime.fromisoformat(entry.published_at)
-        details.append(f"{published:%Y-%m-%d %H:%M} UTC")
+        details.append(moment(datetime.fromisoformat(entry.published_at)))
     if entry.also_ran:
         details.append("the same wire copy also ran in " + ", ".join(map(text, entry.also_ran)))
     if entry.event_id:

@@ -98,6 +98,7 @@ def ingest(
                     if isinstance(result, Rejection):
                         report.rejected.append(result)
                     else:
+                        report.given_as[result.origin] = item
                         batch.add(result)
         finally:
             batch.flush()

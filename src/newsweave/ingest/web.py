@@ -380,7 +380,9 @@ _PUBLISHED_XPATH = (
 
 
 def extract_html(html: str, url: str | None, origin: str) -> Draft:
-    """The article in `html`: title, main text in paragraphs, byline, outlet and times."""
+    """The article in `html`: title, main text in paragraphs, byline, outlet and times. A page
+    read without its address (`url` None: a saved file) has the address it gives for itself,
+    its canonical link or else its og:url, as its URL, so its article links to the original."""
     tree = _parse_html(html)
     document = None if tree is None else _bare_extraction(tree, url)
     paragraphs = _paragraphs(document)
@@ -407,7 +409,7 @@ def extract_html(html: str, url: str | None, origin: str) -> Draft:
         text=text,
         source_name=_site_name(document.sitename, url) or domain,
         domain=domain,
-        url=url,
+        url=url or canonical_url or _og_url(tree),
         canonical_url=canonical_url,
         author=document.author or None,
         published_at=(
@@ -465,6 +467,14 @@ def _canonical_url(tree: HtmlElement, url: str | None) -> str | None:
         if urlsplit(absolute).scheme in ("http", "https"):
             return absolute
     return None
+
+
+_OG_URL_XPATH = "//meta[@property='og:url']/@content"
+
+
+def _og_url(tree: HtmlElement) -> str | None:
+    addresses = (str(content).strip() for content in tree.xpath(_OG_URL_XPATH))
+    return next((a for a in addresses if a.lower().startswith(("http://", "https://"))), None)
 
 
 def _meta_published_at(tree: HtmlElement) -> datetime | None:

@@ -79,6 +79,31 @@ class StoredFeed:
     failures: int = 0  # polls that failed in a row since the last one that read it
     last_error: str | None = None  # why the last failed poll failed, in one line
     last_failed_at: datetime | None = None
+    next_poll_at: datetime | None = None  # backing off: not polled before then
+    last_new_at: datetime | None = None  # the last poll that brought a new article
+    items: int = 0  # the new articles its polls brought since it was followed
+    outlet: str | None = None  # the outlet its articles are stored under, once one was read
+
+    def backing_off(self, now: datetime) -> bool:
+        """Whether polling it failed so often that `watch` leaves it alone until later."""
+        return self.next_poll_at is not None and self.next_poll_at > now
+
+    def items_per_day(self, now: datetime) -> float:
+        """The new articles it brought per day since it was followed (a first day counting
+        as a whole one)."""
+        days = max((now - self.added_at).total_seconds() / 86400, 1.0)
+        return self.items / days
+
+    def status(self, now: datetime) -> str:
+        """How polling it goes, in a few words: ok, not polled yet, or failing (and since
+        when it is backing off)."""
+        if not self.failures:
+            return "ok" if self.last_fetched_at else "not polled yet"
+        polls = "poll" if self.failures == 1 else "polls"
+        failing = f"failing ({self.failures} {polls} in a row)"
+        if self.next_poll_at is not None and self.backing_off(now):
+            return f"{failing}, backing off until {self.next_poll_at:%Y-%m-%d %H:%M} UTC"
+        return failing
 
 
 class Store(Protocol):

@@ -203,6 +203,21 @@ def create_feeds(db: sqlite3.Connection) -> None:
     )
 
 
+def add_feed_backoff(db: sqlite3.Connection) -> None:
+    """What `watch` needs to back off a failing feed and what `feeds list` and the outlets page
+    show of a feed: when it is next polled, when it last brought something new, how many new
+    articles it brought, and the outlet they are stored under."""
+    for column in FEED_BACKOFF_COLUMNS:
+        db.execute(f"ALTER TABLE feeds ADD COLUMN {column}")
+
+
+FEED_BACKOFF_COLUMNS = (
+    "next_poll_at TEXT",
+    "last_new_at TEXT",
+    "items INTEGER NOT NULL DEFAULT 0",
+    "outlet TEXT",
+)
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     create_articles,
     create_stories,
@@ -215,4 +230,5 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     index_rejections_by_input,
     create_event_failures,
     create_feeds,
+    add_feed_backoff,
 ]

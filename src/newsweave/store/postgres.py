@@ -47,11 +47,14 @@ from newsweave.store.rows import (
     AMBIGUOUS_SHOWN,
     ARTICLE_COLUMNS,
     ARTICLE_SELECT,
+    FEED_COLUMNS,
+    FEED_POLL_COLUMNS,
     Transactions,
     article_from_row,
     article_values,
+    feed_from_row,
+    feed_values,
     now_text,
-    parse_time,
     prefix_pattern,
     search_words,
     source_from_row,
@@ -275,34 +278,14 @@ class PostgresStore(Transactions):
 
     def list_feeds(self) -> list[StoredFeed]:
         rows = self._db.execute(
-            "SELECT url, added_at, last_fetched_at, failures, last_error, last_failed_at "
-            "FROM feeds ORDER BY added_at, id"
+            f"SELECT {', '.join(FEED_COLUMNS)} FROM feeds ORDER BY added_at, id"
         ).fetchall()
-        return [
-            StoredFeed(
-                url=url,
-                added_at=datetime.fromisoformat(added_at),
-                last_fetched_at=parse_time(fetched),
-                failures=failures,
-                last_error=error,
-                last_failed_at=parse_time(failed),
-            )
-            for url, added_at, fetched, failures, error, failed in rows
-        ]
+        return [feed_from_row(tuple(row)) for row in rows]
 
     def put_feed(self, feed: StoredFeed) -> None:
+        updates = ", ".join(f"{column} = %s" for column in FEED_POLL_COLUMNS)
         with self.transaction():
-            self._db.execute(
-                "UPDATE feeds SET last_fetched_at = %s, failures = %s, last_error = %s, "
-                "last_failed_at = %s WHERE url = %s",
-                (
-                    time_text(feed.last_fetched_at),
-                    feed.failures,
-                    feed.last_error,
-                    time_text(feed.last_failed_at),
-                    feed.url,
-                ),
-            )
+            self._db.execute(f"UPDATE feeds SET {updates} WHERE url = %s", feed_values(feed))
 
     # -- stories ------------------------------------------------------------------------
 

@@ -127,7 +127,17 @@ CREATE TABLE feeds (
   last_failed_at TEXT);
 """
 
-MIGRATIONS: list[str] = [SCHEMA_1, FEEDS]
+# What `watch` needs to back off a failing feed, and what `feeds list` and the outlets page
+# show of a feed: when it is next polled, when it last brought something new, how many new
+# articles it brought, and the outlet they are stored under.
+FEED_BACKOFF = """
+ALTER TABLE feeds ADD COLUMN next_poll_at TEXT;
+ALTER TABLE feeds ADD COLUMN last_new_at TEXT;
+ALTER TABLE feeds ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE feeds ADD COLUMN outlet TEXT;
+"""
+
+MIGRATIONS: list[str] = [SCHEMA_1, FEEDS, FEED_BACKOFF]
 
 # The searchable words of one version of a brief (%(event_id)s, %(version)s): its headline and
 # its sentences' prose in order, as the SQLite store's BRIEF_SEARCH_ROWS makes them.

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from newsweave.model import Article, QualityFlag, Source
+from newsweave.store.base import StoredFeed
 
 
 class Transactions:
@@ -67,6 +68,52 @@ AMBIGUOUS_SHOWN = 5  # the ids an ambiguous prefix's error lists
 ARTICLE_SELECT = """SELECT a.*, s.domain AS source_domain, s.family AS source_family,
     s.country AS source_country, s.language AS source_language
     FROM articles a JOIN sources s ON s.name = a.source_name"""
+
+
+# The `feeds` columns a poll updates, in the order of `feed_values` (the url comes last).
+FEED_POLL_COLUMNS = (
+    "last_fetched_at",
+    "failures",
+    "last_error",
+    "last_failed_at",
+    "next_poll_at",
+    "last_new_at",
+    "items",
+    "outlet",
+)
+FEED_COLUMNS = ("url", "added_at", *FEED_POLL_COLUMNS)
+
+
+def feed_values(feed: StoredFeed) -> tuple[Any, ...]:
+    """How a poll went, as the values of FEED_POLL_COLUMNS followed by the feed's url."""
+    return (
+        time_text(feed.last_fetched_at),
+        feed.failures,
+        feed.last_error,
+        time_text(feed.last_failed_at),
+        time_text(feed.next_poll_at),
+        time_text(feed.last_new_at),
+        feed.items,
+        feed.outlet,
+        feed.url,
+    )
+
+
+def feed_from_row(row: Sequence[Any]) -> StoredFeed:
+    """A followed feed from the values of FEED_COLUMNS."""
+    url, added_at, fetched, failures, error, failed, next_poll, new, items, outlet = row
+    return StoredFeed(
+        url=url,
+        added_at=datetime.fromisoformat(added_at),
+        last_fetched_at=parse_time(fetched),
+        failures=failures,
+        last_error=error,
+        last_failed_at=parse_time(failed),
+        next_poll_at=parse_time(next_poll),
+        last_new_at=parse_time(new),
+        items=items,
+        outlet=outlet,
+    )
 
 
 def time_text(value: datetime | None) -> str | None:

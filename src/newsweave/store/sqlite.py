@@ -38,11 +38,14 @@ from newsweave.store.rows import (
     AMBIGUOUS_SHOWN,
     ARTICLE_COLUMNS,
     ARTICLE_SELECT,
+    FEED_COLUMNS,
+    FEED_POLL_COLUMNS,
     Transactions,
     article_from_row,
     article_values,
+    feed_from_row,
+    feed_values,
     now_text,
-    parse_time,
     prefix_pattern,
     search_words,
     source_from_row,
@@ -258,32 +261,15 @@ class SQLiteStore(Transactions):
         return cursor.rowcount == 1
 
     def list_feeds(self) -> list[StoredFeed]:
-        rows = self._db.execute("SELECT * FROM feeds ORDER BY added_at, rowid").fetchall()
-        return [
-            StoredFeed(
-                url=row["url"],
-                added_at=datetime.fromisoformat(row["added_at"]),
-                last_fetched_at=parse_time(row["last_fetched_at"]),
-                failures=row["failures"],
-                last_error=row["last_error"],
-                last_failed_at=parse_time(row["last_failed_at"]),
-            )
-            for row in rows
-        ]
+        rows = self._db.execute(
+            f"SELECT {', '.join(FEED_COLUMNS)} FROM feeds ORDER BY added_at, rowid"
+        ).fetchall()
+        return [feed_from_row(tuple(row)) for row in rows]
 
     def put_feed(self, feed: StoredFeed) -> None:
+        updates = ", ".join(f"{column} = ?" for column in FEED_POLL_COLUMNS)
         with self.transaction():
-            self._db.execute(
-                """UPDATE feeds SET last_fetched_at = ?, failures = ?, last_error = ?,
-                     last_failed_at = ? WHERE url = ?""",
-                (
-                    time_text(feed.last_fetched_at),
-                    feed.failures,
-                    feed.last_error,
-                    time_text(feed.last_failed_at),
-                    feed.url,
-                ),
-            )
+            self._db.execute(f"UPDATE feeds SET {updates} WHERE url = ?", feed_values(feed))
 
     # -- stories ------------------------------------------------------------------------
 

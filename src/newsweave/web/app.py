@@ -7,10 +7,13 @@ routes:
     /                            front page: stories ranked by significance
     /stories/{event_id}          a story: brief with citation evidence, versions, storyline
     /articles/{article_id}       an article's clean text, metadata and quality flags
-    /sources/{name}              an outlet and its articles
     /search?q=&kind=             full-text search over articles or briefs
     /api/stories, /api/stories/{event_id}, /api/articles/{article_id},
-    /api/sources/{name}, /api/search         the same, as JSON, paginated
+    /api/search                  the same, as JSON, paginated
+    /outlets, /sources/{name}, /storylines/{storyline_id},
+    /stories/{event_id}/versions/{version}, and their API: the outlets with their feeds'
+                                 health, a storyline's timeline, what a version changed
+                                 (`web.routes`)
     /feeds/stories.atom, /feeds/storylines/{storyline_id}.atom,
     /feeds/sources/{name}.atom   Atom feeds of stories for feed readers (`web.feeds`)
     /docs, /openapi.json         the API's documentation, served from this server; every 200
@@ -42,17 +45,15 @@ import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import Path as PathParam
-from fastapi import Query, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from markupsafe import Markup, escape
-from pydantic import BaseModel
 from starlette.middleware.gzip import GZipMiddleware
 
 from newsweave.briefs.model import Brief, Evidence, from_document
@@ -73,15 +74,13 @@ from newsweave.web.http import (
     head_as_get,
     security_headers,
 )
+from newsweave.web.outlets import find_outlet
+from newsweave.web.params import Identifier, Kind, Mark, Page, PerPage, Version, Words, answer
+from newsweave.web.routes import install_routes
 
 __all__ = ["create_app"]
 
 HERE = Path(__file__).parent
-MAX_PER_PAGE = 100
-MAX_PAGE = 1_000_000  # a page number past this is refused: offsets stay within SQLite's integers
-MAX_VERSION = 1_000_000
-MAX_QUERY_CHARS = 500
-MAX_ID_CHARS = 500
 URL_FIELDS = (
     "Every `url` and `canonical_url` (a brief's sources' too) is an http(s) link without "
     "credentials, or null when the stored address is anything else: safe to use as a link."
@@ -97,17 +96,6 @@ ICON_PATH = "/static/icon.png"
 # zlib's level 4: 25% less CPU than its default 6 on a 10 KB page (0.19 ms, not 0.25), for
 # 2% more bytes; a page costs 2-7 ms of CPU to serve.
 GZIP_LEVEL = 4
-
-
-Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
-PerPage = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description="items per page")]
-Kind = Annotated[Literal["articles", "briefs"], Query(description="what to search")]
-Version = Annotated[
-    int | None, Query(ge=1, le=MAX_VERSION, description="a brief version (default: the latest)")
-]
-Mark = Annotated[str | None, Query(max_length=40, description="characters to mark: start-end")]
-Identifier = Annotated[str, PathParam(max_length=MAX_ID_CHARS, description="an id or a name")]
-Words = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="the words to find")]
 
 
 def create_app(settings: Settings) -> Any:
@@ -174,12 +162,6 @@ def create_app(settings: Settings) -> Any:
             request, "article.html", data, text_html=_marked_text(data["text"], mark)
         )
 
-    @app.get("/sources/{name}", response_class=HTMLResponse, include_in_schema=False)
-    def source_page(request: Request, name: Identifier, page: Page = 1) -> Response:
-        store = _store(request)
-        data = views.source_detail(store, name, page=page, per_page=50)
-        return render_page(request, "source.html", data)
-
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(
         request: Request,
@@ -191,6 +173,8 @@ def create_app(settings: Settings) -> Any:
         data = views.search(store, q, kind=kind, page=page, per_page=20)
         return render_page(request, "search.html", data)
 
+    install_routes(app, render_page)
+
     # -- API -----------------------------------------------------------------------------
     # The views' dicts are plain JSON already and go out as they are: FastAPI's own encoding
     # would walk them again, a third of a story's serving time.
@@ -198,7 +182,7 @@ def create_app(settings: Settings) -> Any:
     @app.get(
         "/api/stories",
         tags=["stories"],
-        responses=_answer(schemas.StoryListAnswer, "One page of stories"),
+        responses=answer(schemas.StoryListAnswer, "One page of stories"),
     )
     def api_stories(request: Request, page: Page = 1, per_page: PerPage = 20) -> JSONResponse:
         """Stories, the most significant first, with each one's headline and lead."""
@@ -209,7 +193,7 @@ def create_app(settings: Settings) -> Any:
     @app.get(
         "/api/stories/{event_id}",
         tags=["stories"],
-        responses=_answer(schemas.StoryAnswer, "The story"),
+        responses=answer(schemas.StoryAnswer, "The story"),
     )
     def api_story(request: Request, event_id: Identifier, version: Version = None) -> JSONResponse:
         """A story (by id or unique id prefix): its brief (the latest version, or `version`),
@@ -227,7 +211,7 @@ def create_app(settings: Settings) -> Any:
     @app.get(
         "/api/articles/{article_id}",
         tags=["articles"],
-        responses=_answer(schemas.ArticleAnswer, "The article"),
+        responses=answer(schemas.ArticleAnswer, "The article"),
     )
     def api_article(request: Request, article_id: Identifier) -> JSONResponse:
         """An article (by id or unique id prefix): clean text, metadata, flags, revisions.
@@ -237,20 +221,7 @@ def create_app(settings: Settings) -> Any:
         return JSONResponse(views.article_detail(store, article_id))
 
     @app.get(
-        "/api/sources/{name}",
-        tags=["articles"],
-        responses=_answer(schemas.SourceAnswer, "The outlet and its articles"),
-    )
-    def api_source(
-        request: Request, name: Identifier, page: Page = 1, per_page: PerPage = 20
-    ) -> JSONResponse:
-        """An outlet (by its name as stored or as the pages show it) and its articles, the
-        newest first."""
-        store = _store(request)
-        return JSONResponse(views.source_detail(store, name, page=page, per_page=per_page))
-
-    @app.get(
-        "/api/search", tags=["search"], responses=_answer(schemas.SearchAnswer, "One page of hits")
+        "/api/search", tags=["search"], responses=answer(schemas.SearchAnswer, "One page of hits")
     )
     def api_search(
         request: Request, q: Words, kind: Kind = "briefs", page: Page = 1, per_page: PerPage = 20
@@ -305,7 +276,7 @@ def create_app(settings: Settings) -> Any:
         """The stories one outlet (by its name as stored or as the pages show it) reported, as
         an Atom feed."""
         store = _store(request)
-        outlet = views.source_detail(store, name, per_page=1)["source"]["name"]
+        outlet = find_outlet(store, name).name
         index = request.app.state.reader.story_index(store)
         events = [e for e in index.ranked if outlet in map(safe_text, e.outlets)]
         path = f"/sources/{quote(outlet, safe='')}"
@@ -329,11 +300,6 @@ def _describe_feeds_as_atom(app: Any) -> None:
         return app.openapi_schema
 
     app.openapi = document
-
-
-def _answer(model: type[BaseModel], description: str) -> dict[int | str, dict[str, Any]]:
-    """An API route's 200, described by `model` (the route sends the views' dict itself)."""
-    return {200: {"model": model, "description": description}}
 
 
 # -- helpers of the routes --------------------------------------------------------------------
@@ -374,7 +340,7 @@ def _store(request: Request) -> Store:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.autoescape = True
-    templates.env.filters["day"] = _day
+    templates.env.filters["when"] = _when
     templates.env.filters["snippet"] = _snippet
     templates.env.globals["quote"] = lambda text: quote(text, safe="")
     return templates
@@ -420,8 +386,14 @@ def _snippet(hit: dict[str, Any]) -> Markup:
     return html + escape(text[done:])
 
 
-def _day(value: str | None) -> str:
-    return value[:16].replace("T", " ") + " UTC" if value else "undated"
+def _when(value: str | None, shown: str = "relative") -> Markup:
+    """An ISO time as a <time> element showing it in UTC, which the page's script
+    (static/times.js) shows in the reader's terms: `relative` ("2 hours ago", the local time
+    on hover) or `absolute` (the local date and time, for a timeline)."""
+    if not value:
+        return Markup("undated")
+    shown_utc = value[:16].replace("T", " ") + " UTC"
+    return Markup('<time datetime="{}" class="{}">{}</time>').format(value, shown, shown_utc)
 
 
 def _feed_stories(store: Store, events: Sequence[Event]) -> list[FeedStory]:

@@ -18,10 +18,13 @@ from newsweave.briefs.model import Changes, PullQuote, Section, SourceEntry, Ver
 
 __all__ = [
     "ArticleAnswer",
+    "OutletListAnswer",
     "SearchAnswer",
     "SourceAnswer",
     "StoryAnswer",
     "StoryListAnswer",
+    "StorylineAnswer",
+    "VersionAnswer",
 ]
 
 Time = str  # ISO 8601, with its UTC offset
@@ -102,6 +105,9 @@ class VersionChanges(BaseModel):
     new_sources: list[int]
     new_sentences: int
     changed_figures: list[str]
+    previous_headline: str | None = Field(description="the previous version's, when it differs")
+    previous_lead: str | None = Field(description="the previous lead, when this one replaced it")
+    removed: list[str] = Field(description="the previous version's sentences no longer said")
 
 
 class VersionSummary(BaseModel):
@@ -178,9 +184,91 @@ class Outlet(ArticleSource):
     language: str | None
 
 
+class FeedHealth(BaseModel):
+    url: str | None
+    status: str = Field(description="ok, not polled yet, or failing (and backing off until when)")
+    failing: bool
+    backing_off: bool = Field(description="failed so often that it is polled less often")
+    failures: int = Field(description="polls that failed in a row")
+    last_error: str | None
+    last_failed_at: Time | None
+    next_poll_at: Time | None = Field(description="backing off: not polled before then")
+    last_fetched_at: Time | None
+    last_new_at: Time | None = Field(description="the last poll that brought a new article")
+    items_per_day: float = Field(description="new articles a day since it was followed")
+    followed_since: Time
+
+
 class SourceAnswer(Paging):
     source: Outlet
     articles: list[ArticleSummary]
+    stories: list[StorySummary] = Field(description="its most significant stories, at most 20")
+    story_count: int
+    feeds: list[FeedHealth] = Field(description="the followed feeds that bring its articles")
+
+
+class OutletEntry(Outlet):
+    articles: int
+    stories: int
+    feeds: list[FeedHealth]
+
+
+class OutletListAnswer(BaseModel):
+    outlets: list[OutletEntry]
+    unread_feeds: list[FeedHealth] = Field(
+        description="followed feeds no poll has read yet (so of no outlet), failing ones included"
+    )
+
+
+class SourceRef(BaseModel):
+    number: int | None = Field(description="its number in the brief; null when there is none yet")
+    article_id: str
+    outlet: str
+    title: str
+    url: str | None
+
+
+class StorylineEvent(StorySummary):
+    sources: list[SourceRef]
+
+
+class StorylineInfo(BaseModel):
+    storyline_id: str
+    title: str
+    events: int
+    first_seen: Time | None
+    updated_at: Time | None
+
+
+class StorylineAnswer(BaseModel):
+    storyline: StorylineInfo
+    events: list[StorylineEvent] = Field(description="in date order, the earliest first")
+
+
+class Replaced(BaseModel):
+    now: str | None
+    before: str | None = Field(description="what this version replaced; null when unchanged")
+
+
+class AddedSentence(BaseModel):
+    section: str
+    sentence: str
+
+
+class VersionAnswer(BaseModel):
+    story: StorySummary
+    version: int
+    written_at: Time
+    writer: str
+    previous_version: int | None = Field(description="null for a first version")
+    headline: Replaced
+    lead: Replaced = Field(description="the lead sentence")
+    added: list[AddedSentence] = Field(description="sentences saying what the last did not")
+    removed: list[str] = Field(description="the previous version's sentences no longer said")
+    changed_figures: list[str]
+    new_sources: list[SourceRef]
+    dropped_sources: list[SourceRef] = Field(description="sources no longer cited")
+    versions: list[int] = Field(description="every version of the brief")
 
 
 class SearchHit(BaseModel):

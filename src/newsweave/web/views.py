@@ -1,9 +1,10 @@
 """What the web pages and the JSON API show, as plain JSON-ready dicts built from the store.
 
 Every page renders one of these dicts and the API returns the same dict, so the two cannot
-drift apart: `story_list` (the front page), `story_detail` (a story page), `article_detail`,
-`source_detail` and `search`. A missing thing raises `NotFound`, which the app turns into a 404
-of the one error shape.
+drift apart: `story_list` (the front page), `story_detail` (a story page), `article_detail`
+and `search`; the outlets', storylines' and versions' pages are in `web.outlets`,
+`web.storylines` and `web.versions`. A missing thing raises `NotFound`, which the app turns
+into a 404 of the one error shape.
 
 Whatever the store holds, a dict leaves here safe (`newsweave.outward`): every string without
 control characters or credentials, and every URL (`url`, `canonical_url`, a brief's sources)
@@ -36,7 +37,7 @@ from typing import Any
 from newsweave.briefs.model import Brief, from_document
 from newsweave.briefs.render import safe_document
 from newsweave.errors import NewsweaveError
-from newsweave.model import Article, Event, Source
+from newsweave.model import Article, Event
 from newsweave.outward import safe_data, safe_link, safe_text
 from newsweave.store import SearchKind, Store
 from newsweave.store.base import MATCH_END, MATCH_START
@@ -48,12 +49,17 @@ __all__ = [
     "NotFound",
     "StoryIndex",
     "article_detail",
+    "article_summary",
     "index_stories",
+    "iso",
+    "latest_brief",
+    "paging",
     "search",
     "significance",
-    "source_detail",
     "story_detail",
     "story_list",
+    "story_summary",
+    "version_of",
 ]
 
 HALF_LIFE_HOURS = 24.0
@@ -99,12 +105,12 @@ def story_list(
     index = index_stories(list_events(store)) if index is None else index
     start = (page - 1) * per_page
     stories = [
-        _story_summary(
-            event, _latest_brief(store, event.event_id), index.storyline_titles, index.newest
+        story_summary(
+            event, latest_brief(store, event.event_id), index.storyline_titles, index.newest
         )
         for event in index.ranked[start : start + per_page]
     ]
-    return safe_data({**_paging(page, per_page, len(index.ranked)), "stories": stories})
+    return safe_data({**paging(page, per_page, len(index.ranked)), "stories": stories})
 
 
 def story_detail(
@@ -121,22 +127,22 @@ def story_detail(
     event, articles = found
     documents = store.brief_history(event.event_id)
     history = [from_document(d) for d in documents]
-    brief = _version_of(history, version, event.event_id)
+    brief = version_of(history, version, event.event_id)
     timeline = _timeline(store, event)
     index = index_stories(list_events(store)) if index is None else index
     by_id = {a.article_id: a for a in articles}
     document = next(d for d in documents if d["version"] == brief.version) if brief else None
     story = safe_data(
         {
-            "story": _story_summary(
+            "story": story_summary(
                 event, history[-1] if history else None, index.storyline_titles, index.newest
             ),
             "citations": _citations(brief, store, by_id) if brief else [],
             "versions": [_version_summary(b) for b in reversed(history)],
             "timeline": timeline,
-            "articles": [_article_summary(a) for a in articles],
+            "articles": [article_summary(a) for a in articles],
             "failures": [
-                {"stage": f.stage, "reason": f.reason, "failed_at": _iso(f.failed_at)}
+                {"stage": f.stage, "reason": f.reason, "failed_at": iso(f.failed_at)}
                 for f in store.list_failures()
                 if f.event_id == event.event_id
             ],
@@ -155,7 +161,7 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     revisions = store.revisions(article.key)
     return safe_data(
         {
-            **_article_summary(article),
+            **article_summary(article),
             "text": article.text,
             "author": article.author,
             "canonical_url": safe_link(article.canonical_url),
@@ -169,29 +175,6 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     )
 
 
-def source_detail(store: Store, name: str, *, page: int = 1, per_page: int = 20) -> dict[str, Any]:
-    """An outlet, by its name as stored or as shown (`safe_text` of it): what is known of it
-    and its articles, the newest first."""
-    source = store.get_source(name) or _source_shown_as(store, name)
-    if source is None:
-        raise NotFound(f"no outlet is named {name!r}; a story page links to its outlets")
-    total = store.count_articles(source=source.name)
-    articles = store.list_articles(source=source.name, limit=per_page, offset=(page - 1) * per_page)
-    return safe_data(
-        {
-            **_paging(page, per_page, total),
-            "source": {
-                "name": source.name,
-                "domain": source.domain,
-                "family": source.family,
-                "country": source.country,
-                "language": source.language,
-            },
-            "articles": [_article_summary(a) for a in articles],
-        }
-    )
-
-
 def search(
     store: Store, query: str, *, kind: SearchKind, page: int = 1, per_page: int = 20
 ) -> dict[str, Any]:
@@ -201,7 +184,7 @@ def search(
     query = safe_text(query)
     total, hits = store.search(query, kind=kind, limit=per_page, offset=(page - 1) * per_page)
     return {
-        **_paging(page, per_page, total),
+        **paging(page, per_page, total),
         "query": query,
         "kind": kind,
         "hits": [
@@ -212,13 +195,6 @@ def search(
 
 
 # -- pieces ---------------------------------------------------------------------------------
-
-
-def _source_shown_as(store: Store, name: str) -> Source | None:
-    """The outlet whose stored name pages show as `name`: an older store's name with a
-    control character or credentials in it is linked by its safe form."""
-    shown = [n for n in store.source_names() if safe_text(n) == name]
-    return store.get_source(shown[0]) if shown else None
 
 
 def _snippet(snippet: str) -> dict[str, Any]:
@@ -237,16 +213,16 @@ def _snippet(snippet: str) -> dict[str, Any]:
     return {"snippet": text, "matches": matches}
 
 
-def _paging(page: int, per_page: int, total: int) -> dict[str, int]:
+def paging(page: int, per_page: int, total: int) -> dict[str, int]:
     return {"page": page, "per_page": per_page, "total": total, "pages": -(-total // per_page)}
 
 
-def _latest_brief(store: Store, event_id: str) -> Brief | None:
+def latest_brief(store: Store, event_id: str) -> Brief | None:
     document = store.get_brief(event_id)
     return from_document(document) if document else None
 
 
-def _version_of(history: Sequence[Brief], version: int | None, event_id: str) -> Brief | None:
+def version_of(history: Sequence[Brief], version: int | None, event_id: str) -> Brief | None:
     if version is None:
         return history[-1] if history else None
     for brief in history:
@@ -256,7 +232,7 @@ def _version_of(history: Sequence[Brief], version: int | None, event_id: str) ->
     raise NotFound(f"story {event_id} has no brief version {version}; its versions: {have}")
 
 
-def _story_summary(
+def story_summary(
     event: Event,
     brief: Brief | None,
     storyline_titles: Mapping[str | None, str],
@@ -276,8 +252,8 @@ def _story_summary(
         "single_source": event.independent_sources <= 1,
         "articles": len(event.article_ids),
         "outlets": list(event.outlets),
-        "first_seen": _iso(event.first_seen),
-        "updated_at": _iso(event.last_seen),
+        "first_seen": iso(event.first_seen),
+        "updated_at": iso(event.last_seen),
         "brief_version": brief.version if brief else None,
         "storyline": storyline,
         "significance": round(significance(event, newest), 4),
@@ -314,11 +290,11 @@ def _timeline(store: Store, event: Event) -> list[dict[str, Any]]:
         if found is None:
             continue
         other, _ = found
-        brief = _latest_brief(store, event_id)
+        brief = latest_brief(store, event_id)
         entries.append(
             {
                 "event_id": event_id,
-                "date": _iso(other.first_seen),
+                "date": iso(other.first_seen),
                 "title": brief.headline if brief else other.title,
                 "is_current": event_id == event.event_id,
             }
@@ -375,17 +351,20 @@ def _version_summary(brief: Brief) -> dict[str, Any]:
             "new_sources": list(changes.new_sources),
             "new_sentences": changes.new_sentences,
             "changed_figures": list(changes.changed_figures),
+            "previous_headline": changes.previous_headline or None,
+            "previous_lead": changes.previous_lead or None,
+            "removed": list(changes.removed),
         },
     }
 
 
-def _article_summary(article: Article) -> dict[str, Any]:
+def article_summary(article: Article) -> dict[str, Any]:
     return {
         "article_id": article.article_id,
         "title": article.title,
         "outlet": article.source.name,
         "url": safe_link(article.url),
-        "published_at": _iso(article.published_at),
+        "published_at": iso(article.published_at),
         "language": article.language,
         "revision": article.revision,
         "words": len(article.text.split()),
@@ -402,5 +381,5 @@ def _source(article: Article) -> dict[str, Any]:
     return {"name": source.name, "domain": source.domain, "family": source.family}
 
 
-def _iso(moment: datetime | None) -> str | None:
+def iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
