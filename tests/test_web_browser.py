@@ -1,7 +1,7 @@
 """The pages in a real headless Chromium (Debian's, installed by scripts/install-chromium, which
 `make test` runs), driven by Playwright: a citation opens its evidence when clicked, nothing is
 loaded from outside the server, no scraped script runs, and the layout holds. Screenshots of the
-front and story pages are saved under test-artifacts/ (or $NEWSWEAVE_ARTIFACTS) for a person
+front and story pages are saved under test-artifacts/ (or $TEST_ARTIFACTS) for a person
 to look at."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from webserver import serving
 pytestmark = pytest.mark.slow
 
 ARTIFACTS = Path(
-    os.environ.get("NEWSWEAVE_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")
+    os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")
 )
 CHROMIUM_FLAGS = [  # no network but the server's: this machine's closed network refuses the rest
     "--headless=new",

@@ -2,7 +2,7 @@
 light and the dark colour scheme (the reader's system setting): no accessibility violation that
 axe-core finds (contrast included), no sideways scrolling, nothing loaded from elsewhere, no
 script error, and the times shown in the reader's terms by the site's own script. A screenshot of
-each is saved under test-artifacts/ (or $NEWSWEAVE_ARTIFACTS) for a person to look at."""
+each is saved under test-artifacts/ (or $TEST_ARTIFACTS) for a person to look at."""
 
 from __future__ import annotations
 
