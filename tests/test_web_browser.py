@@ -19,9 +19,7 @@ from webserver import serving
 
 pytestmark = pytest.mark.slow
 
-ARTIFACTS = Path(
-    os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")
-)
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
 CHROMIUM_FLAGS = [  # no network but the server's: this machine's closed network refuses the rest
     "--headless=new",
     "--no-sandbox",
