@@ -49,6 +49,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import httpx
@@ -57,13 +58,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 from newsweave.analysis.stage import analyse_events
 from newsweave.briefs.stage import write_briefs
 from newsweave.ingest.stage import ingest
+from newsweave.model import Event
 from newsweave.settings import Settings
 from newsweave.store import Store, open_store
 from newsweave.stories import list_events
 from newsweave.stories.stage import build_stories
+from newsweave.web.views import index_stories
 from stories_scale import in_child, log, write_articles
 
 BASELINE_PATH = "/static/newsweave.css"
+FRONT_PAGE_STORIES = 20  # the front page's first page
+STORYLINE_EVENTS = 8
 WARMUP_REQUESTS = 20
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 10.0
@@ -103,14 +108,31 @@ def _lap(start: float, seconds: dict[str, float]) -> float:
 
 
 def analyse_largest(store: Store, settings: Settings, count: int) -> None:
-    """Analyse the `count` largest events (and no other)."""
-    events = sorted(list_events(store), key=lambda event: -len(event.article_ids))[:count]
+    """Analyse the events a reader meets first and no other: the `count` largest, the front
+    page's first page, and the storyline with the most events (its STORYLINE_EVENTS latest)."""
+    events = list_events(store)
+    largest = sorted(events, key=lambda event: -len(event.article_ids))[:count]
+    front = index_stories(events).ranked[:FRONT_PAGE_STORIES]
+    wanted = {event.event_id for event in [*largest, *front, *longest_storyline(events)]}
 
     def progress(step: str, done: int, total: int) -> None:
         log(f"{step} {done}/{total}")
 
-    wanted = {event.event_id for event in events}
+    log(f"analysing {len(wanted)} events")
     analyse_events(store, settings, progress=progress, event_ids=wanted)
+
+
+def longest_storyline(events: Sequence[Event]) -> list[Event]:
+    """The STORYLINE_EVENTS latest events of the storyline with the most events."""
+    members: dict[str, list[Event]] = {}
+    for event in events:
+        if event.storyline_id is not None:
+            members.setdefault(event.storyline_id, []).append(event)
+    if not members:
+        return []
+    longest = max(members.values(), key=lambda line: (len(line), line[0].event_id))
+    dated = sorted((e for e in longest if e.last_seen is not None), key=lambda e: e.last_seen)
+    return dated[-STORYLINE_EVENTS:]
 
 
 def prepare_store(args: argparse.Namespace, folder: Path) -> tuple[Path, dict | None]:
