@@ -21,12 +21,14 @@ import httpx
 import pytest
 
 from chromium import chromium, screenshot
+from newsweave.web.http import CONTENT_SECURITY_POLICY
 from webserver import serving
 
 pytestmark = pytest.mark.slow
 
 WIDTHS = {390: 844, 768: 1024, 1280: 900}  # width: height of a phone, a tablet, a desktop
 LOW = 24  # px between a number placed "low on the screen" and the window's bottom edge
+HIGH = 120  # px between the window's top edge and the bottom of a number placed high
 
 
 @pytest.fixture(scope="module")
@@ -52,14 +54,18 @@ def width(request) -> int:
 
 
 def open_page(browser, url: str, width: int, *, touch: bool = False):
-    """The story page in a new window `width` wide; script errors are kept in page.errors."""
+    """The story page in a new window `width` wide, served with the strict Content-Security-
+    Policy; script errors and the browser's console errors (a refused style or script among
+    them) are kept in page.errors, which every test expects empty at its end."""
     context = browser.new_context(
         viewport={"width": width, "height": WIDTHS[width]}, has_touch=touch, is_mobile=touch
     )
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(url)
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    response = page.goto(url)
+    assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
     return page
 
 
@@ -72,17 +78,19 @@ def rightmost(page):
     return citations.nth(rights.index(max(rights)))
 
 
-def place_low(page, citation, *, check: bool = True) -> None:
-    """Scroll so that the citation's number sits just above the window's bottom edge (as near
-    as the page's end allows; `check` fails the test when that is not in its lower half)."""
+def place(page, citation, *, low: bool, check: bool = True) -> None:
+    """Scroll so that the citation's number sits just above the window's bottom edge (`low`)
+    or a little below its top, as near as the page's ends allow; `check` fails the test when
+    that is not in the window's lower (upper) half."""
+    height = page.viewport_size["height"]
+    wanted = height - LOW if low else HIGH
     citation.evaluate(
-        "(c, low) => { const r = c.querySelector('a.cite').getBoundingClientRect();"
-        " window.scrollBy(0, r.bottom - (window.innerHeight - low)); }",
-        LOW,
+        "(c, wanted) => window.scrollBy(0,"
+        " c.querySelector('a.cite').getBoundingClientRect().bottom - wanted)",
+        wanted,
     )
     top = citation.locator("a.cite").bounding_box()["y"]
-    half = page.viewport_size["height"] / 2
-    assert not check or top > half, "the number is not low on the screen"
+    assert not check or (top > height / 2 if low else 0 <= top < height / 2), top
 
 
 def assert_inside_window(page, box) -> dict:
@@ -120,8 +128,7 @@ def test_the_mouse_reaches_and_reads_the_box_then_leaves_it(browser, story, widt
     url, passages = story
     page = open_page(browser, url, width)
     citation = rightmost(page)
-    if low:
-        place_low(page, citation)
+    place(page, citation, low=low)
     box = citation.locator(".evidence")
     marker = citation.locator("a.cite").bounding_box()
     page.mouse.move(*centre(marker))
@@ -143,7 +150,7 @@ def test_the_keyboard_opens_reaches_and_closes_the_box(browser, story, width):
     url, passages = story
     page = open_page(browser, url, width)
     citation = rightmost(page)
-    place_low(page, citation)
+    place(page, citation, low=True)
     marker, box = citation.locator("a.cite"), citation.locator(".evidence")
     for _ in range(400):  # Tab from the top of the page until the number has focus
         page.keyboard.press("Tab")
@@ -170,7 +177,7 @@ def test_a_tap_opens_the_box_clear_of_its_sentence_and_it_closes(browser, story,
     url, passages = story
     page = open_page(browser, url, width, touch=True)
     citation = rightmost(page)
-    place_low(page, citation)
+    place(page, citation, low=True)
     box = citation.locator(".evidence")
     citation.locator("a.cite").tap()
     assert page.url == url  # the tap opened the box; it did not follow a link in it
@@ -197,11 +204,25 @@ def test_every_box_lies_inside_the_window(browser, story, width):
     for n in range(citations.count()):
         citation = citations.nth(n)
         for low in (False, True):
-            citation.scroll_into_view_if_needed()
-            if low:
-                place_low(page, citation, check=False)
+            place(page, citation, low=low, check=False)
             citation.locator("a.cite").click()
             assert_inside_window(page, citation.locator(".evidence"))
             page.keyboard.press("Escape")
             assert not citation.locator(".evidence").is_visible()
+    assert page.errors == []
+
+
+def test_following_the_box_link_to_its_source_closes_the_box(browser, story, width):
+    url, _ = story
+    page = open_page(browser, url, width)
+    citation = rightmost(page)
+    place(page, citation, low=True)
+    citation.locator("a.cite").click()
+    box = citation.locator(".evidence")
+    source = box.locator("a.evidence-source")
+    target = source.get_attribute("href")
+    source.click()
+    assert page.url == url + target
+    assert not box.is_visible()
+    assert page.locator(target).is_visible()
     assert page.errors == []

@@ -120,6 +120,8 @@ document.addEventListener("click", (event) => {
     }
   } else if (event.target.closest(".evidence-close")) {
     closeCitationBox(true);
+  } else if (event.target.closest(".evidence a")) {
+    closeCitationBox(false); // the link is followed: to the source list, or away
   } else if (openCitation && !openCitation.contains(event.target)) {
     closeCitationBox(false);
   }
