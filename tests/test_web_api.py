@@ -98,6 +98,19 @@ def test_an_id_prefix_redirects_the_page_and_answers_the_api(client, pipeline):
     assert api["story"]["event_id"] == pipeline.fire
 
 
+def test_a_story_page_shows_the_version_asked_for_every_time(client, pipeline):
+    """The server keeps the HTML of a brief it has shown; each version keeps its own."""
+    path = f"/stories/{pipeline.fire}"
+
+    def version_shown(response) -> str:
+        assert response.status_code == 200
+        return re.search(r"Version (\d+) ·", response.text).group(1)
+
+    for _ in range(2):
+        assert version_shown(client.get(path)) == "2"
+        assert version_shown(client.get(path, params={"version": 1})) == "1"
+
+
 # -- errors -------------------------------------------------------------------------------------
 
 
