@@ -9,7 +9,8 @@ it: it is built at PATH when no file is there, and reused as it is when one is, 
 
 Each `--tree NAME=FOLDER` is a version of the code (a checkout holding src/newsweave, e.g. one
 `git archive` wrote); without one, the code this process imports is served, as "this". Each
-version serves its own copy of the store (a newer schema migrates its copy, never the others').
+version serves its own copy of the store (a newer schema migrates its copy, never the others'
+nor the one given).
 For `--rounds` rounds, each version in turn (the order reversed every other round, so neither
 always runs first) runs `newsweave serve` as a process of its own on a free loopback port, and
 this process sends, for each target, `--requests` GETs (after 20 warm-up ones) from
@@ -404,7 +405,10 @@ def main() -> None:
         folder = Path(temporary)
         db = args.store or folder / "serve-load.db"
         build_seconds = prepare_store(db, args.articles, args.events_with_briefs, args.eval_dir)
-        store = describe_store(db)
+        described = folder / "described.db"  # opening a store migrates it: never `db` itself
+        copy_store(db, described)
+        store = describe_store(described)
+        store["path"] = str(db)
         if build_seconds is None and store["articles"] != args.articles:
             log(f"note: the reused store holds {store['articles']} articles, not {args.articles}")
         copies = {tree.name: folder / f"{tree.name}.db" for tree in trees}
