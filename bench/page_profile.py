@@ -28,7 +28,7 @@ from newsweave.settings import Settings
 from newsweave.web.app import create_app
 
 
-async def _on_this_thread(function, *args: Any, **kwargs: Any) -> Any:
+async def _on_this_thread(function, /, *args: Any, **kwargs: Any) -> Any:
     return function(*args, **kwargs)
 
 
