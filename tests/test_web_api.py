@@ -259,6 +259,29 @@ def test_the_validators_move_when_the_store_changes(hostile_store, tmp_path):
     assert second.headers["last-modified"] != first.headers["last-modified"]
 
 
+def test_the_list_of_stories_follows_a_new_brief(hostile_store, tmp_path):
+    """The server keeps each page of the list until the store changes: a brief written after
+    a page was served is on that page at the next request."""
+    import shutil
+
+    from newsweave.store import open_store
+
+    db = tmp_path / "store.db"
+    shutil.copy(hostile_store, db)
+    client = TestClient(create_app(Settings(db=db)))
+    (story,) = client.get("/api/stories").json()["stories"]
+    assert "A new lead" not in client.get("/").text
+    with open_store(db) as store:
+        document = store.get_brief(story["event_id"])
+        lead = next(s for s in document["sections"] if s["kind"] == "lead")
+        lead["paragraphs"][0][0]["text"] = "A new lead for the crane story."
+        store.put_brief(story["event_id"], "a later set of articles", document)
+    (again,) = client.get("/api/stories").json()["stories"]
+    assert again["lead"] == "A new lead for the crane story."
+    assert again["brief_version"] == story["brief_version"] + 1
+    assert "A new lead for the crane story." in client.get("/").text
+
+
 def test_the_api_and_feeds_allow_any_origin_the_pages_do_not(client):
     origin = {"Origin": "https://reader.example"}
     for path in ("/api/stories", "/feeds/stories.atom"):

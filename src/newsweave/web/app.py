@@ -99,6 +99,7 @@ ICON_PATH = "/static/icon.png"
 # 2% more bytes; a page costs 2-7 ms of CPU to serve.
 GZIP_LEVEL = 4
 BRIEFS_KEPT = 64  # briefs whose HTML a server keeps (a large one's is about 100 KB)
+LISTS_KEPT = 32  # pages of the list of stories a server keeps
 
 
 Page = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
@@ -151,8 +152,7 @@ def create_app(settings: Settings) -> Any:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def front_page(request: Request, page: Page = 1) -> Response:
         store = _store(request)
-        index = request.app.state.reader.story_index(store)
-        data = views.story_list(store, page=page, per_page=20, index=index)
+        data = request.app.state.reader.story_list(store, page, 20)
         return render_page(request, "front.html", data)
 
     @app.get("/stories/{event_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -205,8 +205,7 @@ def create_app(settings: Settings) -> Any:
     def api_stories(request: Request, page: Page = 1, per_page: PerPage = 20) -> JSONResponse:
         """Stories, the most significant first, with each one's headline and lead."""
         store = _store(request)
-        index = request.app.state.reader.story_index(store)
-        return JSONResponse(views.story_list(store, page=page, per_page=per_page, index=index))
+        return JSONResponse(request.app.state.reader.story_list(store, page, per_page))
 
     @app.get(
         "/api/stories/{event_id}",
@@ -344,7 +343,9 @@ def _answer(model: type[BaseModel], description: str) -> dict[int | str, dict[st
 class _StoreReader:
     """One store connection per server thread (SQLite's and PostgreSQL's are cheap to keep,
     and a thread never waits on another's query); the ranked events, which every front page
-    needs and which cost a read of every article, kept until the store changes; and the HTML of
+    needs and which cost a read of every article, and the LISTS_KEPT pages of the list of
+    stories asked for last (each story's lead is read from its brief), kept until the store
+    changes; and the HTML of
     the BRIEFS_KEPT briefs shown last, which is half a large story page's time to make (the
     brief made safe again, then every citation's evidence written) and never changes: a brief's
     version, once written, is not written again."""
@@ -356,6 +357,8 @@ class _StoreReader:
         self._index_lock = threading.Lock()
         self._briefs: OrderedDict[tuple[str, int, str], Markup] = OrderedDict()
         self._briefs_lock = threading.Lock()
+        self._lists: tuple[int, OrderedDict[tuple[int, int], dict[str, Any]]] = (-1, OrderedDict())
+        self._lists_lock = threading.Lock()
 
     def get(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -372,6 +375,27 @@ class _StoreReader:
                 index = views.index_stories(list_events(store))
                 self._index = (changes, index)
             return index
+
+    def story_list(self, store: Store, page: int, per_page: int) -> dict[str, Any]:
+        """`views.story_list` of the store, made again only once something was committed to it.
+        The dict is shared by every request asking for that page: it is read, never changed."""
+        changes = store.changes()  # before reading: a later commit then only reads again
+        with self._lists_lock:
+            changed, lists = self._lists
+            if changed != changes:
+                lists = OrderedDict()
+                self._lists = (changes, lists)
+            found = lists.get((page, per_page))
+            if found is not None:
+                lists.move_to_end((page, per_page))
+        if found is None:
+            index = self.story_index(store)
+            found = views.story_list(store, page=page, per_page=per_page, index=index)
+            with self._lists_lock:
+                lists[(page, per_page)] = found
+                while len(lists) > LISTS_KEPT:
+                    lists.popitem(last=False)
+        return found
 
     def brief_html(self, document: dict[str, Any] | None) -> Markup | None:
         """The story page's HTML of a brief (`views.story_detail`'s document of it)."""
