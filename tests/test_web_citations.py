@@ -69,6 +69,15 @@ def open_page(browser, url: str, width: int, *, touch: bool = False):
     return page
 
 
+def rightmost_low(browser, url: str, width: int, *, touch: bool = False):
+    """The story page, scrolled so that its rightmost citation's number is low on the screen:
+    the page and that citation."""
+    page = open_page(browser, url, width, touch=touch)
+    citation = rightmost(page)
+    place(page, citation, low=True)
+    return page, citation
+
+
 def rightmost(page):
     """The citation in the brief's body whose number lies nearest the window's right edge."""
     citations = page.locator("article.brief p .citation")
@@ -148,9 +157,7 @@ def test_the_mouse_reaches_and_reads_the_box_then_leaves_it(browser, story, widt
 
 def test_the_keyboard_opens_reaches_and_closes_the_box(browser, story, width):
     url, passages = story
-    page = open_page(browser, url, width)
-    citation = rightmost(page)
-    place(page, citation, low=True)
+    page, citation = rightmost_low(browser, url, width)
     marker, box = citation.locator("a.cite"), citation.locator(".evidence")
     for _ in range(400):  # Tab from the top of the page until the number has focus
         page.keyboard.press("Tab")
@@ -175,9 +182,7 @@ def test_the_keyboard_opens_reaches_and_closes_the_box(browser, story, width):
 
 def test_a_tap_opens_the_box_clear_of_its_sentence_and_it_closes(browser, story, width):
     url, passages = story
-    page = open_page(browser, url, width, touch=True)
-    citation = rightmost(page)
-    place(page, citation, low=True)
+    page, citation = rightmost_low(browser, url, width, touch=True)
     box = citation.locator(".evidence")
     citation.locator("a.cite").tap()
     assert page.url == url  # the tap opened the box; it did not follow a link in it
@@ -214,9 +219,7 @@ def test_every_box_lies_inside_the_window(browser, story, width):
 
 def test_following_the_box_link_to_its_source_closes_the_box(browser, story, width):
     url, _ = story
-    page = open_page(browser, url, width)
-    citation = rightmost(page)
-    place(page, citation, low=True)
+    page, citation = rightmost_low(browser, url, width)
     citation.locator("a.cite").click()
     box = citation.locator(".evidence")
     source = box.locator("a.evidence-source")
