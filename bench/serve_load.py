@@ -1,38 +1,38 @@
-"""Load on `newsweave serve`: requests/second and latency of its pages and API at 10k articles.
+"""Load on `newsweave serve`: requests/second, latency and server CPU of its pages and API at
+10k articles, as a share of a static file of the same server, for one or more versions of the
+code in the same run.
 
-What is stored: `--articles` articles (10,000 by default) built the way bench/stories_scale.py
-builds them (the three dev clustering files mixed, replicated with small edits, each copy of
-the dev set in a span of days of its own), ingested into a fresh SQLite store and clustered
-into events by `build_stories` with the static embedder (fast; about as many events as MiniLM
-makes: 3,182 at 10k). Then only the `--events-with-briefs` largest events (10 by default, of
-22-28 articles at 10k; the most recent first among equal sizes) are analysed and get a brief.
-Why only those: the analysis and briefs stages run at about 1-4 articles/s, so briefs for all
-10k articles would take hours, while what a page costs to serve should grow with the articles
-and events stored, which are full size, more than with how many events carry a brief. Story
-pages and the story API are asked for those events, in turn. They lie anywhere in the store's
-dates, so the front page (the most recent events first) may list few of them.
+The store is bench/serve_store.py's (10,000 articles through ingest and stories, briefs for the
+largest events, the front page's first page and the longest storyline). `--store PATH` keeps
+it: it is built at PATH when no file is there, and reused as it is when one is, e.g.
+`--store /tmp/serve_load_10k.db`.
 
-`analyse_events` is given those events' ids; `write_briefs` then writes a brief for exactly the
-analysed events.
-
-Building is not part of the figures: about 12 minutes at 10k on 2 busy cores (ingest 3.6,
-stories 0.7, analysis 2.5, briefs 5.4). `--store PATH` keeps the store: it is built at PATH
-when no file is there (under another name, renamed once complete), and reused as it is when
-one is, e.g. `--store /tmp/serve_load_10k.db`.
-
-Then `newsweave serve --db STORE` runs as a process of its own on a free loopback port, and
+Each `--tree NAME=FOLDER` is a version of the code (a checkout holding src/newsweave, e.g. one
+`git archive` wrote); without one, the code this process imports is served, as "this". Each
+version serves its own copy of the store (a newer schema migrates its copy, never the others'
+nor the one given).
+For `--rounds` rounds, each version in turn (the order reversed every other round, so neither
+always runs first) runs `newsweave serve` as a process of its own on a free loopback port, and
 this process sends, for each target, `--requests` GETs (after 20 warm-up ones) from
-`--concurrency` threads over one keep-alive httpx client, and times each request to the end of
-its body. Every answer must be 200. Targets: the front page (/), a story page
-(/stories/{event_id}), the API's list (/api/stories) and one story (/api/stories/{event_id}).
-The baseline, under the same load in the same run, is a static file of the same server
-(/static/newsweave.css): each target's rate is also given as a share of its rate. Client and
-server share the machine's cores, so the baseline is the ceiling of this setup rather than of
-the server alone. The server's peak RSS is its VmHWM in /proc, read before it is stopped.
+`--concurrency` threads over one keep-alive httpx client, timing each request to the end of
+its body. Every answer must be 200; a target a version has no page for (404, e.g. a page it
+predates) is left out of its figures. Targets: the front page (/), a story page
+(/stories/{event_id}, the 10 largest events with a brief in turn), the storyline page
+(/storylines/{storyline_id}, the storyline with the most events with a brief), the API's list
+(/api/stories) and one story (/api/stories/{event_id}).
 
-    .venv/bin/python bench/serve_load.py [--articles 10000] [--requests 500] [--concurrency 8]
+The baseline, under the same load in the same round, is a static file of the same server
+(/static/icon.png, which every version serves unchanged, where the stylesheet's size changes
+with the code): each target's rate is also given as a share of its rate. Client and
+server share the machine's cores, so the baseline is the ceiling of this setup rather than of
+the server alone, and on a shared machine rates swing between rounds; the server's CPU time
+per request (its process' user+system time over a target's timed requests, from /proc) is the
+steadier figure. The tables give each figure's median over the rounds; the server's peak RSS is
+its VmHWM in /proc, read before it is stopped.
+
+    .venv/bin/python bench/serve_load.py [--articles 10000] [--requests 300] [--concurrency 8]
         [--events-with-briefs 10] [--store /tmp/serve_load_10k.db] [--eval-dir ../shared/eval]
-        [--json]
+        [--tree before=/tmp/main-src --tree after=.] [--rounds 3] [--json]
 
 A Markdown table goes to stdout (one JSON object with --json); progress goes to stderr.
 """
@@ -49,113 +49,46 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
-from newsweave.analysis.stage import analyse_events
-from newsweave.briefs.stage import write_briefs
-from newsweave.ingest.stage import ingest
-from newsweave.settings import Settings
-from newsweave.store import Store, open_store
-from newsweave.stories import list_events
-from newsweave.stories.stage import build_stories
-from stories_scale import in_child, log, write_articles
+from serve_store import copy_store, describe_store, prepare_store
+from stories_scale import log
 
-BASELINE_PATH = "/static/newsweave.css"
+BASELINE_PATH = "/static/icon.png"  # the same file in every version of the code
 WARMUP_REQUESTS = 20
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 10.0
-STORE_SUFFIXES = ("", "-wal", "-shm")  # an SQLite file in WAL mode and its companions
-
-
-# -- the store ------------------------------------------------------------------------------
-
-
-def build_store(db: Path, articles: int, events_with_briefs: int, eval_dir: str | None) -> dict:
-    """Build the store at `db` (see the module doc); the seconds of each step."""
-    seconds: dict[str, float] = {}
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="newsweave-serve-load-") as folder:
-        jsonl = Path(folder) / "articles.jsonl"
-        write_articles(jsonl, articles, eval_dir)
-        settings = Settings(db=db, embedder="static", max_file_bytes=jsonl.stat().st_size + 1)
-        with open_store(db) as store:
-            log(f"ingesting {articles} articles")
-            report = ingest([str(jsonl)], store, settings)
-            seconds["ingest"] = _lap(start, seconds)
-            log(f"ingested {len(report.ingested)}, rejected {len(report.rejected)}; stories")
-            build_stories(store, settings)
-            seconds["stories"] = _lap(start, seconds)
-            analyse_largest(store, settings, events_with_briefs)
-            seconds["analysis"] = _lap(start, seconds)
-            written = write_briefs(store, settings)
-            seconds["briefs"] = _lap(start, seconds)
-            log(f"wrote {written.written} briefs")
-    seconds["total"] = time.perf_counter() - start
-    return seconds
-
-
-def _lap(start: float, seconds: dict[str, float]) -> float:
-    """Seconds since `start` less those already counted."""
-    return time.perf_counter() - start - sum(seconds.values())
-
-
-def analyse_largest(store: Store, settings: Settings, count: int) -> None:
-    """Analyse the `count` largest events (and no other)."""
-    events = sorted(list_events(store), key=lambda event: -len(event.article_ids))[:count]
-
-    def progress(step: str, done: int, total: int) -> None:
-        log(f"{step} {done}/{total}")
-
-    wanted = {event.event_id for event in events}
-    analyse_events(store, settings, progress=progress, event_ids=wanted)
-
-
-def prepare_store(args: argparse.Namespace, folder: Path) -> tuple[Path, dict | None]:
-    """The store to serve, and the seconds its build took (None when reused)."""
-    if args.store is not None and args.store.exists():
-        log(f"reusing the store at {args.store}")
-        return args.store, None
-    db = args.store or folder / "serve-load.db"
-    partial = db.with_name(db.name + ".partial")
-    for suffix in STORE_SUFFIXES:
-        Path(f"{partial}{suffix}").unlink(missing_ok=True)
-    build = (partial, args.articles, args.events_with_briefs, args.eval_dir)
-    seconds = in_child(build_store, *build)  # the models it loads stay out of this process
-    for suffix in STORE_SUFFIXES:
-        if Path(f"{partial}{suffix}").exists():
-            os.replace(f"{partial}{suffix}", f"{db}{suffix}")
-    log(f"built the store at {db} in {seconds['total']:.0f} s")
-    return db, seconds
-
-
-def describe_store(db: Path) -> dict:
-    """What the store holds, and its events with a brief (the largest first)."""
-    with open_store(db) as store:
-        events = list_events(store)
-        briefed = store.get_brief_keys()
-        articles = store.count_articles()
-    with_briefs = sorted(
-        (event for event in events if event.event_id in briefed),
-        key=lambda event: -len(event.article_ids),
-    )
-    if not with_briefs:
-        raise SystemExit(
-            f"the store at {db} has no briefs, so there is no story page to ask for; "
-            "delete it, or pass another --store path to build one there"
-        )
-    return {
-        "path": str(db),
-        "articles": articles,
-        "events": len(events),
-        "events_with_briefs": [event.event_id for event in with_briefs],
-        "articles_of_those_events": [len(event.article_ids) for event in with_briefs],
-    }
 
 
 # -- the server -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Code to serve with: a source checkout's src/ first on the path, or (src None) the
+    newsweave this process imports."""
+
+    name: str
+    src: Path | None
+
+    @classmethod
+    def parse(cls, text: str) -> Tree:
+        name, _, folder = text.partition("=")
+        src = Path(folder) / "src"
+        if not name or not (src / "newsweave").is_dir():
+            raise argparse.ArgumentTypeError(
+                f"--tree {text!r}: give NAME=FOLDER, FOLDER a checkout holding src/newsweave"
+            )
+        return cls(name, src)
+
+    def environment(self) -> dict[str, str]:
+        if self.src is None:
+            return dict(os.environ)
+        return {**os.environ, "PYTHONPATH": str(self.src)}
 
 
 def server_command(db: Path, port: int) -> list[str]:
@@ -169,16 +102,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(db: Path, output: Path) -> tuple[subprocess.Popen, str]:
-    """The server process, started on a free port with its output in `output`; its base URL.
+def start_server(db: Path, output: Path, tree: Tree) -> tuple[subprocess.Popen, str]:
+    """The server process of `tree`'s code, started on a free port with its output in
+    `output`; its base URL.
     Its output goes to a file: a pipe nobody reads would fill up with access logs and stall it.
     """
     port = free_port()
     command = server_command(db, port)
-    log(f"starting {' '.join(command)}")
+    log(f"starting {tree.name}: {' '.join(command)}")
     with output.open("wb") as sink:
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env=tree.environment(),
         )
     return process, f"http://127.0.0.1:{port}"
 
@@ -223,6 +161,15 @@ def stop_server(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def cpu_seconds(pid: int) -> float:
+    """The process' user and system CPU time so far, from /proc (0.0 where it cannot tell)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float | None:
     """The process' peak resident memory (VmHWM) in MB, or None where /proc cannot tell."""
     try:
@@ -240,12 +187,18 @@ def peak_rss_mb(pid: int) -> float | None:
 
 def targets_of(store: dict) -> list[tuple[str, str, list[str]]]:
     """(name, path as shown, paths asked for in turn) of each target, the baseline first."""
-    event_ids = store["events_with_briefs"]
+    event_ids = store["story_pages"]
     each = f"{{event_id}} ({len(event_ids)} events in turn)"
-    return [
+    targets = [
         ("static file (baseline)", BASELINE_PATH, [BASELINE_PATH]),
         ("front page", "/", ["/"]),
         ("story page", f"/stories/{each}", [f"/stories/{e}" for e in event_ids]),
+    ]
+    if store["storyline"] is not None:
+        line = f"/storylines/{store['storyline']}"
+        targets.append(("storyline page", line, [line]))
+    return [
+        *targets,
         ("API: story list", "/api/stories", ["/api/stories"]),
         ("API: one story", f"/api/stories/{each}", [f"/api/stories/{e}" for e in event_ids]),
     ]
@@ -297,15 +250,22 @@ def send(
 
 
 def measure(
-    client: httpx.Client, target: tuple[str, str, list[str]], requests: int, concurrency: int
+    client: httpx.Client,
+    target: tuple[str, str, list[str]],
+    requests: int,
+    concurrency: int,
+    pid: int,
 ) -> dict:
-    """One target's figures: `requests` GETs after the warm-up ones, its paths in turn."""
+    """One target's figures: `requests` GETs after the warm-up ones, its paths in turn, and
+    the server's (process `pid`) CPU time for them."""
     name, shown, paths = target
     log(f"{name}: {WARMUP_REQUESTS} warm-up and {requests} requests")
     send(client, [paths[i % len(paths)] for i in range(WARMUP_REQUESTS)], concurrency)
+    cpu = cpu_seconds(pid)
     seconds, sizes, wall = send(
         client, [paths[i % len(paths)] for i in range(requests)], concurrency
     )
+    cpu = cpu_seconds(pid) - cpu
     cuts = statistics.quantiles(seconds, n=100, method="inclusive")
     return {
         "target": name,
@@ -317,83 +277,158 @@ def measure(
         "p95_ms": 1000 * cuts[94],
         "p99_ms": 1000 * cuts[98],
         "mean_kb": statistics.fmean(sizes) / 1024,
+        "server_cpu_ms": 1000 * cpu / requests,
     }
 
 
 def run_load(
-    base_url: str, targets: list[tuple[str, str, list[str]]], requests: int, concurrency: int
+    base_url: str,
+    targets: list[tuple[str, str, list[str]]],
+    requests: int,
+    concurrency: int,
+    pid: int,
 ) -> list[dict]:
+    """Each target's figures; a target the server has no page for (404) is left out."""
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     with httpx.Client(base_url=base_url, limits=limits, timeout=60) as client:
-        results = [measure(client, target, requests, concurrency) for target in targets]
+        served = [t for t in targets if client.get(t[2][0]).status_code != 404]
+        results = [measure(client, t, requests, concurrency, pid) for t in served]
     baseline = results[0]["requests_per_s"]
     for result in results:
         result["share_of_baseline"] = result["requests_per_s"] / baseline
     return results
 
 
+def run_round(db: Path, tree: Tree, store: dict, args: argparse.Namespace) -> dict:
+    """One server of `tree`'s code on `db`: every target's figures and its peak RSS."""
+    output = db.with_suffix(".log")
+    process, base_url = start_server(db, output, tree)
+    try:
+        wait_until_ready(process, base_url, output)
+        targets = targets_of(store)
+        results = run_load(base_url, targets, args.requests, args.concurrency, process.pid)
+        rss = peak_rss_mb(process.pid)
+    finally:
+        stop_server(process)
+    return {"tree": tree.name, "server_peak_rss_mb": rss, "targets": results}
+
+
 # -- output ---------------------------------------------------------------------------------
 
 
+def summarise(rounds: list[dict], trees: list[Tree]) -> list[dict]:
+    """Per version and target, the median of each figure over the rounds, and the version's
+    share of the baseline against the first version's."""
+    rows = []
+    for tree in trees:
+        runs = [r for r in rounds if r["tree"] == tree.name]
+        names = dict.fromkeys(t["target"] for run in runs for t in run["targets"])
+        for name in names:
+            seen = [t for run in runs for t in run["targets"] if t["target"] == name]
+            row = {"tree": tree.name, "target": name, "path": seen[0]["path"]}
+            for figure in ("requests_per_s", "share_of_baseline", "server_cpu_ms", "p95_ms"):
+                row[figure] = statistics.median(t[figure] for t in seen)
+                row[f"{figure}_range"] = (
+                    min(t[figure] for t in seen),
+                    max(t[figure] for t in seen),
+                )
+            row["mean_kb"] = statistics.median(t["mean_kb"] for t in seen)
+            rows.append(row)
+    first = {row["target"]: row for row in rows if row["tree"] == trees[0].name}
+    for row in rows:
+        before = first.get(row["target"])
+        row["share_against_first"] = (
+            row["share_of_baseline"] / before["share_of_baseline"] if before else None
+        )
+        row["cpu_against_first"] = (
+            row["server_cpu_ms"] / before["server_cpu_ms"] if before else None
+        )
+    return rows
+
+
 def print_table(report: dict) -> None:
-    store, rss = report["store"], report["server_peak_rss_mb"]
+    store = report["store"]
     print(
-        f"{store['articles']:,} articles in {store['events']:,} events, "
-        f"{len(store['events_with_briefs'])} with briefs; {report['requests']} requests per "
-        f"target after {report['warmup']} warm-up, {report['concurrency']} at a time; server "
-        f"peak RSS {f'{rss:.0f} MB' if rss is not None else 'unknown'}"
+        f"{store['articles']:,} articles in {store['events']:,} events and "
+        f"{store['storylines']:,} storylines, {store['events_with_briefs']} events with briefs; "
+        f"{report['requests']} requests per target after {report['warmup']} warm-up, "
+        f"{report['concurrency']} at a time; {report['rounds']} rounds; medians (min-max)"
     )
     print()
+    first = report["trees"][0]
     print(
-        "| target | path | requests | requests/s | share of baseline rate | p50 ms | p95 ms "
-        "| p99 ms | mean KB |"
+        "| version | target | requests/s | share of baseline | server CPU ms/request | p95 ms "
+        f"| KB | share against {first} | CPU against {first} |"
     )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for r in report["targets"]:
+    for r in report["summary"]:
+        low, high = r["requests_per_s_range"]
+        cpu_low, cpu_high = r["server_cpu_ms_range"]
+        against = "—" if r["share_against_first"] is None else f"{r['share_against_first']:.2f}×"
+        cpu = "—" if r["cpu_against_first"] is None else f"{r['cpu_against_first']:.2f}×"
         print(
-            f"| {r['target']} | {r['path']} | {r['requests']} | {r['requests_per_s']:,.0f} "
-            f"| {r['share_of_baseline']:.3f}× | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} "
-            f"| {r['p99_ms']:.1f} | {r['mean_kb']:.1f} |"
+            f"| {r['tree']} | {r['target']} | {r['requests_per_s']:,.0f} ({low:,.0f}-{high:,.0f}) "
+            f"| {r['share_of_baseline']:.2f}× | {r['server_cpu_ms']:.2f} "
+            f"({cpu_low:.2f}-{cpu_high:.2f}) | {r['p95_ms']:.0f} | {r['mean_kb']:.1f} "
+            f"| {against} | {cpu} |"
         )
+    rss = {r["tree"]: r["server_peak_rss_mb"] for r in report["rounds_detail"]}
+    print()
+    print("Server peak RSS: " + ", ".join(f"{t} {mb:.0f} MB" for t, mb in rss.items() if mb))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=10_000, help="articles to store")
-    parser.add_argument("--requests", type=int, default=500, help="timed requests per target")
+    parser.add_argument("--requests", type=int, default=300, help="timed requests per target")
     parser.add_argument("--concurrency", type=int, default=8, help="requests in flight at once")
     parser.add_argument("--events-with-briefs", type=int, default=10, help="largest events")
     parser.add_argument("--store", type=Path, default=None, help="store to reuse, or to build")
     parser.add_argument(
         "--eval-dir", default=None, help="folder holding dev/ (default: ../shared/eval)"
     )
+    parser.add_argument(
+        "--tree", type=Tree.parse, action="append", default=[], help="NAME=FOLDER to serve"
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of every version")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     if args.requests < 2 or args.concurrency < 1 or args.events_with_briefs < 1:
         parser.error("--requests must be 2 or more; --concurrency and --events-with-briefs 1+")
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
+    trees = args.tree or [Tree("this", None)]
+    if len({tree.name for tree in trees}) < len(trees):
+        parser.error("each --tree needs a name of its own")
 
     with tempfile.TemporaryDirectory(prefix="newsweave-serve-load-") as temporary:
         folder = Path(temporary)
-        db, build_seconds = prepare_store(args, folder)
-        store = describe_store(db)
+        db = args.store or folder / "serve-load.db"
+        build_seconds = prepare_store(db, args.articles, args.events_with_briefs, args.eval_dir)
+        described = folder / "described.db"  # opening a store migrates it: never `db` itself
+        copy_store(db, described)
+        store = describe_store(described)
+        store["path"] = str(db)
         if build_seconds is None and store["articles"] != args.articles:
             log(f"note: the reused store holds {store['articles']} articles, not {args.articles}")
-        output = folder / "server.log"
-        process, base_url = start_server(db, output)
-        try:
-            wait_until_ready(process, base_url, output)
-            results = run_load(base_url, targets_of(store), args.requests, args.concurrency)
-            rss = peak_rss_mb(process.pid)
-        finally:
-            stop_server(process)
+        copies = {tree.name: folder / f"{tree.name}.db" for tree in trees}
+        for tree in trees:
+            copy_store(db, copies[tree.name])
+        rounds = []
+        for number in range(args.rounds):
+            for tree in trees if number % 2 == 0 else trees[::-1]:
+                log(f"round {number + 1}: {tree.name}")
+                rounds.append(run_round(copies[tree.name], tree, store, args))
     report = {
         "store": store,
         "build_seconds": build_seconds,
         "requests": args.requests,
         "warmup": WARMUP_REQUESTS,
         "concurrency": args.concurrency,
-        "server_peak_rss_mb": rss,
-        "targets": results,
+        "trees": [tree.name for tree in trees],
+        "rounds": args.rounds,
+        "summary": summarise(rounds, trees),
+        "rounds_detail": rounds,
     }
     if args.json:
         print(json.dumps(report, indent=2))

@@ -98,6 +98,19 @@ def test_an_id_prefix_redirects_the_page_and_answers_the_api(client, pipeline):
     assert api["story"]["event_id"] == pipeline.fire
 
 
+def test_a_story_page_shows_the_version_asked_for_every_time(client, pipeline):
+    """The server keeps the HTML of a brief it has shown; each version keeps its own."""
+    path = f"/stories/{pipeline.fire}"
+
+    def version_shown(response) -> str:
+        assert response.status_code == 200
+        return re.search(r"Version (\d+) ·", response.text).group(1)
+
+    for _ in range(2):
+        assert version_shown(client.get(path)) == "2"
+        assert version_shown(client.get(path, params={"version": 1})) == "1"
+
+
 # -- errors -------------------------------------------------------------------------------------
 
 
@@ -252,6 +265,29 @@ def test_the_validators_move_when_the_store_changes(hostile_store, tmp_path):
     second = client.get("/api/stories", headers={"If-None-Match": first.headers["etag"]})
     assert second.status_code == 200 and second.headers["etag"] != first.headers["etag"]
     assert second.headers["last-modified"] != first.headers["last-modified"]
+
+
+def test_the_list_of_stories_follows_a_new_brief(hostile_store, tmp_path):
+    """The server keeps each page of the list until the store changes: a brief written after
+    a page was served is on that page at the next request."""
+    import shutil
+
+    from newsweave.store import open_store
+
+    db = tmp_path / "store.db"
+    shutil.copy(hostile_store, db)
+    client = TestClient(create_app(Settings(db=db)))
+    (story,) = client.get("/api/stories").json()["stories"]
+    assert "A new lead" not in client.get("/").text
+    with open_store(db) as store:
+        document = store.get_brief(story["event_id"])
+        lead = next(s for s in document["sections"] if s["kind"] == "lead")
+        lead["paragraphs"][0][0]["text"] = "A new lead for the crane story."
+        store.put_brief(story["event_id"], "a later set of articles", document)
+    (again,) = client.get("/api/stories").json()["stories"]
+    assert again["lead"] == "A new lead for the crane story."
+    assert again["brief_version"] == story["brief_version"] + 1
+    assert "A new lead for the crane story." in client.get("/").text
 
 
 def test_the_api_and_feeds_allow_any_origin_the_pages_do_not(client):

@@ -1,39 +1,22 @@
 """The pages in a real headless Chromium (Debian's, installed by scripts/install-chromium, which
 `make test` runs), driven by Playwright: a citation opens its evidence when clicked, nothing is
 loaded from outside the server, no scraped script runs, and the layout holds. Screenshots of the
-front and story pages are saved under test-artifacts/ (or $TEST_ARTIFACTS) for a person
-to look at."""
+front and story pages are saved for a person to look at (tests/chromium.py). How a citation
+opens, is reached and closes with mouse, keyboard and touch at each width: test_web_citations.py.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from chromium import chromium, screenshot
 from newsweave.settings import Settings
 from newsweave.web.app import create_app
-from tools import debian_tool
 from webserver import serving
 
 pytestmark = pytest.mark.slow
-
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
-CHROMIUM_FLAGS = [  # no network but the server's: this machine's closed network refuses the rest
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str:
-    return debian_tool("chromium", "NEWSWEAVE_CHROMIUM", "scripts/install-chromium")
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +27,8 @@ def base_url(pipeline) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -70,11 +49,6 @@ def assert_clean(page, base_url: str) -> None:
     assert all(url.startswith(base_url) for url in page.requests), page.requests
     assert page.errors == [] and page.dialogs == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
-def screenshot(page, name: str) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_the_front_page_lists_the_stories(page, base_url):

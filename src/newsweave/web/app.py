@@ -42,6 +42,7 @@ write meanwhile).
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -96,6 +97,8 @@ ICON_PATH = "/static/icon.png"
 # zlib's level 4: 25% less CPU than its default 6 on a 10 KB page (0.19 ms, not 0.25), for
 # 2% more bytes; a page costs 2-7 ms of CPU to serve.
 GZIP_LEVEL = 4
+BRIEFS_KEPT = 64  # briefs whose HTML a server keeps (a large one's is about 100 KB)
+LISTS_KEPT = 32  # pages of the list of stories a server keeps
 
 
 def create_app(settings: Settings) -> Any:
@@ -137,8 +140,7 @@ def create_app(settings: Settings) -> Any:
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def front_page(request: Request, page: Page = 1) -> Response:
         store = _store(request)
-        index = request.app.state.reader.story_index(store)
-        data = views.story_list(store, page=page, per_page=20, index=index)
+        data = request.app.state.reader.story_list(store, page, 20)
         return render_page(request, "front.html", data)
 
     @app.get("/stories/{event_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -151,8 +153,8 @@ def create_app(settings: Settings) -> Any:
         if current != event_id:  # a merged event's old id, or an id prefix
             suffix = f"?version={version}" if version else ""
             return RedirectResponse(f"/stories/{quote(current)}{suffix}", status_code=308)
-        brief = from_document(data["brief"]) if data["brief"] else None
-        return render_page(request, "story.html", data, brief_html=_brief_html(brief))
+        brief_html = request.app.state.reader.brief_html(data["brief"])
+        return render_page(request, "story.html", data, brief_html=brief_html)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: Identifier, mark: Mark = None) -> Response:
@@ -187,8 +189,7 @@ def create_app(settings: Settings) -> Any:
     def api_stories(request: Request, page: Page = 1, per_page: PerPage = 20) -> JSONResponse:
         """Stories, the most significant first, with each one's headline and lead."""
         store = _store(request)
-        index = request.app.state.reader.story_index(store)
-        return JSONResponse(views.story_list(store, page=page, per_page=per_page, index=index))
+        return JSONResponse(request.app.state.reader.story_list(store, page, per_page))
 
     @app.get(
         "/api/stories/{event_id}",
@@ -307,14 +308,23 @@ def _describe_feeds_as_atom(app: Any) -> None:
 
 class _StoreReader:
     """One store connection per server thread (SQLite's and PostgreSQL's are cheap to keep,
-    and a thread never waits on another's query), and the ranked events, which every front page
-    needs and which cost a read of every article, kept until the store changes."""
+    and a thread never waits on another's query); the ranked events, which every front page
+    needs and which cost a read of every article, and the LISTS_KEPT pages of the list of
+    stories asked for last (each story's lead is read from its brief), kept until the store
+    changes; and the HTML of
+    the BRIEFS_KEPT briefs shown last, which is half a large story page's time to make (the
+    brief made safe again, then every citation's evidence written) and never changes: a brief's
+    version, once written, is not written again."""
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
         self._index: tuple[int, views.StoryIndex | None] = (-1, None)
         self._index_lock = threading.Lock()
+        self._briefs: OrderedDict[tuple[str, int, str], Markup] = OrderedDict()
+        self._briefs_lock = threading.Lock()
+        self._lists: tuple[int, OrderedDict[tuple[int, int], dict[str, Any]]] = (-1, OrderedDict())
+        self._lists_lock = threading.Lock()
 
     def get(self) -> Store:
         store = getattr(self._local, "store", None)
@@ -332,6 +342,43 @@ class _StoreReader:
                 self._index = (changes, index)
             return index
 
+    def story_list(self, store: Store, page: int, per_page: int) -> dict[str, Any]:
+        """`views.story_list` of the store, made again only once something was committed to it.
+        The dict is shared by every request asking for that page: it is read, never changed."""
+        changes = store.changes()  # before reading: a later commit then only reads again
+        with self._lists_lock:
+            changed, lists = self._lists
+            if changed != changes:
+                lists = OrderedDict()
+                self._lists = (changes, lists)
+            found = lists.get((page, per_page))
+            if found is not None:
+                lists.move_to_end((page, per_page))
+        if found is None:
+            index = self.story_index(store)
+            found = views.story_list(store, page=page, per_page=per_page, index=index)
+            with self._lists_lock:
+                lists[(page, per_page)] = found
+                while len(lists) > LISTS_KEPT:
+                    lists.popitem(last=False)
+        return found
+
+    def brief_html(self, document: dict[str, Any] | None) -> Markup | None:
+        """The story page's HTML of a brief (`views.story_detail`'s document of it)."""
+        if document is None:
+            return None
+        key = (document["event_id"], document["version"], document["written_at"])
+        with self._briefs_lock:
+            if key in self._briefs:
+                self._briefs.move_to_end(key)
+                return self._briefs[key]
+        html = _brief_html(from_document(document))
+        with self._briefs_lock:
+            self._briefs[key] = html
+            while len(self._briefs) > BRIEFS_KEPT:
+                self._briefs.popitem(last=False)
+        return html
+
 
 def _store(request: Request) -> Store:
     return request.app.state.reader.get()
@@ -346,9 +393,7 @@ def _templates() -> Jinja2Templates:
     return templates
 
 
-def _brief_html(brief: Brief | None) -> Markup | None:
-    if brief is None:
-        return None
+def _brief_html(brief: Brief) -> Markup:
     # html_article escapes every text it writes.
     return Markup(html_article(brief, article_link=_evidence_link))
 
