@@ -18,9 +18,7 @@ from tools import debian_tool
 
 __all__ = ["ARTIFACTS", "chromium", "screenshot"]
 
-ARTIFACTS = Path(
-    os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts")
-)
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).parents[1] / "test-artifacts"))
 CHROMIUM_FLAGS = [  # no network but the server's: this machine's closed network refuses the rest
     "--headless=new",
     "--no-sandbox",
