@@ -107,9 +107,18 @@ def _with_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(command)
     def wrapper(db: str | None, config: Path | None, **kwargs: Any) -> Any:
-        return command(load_settings(config, {"db": db}), **kwargs)
+        overrides = {"db": db, "engine": kwargs.pop("engine", None)}
+        return command(load_settings(config, overrides), **kwargs)
 
     return wrapper
+
+
+# For the commands that run the pipeline; `_with_settings` reads it into the settings.
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    help="run the heavy stages here or on Ray workers [default: the engine setting]",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,6 +156,7 @@ def ingest_command(settings: Settings, sources: tuple[str, ...], as_json: bool) 
 @main.command("run")
 @click.argument("sources", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+@_engine_option
 @_with_settings
 def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> None:
     """Run the pipeline over what is new: ingest SOURCES (if any), build stories, analyse.
@@ -206,6 +216,7 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
 @click.option(
     "--cycles", type=click.IntRange(min=1), help="stop after N cycles [default: until Ctrl-C]"
 )
+@_engine_option
 @_with_settings
 def watch_command(
     settings: Settings, feeds: tuple[str, ...], interval: float | None, cycles: int | None
