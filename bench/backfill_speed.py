@@ -24,8 +24,6 @@ import argparse
 import json
 import os
 import resource
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,10 +38,9 @@ from newsweave.backfill import backfill
 from newsweave.engine import Engine, LocalEngine
 from newsweave.settings import Settings
 from newsweave.store import open_store
-from store_speed import new_postgres, server_seconds
+from store_speed import new_postgres, postgres_server, server_seconds
 from stories_scale import in_child, write_articles
 
-ROOT = Path(__file__).parents[1]
 CONFIGS = ("sqlite", "postgresql", "postgresql+ray")
 STAGES = {"stories": "build_stories", "analysis": "analyse_events", "briefs": "write_briefs"}
 
@@ -140,34 +137,24 @@ def main() -> None:
     args = parser.parse_args()
     configs = args.configs.split(",")
     results = []
-    with tempfile.TemporaryDirectory(prefix="newsweave-backfill-speed-") as name:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsweave-backfill-speed-") as name,
+        postgres_server() as server,
+    ):
         folder = Path(name)
-        server_folder = tempfile.mkdtemp(prefix="newsweave-pg-bench-")
-        script = ROOT / "scripts" / "postgres"
-        started = subprocess.run([script, "start", server_folder], capture_output=True, text=True)
-        if started.returncode:
-            sys.exit(f"backfill_speed: scripts/postgres could not start: {started.stderr}")
-        server = started.stdout.strip()
-        try:
-            for size in (int(size) for size in args.sizes.split(",")):
-                source = folder / f"dev-{size}.jsonl"
-                write_articles(source, size, args.eval_dir)
-                for config in configs:
-                    label = f"{config.replace('+', '_')}_{size}"
-                    db = (
-                        str(folder / f"{label}.db")
-                        if config == "sqlite"
-                        else new_postgres(server, f"bench_{label}")
-                    )
-                    result = {
-                        "size": size,
-                        **in_child(run_child, config, str(source), db, args.batch),
-                    }
-                    print(json.dumps(result), flush=True)
-                    results.append(result)
-        finally:
-            subprocess.run([script, "stop", server_folder], check=False)
-            shutil.rmtree(server_folder, ignore_errors=True)
+        for size in (int(size) for size in args.sizes.split(",")):
+            source = folder / f"dev-{size}.jsonl"
+            write_articles(source, size, args.eval_dir)
+            for config in configs:
+                label = f"{config.replace('+', '_')}_{size}"
+                db = (
+                    str(folder / f"{label}.db")
+                    if config == "sqlite"
+                    else new_postgres(server, f"bench_{label}")
+                )
+                result = {"size": size, **in_child(run_child, config, str(source), db, args.batch)}
+                print(json.dumps(result), flush=True)
+                results.append(result)
     table(results)
 
 
