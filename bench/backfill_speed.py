@@ -10,9 +10,9 @@ own, one after the other. Per stage (stories, analysis, briefs; ingest is the re
 it records the wall seconds and the CPU seconds of every process doing the work: the run's own
 and its children (the parse workers, the copy check), the Ray workers (read from /proc; Ray's
 own daemons, the raylet and the GCS, are not counted), and the PostgreSQL server process that
-served the run. Also the peak resident memory of each of those processes. Prints one JSON
-object per run, then a table: articles/s and CPU seconds per article per stage, and each run's
-ratios against SQLite in process at the same size.
+served the run; and the Ray workers' share alone. Also the peak resident memory of each of
+those processes. Prints one JSON object per run, then a table: articles/s and CPU seconds per
+article per stage, and each run's ratios against SQLite in process at the same size.
 
 The Ray runs start a local Ray with two CPUs (two workers), as the tests do; its start-up (a
 few seconds) is in the run's wall time.
@@ -72,21 +72,26 @@ def run_child(config: str, source: str, db: str, batch: int) -> dict[str, Any]:
     cpu: dict[str, float] = defaultdict(float)
     store_holder: list[Any] = []
 
+    on_workers: dict[str, float] = defaultdict(float)
+
+    def workers_cpu() -> float:
+        pids = engine.worker_pids() if ray else []  # type: ignore[attr-defined]
+        return sum(proc_cpu(pid) for pid in pids)
+
     def cpu_now() -> float:
         own = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-        seconds = sum(usage.ru_utime + usage.ru_stime for usage in own)
-        if ray:
-            seconds += sum(proc_cpu(pid) for pid in engine.worker_pids())  # type: ignore[attr-defined]
+        seconds = sum(usage.ru_utime + usage.ru_stime for usage in own) + workers_cpu()
         if store_holder:
             seconds += server_seconds(store_holder[0])
         return seconds
 
     def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            start, start_cpu = time.perf_counter(), cpu_now()
+            start, start_cpu, start_workers = time.perf_counter(), cpu_now(), workers_cpu()
             result = function(*args, **kwargs)
             wall[name] += time.perf_counter() - start
             cpu[name] += cpu_now() - start_cpu
+            on_workers[name] += workers_cpu() - start_workers
             return result
 
         return wrapper
@@ -124,6 +129,7 @@ def run_child(config: str, source: str, db: str, batch: int) -> dict[str, Any]:
         "cpu": total_cpu,
         "stage_wall": dict(wall),
         "stage_cpu": dict(cpu),
+        "stage_cpu_on_ray_workers": dict(on_workers),
         "peak_mb": peaks,
     }
 

@@ -33,6 +33,11 @@ stored one is skipped. A merge drops the retired id's analysis in the merge's ow
 (`Store.merge_event`), and the event it joined gets a new key; any other analysis whose event
 no longer exists (its articles all revised into other events, say) is deleted here.
 
+Where the parse and the analysis run is the engine's (`newsweave.engine`, the `engine`
+setting): in this process as above, or, with Ray, one task per event on a worker that parses
+its articles and analyses them with the models it keeps loaded (`_analyse_job`); the results
+come back in order and are stored here, as in process.
+
 Several workers on one store share the events: a worker analyses the events whose locks it
 claims (`store.claimed_batches`), skips those another worker holds, and before it ends waits for
 them to be stored, so each analysis is made once and a run ends with every changed event done.

@@ -9,6 +9,13 @@ verified (`verify.verify_brief`), compared with the previous version (`changes`)
 a new version; old versions are kept. An error while writing one event's brief is recorded
 against the event (`Store.put_failure`) and the other events go on; the next run tries it again.
 
+The drafting and the verification of a brief run where the engine says (`newsweave.engine`):
+in this process, or, with Ray, one task per brief on a worker that keeps the writer's and the
+support checker's models loaded; the material is read from the store, and what changed since
+the previous version is found and stored, here. Under Ray a worker's brief falls back to the
+embedded writer when the LLM writer fails on it, and the briefs sent after that failure is
+known are written by the embedded writer, as in process.
+
 Several workers on one store share the events as the analysis stage's do: a worker writes
 the briefs whose locks it claims (`store.claimed_batches`), and `Store.put_brief` numbers the
 versions under a lock of its own, so no brief is written twice or numbered twice.

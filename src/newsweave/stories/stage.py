@@ -5,7 +5,9 @@ One run does four steps, each over what the store does not know yet:
 1. copy groups: every new article is checked for wire copies and light rewrites of the articles
    before it (`dedupe`), so that a group counts once when sources are counted;
 2. vectors: new articles are embedded in batches with the configured embedder, and the vectors
-   are stored under the embedder's name, so nothing is embedded twice;
+   are stored under the embedder's name, so nothing is embedded twice; the batches are the
+   engine's tasks (`newsweave.engine`: in this process, or on Ray workers), the rest of the
+   stage runs here, in order;
 3. events: the new articles join events in publication order (`cluster`); a merge is stored as
    a redirect from the old id;
 4. storylines: events that continue one another are linked (`storylines`): the pairs with an
