@@ -140,7 +140,12 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--eval-dir", default=None, help="folder holding dev/cluster-*.jsonl")
+    parser.add_argument("--from-log", help="print the tables from the JSON lines of a run")
     args = parser.parse_args()
+    if args.from_log:
+        lines = Path(args.from_log).read_text(encoding="utf-8").splitlines()
+        table([json.loads(line) for line in lines if line.startswith("{")])
+        return
     configs = args.configs.split(",")
     results = []
     with (
@@ -181,6 +186,31 @@ def table(results: list[dict[str, Any]]) -> None:
             f"| {n} | {result['config']} | {n / result['wall']:.2f} | {result['cpu'] / n:.3f} | "
             f"{ratio} | {per_stage} |"
         )
+    machines_table(results)
+
+
+def machines_table(results: list[dict[str, Any]], cores: int = 2) -> None:
+    """What N machines of `cores` cores would take through every stage per day, from the
+    largest Ray run's CPU seconds per article: the Ray workers' share (embedding, parse and
+    analysis, briefs) spreads over every core; the driver's (ingest, the ordered part of the
+    stories, reading material and storing results, the PostgreSQL server's) is one process,
+    which caps the cluster whatever its size."""
+    ray_runs = [r for r in results if r["config"].endswith("+ray")]
+    if not ray_runs:
+        return
+    run = max(ray_runs, key=lambda r: r["articles"])
+    n = run["articles"]
+    workers = sum(run["stage_cpu_on_ray_workers"].values()) / n
+    driver = run["cpu"] / n - workers
+    cap = 86_400 / driver
+    print(
+        f"\nfrom {n} articles on Ray: {workers:.3f} CPU s/article on the workers, "
+        f"{driver:.3f} in the driver (one process: at most {cap:,.0f} articles/day)"
+    )
+    print("| machines | cores | articles/day |\n|---|---|---|")
+    for machines in (1, 2, 4, 8, 16, 32, 64, 128):
+        spread = machines * cores * 86_400 / (workers + driver)
+        print(f"| {machines} | {machines * cores} | {min(spread, cap):,.0f} |")
 
 
 if __name__ == "__main__":
