@@ -231,9 +231,11 @@ def backfill_command(
     else:
         _print_report(report)
         resumed = f" (resumed after {result.resumed_after})" if result.resumed_after else ""
+        items = f"{result.items} item{'' if result.items == 1 else 's'}"
+        batches = f"{result.batches} batch{'' if result.batches == 1 else 'es'}"
         out.print(
-            f"{result.items} items read{resumed}; {result.batches} batches through every "
-            f"stage: {result.analysed} events analysed, {result.briefs} briefs written",
+            f"{items} read{resumed}; {batches} through every stage: "
+            f"{result.analysed} events analysed, {result.briefs} briefs written",
             markup=False,
         )
     for event_id, why in result.failed.items():
