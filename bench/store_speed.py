@@ -25,6 +25,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -118,32 +120,41 @@ def measure(label: str, source: str, server: str, folder: Path, rounds: int) -> 
     }
 
 
+@contextmanager
+def postgres_server() -> Iterator[str]:
+    """The URL of a throwaway PostgreSQL server from scripts/postgres, stopped after."""
+    folder = tempfile.mkdtemp(prefix="newsweave-pg-bench-")
+    script = ROOT / "scripts" / "postgres"
+    # A server that does not start stops the benchmark; scripts/postgres's error is on stderr.
+    started = subprocess.run(
+        [script, "start", folder], stdout=subprocess.PIPE, text=True, check=True
+    )
+    try:
+        yield started.stdout.strip()
+    finally:
+        subprocess.run([script, "stop", folder], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="48,300", help="48 is the sample corpus; others dev")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--eval-dir", default=None, help="folder holding dev/cluster-*.jsonl")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="newsweave-store-speed-") as name:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsweave-store-speed-") as name,
+        postgres_server() as server,
+    ):
         folder = Path(name)
-        server_folder = tempfile.mkdtemp(prefix="newsweave-pg-bench-")
-        script = ROOT / "scripts" / "postgres"
-        started = subprocess.run([script, "start", server_folder], capture_output=True, text=True)
-        if started.returncode:
-            sys.exit(f"store_speed: scripts/postgres could not start: {started.stderr}")
-        server = started.stdout.strip()
-        try:
-            results = []
-            for size in (int(size) for size in args.sizes.split(",")):
-                if size == 48:
-                    source, label = str(SAMPLE), "sample"
-                else:
-                    source, label = str(folder / f"dev-{size}.jsonl"), f"dev{size}"
-                    write_articles(Path(source), size, args.eval_dir)
-                results.append(measure(label, source, server, folder, args.rounds))
-        finally:
-            subprocess.run([script, "stop", server_folder], check=False)
-            shutil.rmtree(server_folder, ignore_errors=True)
+        results = []
+        for size in (int(size) for size in args.sizes.split(",")):
+            if size == 48:
+                source, label = str(SAMPLE), "sample"
+            else:
+                source, label = str(folder / f"dev-{size}.jsonl"), f"dev{size}"
+                write_articles(Path(source), size, args.eval_dir)
+            results.append(measure(label, source, server, folder, args.rounds))
     print(json.dumps(results, indent=1))
     print("\n| input | articles | store | wall s | CPU s | PostgreSQL / SQLite (wall, CPU) |")
     print("|---|---|---|---|---|---|")

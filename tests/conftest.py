@@ -34,6 +34,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -116,6 +117,25 @@ class Pipeline:
     fire: str  # the event id of the fire, which the late report joins
     first: str  # the first run's summary line
     second: str
+
+
+def store_outcome(db: str) -> dict[str, Any]:
+    """Every event of the store at `db` (its articles and storyline), its stored analysis, and
+    each version of its brief but for when it was written, by event id: what two runs that
+    should agree are compared on."""
+    with open_store(db) as store:
+        outcome = {}
+        for event in list_events(store):
+            versions = []
+            while (brief := store.get_brief(event.event_id, len(versions) + 1)) is not None:
+                versions.append({k: v for k, v in brief.items() if k != "written_at"})
+            outcome[event.event_id] = (
+                sorted(event.article_ids),
+                event.storyline_id,
+                store.get_analysis(event.event_id),
+                versions,
+            )
+    return outcome
 
 
 def _run(db: str, *args: str) -> str:

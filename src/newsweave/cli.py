@@ -36,6 +36,7 @@ from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.nli import load_nli
 from newsweave.analysis.stage import list_analyses, load_analysis
+from newsweave.backfill import BATCH, backfill
 from newsweave.briefs.model import Brief, to_document
 from newsweave.briefs.render import FORMATS, render, safe_brief
 from newsweave.briefs.stage import BriefsReport, load_brief, writer_for
@@ -107,9 +108,18 @@ def _with_settings(command: Callable[..., Any]) -> Callable[..., Any]:
     )
     @functools.wraps(command)
     def wrapper(db: str | None, config: Path | None, **kwargs: Any) -> Any:
-        return command(load_settings(config, {"db": db}), **kwargs)
+        overrides = {"db": db, "engine": kwargs.pop("engine", None)}
+        return command(load_settings(config, overrides), **kwargs)
 
     return wrapper
+
+
+# For the commands that run the pipeline; `_with_settings` reads it into the settings.
+_engine_option = click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    help="run the heavy stages here or on Ray workers [default: the engine setting]",
+)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,6 +157,7 @@ def ingest_command(settings: Settings, sources: tuple[str, ...], as_json: bool) 
 @main.command("run")
 @click.argument("sources", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+@_engine_option
 @_with_settings
 def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> None:
     """Run the pipeline over what is new: ingest SOURCES (if any), build stories, analyse.
@@ -157,14 +168,7 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
     their brief.
     """
     with open_store(settings.db) as store, _progress_bar() as bar:
-        tasks: dict[str, Any] = {}
-
-        def progress(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=total)
-            bar.update(tasks[step], completed=done, total=total)
-
-        result = run_pipeline(sources, store, settings, progress=progress)
+        result = run_pipeline(sources, store, settings, progress=_step_bars(bar))
     report = result.ingest
     stories, analysis, briefs = result.stories, result.analysis, result.briefs
     if as_json:
@@ -195,6 +199,51 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
         sys.exit(code)
 
 
+@main.command("backfill")
+@click.argument("sources", nargs=-1, required=True)
+@click.option(
+    "--batch",
+    type=click.IntRange(1, MAX_COUNT),
+    default=BATCH,
+    show_default=True,
+    help="articles stored, then taken through every stage, at a time",
+)
+@click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
+@_engine_option
+@_with_settings
+def backfill_command(
+    settings: Settings, sources: tuple[str, ...], batch: int, as_json: bool
+) -> None:
+    """Take a large archive through every stage, a batch at a time, resumably.
+
+    SOURCES are what `ingest` reads (JSONL exports, folders, feeds). Every BATCH articles are
+    stored, then clustered, analysed and briefed before the next are read, so memory stays
+    bounded by the batch and the store, not the archive. Interrupted (Ctrl-C, a kill) and run
+    again with the same SOURCES, it goes on after the last batch it finished, and ends as an
+    uninterrupted backfill would. Progress bars per stage on stderr, on a terminal.
+    """
+    with open_store(settings.db) as store, _progress_bar() as bar:
+        result = backfill(sources, store, settings, batch=batch, progress=_step_bars(bar))
+    report = result.ingest
+    if as_json:
+        data = {k: v for k, v in asdict(result).items() if k != "ingest"}
+        _print_json({**data, "ingest": _report_data(report)})
+    else:
+        _print_report(report)
+        resumed = f" (resumed after {result.resumed_after})" if result.resumed_after else ""
+        items = f"{result.items} item{'' if result.items == 1 else 's'}"
+        batches = f"{result.batches} batch{'' if result.batches == 1 else 'es'}"
+        out.print(
+            f"{items} read{resumed}; {batches} through every stage: "
+            f"{result.analysed} events analysed, {result.briefs} briefs written",
+            markup=False,
+        )
+    for event_id, why in result.failed.items():
+        err.print(_shown(f"failed: event {event_id}: {why}; the next run tries it again"))
+    if code := _exit_code(report, failed_events=len(result.failed)):
+        sys.exit(code)
+
+
 @main.command("watch")
 @click.argument("feeds", nargs=-1)
 @click.option(
@@ -206,6 +255,7 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
 @click.option(
     "--cycles", type=click.IntRange(min=1), help="stop after N cycles [default: until Ctrl-C]"
 )
+@_engine_option
 @_with_settings
 def watch_command(
     settings: Settings, feeds: tuple[str, ...], interval: float | None, cycles: int | None
@@ -834,6 +884,18 @@ def _brief_of(store: Store, event_id: str, version: int | None) -> Brief:
         f"event {resolved} has no version {version}; its versions are "
         f"{', '.join(map(str, versions))}"
     )
+
+
+def _step_bars(bar: Progress) -> Callable[[str, int, int], None]:
+    """A pipeline's progress call: one bar per step, each added when its step first reports."""
+    tasks: dict[str, Any] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    return progress
 
 
 def _progress_bar() -> Progress:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from newsweave.analysis.stage import AnalysisReport, analyse_events
 from newsweave.briefs.stage import BriefsReport, write_briefs
+from newsweave.engine import Engine, engine_for
 from newsweave.ingest.stage import ingest
 from newsweave.model import IngestReport
 from newsweave.settings import Settings
@@ -53,10 +54,13 @@ def run_pipeline(
     settings: Settings,
     *,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> PipelineReport:
     """Ingest `sources` (files, folders, URLs, feeds, OPML lists; none is fine), then build
     stories, analyse and write briefs for whatever is new in the store. `progress` is called
-    with (step, done, total) as each stage goes."""
+    with (step, done, total) as each stage goes; `engine` (the settings' unless given) runs the
+    stages' heavy work: embedding, parsing and analysis, drafting and verifying briefs."""
+    engine = engine or engine_for(settings)
 
     def storing(done: int, total: int) -> None:
         if progress:
@@ -65,7 +69,7 @@ def run_pipeline(
     ingested = ingest(list(sources), store, settings, progress=storing) if sources else None
     return PipelineReport(
         ingest=ingested,
-        stories=build_stories(store, settings, progress=progress),
-        analysis=analyse_events(store, settings, progress=progress),
-        briefs=write_briefs(store, settings, progress=progress),
+        stories=build_stories(store, settings, progress=progress, engine=engine),
+        analysis=analyse_events(store, settings, progress=progress, engine=engine),
+        briefs=write_briefs(store, settings, progress=progress, engine=engine),
     )

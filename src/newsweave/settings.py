@@ -101,6 +101,16 @@ class Settings:
     llm_retries: int = _setting(
         2, "retries of a failed LLM request (connection, 429, 5xx)", (0, 10, "retries")
     )
+    engine: str = _setting(
+        "local",
+        "where embedding, parsing, analysis and brief writing run: local (this process) or "
+        "ray (Ray workers, one per CPU; needs the ray extra)",
+    )
+    ray_address: str = _setting(
+        "",
+        "the Ray cluster to join with engine ray (e.g. ray://head:10001 or auto); empty: "
+        "start a local Ray on this machine's cores",
+    )
     keep_unsupported: bool = _setting(
         False,
         "debugging a writer: keep brief sentences that verification finds unsupported, "
@@ -213,6 +223,10 @@ def _apply(settings: Settings, values: dict[str, Any], origin: str) -> Settings:
     if changes.get("writer", "embedded") not in ("embedded", "llm"):
         raise SettingsError(
             f"setting writer in {origin} must be embedded or llm, not {changes['writer']!r}"
+        )
+    if changes.get("engine", "local") not in ("local", "ray"):
+        raise SettingsError(
+            f"setting engine in {origin} must be local or ray, not {changes['engine']!r}"
         )
     return replace(settings, **changes)
 

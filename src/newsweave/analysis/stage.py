@@ -33,6 +33,11 @@ stored one is skipped. A merge drops the retired id's analysis in the merge's ow
 (`Store.merge_event`), and the event it joined gets a new key; any other analysis whose event
 no longer exists (its articles all revised into other events, say) is deleted here.
 
+Where the parse and the analysis run is the engine's (`newsweave.engine`, the `engine`
+setting): in this process as above, or, with Ray, one task per event on a worker that parses
+its articles and analyses them with the models it keeps loaded (`_analyse_job`); the results
+come back in order and are stored here, as in process.
+
 Several workers on one store share the events: a worker analyses the events whose locks it
 claims (`store.claimed_batches`), skips those another worker holds, and before it ends waits for
 them to be stored, so each analysis is made once and a run ends with every changed event done.
@@ -60,6 +65,7 @@ from newsweave.analysis.nlp import Sentence, minilm, parse
 from newsweave.analysis.people import full_names
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import group_statements
+from newsweave.engine import Engine, engine_for
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
 from newsweave.store import (
@@ -110,11 +116,15 @@ def analyse_events(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     event_ids: Collection[str] | None = None,
+    engine: Engine | None = None,
 ) -> AnalysisReport:
     """Analyse every event whose articles changed since its stored analysis; store the results.
 
     `embedder` is MiniLM, loaded here unless given (see the module doc). `event_ids`, when
-    given, limits the analysis to those events (a benchmark's sample of a large store)."""
+    given, limits the analysis to those events (a benchmark's sample of a large store).
+    `engine` (the settings' unless given) runs each event's parse and analysis; in this
+    process, the parse runs ahead in worker processes (`nlp.parse`)."""
+    engine = engine or engine_for(settings)
     report = AnalysisReport()
     keys: dict[str, str] = {}
     groups: dict[str, str] = {}
@@ -147,8 +157,13 @@ def analyse_events(
 
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:
-            embedder = embedder or minilm()
-            _analyse(store, todo, articles, keys, groups, embedder, report, tick)
+            members = _members(todo, articles)
+            if engine.in_process:
+                embedder = embedder or minilm()
+                analysed = _analysed_here(todo, members, groups, embedder, report.seconds)
+            else:
+                analysed = _analysed_on(engine, todo, members, groups, report.seconds)
+            _store(store, todo, members, analysed, keys, report, tick)
     return report
 
 
@@ -157,41 +172,108 @@ def _lock_name(event: Event) -> str:
     return f"analysis {event.event_id}"
 
 
-def _analyse(
+def _members(todo: Sequence[Event], current: CurrentArticles) -> dict[str, list[Article]]:
+    """The articles of each event of `todo`, by event id."""
+    articles = current.having(article_id for event in todo for article_id in event.article_ids)
+    return {
+        event.event_id: [articles[article_id] for article_id in event.article_ids] for event in todo
+    }
+
+
+def _store(
     store: Store,
     todo: Sequence[Event],
-    current: CurrentArticles,
+    members: Mapping[str, Sequence[Article]],
+    analysed: Iterator[EventAnalysis | Exception],
     keys: Mapping[str, str],
-    groups: Mapping[str, str],
-    embedder: Embedder,
     report: AnalysisReport,
     tick: Callable[[], None],
 ) -> None:
-    """Analyse the events of `todo` (held by this worker) and store each one's analysis."""
-    articles = current.having(article_id for event in todo for article_id in event.article_ids)
-    texts = (articles[article_id].text for event in todo for article_id in event.article_ids)
+    """Store the analysis of each event of `todo` (held by this worker), or its failure: an
+    error while analysing an event is the event's own, and the other events go on."""
+    for event, analysis in zip(todo, analysed, strict=True):
+        if isinstance(analysis, Exception):
+            failure = EventFailure.now(event.event_id, "analysis", analysis)
+            store.put_failure(failure)
+            report.failed[event.event_id] = failure.reason
+        else:
+            with store.transaction():
+                store.put_analysis(event.event_id, keys[event.event_id], _document(analysis))
+                store.delete_failure(event.event_id, "analysis")
+            report.analysed += 1
+            report.articles += len(members[event.event_id])
+        tick()
+
+
+def _analysed_here(
+    todo: Sequence[Event],
+    members: Mapping[str, Sequence[Article]],
+    groups: Mapping[str, str],
+    embedder: Embedder,
+    seconds: dict[str, float],
+) -> Iterator[EventAnalysis | Exception]:
+    """Each event's analysis, or the error that stopped it, in this process; worker processes
+    parse the next events' articles meanwhile."""
+    texts = (article.text for event in todo for article in members[event.event_id])
     with closing(parse(texts, workers=True)) as docs:
         workers: Iterator[Doc] | None = docs
         for event in todo:
-            members = [articles[article_id] for article_id in event.article_ids]
-            lap = _Stopwatch(report.seconds)
-            workers, parsed = _next_docs(workers, len(members))
+            lap = _Stopwatch(seconds)
+            workers, parsed = _next_docs(workers, len(members[event.event_id]))
             lap("parse")
             try:
-                analysis = analyse_event(
-                    event, members, groups, docs=parsed, embedder=embedder, seconds=report.seconds
+                yield analyse_event(
+                    event,
+                    members[event.event_id],
+                    groups,
+                    docs=parsed,
+                    embedder=embedder,
+                    seconds=seconds,
                 )
             except Exception as error:  # any error: the event's own, the other events go on
-                failure = EventFailure.now(event.event_id, "analysis", error)
-                store.put_failure(failure)
-                report.failed[event.event_id] = failure.reason
-            else:
-                with store.transaction():
-                    store.put_analysis(event.event_id, keys[event.event_id], _document(analysis))
-                    store.delete_failure(event.event_id, "analysis")
-                report.analysed += 1
-                report.articles += len(members)
-            tick()
+                yield error
+
+
+def _analysed_on(
+    engine: Engine,
+    todo: Sequence[Event],
+    members: Mapping[str, Sequence[Article]],
+    groups: Mapping[str, str],
+    seconds: dict[str, float],
+) -> Iterator[EventAnalysis | Exception]:
+    """Each event's analysis, or the error that stopped it, parsed and analysed on the
+    engine's workers, each sent the event, its articles and their copy groups."""
+    jobs = (
+        (
+            event,
+            members[event.event_id],
+            {
+                a.article_id: groups[a.article_id]
+                for a in members[event.event_id]
+                if a.article_id in groups
+            },
+        )
+        for event in todo
+    )
+    for outcome in engine.map(_analyse_job, jobs):
+        if isinstance(outcome, Exception):
+            yield outcome
+        else:
+            analysis, spent = outcome
+            for step, took in spent.items():
+                seconds[step] = seconds.get(step, 0.0) + took
+            yield analysis
+
+
+def _analyse_job(
+    job: tuple[Event, Sequence[Article], Mapping[str, str]],
+) -> tuple[EventAnalysis, dict[str, float]]:
+    """A worker's task: one event's analysis (its articles parsed here, MiniLM loaded once per
+    process), with the time of each step."""
+    event, articles, groups = job
+    seconds: dict[str, float] = {}
+    analysis = analyse_event(event, articles, groups, embedder=minilm(), seconds=seconds)
+    return analysis, seconds
 
 
 def _next_docs(

@@ -9,6 +9,13 @@ verified (`verify.verify_brief`), compared with the previous version (`changes`)
 a new version; old versions are kept. An error while writing one event's brief is recorded
 against the event (`Store.put_failure`) and the other events go on; the next run tries it again.
 
+The drafting and the verification of a brief run where the engine says (`newsweave.engine`):
+in this process, or, with Ray, one task per brief on a worker that keeps the writer's and the
+support checker's models loaded; the material is read from the store, and what changed since
+the previous version is found and stored, here. Under Ray a worker's brief falls back to the
+embedded writer when the LLM writer fails on it, and the briefs sent after that failure is
+known are written by the embedded writer, as in process.
+
 Several workers on one store share the events as the analysis stage's do: a worker writes
 the briefs whose locks it claims (`store.claimed_batches`), and `Store.put_brief` numbers the
 versions under a lock of its own, so no brief is written twice or numbered twice.
@@ -30,8 +37,9 @@ one (SAME_OVERLAP or more) that states other numbers than no count above names.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache, partial
 from typing import Protocol
 
 from newsweave.analysis.nli import NliModel, load_nli
@@ -51,6 +59,7 @@ from newsweave.briefs.model import (
     to_document,
 )
 from newsweave.briefs.verify import verify_brief
+from newsweave.engine import Engine, LocalEngine, engine_for
 from newsweave.errors import StoreError
 from newsweave.model import Article, Event
 from newsweave.settings import Settings
@@ -105,10 +114,16 @@ def write_briefs(
     *,
     writer: Writer | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> BriefsReport:
     """Write a new version of every brief whose event's articles changed (see the module doc).
     `writer` drafts a brief from an event's material; the settings' writer unless given. When
-    the LLM writer fails, the embedded writer writes that brief and the rest of the run."""
+    the LLM writer fails, the embedded writer writes that brief and the rest of the run.
+    `engine` (the settings' unless given) drafts and verifies each brief; a writer given here
+    always runs in this process."""
+    engine = engine or engine_for(settings)
+    if writer is not None:
+        engine = LocalEngine()
     writer = writer or writer_for(settings)
     report = BriefsReport()
     events: list[Event] = []
@@ -130,11 +145,15 @@ def write_briefs(
     articles = CurrentArticles(store)
     tick = progress_counter(progress, "writing briefs", lambda: report.events - report.unchanged)
 
-    nli: list[NliModel | None] = []  # loaded once, when there is a brief to write
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:
-            nli = nli or [load_nli(settings.support_nli)]
-            _write(store, todo, events, articles, analysed, writer, nli[0], settings, report, tick)
+            materials = _materials(store, todo, events, articles)
+            if engine.in_process:
+                task = partial(_draft_and_verify, writer, _nli(settings.support_nli), settings)
+            else:
+                task = partial(_brief_job, settings)
+            jobs = ((material, report.llm_error is not None) for material in materials)
+            _store(store, todo, analysed, engine.map(task, jobs), report, tick)
     return report
 
 
@@ -155,34 +174,51 @@ def _lock_name(event: Event) -> str:
     return f"brief {event.event_id}"
 
 
-def _write(
-    store: Store,
-    todo: Sequence[Event],
-    events: Sequence[Event],
-    current: CurrentArticles,
-    analysed: Mapping[str, str],
-    writer: Writer,
-    nli: NliModel | None,
-    settings: Settings,
-    report: BriefsReport,
-    tick: Callable[[], None],
-) -> None:
-    """Write and store the briefs of the events of `todo` (held by this worker)."""
+def _materials(
+    store: Store, todo: Sequence[Event], events: Sequence[Event], current: CurrentArticles
+) -> Iterator[Material | Exception | None]:
+    """What the writer reads of each event of `todo` (None: it has no analysis), or the error
+    that stopped reading it; the store's own errors are raised."""
     articles = current.having(article_id for event in events for article_id in event.article_ids)
     groups = store.get_copy_groups()
     for event in todo:
         try:
-            material = material_for(store, event, events, articles, groups)
-            brief = None
-            if material is not None:
-                brief = _verified(store, _draft(material, writer, report), articles, nli, settings)
+            yield material_for(store, event, events, articles, groups)
+        except StoreError:
+            raise  # the store's trouble, not the event's
+        except Exception as error:  # any other: the event's own, the other events go on
+            yield error
+
+
+_Drafted = tuple[Brief, str | None]  # a verified brief, and why the LLM writer failed on it
+
+
+def _store(
+    store: Store,
+    todo: Sequence[Event],
+    analysed: Mapping[str, str],
+    drafted: Iterator[_Drafted | Exception | None],
+    report: BriefsReport,
+    tick: Callable[[], None],
+) -> None:
+    """Store each brief of `todo` (held by this worker), with what changed since the event's
+    latest brief, or its failure: an event's error is its own and the other events go on."""
+    for event, outcome in zip(todo, drafted, strict=True):
+        brief = None
+        try:
+            if isinstance(outcome, Exception):
+                raise outcome
+            if outcome is not None:
+                verified, llm_error = outcome
+                report.llm_error = report.llm_error or llm_error
+                previous = load_brief(store, event.event_id)
+                brief = changes(verified, previous) if previous is not None else verified
         except StoreError:
             raise  # the store's trouble, not the event's
         except Exception as error:  # any other: the event's own, the other events go on
             failure = EventFailure.now(event.event_id, "briefs", error)
             store.put_failure(failure)
             report.failed[event.event_id] = failure.reason
-            brief = None
         if brief is not None:
             with store.transaction():
                 store.put_brief(event.event_id, _key(analysed[event.event_id]), to_document(brief))
@@ -192,27 +228,51 @@ def _write(
         tick()
 
 
-def _draft(material: Material, writer: Writer, report: BriefsReport) -> Brief:
-    """The writer's draft; the embedded writer's once the LLM writer has failed in this run."""
-    if report.llm_error is None:
-        try:
-            return writer(material)
-        except LlmError as error:
-            report.llm_error = str(error)
-    return write_brief(material)
-
-
-def _verified(
-    store: Store,
-    draft: Brief,
-    articles: Mapping[str, Article],
+def _draft_and_verify(
+    writer: Writer,
     nli: NliModel | None,
     settings: Settings,
-) -> Brief:
-    """The draft verified, with what changed since the event's latest brief."""
-    brief = verify_brief(draft, articles, nli=nli, keep_unsupported=settings.keep_unsupported)
-    previous = load_brief(store, draft.event_id)
-    return changes(brief, previous) if previous is not None else brief
+    job: tuple[Material | Exception | None, bool],
+) -> _Drafted | Exception | None:
+    """The verified brief of the job's material, drafted by `writer` (by the embedded writer
+    when the LLM writer failed earlier in the run: the job's flag), and why the LLM writer
+    failed on it; the material as it is when it is none."""
+    material, llm_failed = job
+    if not isinstance(material, Material):
+        return material
+    llm_error = None
+    draft = None
+    if not llm_failed:
+        try:
+            draft = writer(material)
+        except LlmError as error:
+            llm_error = str(error)
+    if draft is None:
+        draft = write_brief(material)
+    brief = verify_brief(
+        draft, _cited(material), nli=nli, keep_unsupported=settings.keep_unsupported
+    )
+    return brief, llm_error
+
+
+def _brief_job(
+    settings: Settings, job: tuple[Material | Exception | None, bool]
+) -> _Drafted | Exception | None:
+    """A worker's task: `_draft_and_verify` with the settings' writer and support checker,
+    each loaded once per process."""
+    return _draft_and_verify(writer_for(settings), _nli(settings.support_nli), settings, job)
+
+
+@lru_cache(maxsize=2)
+def _nli(setting: str) -> NliModel | None:
+    """The NLI model the `support_nli` setting names, loaded once per process."""
+    return load_nli(setting)
+
+
+def _cited(material: Material) -> dict[str, Article]:
+    """Every article a brief of `material` may cite (its event's and its background's), by id."""
+    background = (a for entry in material.background for a in entry.articles)
+    return {a.article_id: a for a in (*material.articles, *background)}
 
 
 def brief_from_articles(
@@ -242,9 +302,7 @@ def brief_of_material(
     draft = (writer or write_brief)(
         material, max_words=round(max_words * 1.5) + 10 if max_words else None
     )
-    background = (a for entry in material.background for a in entry.articles)
-    by_id = {a.article_id: a for a in (*material.articles, *background)}
-    brief = verify_brief(draft, by_id, nli=nli)
+    brief = verify_brief(draft, _cited(material), nli=nli)
     return trim(brief, max_words) if max_words else brief
 
 

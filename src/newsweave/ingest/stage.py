@@ -80,33 +80,61 @@ def ingest(
     *,
     fetcher: Fetcher | None = None,
     progress: Progress | None = None,
+    batch_size: int = READ_BATCH,
+    skip: int = 0,
+    after_batch: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Read every input, clean and store its articles, and say what happened to each.
 
-    Articles are stored as they are read, `READ_BATCH` at a time, so a large export is ingested
+    Articles are stored as they are read, `batch_size` at a time, so a large export is ingested
     in bounded memory and what was read before a failure (even an interruption) is kept. The
     name vocabulary the garble check reads grows with each batch: a name spelled right only in
     a later batch of the same call is not known to an earlier one.
+
+    For a backfill: `after_batch` is called after each batch is stored, with how many items
+    (drafts and rejections, in the order the inputs give them) were read so far; the first
+    `skip` items are read but neither stored nor reported (a backfill resumed after them).
     """
     report = IngestReport()
     with ExitStack() as stack:
         reader = _Reader(settings, fetcher, stack)
-        batch = _Batch(store, settings, reader.sources, report, progress)
+        batch = _Batch(store, settings, reader.sources, report, progress, batch_size)
+        position = recorded = done = 0
+
+        def batch_done() -> None:
+            nonlocal recorded, done
+            recorded, done = _record_rejections(report, store, recorded), position
+            if after_batch:
+                after_batch(position)
+
         try:
             for item in inputs:
                 for result in reader.read(item):
+                    position += 1
+                    if position <= skip:
+                        continue
                     if isinstance(result, Rejection):
                         report.rejected.append(result)
                     else:
                         report.given_as[result.origin] = item
-                        batch.add(result)
+                        if batch.add(result):
+                            batch_done()
         finally:
             batch.flush()
             report.skipped.extend(reader.skipped)
-            report.rejected = [_shown(rejection) for rejection in report.rejected]
-            for rejection in report.rejected:
-                store.add_rejection(rejection)
+            recorded = _record_rejections(report, store, recorded)
+        if position > max(skip, done):
+            batch_done()
     return report
+
+
+def _record_rejections(report: IngestReport, store: Store, stored: int) -> int:
+    """Store the rejections from number `stored` on, each as it may be shown (`_shown`); how
+    many are stored then."""
+    for number in range(stored, len(report.rejected)):
+        report.rejected[number] = _shown(report.rejected[number])
+        store.add_rejection(report.rejected[number])
+    return len(report.rejected)
 
 
 def _shown(rejection: Rejection) -> Rejection:
@@ -120,21 +148,25 @@ def _shown(rejection: Rejection) -> Rejection:
 
 @dataclass
 class _Batch:
-    """Drafts read and not yet stored; `add` stores them every `READ_BATCH` drafts."""
+    """Drafts read and not yet stored; `add` stores them every `size` drafts."""
 
     store: Store
     settings: Settings
     sources: dict[str, Source]
     report: IngestReport
     progress: Progress | None
+    size: int = READ_BATCH
     drafts: list[Draft] = field(default_factory=list)
     vocabulary: NameVocabulary | None = None
     stored: int = 0
 
-    def add(self, draft: Draft) -> None:
+    def add(self, draft: Draft) -> bool:
+        """Add `draft`; store the batch when it has `size` drafts, and say whether it did."""
         self.drafts.append(draft)
-        if len(self.drafts) >= READ_BATCH:
+        if len(self.drafts) >= self.size:
             self.flush()
+            return True
+        return False
 
     def flush(self) -> None:
         """Store the drafts read so far. They leave the batch first: a flush that fails is

@@ -5,7 +5,9 @@ One run does four steps, each over what the store does not know yet:
 1. copy groups: every new article is checked for wire copies and light rewrites of the articles
    before it (`dedupe`), so that a group counts once when sources are counted;
 2. vectors: new articles are embedded in batches with the configured embedder, and the vectors
-   are stored under the embedder's name, so nothing is embedded twice;
+   are stored under the embedder's name, so nothing is embedded twice; the batches are the
+   engine's tasks (`newsweave.engine`: in this process, or on Ray workers), the rest of the
+   stage runs here, in order;
 3. events: the new articles join events in publication order (`cluster`); a merge is stored as
    a redirect from the old id;
 4. storylines: events that continue one another are linked (`storylines`): the pairs with an
@@ -47,11 +49,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 
+from newsweave.engine import Engine, LocalEngine, engine_for
 from newsweave.errors import SettingsError, WorkerLost
 from newsweave.model import Article
 from newsweave.settings import Settings
@@ -114,15 +118,22 @@ def build_stories(
     *,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> StoriesReport:
     """Group, embed and cluster the articles no run has seen yet; relink storylines. One
-    worker at a time (of those sharing the store) does so: the clustering is ordered."""
+    worker at a time (of those sharing the store) does so: the clustering is ordered. The
+    embedding runs on `engine` (the settings' unless given), in this process when `embedder`
+    is given."""
     with holding(store, STORIES_LOCK):
-        return _build_stories(store, settings, embedder, progress)
+        return _build_stories(store, settings, embedder, progress, engine)
 
 
 def _build_stories(
-    store: Store, settings: Settings, embedder: Embedder | None, progress: Progress | None
+    store: Store,
+    settings: Settings,
+    given: Embedder | None,
+    progress: Progress | None,
+    engine: Engine | None,
 ) -> StoriesReport:
     start = time.perf_counter()
     report = StoriesReport()
@@ -136,9 +147,11 @@ def _build_stories(
         report.storylines = len(set(store.get_storylines().values()))
         return report
 
-    embedder = embedder or embedder_for(settings)
+    embedder = given or embedder_for(settings)
+    engine = engine or engine_for(settings)
+    embedding = _embedding(engine, embedder, settings.embedder if given is None else None)
     with _timed(report, "embed"):
-        vectors = _vectors(store, embedder, articles, report, progress)
+        vectors = _vectors(store, embedder.name, embedding, articles, report, progress)
     known_events = [(a.article_id, a.revision, members[a.article_id][0]) for a in known]
     with _copy_check(store, known, new, report) as copies_found:
         with _timed(report, "cluster"):
@@ -361,24 +374,55 @@ def _state_key(kind: str, articles: Iterable[tuple[str, int, str]]) -> str:
     return digest.hexdigest()
 
 
+_Embedding = tuple[Engine, Callable[[list[str]], np.ndarray]]
+
+
+def _embedding(engine: Engine, embedder: Embedder, setting: str | None) -> _Embedding:
+    """Where the texts are embedded, and the task that embeds a batch: `embedder` in this
+    process, or on the engine's workers the embedder the `embedder` setting names (when it is
+    the one in use: `setting` is None when the caller gave its own)."""
+    if engine.in_process or setting is None:
+        return LocalEngine(), embedder.embed
+    return engine, partial(embed_named, setting)
+
+
+def embed_named(setting: str, texts: list[str]) -> np.ndarray:
+    """The vectors of `texts` by the embedder the `embedder` setting names, loaded once per
+    process (a worker's task)."""
+    return _embedder_named(setting).embed(texts)
+
+
+@lru_cache(maxsize=2)
+def _embedder_named(setting: str) -> Embedder:
+    return embedder_for(Settings(embedder=setting))
+
+
 def _vectors(
     store: Store,
-    embedder: Embedder,
+    name: str,
+    embedding: _Embedding,
     articles: Sequence[Article],
     report: StoriesReport,
     progress: Progress | None,
 ) -> dict[str, np.ndarray]:
-    vectors = store.get_vectors(embedder.name)
+    """Every article's vector by the embedder `name`: the stored ones, and the missing ones
+    embedded in batches (`embedding`) and stored as they come."""
+    vectors = store.get_vectors(name)
     missing = [article for article in articles if article.article_id not in vectors]
-    for start in range(0, len(missing), EMBED_BATCH):
-        batch = missing[start : start + EMBED_BATCH]
-        made = embedder.embed([_embedding_text(article) for article in batch])
+    batches = [
+        missing[start : start + EMBED_BATCH] for start in range(0, len(missing), EMBED_BATCH)
+    ]
+    engine, embed = embedding
+    texts = ([_embedding_text(article) for article in batch] for batch in batches)
+    for batch, made in zip(batches, engine.map(embed, texts), strict=True):
+        if isinstance(made, Exception):
+            raise made
         fresh = {article.article_id: made[row] for row, article in enumerate(batch)}
-        store.put_vectors(embedder.name, fresh)
+        store.put_vectors(name, fresh)
         vectors.update(fresh)
         report.embedded += len(batch)
         if progress:
-            progress("embedding", min(start + EMBED_BATCH, len(missing)), len(missing))
+            progress("embedding", report.embedded, len(missing))
     return vectors
 
 
