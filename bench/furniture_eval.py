@@ -1,4 +1,4 @@
-"""The non-news detector (`analysis.furniture`) against sentences labelled by hand (issue 24).
+"""The non-news detector (`ingest.furniture`) against sentences labelled by hand (issue 24).
 
     .venv/bin/python bench/furniture_eval.py [--eval-dir DIR] [--held-out] [--show-errors]
                                              [--classifier]
@@ -38,7 +38,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsweave.analysis.furniture import furniture_kind, paragraph_at
+from newsweave.ingest.furniture import furniture_kind, paragraph_at
 from newsweave.analysis.nlp import parse, sentences_of
 from newsweave.ingest.files import draft_from_record
 from newsweave.ingest.stage import build_article

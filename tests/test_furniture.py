@@ -1,4 +1,4 @@
-"""The page-furniture detector (analysis.furniture): how it reads a sentence in its paragraph and
+"""The page-furniture detector (ingest.furniture): how it reads a sentence in its paragraph and
 its rule file; every example of every rule is tested by tests/test_rules.py."""
 
 from __future__ import annotations
@@ -8,16 +8,17 @@ import tomllib
 
 import pytest
 
-from newsweave.analysis.furniture import (
+from newsweave.ingest.furniture import (
     CHROME,
     FILE,
+    FOLDER,
     furniture_at,
     furniture_kind,
     furniture_rule,
     furniture_rule_of,
     load_rules,
 )
-from newsweave.analysis.rulebook import FOLDER, Rule
+from newsweave.rulebook import Rule
 
 RULES = load_rules()
 

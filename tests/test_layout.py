@@ -34,6 +34,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "newsweave.outward",
             "newsweave.saved_state",
             "newsweave.onnx",
+            "newsweave.rulebook",
         ),
     ),
     ("ingest", ("newsweave.ingest",)),

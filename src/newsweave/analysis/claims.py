@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsweave.analysis.furniture import furniture_at
+from newsweave.ingest.furniture import furniture_at
 from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
 from newsweave.analysis.people import opening_referents
 from newsweave.analysis.words import jaccard, words_in

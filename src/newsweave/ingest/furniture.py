@@ -13,8 +13,8 @@ article's text; `furniture_rule` gives the rule that decided, for counting and s
 How it decides. First, what the clean stage already calls site chrome in a whole line
 (`clean.is_boilerplate_line`: "Share this article", "Read more: ...", "Photo: ...", "(AP Photo/
 ...)") is chrome in a sentence too ("chrome"): its patterns are not repeated here. Then the
-rules of `analysis/rules/furniture.toml`, in order; the first that holds gives the kind. A rule
-is data in the schema every rule file of the analysis shares (`analysis.rulebook`): regular
+rules of `ingest/rules/furniture.toml`, in order; the first that holds gives the kind. A rule
+is data in the schema every rule file shares (`newsweave.rulebook`): regular
 expressions searched in the sentence (or, with `scope = "paragraph"`, in the paragraph that
 holds it: a caption paragraph ending "(Associated Press)" makes every sentence in it a caption;
 with `scope = "preceding"`, in the paragraph's text before the sentence: the sentence after a
@@ -47,13 +47,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from newsweave.analysis.rulebook import Example, Rule, all_rules
+from newsweave.rulebook import Example, Rule, rules_in
 from newsweave.ingest.clean import is_boilerplate_line
 
 __all__ = [
     "CHROME",
     "FILE",
+    "FOLDER",
     "KINDS",
     "FurnitureRule",
     "furniture_at",
@@ -64,7 +66,8 @@ __all__ = [
     "paragraph_at",
 ]
 
-FILE = "furniture.toml"  # in analysis/rules, read by `rulebook` as every rule file is
+FOLDER = Path(__file__).with_name("rules")  # ingest's rule files, read by `newsweave.rulebook`
+FILE = "furniture.toml"
 KINDS = (
     *("caption", "credit", "media", "share", "link", "prompt", "promo", "byline"),
     *("dateline", "advertisement", "notice", "social", "heading"),
@@ -150,9 +153,10 @@ def furniture_rule(sentence: str, *, paragraph: str | None = None) -> FurnitureR
 
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[FurnitureRule, ...]:
-    """The rules of `analysis/rules/furniture.toml`, in order, each checked for its fields and
+    """The rules of `ingest/rules/furniture.toml`, in order, each checked for its fields and
     patterns (`furniture_rule_of`)."""
-    return tuple(furniture_rule_of(rule) for rule in all_rules().values() if rule.file == FILE)
+    rules = rules_in(FOLDER).values()
+    return tuple(furniture_rule_of(rule) for rule in rules if rule.file == FILE)
 
 
 _OPTIONS = {"kind", "scope", "alone", "min_words", "max_words", "unless", "case_sensitive"}
