@@ -28,8 +28,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from newsweave.ingest.furniture import furniture_kind
 from newsweave.cli import main as cli
+from newsweave.ingest.furniture import furniture_kind
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
 

@@ -41,9 +41,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsweave.ingest.furniture import furniture_kind, paragraph_at
 from newsweave.analysis.nlp import parse, sentences_of
 from newsweave.ingest.files import draft_from_record
+from newsweave.ingest.furniture import furniture_kind, paragraph_at
 from newsweave.ingest.stage import build_article
 from newsweave.model import Source
 from newsweave.settings import Settings

@@ -42,7 +42,6 @@ from furniture_eval import (
     FILES,
     FRESH,
     LABELS,
-    THIRD,
     Unit,
     half_of,
     read_labels,

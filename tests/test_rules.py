@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import pytest
 
+from newsweave.analysis.nlp import load_nlp
+from newsweave.analysis.values.rules import all_rules, probes
+from newsweave.briefs.lead import lead_faults, lead_rules
+from newsweave.briefs.sections import matches, section_rules
 from newsweave.ingest.furniture import FILE as FURNITURE
 from newsweave.ingest.furniture import FOLDER as INGEST_RULES
 from newsweave.ingest.furniture import furniture_rule, furniture_rule_of
-from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.values.rules import all_rules
 from newsweave.rulebook import Example, Rule, rules_in
-from newsweave.analysis.values.rules import probes
-from newsweave.briefs.lead import lead_faults, lead_rules
-from newsweave.briefs.sections import matches, section_rules
 
 VALUE_RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
 FURNITURE_RULES = sorted(rules_in(INGEST_RULES).values(), key=lambda rule: rule.id)

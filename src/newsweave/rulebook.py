@@ -119,4 +119,3 @@ def _example(item: object, file: str, rule_id: str) -> Example:
 def compiled(of: Rule) -> re.Pattern[str]:
     """A rule's patterns as one case-insensitive regular expression, compiled once."""
     return re.compile("|".join(f"(?:{p})" for p in of.patterns), re.IGNORECASE)
-

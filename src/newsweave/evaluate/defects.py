@@ -27,11 +27,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from itertools import combinations
 
-from newsweave.ingest.furniture import furniture_at, furniture_kind
 from newsweave.analysis.nlp import minilm
 from newsweave.briefs.lead import dangling_reference
 from newsweave.briefs.model import Brief
 from newsweave.briefs.selection import content_words
+from newsweave.ingest.furniture import furniture_at, furniture_kind
 from newsweave.model import Article
 
 __all__ = [

@@ -49,8 +49,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from newsweave.rulebook import Example, Rule, rules_in
 from newsweave.ingest.clean import is_boilerplate_line
+from newsweave.rulebook import Example, Rule, rules_in
 
 __all__ = [
     "CHROME",
