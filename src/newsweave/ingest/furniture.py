@@ -64,6 +64,7 @@ __all__ = [
     "furniture_rule_of",
     "load_rules",
     "paragraph_at",
+    "without_dateline",
 ]
 
 FOLDER = Path(__file__).with_name("rules")  # ingest's rule files, read by `newsweave.rulebook`
@@ -74,6 +75,20 @@ KINDS = (
 )
 SCOPES = ("sentence", "paragraph", "preceding")
 _LETTER = re.compile(r"[^\W\d_]")
+# A wire dateline opening a sentence of news: a place in capitals, a state or a date, an
+# agency, then a dash ("SALTMERE, March 5 (CPA) — ", "(CPA) - "); or glued to the sentence with
+# no space, as some outlets print it and as extraction leaves a dateline in a span of its own:
+# after an em dash or a double hyphen ("MONTREAL—The", "LOS ANGELES--After", "WASHINGTON (AP)
+# —The"; not a single hyphen or an en dash, which join "U.S.-Mexico"), or with no mark at all
+# ("LONDONThe": capitals run into a capitalised word).
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’ -]{1,40}"  # SALTMERE
+    r"(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][a-z]+)?(?:\s+\d{1,2})?)?"  # , March 5; , New Zealand
+    r"(?:\s*\([A-Z][A-Za-z./]{1,20}\))?\s*"  # (CPA), (Reuters), (WRDW/WAGT)
+    r"(?:[—–-]{1,2}\s+|(?:—|--)(?=[\"“‘]?[A-Z]))"  # a dash and a space, or an em dash glued
+    r"|\([A-Z]{2,8}\)\s*[—–-]\s*"  # (CPA) -
+    r"|[A-Z]{3,}(?:[ ,]+[A-Z]{2,})*(?=[A-Z][a-z]+\s))"  # LONDONThe
+)
 
 
 @dataclass(frozen=True)
@@ -130,6 +145,12 @@ def furniture_at(text: str, start: int, end: int) -> str | None:
     that holds it as its paragraph: what the brief writer calls with a claim sentence's offsets
     (`analysis.nlp.Sentence`, `ClaimSentence`)."""
     return furniture_kind(text[start:end], paragraph=paragraph_at(text, start, end))
+
+
+def without_dateline(sentence: str) -> str:
+    """The sentence without a wire dateline opening it ("PORT CASIMIR (CPA) — The port ..." and
+    "MONTREAL—The port ..." → "The port ..."); the sentence itself when it opens without one."""
+    return _DATELINE.sub("", sentence, count=1)
 
 
 def paragraph_at(text: str, start: int, end: int) -> str:
