@@ -523,3 +523,42 @@ def test_dates_past_either_end_of_the_calendar_are_left_out(published_at):
     found = {mention.text: mention.first for mention in find_dates(text, published_at)}
     assert "next year" not in found if published_at.year == 9999 else "last week" not in found
     assert found["December 30"] == date(published_at.year, 12, 30)
+
+
+# -- an event of nothing but page furniture ------------------------------------------------------
+
+FURNITURE_ONLY = "\n\n".join(
+    [
+        "Image caption The lighthouse keeper waves from the gallery at Cape Orrin",
+        "Media playback is unsupported on your device",
+        "Hide Caption 3 of 13",
+        "Thank you for your interest in spreading the word about Orrin Weekly.",
+        "Follow us @orrinweekly",
+        "This story has been updated.",
+    ]
+)
+
+
+@pytest.mark.slow
+def test_an_event_of_nothing_but_page_furniture_gets_no_brief(sqlite_pipeline, tmp_path):
+    key = "https://orrinweekly.example/lighthouse"
+    article = Article(
+        article_id=article_id(key, "", FURNITURE_ONLY),
+        key=key,
+        source=Source("Orrin Weekly", "orrinweekly.example"),
+        title="",
+        text=FURNITURE_ONLY,
+        raw_text=FURNITURE_ONLY,
+        url=key,
+        published_at=datetime(2026, 3, 21, 9, 0, tzinfo=UTC),
+    )
+    db = store_with(sqlite_pipeline, tmp_path, article)
+    result = run(db)
+    assert result.exit_code == 0, result.output
+    assert "1 events have no brief" in result.output
+    events, current = up_to_date(db)
+    furniture_event = event_of(db, article)
+    assert current == events - {furniture_event}  # every other event has its brief
+    with open_store(db) as store:
+        assert load_brief(store, furniture_event) is None
+        assert store.list_failures() == []

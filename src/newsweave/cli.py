@@ -187,6 +187,12 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
             f"{briefs.unchanged} unchanged",
             markup=False,
         )
+        if briefs.no_news:
+            out.print(
+                f"{len(briefs.no_news)} events have no brief: their articles hold no sentence "
+                "of news, only page furniture (captions, credits, page labels)",
+                markup=False,
+            )
     _warn_if_llm_failed(briefs)
     failed = result.failed_events()
     for event_id, why in failed.items():

@@ -69,12 +69,13 @@ __all__ = [
     "brief_from_articles",
     "brief_of_material",
     "changes",
+    "has_news",
     "load_brief",
     "write_briefs",
     "writer_for",
 ]
 
-FORMAT = 5  # bumped when the writer's or the verifier's rules change: every brief rewritten
+FORMAT = 6  # bumped when the writer's or the verifier's rules change: every brief rewritten
 NEW_OVERLAP = 0.5
 SAME_OVERLAP = 0.4
 _WORD = re.compile(r"[^\W_]+")
@@ -97,6 +98,7 @@ class BriefsReport:
     sentences_removed: int = 0  # by verification, over the briefs written
     llm_error: str | None = None  # why the LLM writer failed; the embedded one wrote the rest
     failed: dict[str, str] = field(default_factory=dict)  # why, by the id of each failed event
+    no_news: list[str] = field(default_factory=list)  # events with no sentence of news: no brief
 
 
 def write_briefs(
@@ -130,11 +132,16 @@ def write_briefs(
     articles = CurrentArticles(store)
     tick = progress_counter(progress, "writing briefs", lambda: report.events - report.unchanged)
 
-    nli: list[NliModel | None] = []  # loaded once, when there is a brief to write
+    loaded: list[NliModel | None] = []
+
+    def nli() -> NliModel | None:  # loaded once, when there is a draft to verify
+        if not loaded:
+            loaded.append(load_nli(settings.support_nli))
+        return loaded[0]
+
     for todo in claimed_batches(store, pending, _lock_name, still_pending):
         if todo:
-            nli = nli or [load_nli(settings.support_nli)]
-            _write(store, todo, events, articles, analysed, writer, nli[0], settings, report, tick)
+            _write(store, todo, events, articles, analysed, writer, nli, settings, report, tick)
     return report
 
 
@@ -162,20 +169,25 @@ def _write(
     current: CurrentArticles,
     analysed: Mapping[str, str],
     writer: Writer,
-    nli: NliModel | None,
+    nli: Callable[[], NliModel | None],
     settings: Settings,
     report: BriefsReport,
     tick: Callable[[], None],
 ) -> None:
-    """Write and store the briefs of the events of `todo` (held by this worker)."""
+    """Write and store the briefs of the events of `todo` (held by this worker). An event with
+    no sentence of news gets no brief (`has_news`): it is listed in `report.no_news`."""
     articles = current.having(article_id for event in events for article_id in event.article_ids)
     groups = store.get_copy_groups()
     for event in todo:
         try:
             material = material_for(store, event, events, articles, groups)
             brief = None
-            if material is not None:
-                brief = _verified(store, _draft(material, writer, report), articles, nli, settings)
+            if material is not None and material.analysis.claims:
+                draft = _draft(material, writer, report)
+                brief = _verified(store, draft, articles, nli(), settings)
+            if material is not None and (brief is None or not has_news(brief)):
+                report.no_news.append(event.event_id)
+                brief = None
         except StoreError:
             raise  # the store's trouble, not the event's
         except Exception as error:  # any other: the event's own, the other events go on
@@ -190,6 +202,18 @@ def _write(
             report.written += 1
             report.sentences_removed += len(brief.verification.sentences_removed)
         tick()
+
+
+def has_news(brief: Brief) -> bool:
+    """Whether a brief states anything: a sentence in a section or a pull quote. An event's
+    articles of nothing but page furniture (a web archive's landing page, a share form: no
+    sentence the analysis reads as a claim) leave a headline alone, which is no brief."""
+    return brief.pull_quote is not None or any(
+        sentence
+        for section in brief.sections
+        for paragraph in section.paragraphs
+        for sentence in paragraph
+    )
 
 
 def _draft(material: Material, writer: Writer, report: BriefsReport) -> Brief:
