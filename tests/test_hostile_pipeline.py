@@ -73,12 +73,18 @@ def hostile_article(kind: str) -> Article:
         text = LEAD.replace(" ", " \x00\x1b[2J\x07\u202e\x9b", 6)
     elif kind == "poison":
         text = f"{LEAD} ({MARKER})"
-    key = f"https://tessalynews.example/{kind}"
+    source = Source("Tessaly News", "tessalynews.example")
+    title = "Ferry runs aground off Tessaly"
+    return web_article(f"https://tessalynews.example/{kind}", source, title, text, published_at)
+
+
+def web_article(key: str, source: Source, title: str, text: str, published_at: datetime) -> Article:
+    """An article as ingest stores a page read from `key`."""
     return Article(
-        article_id=article_id(key, "Ferry runs aground off Tessaly", text),
+        article_id=article_id(key, title, text),
         key=key,
-        source=Source("Tessaly News", "tessalynews.example"),
-        title="Ferry runs aground off Tessaly",
+        source=source,
+        title=title,
         text=text,
         raw_text=text,
         url=key,
@@ -541,16 +547,12 @@ FURNITURE_ONLY = "\n\n".join(
 
 @pytest.mark.slow
 def test_an_event_of_nothing_but_page_furniture_gets_no_brief(sqlite_pipeline, tmp_path):
-    key = "https://orrinweekly.example/lighthouse"
-    article = Article(
-        article_id=article_id(key, "", FURNITURE_ONLY),
-        key=key,
-        source=Source("Orrin Weekly", "orrinweekly.example"),
-        title="",
-        text=FURNITURE_ONLY,
-        raw_text=FURNITURE_ONLY,
-        url=key,
-        published_at=datetime(2026, 3, 21, 9, 0, tzinfo=UTC),
+    article = web_article(
+        "https://orrinweekly.example/lighthouse",
+        Source("Orrin Weekly", "orrinweekly.example"),
+        "",  # ingest derives no title from a text of nothing but furniture
+        FURNITURE_ONLY,
+        datetime(2026, 3, 21, 9, 0, tzinfo=UTC),
     )
     db = store_with(sqlite_pipeline, tmp_path, article)
     result = run(db)

@@ -8,7 +8,12 @@ itself ("This story has been updated"), social posts embedded with their "— Na
 June 3, 2019" line, and headings standing alone. A brief must never state one as a fact, open
 with it or quote it. `furniture_kind(sentence, paragraph=...)` says which kind a sentence is, or
 None for news; `furniture_at(text, start, end)` asks the same of a sentence by its offsets in an
-article's text; `furniture_rule` gives the rule that decided, for counting and showing reasons.
+article's text; `furniture_rule` gives the rule that decided, for counting and showing reasons;
+`without_dateline` drops a wire dateline opening a sentence of news, glued to it or not. The
+detector is ingest's, the earliest stage that asks it: a title derived for an article that came
+without one passes furniture over (`ingest.titles`); the analysis reads no claim from it
+(`analysis.claims`), the writer drops datelines with it (`briefs.edits`), and the evaluation
+counts what briefs still carry (`evaluate.defects`).
 
 How it decides. First, what the clean stage already calls site chrome in a whole line
 (`clean.is_boilerplate_line`: "Share this article", "Read more: ...", "Photo: ...", "(AP Photo/
