@@ -45,6 +45,8 @@ def briefs_of(event: dict, folder: Path) -> list[dict]:
         if args[0] == "brief":
             args += ["--db", str(store)]
         result = runner.invoke(cli, args, catch_exceptions=False)
+        if args[0] == "brief" and "no sentence of news" in result.output:
+            return []  # every article of the event is page furniture: no brief
         if result.exit_code != 0:
             raise SystemExit(f"newsweave {' '.join(args)} failed: {result.output[-2000:]}")
     return json.loads(result.stdout)

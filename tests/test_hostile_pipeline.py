@@ -564,3 +564,16 @@ def test_an_event_of_nothing_but_page_furniture_gets_no_brief(sqlite_pipeline, t
     with open_store(db) as store:
         assert load_brief(store, furniture_event) is None
         assert store.list_failures() == []
+
+
+@pytest.mark.slow
+def test_a_store_of_nothing_but_page_furniture_says_why_it_has_no_brief(tmp_path):
+    page = tmp_path / "lighthouse.txt"
+    page.write_text(FURNITURE_ONLY + "\n", encoding="utf-8")
+    db = tmp_path / "store.db"
+    result = CliRunner().invoke(main, ["run", str(page), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "1 events have no brief" in result.output
+    shown = CliRunner().invoke(main, ["brief", "--db", str(db)])
+    assert shown.exit_code != 0
+    assert "no sentence of news, only page furniture" in shown.output

@@ -518,6 +518,11 @@ def brief_command(settings: Settings, event_id: str | None, fmt: str, version: i
                 raise NewsweaveError("--version needs an EVENT_ID: versions are per event")
             loaded = [load_brief(store, e.event_id) for e in list_events(store)]
             briefs = [b for b in loaded if b is not None]
+            if not briefs and store.get_analysis_keys() and not store.list_failures():
+                raise NewsweaveError(
+                    "no briefs: the events analysed hold no sentence of news, only page "
+                    "furniture (captions, credits, page labels); add articles with a report"
+                )
             if not briefs:
                 raise NewsweaveError("no briefs yet; `newsweave run SOURCE…` writes them")
         else:
