@@ -11,7 +11,7 @@ user runs, called in one process (click's test runner) so the models load once. 
 sentence of every brief (its headline, each section's sentences, the pull quote) is written to
 `--out` for a person to read and count what is page furniture: the file holds the dev files'
 text, so write it outside the repository. The detector's own verdict
-(`analysis.furniture.furniture_kind` on the sentence alone; not on the headline, which is cut
+(`ingest.furniture.furniture_kind` on the sentence alone; not on the headline, which is cut
 short) is marked beside each, to help the
 reading, not to replace it: a sentence it calls news may still be a caption. Printed: events,
 briefs, sentences by section, and how many the detector marks.
@@ -28,8 +28,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from newsweave.analysis.furniture import furniture_kind
 from newsweave.cli import main as cli
+from newsweave.ingest.furniture import furniture_kind
 
 DEV = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "dev"
 
@@ -45,6 +45,8 @@ def briefs_of(event: dict, folder: Path) -> list[dict]:
         if args[0] == "brief":
             args += ["--db", str(store)]
         result = runner.invoke(cli, args, catch_exceptions=False)
+        if args[0] == "brief" and "no sentence of news" in result.output:
+            return []  # every article of the event is page furniture: no brief
         if result.exit_code != 0:
             raise SystemExit(f"newsweave {' '.join(args)} failed: {result.output[-2000:]}")
     return json.loads(result.stdout)

@@ -10,7 +10,11 @@ output holds the dev files' text, so write it outside the repository. Two sets w
   then used for tuning too: both are now the set the detector is tuned on.
 - `--set fresh` (`bench/data/furniture-labels-fresh.jsonl`): only articles none of whose
   sentences is in the first labels, so the set is kept back from everything the detector was
-  written on; labelled without the detector's answers and measured once, at the end.
+  written on; labelled without the detector's answers and measured once, then tuned on.
+- `--set third` (`bench/data/furniture-labels-third.jsonl`): Multi-News articles none of whose
+  sentences is in either set before, and the ECB+ clustering file's full-text reports (which
+  no set drew from, and which carry their pages' chrome: "First Published: ...", credits),
+  labelled and committed before the detector was changed for it, and scored once at the end.
 
 Per set, drawn with a fixed seed from the sentences as the brief writer meets them
 (`furniture_eval.read_units`):
@@ -32,18 +36,30 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from furniture_eval import DEV, FILES, LABELS, Unit, half_of, read_labels, read_units
+from furniture_eval import (
+    DEV,
+    ECBPLUS,
+    FILES,
+    FRESH,
+    LABELS,
+    Unit,
+    half_of,
+    read_labels,
+    read_units,
+)
 
 MULTINEWS, ALLSIDES = FILES
 RANDOM = {
     "tune": {MULTINEWS: 150, ALLSIDES: 40},
     "held-out": {MULTINEWS: 150, ALLSIDES: 40},
     "fresh": {MULTINEWS: 200, ALLSIDES: 50},
+    "third": {MULTINEWS: 30, ECBPLUS: 200},
 }
 SUSPECT = {
     "tune": {MULTINEWS: 100, ALLSIDES: 15},
     "held-out": {MULTINEWS: 100, ALLSIDES: 15},
     "fresh": {MULTINEWS: 130, ALLSIDES: 20},
+    "third": {MULTINEWS: 0, ECBPLUS: 70},
 }
 SEED = 24
 _WORDS = re.compile(
@@ -66,7 +82,7 @@ def is_suspect(text: str, paragraph: str) -> bool:
 def in_set(unit: Unit, name: str, labelled: set[tuple[str, str]]) -> bool:
     """Whether a sentence may be drawn for set `name`: its event's half for "tune" and
     "held-out"; for "fresh", an article with no labelled sentence (`labelled`: file, article)."""
-    if name == "fresh":
+    if name in ("fresh", "third"):
         return (unit.file, unit.article_id) not in labelled
     return half_of(unit.event_id) == name
 
@@ -77,7 +93,7 @@ def draw(units: Iterable[Unit], name: str, labelled: set[tuple[str, str]]) -> li
     units = [unit for unit in units if in_set(unit, name, labelled)]
     chance = random.Random(f"{SEED} {name}")
     picked = []
-    for file in FILES:
+    for file in RANDOM[name]:
         pool = [u for u in units if u.file == file]
         at_random = chance.sample(pool, min(RANDOM[name][file], len(pool)))
         taken = {u.key for u in at_random}
@@ -106,8 +122,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--eval-dir", type=Path, default=DEV)
     args = parser.parse_args()
-    labelled = {(label["file"], label["article"]) for label in read_labels(LABELS)}
-    rows = draw(read_units(args.eval_dir), args.name, labelled)
+    earlier = [LABELS, FRESH] if args.name == "third" else [LABELS]
+    labelled = {
+        (label["file"], label["article"]) for path in earlier for label in read_labels(path)
+    }
+    rows = draw(read_units(args.eval_dir, tuple(RANDOM[args.name])), args.name, labelled)
     with args.out.open("w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

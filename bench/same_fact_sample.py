@@ -28,8 +28,8 @@ from itertools import combinations
 from pathlib import Path
 
 from furniture_eval import DEV, FILES, Unit, half_of, read_units
-from newsweave.analysis.furniture import furniture_kind
 from newsweave.analysis.nlp import minilm
+from newsweave.ingest.furniture import furniture_kind
 
 BANDS = {"close": (0.7, 1.01), "middle": (0.5, 0.7), "numbers": (0.4, 1.01)}
 COUNTS = {"close": 55, "middle": 60, "numbers": 45}

@@ -20,10 +20,11 @@ from hypothesis import strategies as st
 
 from conftest import GOLD, SAMPLE
 from newsweave.cli import main
-from newsweave.ingest.clean import clean_text, derive_title, reads_as_title
+from newsweave.ingest.clean import clean_text
 from newsweave.ingest.draft import Draft
 from newsweave.ingest.files import read_file, read_txt
 from newsweave.ingest.stage import ingest
+from newsweave.ingest.titles import derive_title, reads_as_title
 from newsweave.model import Rejection, is_unnamed_source
 from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings
@@ -75,6 +76,33 @@ def test_a_first_line_is_a_title_only_when_it_reads_as_one(line, is_title):
 def test_a_derived_title_is_a_headline_of_the_first_sentence(text, title):
     assert derive_title(text) == title
     assert len(derive_title(text).split()) <= 15
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (  # a caption and a player's label before the report
+            "Image caption The minister leaves the council chamber in Veldra\n"
+            "Media playback is unsupported on your device\n"
+            "The Teskarian parliament voted on Tuesday to close the Saltmere port.",
+            "The Teskarian parliament voted on Tuesday to close the Saltmere port",
+        ),
+        (  # a wire dateline, its dash glued to the sentence
+            "SALTMERE (CPA) —The port of Saltmere will close for a month, officials said.",
+            "The port of Saltmere will close for a month, officials said",
+        ),
+        (  # a timestamp, then the dateline run into the sentence
+            "Published: March 5, 2026 10:41 AM\nSALTMEREThe port will close for a month.",
+            "The port will close for a month",
+        ),
+    ],
+)
+def test_a_derived_title_is_the_first_sentence_of_news(text, title):
+    assert derive_title(text) == title
+
+
+def test_a_text_of_nothing_but_furniture_derives_no_title():
+    assert derive_title("Image caption Rescuers at the Saltmere market\nAdvertisement") == ""
 
 
 def test_a_paragraph_first_line_stays_in_the_body_and_the_title_is_derived():

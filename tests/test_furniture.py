@@ -1,4 +1,4 @@
-"""The page-furniture detector (analysis.furniture): how it reads a sentence in its paragraph and
+"""The page-furniture detector (ingest.furniture): how it reads a sentence in its paragraph and
 its rule file; every example of every rule is tested by tests/test_rules.py."""
 
 from __future__ import annotations
@@ -8,16 +8,18 @@ import tomllib
 
 import pytest
 
-from newsweave.analysis.furniture import (
+from newsweave.ingest.furniture import (
     CHROME,
     FILE,
+    FOLDER,
     furniture_at,
     furniture_kind,
     furniture_rule,
     furniture_rule_of,
     load_rules,
+    without_dateline,
 )
-from newsweave.analysis.rulebook import FOLDER, Rule
+from newsweave.rulebook import Rule
 
 RULES = load_rules()
 
@@ -72,3 +74,34 @@ def test_a_broken_rule_names_the_rule_and_its_fault() -> None:
         furniture_rule_of(rule(unless="("))
     with pytest.raises(ValueError, match="unknown field"):
         furniture_rule_of(rule(about="A."))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "news"),
+    [
+        ("SALTMERE, March 5 (CPA) — The port reopened.", "The port reopened."),
+        ("VELDRA (CPA) —The port reopened.", "The port reopened."),  # the dash glued on
+        ("PORT CASIMIR—The port reopened.", "The port reopened."),
+        ("PORT CASIMIR--After a week, the port reopened.", "After a week, the port reopened."),
+        ("SALTMEREThe port reopened on Monday.", "The port reopened on Monday."),  # no mark
+        ("SALTMERE, Teskaria (CPA) - The port reopened.", "The port reopened."),
+        ("NORTH HAVEN, Vt. (WVLD/WCPA) – Two ferries sailed.", "Two ferries sailed."),
+        ("(CPA) - The port reopened.", "The port reopened."),
+    ],
+)
+def test_a_dateline_opening_a_sentence_is_dropped_glued_or_not(sentence: str, news: str) -> None:
+    assert without_dateline(sentence) == news
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "U.S.-Teskaria talks resumed on Monday.",
+        "The CPA–Veldra council met in Saltmere.",
+        "CPA Director Ana Vilk said the port would reopen.",
+        "NATO said the exercise would go ahead.",
+        "The port reopened on Monday.",
+    ],
+)
+def test_a_sentence_without_a_dateline_is_left_as_it_is(sentence: str) -> None:
+    assert without_dateline(sentence) == sentence

@@ -73,12 +73,18 @@ def hostile_article(kind: str) -> Article:
         text = LEAD.replace(" ", " \x00\x1b[2J\x07\u202e\x9b", 6)
     elif kind == "poison":
         text = f"{LEAD} ({MARKER})"
-    key = f"https://tessalynews.example/{kind}"
+    source = Source("Tessaly News", "tessalynews.example")
+    title = "Ferry runs aground off Tessaly"
+    return web_article(f"https://tessalynews.example/{kind}", source, title, text, published_at)
+
+
+def web_article(key: str, source: Source, title: str, text: str, published_at: datetime) -> Article:
+    """An article as ingest stores a page read from `key`."""
     return Article(
-        article_id=article_id(key, "Ferry runs aground off Tessaly", text),
+        article_id=article_id(key, title, text),
         key=key,
-        source=Source("Tessaly News", "tessalynews.example"),
-        title="Ferry runs aground off Tessaly",
+        source=source,
+        title=title,
         text=text,
         raw_text=text,
         url=key,
@@ -523,3 +529,51 @@ def test_dates_past_either_end_of_the_calendar_are_left_out(published_at):
     found = {mention.text: mention.first for mention in find_dates(text, published_at)}
     assert "next year" not in found if published_at.year == 9999 else "last week" not in found
     assert found["December 30"] == date(published_at.year, 12, 30)
+
+
+# -- an event of nothing but page furniture ------------------------------------------------------
+
+FURNITURE_ONLY = "\n\n".join(
+    [
+        "Image caption The lighthouse keeper waves from the gallery at Cape Orrin",
+        "Media playback is unsupported on your device",
+        "Hide Caption 3 of 13",
+        "Thank you for your interest in spreading the word about Orrin Weekly.",
+        "Follow us @orrinweekly",
+        "This story has been updated.",
+    ]
+)
+
+
+@pytest.mark.slow
+def test_an_event_of_nothing_but_page_furniture_gets_no_brief(sqlite_pipeline, tmp_path):
+    article = web_article(
+        "https://orrinweekly.example/lighthouse",
+        Source("Orrin Weekly", "orrinweekly.example"),
+        "",  # ingest derives no title from a text of nothing but furniture
+        FURNITURE_ONLY,
+        datetime(2026, 3, 21, 9, 0, tzinfo=UTC),
+    )
+    db = store_with(sqlite_pipeline, tmp_path, article)
+    result = run(db)
+    assert result.exit_code == 0, result.output
+    assert "1 events have no brief" in result.output
+    events, current = up_to_date(db)
+    furniture_event = event_of(db, article)
+    assert current == events - {furniture_event}  # every other event has its brief
+    with open_store(db) as store:
+        assert load_brief(store, furniture_event) is None
+        assert store.list_failures() == []
+
+
+@pytest.mark.slow
+def test_a_store_of_nothing_but_page_furniture_says_why_it_has_no_brief(tmp_path):
+    page = tmp_path / "lighthouse.txt"
+    page.write_text(FURNITURE_ONLY + "\n", encoding="utf-8")
+    db = tmp_path / "store.db"
+    result = CliRunner().invoke(main, ["run", str(page), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "1 events have no brief" in result.output
+    shown = CliRunner().invoke(main, ["brief", "--db", str(db)])
+    assert shown.exit_code != 0
+    assert "no sentence of news, only page furniture" in shown.output

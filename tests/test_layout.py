@@ -35,6 +35,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
             "newsweave.saved_state",
             "newsweave.onnx",
             "newsweave.engine",
+            "newsweave.rulebook",
         ),
     ),
     ("ingest", ("newsweave.ingest",)),

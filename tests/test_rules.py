@@ -1,9 +1,10 @@
-"""Every language rule of the analysis (src/newsweave/analysis/rules/*.toml) and of the briefs
+"""Every language rule of ingest (src/newsweave/ingest/rules/furniture.toml), of the analysis
+(src/newsweave/analysis/rules/*.toml) and of the briefs
 (src/newsweave/briefs/rules/*.toml: sections, lead), tested from the files themselves: every rule
 says what it is for, holds examples that must and must not match (two of each at least: no rule
 is made for one sentence), and fires on each `match` example and on no `no_match` one. What
 "fire" means is its reader's: a value rule's probe (`analysis.values.probes`) on the parsed
-example; a page-furniture rule (`analysis.furniture`) holds on the sentence in its paragraph, and
+example; a page-furniture rule (`ingest.furniture`) holds on the sentence in its paragraph, and
 a news example is left alone by the detector as a whole; a section rule by its patterns
 (`briefs.sections.matches`); a lead rule when `briefs.lead.lead_faults` names it."""
 
@@ -11,16 +12,18 @@ from __future__ import annotations
 
 import pytest
 
-from newsweave.analysis.furniture import FILE as FURNITURE
-from newsweave.analysis.furniture import furniture_rule, furniture_rule_of
 from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.rulebook import Example, Rule, all_rules
-from newsweave.analysis.values.rules import probes
+from newsweave.analysis.values.rules import all_rules, probes
 from newsweave.briefs.lead import lead_faults, lead_rules
 from newsweave.briefs.sections import matches, section_rules
+from newsweave.ingest.furniture import FILE as FURNITURE
+from newsweave.ingest.furniture import FOLDER as INGEST_RULES
+from newsweave.ingest.furniture import furniture_rule, furniture_rule_of
+from newsweave.rulebook import Example, Rule, rules_in
 
-RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
-VALUE_RULES = [rule for rule in RULES if rule.file != FURNITURE]
+VALUE_RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
+FURNITURE_RULES = sorted(rules_in(INGEST_RULES).values(), key=lambda rule: rule.id)
+RULES = VALUE_RULES + FURNITURE_RULES
 SECTION_RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
 LEAD_RULES = sorted(lead_rules().values(), key=lambda rule: rule.id)
 EXAMPLES = [
@@ -37,10 +40,10 @@ def nlp():
 
 
 def test_there_are_rules_in_every_file():
-    assert {rule.file for rule in RULES} == {
+    assert {rule.file for rule in FURNITURE_RULES} == {"furniture.toml"}
+    assert {rule.file for rule in VALUE_RULES} == {
         "counts.toml",
         "dates.toml",
-        "furniture.toml",
         "grammar.toml",
         "people.toml",
         "places.toml",

@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from conftest import GOLD, SAMPLE
 from newsweave.ingest.stage import ingest
+from newsweave.model import Article, Source
 from newsweave.settings import Settings
 from newsweave.store import open_store
+from newsweave.stories.events import event_of
 from newsweave.stories.storylines import (
     EventSummary,
     StorylineLinker,
@@ -189,3 +191,13 @@ def test_nothing_to_link():
     assert link_storylines([]) == {}
     assert link_storylines(BACKGROUND[:1]) == {}
     assert build_storylines(BACKGROUND, {}) == []
+
+
+def test_an_event_is_titled_after_a_report_that_has_a_title() -> None:
+    def report(article_id: str, title: str) -> Article:
+        text = "The port of Saltmere reopened on Monday after a week of repairs."
+        return Article(article_id, article_id, Source(name=article_id), title, text, text)
+
+    # the first report is nothing but page furniture, so ingest derived it no title
+    event = event_of("e1", [report("a1", ""), report("a2", "Saltmere port reopens")], {})
+    assert event.title == "Saltmere port reopens"

@@ -116,6 +116,22 @@ def test_a_saved_page_links_to_the_address_it_gives_for_itself(head, url):
     assert fetched.url == "https://daily.example/amp/flood"  # a fetched page: where it was read
 
 
+@pytest.mark.parametrize(
+    "dateline",
+    ["SALTMERE<br>", "SALTMERE<br/>", "<b>SALTMERE (CPA) —</b><br>", "SALTMERE <br />"],
+)
+def test_a_dateline_on_a_line_of_its_own_is_not_glued_to_the_sentence(dateline):
+    report = " ".join(["The port of Saltmere reopened on Monday after a week of repairs."] * 6)
+    html = (
+        "<html><head><title>Port reopens</title></head><body><article><h1>Port reopens</h1>"
+        f"<p>{dateline}The harbour master said ferries would sail again. {report}</p>"
+        f"<p>{report}</p></article></body></html>"
+    )
+    text = extract_html(html, url="https://news.example/port", origin="port.html").text
+    assert "SALTMEREThe" not in text and "—The" not in text
+    assert "The harbour master said" in text
+
+
 def test_extract_html_without_article_text_is_unreadable():
     with pytest.raises(UnreadableInput) as caught:
         extract_html("<html><body><nav>Home</nav></body></html>", url=None, origin="page.html")

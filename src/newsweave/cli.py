@@ -191,6 +191,12 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
             f"{briefs.unchanged} unchanged",
             markup=False,
         )
+        if briefs.no_news:
+            out.print(
+                f"{len(briefs.no_news)} events have no brief: their articles hold no sentence "
+                "of news, only page furniture (captions, credits, page labels)",
+                markup=False,
+            )
     _warn_if_llm_failed(briefs)
     failed = result.failed_events()
     for event_id, why in failed.items():
@@ -554,6 +560,11 @@ def brief_command(settings: Settings, event_id: str | None, fmt: str, version: i
                 raise NewsweaveError("--version needs an EVENT_ID: versions are per event")
             loaded = [load_brief(store, e.event_id) for e in list_events(store)]
             briefs = [b for b in loaded if b is not None]
+            if not briefs and store.get_analysis_keys() and not store.list_failures():
+                raise NewsweaveError(
+                    "no briefs: the events analysed hold no sentence of news, only page "
+                    "furniture (captions, credits, page labels); add articles with a report"
+                )
             if not briefs:
                 raise NewsweaveError("no briefs yet; `newsweave run SOURCE…` writes them")
         else:

@@ -44,10 +44,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from newsweave.analysis.furniture import furniture_at
 from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
 from newsweave.analysis.people import opening_referents
 from newsweave.analysis.words import jaccard, words_in
+from newsweave.ingest.furniture import furniture_at
 from newsweave.model import Article
 from newsweave.stories.dedupe import copy_groups, independent_source_groups
 from newsweave.stories.embed import Embedder

@@ -22,16 +22,12 @@ from newsweave.analysis.claims import ClaimSentence
 from newsweave.analysis.people import POSSESSIVES, PRONOUNS
 from newsweave.analysis.quotes import Quote, quoted_stretches
 from newsweave.briefs.model import BriefSentence, Section
+from newsweave.ingest.furniture import without_dateline
 
 __all__ = ["MAX_WORDS", "MIN_WORDS", "edited", "named_in_full", "speaker_offsets", "tidied"]
 
 MIN_WORDS, MAX_WORDS = 6, 55
 
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"  # SALTMERE, March 5
-    r"(?:\s*\([A-Z][A-Za-z]{1,15}\))?\s*[—–-]{1,2}\s+"  # (CPA) —, (Reuters) -
-    r"|\([A-Z]{2,8}\)\s*[—–-]\s*)"  # (CPA) -
-)
 _KICKER = re.compile(  # a label a web page puts before its opening: "Update: The committee..."
     r"^(?:update[ds]?|breaking(?: news)?|exclusive)\s*[:—–-]\s+(?=(?-i:[A-Z]))",
     re.IGNORECASE,
@@ -89,7 +85,7 @@ def _named_opening(text: str, name: str) -> str:
 
 def tidied(text: str) -> str:
     """The sentence without a dateline, a page's label or a leading connective."""
-    text = _KICKER.sub("", _DATELINE.sub("", text, count=1), count=1)
+    text = _KICKER.sub("", without_dateline(text), count=1)
     stripped = _CONNECTIVE.sub("", text, count=1)
     return stripped[:1].upper() + stripped[1:] if stripped != text else text
 

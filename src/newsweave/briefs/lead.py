@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from newsweave.analysis.nlp import load_nlp
-from newsweave.analysis.rulebook import Rule, compiled, rules_in
+from newsweave.rulebook import Rule, compiled, rules_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -32,7 +32,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from newsweave.analysis.rulebook import Rule, compiled, rules_in
+from newsweave.rulebook import Rule, compiled, rules_in
 
 __all__ = [
     "RULES_FOLDER",

@@ -83,7 +83,7 @@ __all__ = [
     "writer_for",
 ]
 
-FORMAT = 5  # bumped when the writer's or the verifier's rules change: every brief rewritten
+FORMAT = 6  # bumped when the writer's or the verifier's rules change: every brief rewritten
 NEW_OVERLAP = 0.5
 SAME_OVERLAP = 0.4
 _WORD = re.compile(r"[^\W_]+")
@@ -106,6 +106,7 @@ class BriefsReport:
     sentences_removed: int = 0  # by verification, over the briefs written
     llm_error: str | None = None  # why the LLM writer failed; the embedded one wrote the rest
     failed: dict[str, str] = field(default_factory=dict)  # why, by the id of each failed event
+    no_news: list[str] = field(default_factory=list)  # events with no sentence of news: no brief
 
 
 def write_briefs(
@@ -149,7 +150,8 @@ def write_briefs(
         if todo:
             materials = _materials(store, todo, events, articles)
             if engine.in_process:
-                task = partial(_draft_and_verify, writer, _nli(settings.support_nli), settings)
+                nli = partial(_nli, settings.support_nli)
+                task = partial(_draft_and_verify, writer, nli, settings)
             else:
                 task = partial(_brief_job, settings)
             jobs = ((material, report.llm_error is not None) for material in materials)
@@ -190,7 +192,8 @@ def _materials(
             yield error
 
 
-_Drafted = tuple[Brief, str | None]  # a verified brief, and why the LLM writer failed on it
+# a verified brief (None: the event has no sentence of news), and why the LLM writer failed on it
+_Drafted = tuple[Brief | None, str | None]
 
 
 def _store(
@@ -202,7 +205,9 @@ def _store(
     tick: Callable[[], None],
 ) -> None:
     """Store each brief of `todo` (held by this worker), with what changed since the event's
-    latest brief, or its failure: an event's error is its own and the other events go on."""
+    latest brief, or its failure: an event's error is its own and the other events go on. An
+    event with no sentence of news gets no brief (`_has_news`): it is listed in
+    `report.no_news`."""
     for event, outcome in zip(todo, drafted, strict=True):
         brief = None
         try:
@@ -211,8 +216,11 @@ def _store(
             if outcome is not None:
                 verified, llm_error = outcome
                 report.llm_error = report.llm_error or llm_error
-                previous = load_brief(store, event.event_id)
-                brief = changes(verified, previous) if previous is not None else verified
+                if verified is None or not _has_news(verified):
+                    report.no_news.append(event.event_id)
+                else:
+                    previous = load_brief(store, event.event_id)
+                    brief = changes(verified, previous) if previous is not None else verified
         except StoreError:
             raise  # the store's trouble, not the event's
         except Exception as error:  # any other: the event's own, the other events go on
@@ -228,18 +236,33 @@ def _store(
         tick()
 
 
+def _has_news(brief: Brief) -> bool:
+    """Whether a brief states anything: a sentence in a section or a pull quote. An event's
+    articles of nothing but page furniture (a web archive's landing page, a share form: no
+    sentence the analysis reads as a claim) leave a headline alone, which is no brief."""
+    return brief.pull_quote is not None or any(
+        sentence
+        for section in brief.sections
+        for paragraph in section.paragraphs
+        for sentence in paragraph
+    )
+
+
 def _draft_and_verify(
     writer: Writer,
-    nli: NliModel | None,
+    nli: Callable[[], NliModel | None],
     settings: Settings,
     job: tuple[Material | Exception | None, bool],
 ) -> _Drafted | Exception | None:
     """The verified brief of the job's material, drafted by `writer` (by the embedded writer
     when the LLM writer failed earlier in the run: the job's flag), and why the LLM writer
-    failed on it; the material as it is when it is none."""
+    failed on it; the material as it is when it is none. The support checker `nli` is asked
+    for only when there is a draft to verify, so a run with no news never loads it."""
     material, llm_failed = job
     if not isinstance(material, Material):
         return material
+    if not material.analysis.claims:
+        return None, None
     llm_error = None
     draft = None
     if not llm_failed:
@@ -250,7 +273,7 @@ def _draft_and_verify(
     if draft is None:
         draft = write_brief(material)
     brief = verify_brief(
-        draft, _cited(material), nli=nli, keep_unsupported=settings.keep_unsupported
+        draft, _cited(material), nli=nli(), keep_unsupported=settings.keep_unsupported
     )
     return brief, llm_error
 
@@ -260,7 +283,8 @@ def _brief_job(
 ) -> _Drafted | Exception | None:
     """A worker's task: `_draft_and_verify` with the settings' writer and support checker,
     each loaded once per process."""
-    return _draft_and_verify(writer_for(settings), _nli(settings.support_nli), settings, job)
+    nli = partial(_nli, settings.support_nli)
+    return _draft_and_verify(writer_for(settings), nli, settings, job)
 
 
 @lru_cache(maxsize=2)

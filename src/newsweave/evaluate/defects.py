@@ -4,7 +4,7 @@ Four kinds, each a stated test (none of them is the writer's own choice of sente
 the dangling lead, whose test the writer also avoids: see below):
 
 - **non-news**: a brief sentence or pull quote that the page-furniture detector
-  (`analysis.furniture`) calls a caption, a credit, a player or share label, a prompt, a
+  (`ingest.furniture`) calls a caption, a credit, a player or share label, a prompt, a
   byline...: judged in its paragraph of the first cited article that prints it, else alone.
 - **fact twice**: a pair of brief sentences (the pull quote among them; a note giving other
   outlets' renderings of a remark aside, since saying the remark again is its job) that say the
@@ -27,11 +27,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from itertools import combinations
 
-from newsweave.analysis.furniture import furniture_at, furniture_kind
 from newsweave.analysis.nlp import minilm
 from newsweave.briefs.lead import dangling_reference
 from newsweave.briefs.model import Brief
 from newsweave.briefs.selection import content_words
+from newsweave.ingest.furniture import furniture_at, furniture_kind
 from newsweave.model import Article
 
 __all__ = [

@@ -45,9 +45,8 @@ __all__ = [
     "Cleaned",
     "clean_text",
     "cut_to",
-    "derive_title",
+    "has_citation_marks",
     "is_boilerplate_line",
-    "reads_as_title",
     "strip_citation_marks",
 ]
 
@@ -236,6 +235,11 @@ def _oversized_flag(received: int, kept: int, limit: int) -> QualityFlag:
 _CITATION_MARK = re.compile(r"[ \t]*\[\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*\]")
 
 
+def has_citation_marks(text: str) -> bool:
+    """Whether `text` holds another system's bracketed reference marks ("[1]", "[2-4]")."""
+    return bool(_CITATION_MARK.search(text))
+
+
 def strip_citation_marks(text: str) -> str:
     """`text` without bracketed reference marks."""
     return _CITATION_MARK.sub("", text)
@@ -249,61 +253,6 @@ def _remove_citation_marks(text: str) -> tuple[str, QualityFlag | None]:
     plural = "mark" if len(found) == 1 else "marks"
     detail = f"removed {len(found)} reference {plural} of another system, such as {shown}"
     return strip_citation_marks(text), QualityFlag("citation_marks", detail)
-
-
-# Titles. A headline is short and is not a sentence: a first line of more words than
-# `TITLE_WORDS`, or one that ends as a sentence does, is the first paragraph. An article with no
-# title is named by its first sentence, cut at the last clause or phrase boundary that keeps it
-# within `HEADLINE_WORDS`.
-TITLE_WORDS = 20
-HEADLINE_WORDS = 15
-_SENTENCE_END = re.compile(r"[.!?][\"”’']?(?:\s+(?=[\"“‘']?[A-Z0-9])|$)")
-_ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+|No|Nos)$")
-_HEADLINE_CUT = re.compile(
-    r"\s*[,;:—–]\s+|\s+(?=(?:to|for|with|on|in|at|after|amid|as|while|over|from|by|"
-    r"during|because|when|since|despite|following|which|that)\s)"
-)
-
-
-def reads_as_title(line: str) -> bool:
-    """Whether a text file's first line is a headline rather than its first paragraph."""
-    words = line.split()
-    bare = line.rstrip(" \"”’'")
-    return (
-        0 < len(words) <= TITLE_WORDS
-        and not bare.endswith(".")
-        and not _CITATION_MARK.search(line)
-        and _first_sentence(line.strip()) == line.strip()
-    )
-
-
-def _first_sentence(text: str) -> str:
-    """The text up to its first sentence end; a full stop after an abbreviation or an initial
-    ("St. Petersburg", "Gov.", "U.S.") ends nothing."""
-    for match in _SENTENCE_END.finditer(text):
-        if match.group().startswith(".") and _ABBREVIATION.search(text[: match.start()]):
-            continue
-        return text[: match.end()].strip()
-    return text.strip()
-
-
-def derive_title(text: str) -> str:
-    """A headline for an article that came without one: its first sentence, no longer than
-    about `HEADLINE_WORDS` words, cut where a clause or phrase ends ("… rejected a request for
-    a direct meeting"), with an ellipsis where no such place is found."""
-    first = strip_citation_marks(text).strip().split("\n", 1)[0].strip() if text.strip() else ""
-    sentence = _first_sentence(first)
-    words = sentence.split()
-    if len(words) <= HEADLINE_WORDS:
-        return sentence.removesuffix(".")
-    cuts = [
-        match.start()
-        for match in _HEADLINE_CUT.finditer(sentence)
-        if 6 <= len(sentence[: match.start()].split()) <= HEADLINE_WORDS
-    ]
-    if cuts:
-        return sentence[: cuts[-1]].rstrip(" ,;:")
-    return " ".join(words[:HEADLINE_WORDS]).rstrip(" ,;:") + "…"
 
 
 def _is_navigation(text: str) -> bool:

@@ -4,7 +4,7 @@ A `.txt` file holds one article: its first line is the title, optionally followe
 (`source: …`, `url: …`, `published: …`, `author: …`), a blank line, then the body. A first line
 that reads as a paragraph rather than a headline (long, or ending as a sentence ends) with no
 header lines under it is the body's first paragraph: the title is then derived from it (see
-`clean.derive_title`), and the body keeps every sentence. Site chrome
+`titles.derive_title`), and the body keeps every sentence. Site chrome
 before the title (a scraped page's "Press Enter to search") is left out of the text and
 reported as removed chrome; the stored raw text is the whole file. `.json` holds one article
 or a list, `.jsonl` one article a line, in the article schema `{"id", "title", "text",
@@ -27,8 +27,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
-from newsweave.ingest.clean import is_boilerplate_line, reads_as_title
+from newsweave.ingest.clean import is_boilerplate_line
 from newsweave.ingest.draft import Draft, each_isolated, read_time
+from newsweave.ingest.titles import reads_as_title
 from newsweave.ingest.web import domain_of, extract_html
 from newsweave.model import Rejection
 

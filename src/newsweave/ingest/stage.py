@@ -34,16 +34,12 @@ from pathlib import Path
 import ftfy
 
 from newsweave.errors import InputError, UnreadableInput, UnsupportedInput
-from newsweave.ingest.clean import (
-    MAX_NAME_CHARS,
-    clean_text,
-    derive_title,
-    strip_citation_marks,
-)
+from newsweave.ingest.clean import MAX_NAME_CHARS, clean_text, strip_citation_marks
 from newsweave.ingest.draft import Draft, each_isolated, rejection_for
 from newsweave.ingest.feeds import drafts_from_feed, looks_like_feed, looks_like_opml, read_opml
 from newsweave.ingest.files import ARTICLE_SUFFIXES, open_regular, read_bytes, read_file
 from newsweave.ingest.garbles import NameVocabulary
+from newsweave.ingest.titles import derive_title
 from newsweave.ingest.web import Fetcher, check_url, page_draft
 from newsweave.model import (
     Article,

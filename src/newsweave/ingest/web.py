@@ -510,6 +510,11 @@ def _paragraphs(document: Any) -> list[str]:
 
 
 def _words(element: Any) -> str:
+    """A block's text in one line. A line break (`<br>`, which trafilatura keeps as `<lb/>`)
+    separates words: a dateline on a line of its own is not glued to the sentence after it
+    ("LONDON<br>The council ..." is "LONDON The council ...", not "LONDONThe council ...")."""
+    for line_break in element.iter("lb"):
+        line_break.tail = " " + (line_break.tail or "")
     return " ".join("".join(element.itertext()).split())
 
 

@@ -21,7 +21,8 @@ from newsweave.stories.storylines import EventSummary, build_storylines
 
 __all__ = ["event_of", "event_summary", "list_events", "list_storylines", "load_event"]
 
-# An event is titled after its first full report, not a stub or a cut-off text.
+# An event is titled after its first full report, not a stub or a cut-off text, and not a
+# report with no title (one of nothing but page furniture: `ingest.titles.derive_title`).
 _PARTIAL_TEXT = ("too_short", "paywall", "truncated", "non_english")
 
 
@@ -64,7 +65,7 @@ def event_of(
     full_reports = [a for a in articles if not any(a.has_flag(k) for k in _PARTIAL_TEXT)]
     return Event(
         event_id=event_id,
-        title=(full_reports or articles)[0].title,
+        title=next((a.title for a in (*full_reports, *articles) if a.title), ""),
         article_ids=tuple(article.article_id for article in articles),
         outlets=outlets,
         independent_sources=independent_sources(

@@ -1,8 +1,8 @@
 """The value readers' rules: their words, tables, patterns and numbers by rule id, and the
 probes that say when each fires.
 
-The rules are data in `analysis/rules/*.toml`, read by `analysis.rulebook` (its docstring
-gives the schema every rule file shares). Readers ask for a rule's words by id
+The rules are data in `analysis/rules/*.toml` (`FOLDER`), read by `newsweave.rulebook` (its
+docstring gives the schema every rule file shares). Readers ask for a rule's words by id
 (`words("count.units")`), loaded once per process. What it means for a rule to fire on an
 example sentence is registered here per rule (`probe`, in `values.probes`), and
 tests/test_rules.py runs each probe on its rule's examples.
@@ -13,14 +13,29 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsweave.analysis.rulebook import RuleFileError, compiled, rule
+from newsweave.rulebook import Rule, RuleFileError, compiled, rules_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-__all__ = ["number", "pattern", "probe", "probes", "table", "words"]
+__all__ = ["FOLDER", "all_rules", "number", "pattern", "probe", "probes", "rule", "table", "words"]
+
+FOLDER = Path(__file__).parents[1] / "rules"
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every value rule of `FOLDER`'s files, by id."""
+    return rules_in(FOLDER)
+
+
+def rule(rule_id: str) -> Rule:
+    try:
+        return all_rules()[rule_id]
+    except KeyError:
+        raise RuleFileError(f"no rule {rule_id!r} in {FOLDER}") from None
 
 
 @cache

@@ -1,4 +1,6 @@
-"""The analysis's rules as data, one schema for every file of `analysis/rules/*.toml`.
+"""Language rules as data, one schema for every rule file of every stage: the page-furniture
+detector's (`ingest/rules/`), the value readers' (`analysis/rules/`), the writer's
+(`briefs/rules/`).
 
 Each file holds `[[rule]]` tables. A rule has an `id` ("count.units"), a `purpose` (one
 sentence: what it is for), what it holds (`words`, a list; or `table`, a mapping of words to
@@ -8,13 +10,15 @@ on. An example is a sentence, or `{ sentence = "...", paragraph = "..." }` when 
 the paragraph around it. Fields beyond these are the reader's own (`Rule.options`: a page
 furniture rule of `furniture.toml` says there which kind of furniture it catches and where to
 look), checked by that reader. What "fire" means is the reader's: `values.probes` registers one
-probe per rule of the value readers, and `analysis.furniture` says when a furniture rule holds;
+probe per rule of the value readers, and `ingest.furniture` says when a furniture rule holds;
 tests/test_rules.py, generated from the files, runs them on every example, and a rule with
 fewer than two examples of either kind fails it. Examples are written for the rules, in the
 project's own words, never copied from evaluation data; a rule is never made for one sentence.
 
-A module of its own, beside the folder, so that every reader of rules (the value readers, the
-furniture detector) loads them one way without importing another's package.
+A module of the shared base, below every stage, so that every reader of rules (the furniture
+detector in ingest, the value readers, the writer's sections and lead) loads them one way
+without importing a later stage. Each stage keeps its files in its own `rules/` folder and
+reads them with `rules_in(folder)`.
 """
 
 from __future__ import annotations
@@ -28,17 +32,13 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "FOLDER",
     "Example",
     "Rule",
     "RuleFileError",
-    "all_rules",
     "compiled",
-    "rule",
     "rules_in",
 ]
 
-FOLDER = Path(__file__).with_name("rules")
 _SHARED = {"id", "purpose", "words", "table", "patterns", "number", "match", "no_match"}
 
 
@@ -71,15 +71,11 @@ class RuleFileError(ValueError):
     """A rule file that cannot be read as rules."""
 
 
-def all_rules() -> dict[str, Rule]:
-    """Every rule of every file in `FOLDER`, by id."""
-    return rules_in(FOLDER)
-
-
 @cache
 def rules_in(folder: Path) -> dict[str, Rule]:
     """Every rule of every `*.toml` file in `folder`, by id (a later stage keeps its own rule
-    files in this schema: the briefs' `briefs/rules/`)."""
+    files in this schema in a folder of its own: `ingest/rules/`, `analysis/rules/`,
+    `briefs/rules/`)."""
     out: dict[str, Rule] = {}
     for path in sorted(folder.glob("*.toml")):
         with path.open("rb") as fh:
@@ -123,10 +119,3 @@ def _example(item: object, file: str, rule_id: str) -> Example:
 def compiled(of: Rule) -> re.Pattern[str]:
     """A rule's patterns as one case-insensitive regular expression, compiled once."""
     return re.compile("|".join(f"(?:{p})" for p in of.patterns), re.IGNORECASE)
-
-
-def rule(rule_id: str) -> Rule:
-    try:
-        return all_rules()[rule_id]
-    except KeyError:
-        raise RuleFileError(f"no rule {rule_id!r} in {FOLDER}") from None
