@@ -52,26 +52,30 @@ settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if leaves_out_slow(config):
-        forbid_models()
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     mark_model_fixture_users(items)
+    if leaves_out_slow(config):
+        forbid_models()
 
 
 SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
 GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 ELEVEN_DEAD = "2026-03-03-harbourherald-eleven-dead-fire.html"
 POSTGRES = Path(__file__).parents[1] / "scripts" / "postgres"
-STORES = ("sqlite", "postgresql")
+# A test on PostgreSQL needs its server: slow (tests/fast_loop.py), as on SQLite it is not.
+STORES = ("sqlite", pytest.param("postgresql", marks=pytest.mark.slow))
 _SCHEMAS = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
+def postgres_server(request) -> Iterator[str]:
     """The URL of a throwaway PostgreSQL server, up for the rest of the session."""
+    if leaves_out_slow(request.config):
+        pytest.fail(
+            "this test needs PostgreSQL's server, which the fast loop leaves out: mark it "
+            "@pytest.mark.slow (see tests/fast_loop.py)",
+            pytrace=False,
+        )
     if os.environ.get("NEWSWEAVE_TEST_POSTGRES"):
         yield os.environ["NEWSWEAVE_TEST_POSTGRES"]
         return
@@ -98,7 +102,7 @@ def new_postgres_store(server: str) -> str:
 
 
 def new_store(kind: str, folder: Path, request: pytest.FixtureRequest) -> str:
-    """A new, empty store's location (what --db takes) of `kind`, one of STORES."""
+    """A new, empty store's location (what --db takes) of `kind`: "sqlite" or "postgresql"."""
     if kind == "sqlite":
         return str(folder / "store.db")
     return new_postgres_store(request.getfixturevalue("postgres_server"))

@@ -259,6 +259,7 @@ except ValueError as error:
 """
 
 
+@pytest.mark.slow  # spaCy's pipeline in every worker
 @MULTI_CORE
 def test_a_worker_that_fails_ends_the_parse_with_its_error_instead_of_hanging():
     """spaCy's own clean-up waits for ever for a worker blocked sending Docs to a pipe its

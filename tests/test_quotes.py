@@ -313,6 +313,7 @@ def newsweave(*args: object) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # the quote extractor parses with spaCy
 def test_eval_attribution_prints_the_json_keys(tmp_path):
     text = "\u201cWe will win,\u201d she said."
     line = {
