@@ -13,6 +13,11 @@ tests/test_rules.py, generated from the files, runs them on every example, and a
 fewer than two examples of either kind fails it. Examples are written for the rules, in the
 project's own words, never copied from evaluation data; a rule is never made for one sentence.
 
+The word lists the analysis reads by (negations, modals, reporting verbs, pronouns ...) are rules
+of the same schema in `VOCABULARY` (`analysis/vocabulary/*.toml`), read with `vocabulary`: a word
+rule there fires on a sentence holding one of its words (or one of its table's words), which is
+what tests/test_rules.py checks of each example.
+
 A module of its own, beside the folder, so that every reader of rules (the value readers, the
 furniture detector) loads them one way without importing another's package.
 """
@@ -29,6 +34,7 @@ from typing import Any
 
 __all__ = [
     "FOLDER",
+    "VOCABULARY",
     "Example",
     "Rule",
     "RuleFileError",
@@ -36,9 +42,11 @@ __all__ = [
     "compiled",
     "rule",
     "rules_in",
+    "vocabulary",
 ]
 
 FOLDER = Path(__file__).with_name("rules")
+VOCABULARY = Path(__file__).with_name("vocabulary")
 _SHARED = {"id", "purpose", "words", "table", "patterns", "number", "match", "no_match"}
 
 
@@ -130,3 +138,11 @@ def rule(rule_id: str) -> Rule:
         return all_rules()[rule_id]
     except KeyError:
         raise RuleFileError(f"no rule {rule_id!r} in {FOLDER}") from None
+
+
+def vocabulary(rule_id: str) -> Rule:
+    """A word list of `VOCABULARY` by its id."""
+    try:
+        return rules_in(VOCABULARY)[rule_id]
+    except KeyError:
+        raise RuleFileError(f"no rule {rule_id!r} in {VOCABULARY}") from None
