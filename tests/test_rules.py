@@ -111,7 +111,12 @@ def test_an_example_matches_as_its_rule_says(nlp, rule: Rule, example: Example, 
 
 
 def test_the_vocabulary_holds_the_word_lists_the_analysis_reads():
-    assert {rule.file for rule in VOCABULARY_RULES} == {"people.toml", "quotes.toml", "words.toml"}
+    assert {rule.file for rule in VOCABULARY_RULES} == {
+        "dates.toml",
+        "people.toml",
+        "quotes.toml",
+        "words.toml",
+    }
     assert not {rule.id for rule in VOCABULARY_RULES} & {rule.id for rule in RULES}
 
 
