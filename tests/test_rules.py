@@ -5,7 +5,8 @@ is made for one sentence), and fires on each `match` example and on no `no_match
 "fire" means is its reader's: a value rule's probe (`analysis.values.probes`) on the parsed
 example; a page-furniture rule (`analysis.furniture`) holds on the sentence in its paragraph, and
 a news example is left alone by the detector as a whole; a section rule by its patterns
-(`briefs.sections.matches`); a lead rule when `briefs.lead.lead_faults` names it. A word list of
+(`briefs.sections.matches`); a lead rule when `briefs.lead.lead_faults` names it; an edit rule
+(briefs/rules/edits.toml) when its pattern matches the sentence's start. A word list of
 src/newsweave/analysis/vocabulary/*.toml fires on a sentence holding one of its words or of its
 table's words (needing no parse, so those examples run in the fast loop)."""
 
@@ -20,6 +21,7 @@ from newsweave.analysis.furniture import furniture_rule, furniture_rule_of
 from newsweave.analysis.nlp import load_nlp
 from newsweave.analysis.rulebook import VOCABULARY, Example, Rule, all_rules, rules_in
 from newsweave.analysis.values.rules import probes
+from newsweave.briefs.edits import edit_pattern, edit_rules
 from newsweave.briefs.lead import lead_faults, lead_rules
 from newsweave.briefs.sections import matches, section_rules
 
@@ -28,6 +30,7 @@ VALUE_RULES = [rule for rule in RULES if rule.file != FURNITURE]
 SECTION_RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
 LEAD_RULES = sorted(lead_rules().values(), key=lambda rule: rule.id)
 VOCABULARY_RULES = sorted(rules_in(VOCABULARY).values(), key=lambda rule: rule.id)
+EDIT_RULES = sorted(edit_rules().values(), key=lambda rule: rule.id)
 EXAMPLES = [
     pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
     for rule in RULES + SECTION_RULES + LEAD_RULES
@@ -69,7 +72,9 @@ def test_the_sections_file_holds_the_rules_the_sections_read():
 
 
 @pytest.mark.parametrize(
-    "rule", RULES + SECTION_RULES + LEAD_RULES + VOCABULARY_RULES, ids=lambda rule: rule.id
+    "rule",
+    RULES + SECTION_RULES + LEAD_RULES + VOCABULARY_RULES + EDIT_RULES,
+    ids=lambda rule: rule.id,
 )
 def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
     assert rule.purpose.strip().endswith("."), "a purpose is one sentence"
@@ -139,3 +144,28 @@ def test_a_vocabulary_example_holds_one_of_its_words_as_its_rule_says(
         | {word for others in (rule.table or {}).values() for word in others.split()}
     )
     assert bool(words & listed) is expected, f"{rule.id}: {example} {sorted(words & listed)}"
+
+
+def test_the_edits_file_holds_the_rules_the_writer_edits_by():
+    assert {rule.id for rule in EDIT_RULES} == {
+        "edits.connective",
+        "edits.dateline",
+        "edits.kicker",
+        "edits.unresolved-opening",
+    }
+
+
+@pytest.mark.parametrize(
+    "rule, example, expected",
+    [
+        pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
+        for rule in EDIT_RULES
+        for expected, examples in ((True, rule.match), (False, rule.no_match))
+        for n, example in enumerate(examples)
+    ],
+)
+def test_an_edit_example_matches_at_its_start_as_its_rule_says(
+    rule: Rule, example: Example, expected: bool
+):
+    found = edit_pattern(rule.id).match(example.sentence)
+    assert (found is not None) is expected, f"{rule.id}: {example}"
