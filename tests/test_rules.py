@@ -31,12 +31,19 @@ SECTION_RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
 LEAD_RULES = sorted(lead_rules().values(), key=lambda rule: rule.id)
 VOCABULARY_RULES = sorted(rules_in(VOCABULARY).values(), key=lambda rule: rule.id)
 EDIT_RULES = sorted(edit_rules().values(), key=lambda rule: rule.id)
-EXAMPLES = [
-    pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-    for rule in RULES + SECTION_RULES + LEAD_RULES
-    for expected, examples in ((True, rule.match), (False, rule.no_match))
-    for n, example in enumerate(examples)
-]
+
+
+def examples_of(rules: list[Rule]) -> list:
+    """Each example of each rule, with whether the rule must fire on it, as test parameters."""
+    return [
+        pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
+        for rule in rules
+        for expected, examples in ((True, rule.match), (False, rule.no_match))
+        for n, example in enumerate(examples)
+    ]
+
+
+EXAMPLES = examples_of(RULES + SECTION_RULES + LEAD_RULES)
 
 
 @pytest.fixture(scope="module")
@@ -127,12 +134,7 @@ def test_the_vocabulary_holds_the_word_lists_the_analysis_reads():
 
 @pytest.mark.parametrize(
     "rule, example, expected",
-    [
-        pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-        for rule in VOCABULARY_RULES
-        for expected, examples in ((True, rule.match), (False, rule.no_match))
-        for n, example in enumerate(examples)
-    ],
+    examples_of(VOCABULARY_RULES),
 )
 def test_a_vocabulary_example_holds_one_of_its_words_as_its_rule_says(
     rule: Rule, example: Example, expected: bool
@@ -157,12 +159,7 @@ def test_the_edits_file_holds_the_rules_the_writer_edits_by():
 
 @pytest.mark.parametrize(
     "rule, example, expected",
-    [
-        pytest.param(rule, example, expected, id=f"{rule.id}:{'match' if expected else 'no'}:{n}")
-        for rule in EDIT_RULES
-        for expected, examples in ((True, rule.match), (False, rule.no_match))
-        for n, example in enumerate(examples)
-    ],
+    examples_of(EDIT_RULES),
 )
 def test_an_edit_example_matches_at_its_start_as_its_rule_says(
     rule: Rule, example: Example, expected: bool
