@@ -47,11 +47,11 @@ test: $(LLM_STAMP)
 	scripts/postgres install
 	$(BIN)/python -m pytest -q
 
-# The fast loop (well under a minute): the tests not marked `slow`, i.e. those needing no model,
-# server or browser (tests/fast_loop.py says how the markers are kept true). `make test` still
-# runs everything, as CI does.
+# The fast loop (under 30 s on two idle cores): the tests not marked `slow`, i.e. those needing no
+# model, server or browser (tests/fast_loop.py says how the markers are kept true), spread over
+# one worker per core by pytest-xdist. `make test` still runs everything, as CI does.
 check: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n auto
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -17,9 +17,11 @@ NEWSWEAVE_TEST_POSTGRES, a server's URL, makes them use that server instead.
 eleven-dead report, then again with it, as a user's store would grow: built once per test
 session and store (about a minute each) and read by the briefs, API and browser tests, which
 must not change it; `sqlite_pipeline` is its SQLite one, for tests that copy the file.
-`SAMPLE`, `GOLD` (its gold file), `planted_disagreements` and `body_brief` serve the tests
-that read the sample corpus or build briefs by hand; `reports` makes one event's articles from
-a few lines of text.
+`sample_store` is the sample corpus ingested once per session (no model runs): the fixtures that
+read the stored articles or analyse them their own way start from it, and a test that writes
+to a store writes to a copy of it. `SAMPLE`, `GOLD` (its gold file), `planted_disagreements`
+and `body_brief` serve the tests that read the sample corpus or build briefs by hand; `reports`
+makes one event's articles from a few lines of text.
 `hostile_store` is a small store whose articles carry markup and script, for the pages' safety.
 """
 
@@ -29,6 +31,7 @@ import itertools
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -44,7 +47,8 @@ from fast_loop import forbid_models, leaves_out_slow, mark_model_fixture_users
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
 from newsweave.cli import main
 from newsweave.evaluate.summaries import read_summary_clusters
-from newsweave.model import Article
+from newsweave.ingest.stage import ingest
+from newsweave.model import Article, IngestReport
 from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import list_events
@@ -53,26 +57,30 @@ settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if leaves_out_slow(config):
-        forbid_models()
-
-
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     mark_model_fixture_users(items)
+    if leaves_out_slow(config):
+        forbid_models()
 
 
 SAMPLE = Path(__file__).parents[1] / "src" / "newsweave" / "sample"
 GOLD = json.loads((SAMPLE / "gold.json").read_text(encoding="utf-8"))
 ELEVEN_DEAD = "2026-03-03-harbourherald-eleven-dead-fire.html"
 POSTGRES = Path(__file__).parents[1] / "scripts" / "postgres"
-STORES = ("sqlite", "postgresql")
+# A test on PostgreSQL needs its server: slow (tests/fast_loop.py), as on SQLite it is not.
+STORES = ("sqlite", pytest.param("postgresql", marks=pytest.mark.slow))
 _SCHEMAS = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
+def postgres_server(request) -> Iterator[str]:
     """The URL of a throwaway PostgreSQL server, up for the rest of the session."""
+    if leaves_out_slow(request.config):
+        pytest.fail(
+            "this test needs PostgreSQL's server, which the fast loop leaves out: mark it "
+            "@pytest.mark.slow (see tests/fast_loop.py)",
+            pytrace=False,
+        )
     if os.environ.get("NEWSWEAVE_TEST_POSTGRES"):
         yield os.environ["NEWSWEAVE_TEST_POSTGRES"]
         return
@@ -99,7 +107,7 @@ def new_postgres_store(server: str) -> str:
 
 
 def new_store(kind: str, folder: Path, request: pytest.FixtureRequest) -> str:
-    """A new, empty store's location (what --db takes) of `kind`, one of STORES."""
+    """A new, empty store's location (what --db takes) of `kind`: "sqlite" or "postgresql"."""
     if kind == "sqlite":
         return str(folder / "store.db")
     return new_postgres_store(request.getfixturevalue("postgres_server"))
@@ -174,6 +182,40 @@ def pipeline(request) -> Pipeline:
 @pytest.fixture(scope="session")
 def sqlite_pipeline(request) -> Pipeline:
     return pipeline_on("sqlite", request)
+
+
+@dataclass(frozen=True)
+class SampleStore:
+    db: Path  # a SQLite store no test writes to: `copy_to` makes one to change
+    report: IngestReport  # the ingest that stored the corpus
+    articles: tuple[Article, ...]  # as the store hands them out
+
+    def by_url(self) -> dict[str, Article]:
+        """The articles by the URL the gold file knows them by."""
+        return {str(a.url or a.canonical_url): a for a in self.articles}
+
+    def copy_to(self, folder: Path) -> Path:
+        """A copy of the store in `folder`, the copy's path."""
+        copy_sqlite(self.db, folder / "sample.db")
+        return folder / "sample.db"
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A SQLite store copied whole (committed data only), for a test to change the copy."""
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    source_db.backup(target_db)
+    source_db.close()
+    target_db.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory) -> SampleStore:
+    """The sample corpus ingested into a SQLite store, once per session."""
+    db = tmp_path_factory.mktemp("sample") / "store.db"
+    with open_store(db) as store:
+        report = ingest([str(SAMPLE / "articles")], store, Settings(db=db))
+        articles = tuple(store.iter_articles())
+    return SampleStore(db, report, articles)
 
 
 HOSTILE = (

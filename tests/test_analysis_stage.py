@@ -9,7 +9,6 @@ Herald's) is the known answer the stored analysis is checked against.
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLD, SAMPLE
+from conftest import GOLD, SAMPLE, copy_sqlite
 from newsweave.analysis.stage import (
     AnalysisReport,
     analyse_event,
@@ -49,11 +48,10 @@ class Analysed:
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory) -> Iterator[Analysed]:
-    settings = Settings(db=tmp_path_factory.mktemp("analysis") / "store.db")
+def analysed(tmp_path_factory, sample_store) -> Iterator[Analysed]:
+    settings = Settings(db=sample_store.copy_to(tmp_path_factory.mktemp("analysis")))
     embedder = load_embedder("minilm")
     with open_store(settings.db) as store:
-        ingest([str(SAMPLE / "articles")], store, settings)
         build_stories(store, settings, embedder=embedder)
         report = analyse_events(store, settings, embedder=embedder)
         url_of = {a.article_id: a.url or a.canonical_url for a in store.iter_articles()}
@@ -66,10 +64,7 @@ def analysed(tmp_path_factory) -> Iterator[Analysed]:
 def copy_of(analysed: Analysed, folder: Path) -> Iterator[tuple[SQLiteStore, Settings]]:
     """A copy of the module's analysed store, to change without touching the module's."""
     settings = Settings(db=folder / "copy.db")
-    source, target = sqlite3.connect(analysed.settings.db), sqlite3.connect(settings.db)
-    source.backup(target)
-    source.close()
-    target.close()
+    copy_sqlite(analysed.settings.db, settings.db)
     with open_store(settings.db) as store:
         yield store, settings
 

@@ -19,7 +19,7 @@ from datetime import datetime
 import pytest
 from click.testing import CliRunner
 
-from conftest import GOLD, SAMPLE, planted_disagreements, reports
+from conftest import GOLD, planted_disagreements, reports
 from newsweave.analysis.claims import copy_groups_of
 from newsweave.analysis.support import check_support, verbatim_span
 from newsweave.briefs.model import (
@@ -33,9 +33,7 @@ from newsweave.briefs.model import (
 from newsweave.briefs.stage import brief_from_articles, changes, load_brief
 from newsweave.briefs.verify import named_extract, quoted_spans
 from newsweave.cli import main
-from newsweave.ingest.stage import ingest
 from newsweave.model import Article
-from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import list_events
 
@@ -53,13 +51,9 @@ class GoldBrief:
 
 
 @pytest.fixture(scope="module")
-def gold_briefs(tmp_path_factory) -> dict[str, GoldBrief]:
-    settings = Settings(db=tmp_path_factory.mktemp("gold") / "store.db")
-    with open_store(settings.db) as store:
-        ingest([str(SAMPLE / "articles")], store, settings)
-        articles = list(store.iter_articles())
+def gold_briefs(sample_store) -> dict[str, GoldBrief]:
     by_event: dict[str, list[Article]] = defaultdict(list)
-    for a in articles:
+    for a in sample_store.articles:
         by_event[GOLD["articles"][a.canonical_url or a.url]["event"]].append(a)
     out = {}
     for event, members in by_event.items():

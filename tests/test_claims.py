@@ -16,12 +16,9 @@ from collections import defaultdict
 
 import pytest
 
-from conftest import GOLD, SAMPLE, planted_disagreements, reports
+from conftest import GOLD, planted_disagreements, reports
 from newsweave.analysis.claims import align_claims, copy_groups_of, read_event
 from newsweave.analysis.disagreements import find_disagreements
-from newsweave.ingest.stage import ingest
-from newsweave.settings import Settings
-from newsweave.store import open_store
 
 pytestmark = pytest.mark.slow  # every test reads claims, which parse with spaCy
 
@@ -33,11 +30,8 @@ def url_of(article) -> str:
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    path = tmp_path_factory.mktemp("claims") / "store.db"
-    with open_store(path) as store:
-        ingest([str(SAMPLE / "articles")], store, Settings(db=path))
-        articles = list(store.iter_articles())
+def analysed(sample_store):
+    articles = list(sample_store.articles)
     groups = copy_groups_of(articles)
     by_event = defaultdict(list)
     for article in articles:

@@ -6,23 +6,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from conftest import GOLD, SAMPLE
+from conftest import GOLD
 from newsweave.analysis.dates import find_dates, publication_day, resolve_date
 from newsweave.analysis.nlp import load_nlp, parse
-from newsweave.ingest.stage import ingest
-from newsweave.settings import Settings
-from newsweave.store import open_store
 
 WEDNESDAY = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # the publication time of most rule tests
 
 
 @pytest.fixture(scope="module")
-def gold_mentions(tmp_path_factory):
-    """Each gold-dated article's URL -> (text, its date mentions), the store built once."""
-    path = tmp_path_factory.mktemp("dates") / "store.db"
-    with open_store(path) as store:
-        ingest([str(SAMPLE / "articles")], store, Settings(db=path))
-        articles = {a.url or a.canonical_url: a for a in store.iter_articles()}
+def gold_mentions(sample_store):
+    """Each gold-dated article's URL -> (text, its date mentions)."""
+    articles = sample_store.by_url()
     dated = [articles[url] for url in sorted({entry["article"] for entry in GOLD["dates"]})]
     docs = parse(article.text for article in dated)
     return {

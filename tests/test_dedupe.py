@@ -8,11 +8,8 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from conftest import GOLD, SAMPLE
-from newsweave.ingest.stage import ingest
+from conftest import GOLD
 from newsweave.saved_state import pack
-from newsweave.settings import Settings
-from newsweave.store import open_store
 from newsweave.stories.dedupe import (
     STATE_FORMAT,
     CopyIndex,
@@ -66,11 +63,8 @@ the company denied. Trading in Brennick shares was briefly suspended after a sha
 
 
 @pytest.fixture(scope="module")
-def sample_articles(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "store.db"
-    with open_store(path) as store:
-        ingest([str(SAMPLE / "articles")], store, Settings(db=path))
-        return list(store.iter_articles())
+def sample_articles(sample_store):
+    return list(sample_store.articles)
 
 
 @pytest.fixture(scope="module")

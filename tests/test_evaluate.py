@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sklearn.metrics import adjusted_rand_score
 
 from conftest import SAMPLE
 from newsweave.errors import UnreadableInput
@@ -46,8 +45,15 @@ def test_bcubed_is_perfect_only_for_the_gold_partition():
 labels = st.lists(st.sampled_from("abcde"), min_size=2, max_size=40)
 
 
+@pytest.fixture(scope="module")
+def adjusted_rand_score():
+    from sklearn.metrics import adjusted_rand_score  # a second to import: only for this test
+
+    return adjusted_rand_score
+
+
 @given(labels.flatmap(lambda gold: st.tuples(st.just(gold), st.permutations(gold))))
-def test_ari_matches_scikit_learn(pair):
+def test_ari_matches_scikit_learn(adjusted_rand_score, pair):
     gold, found = pair
     assert adjusted_rand_index(found, gold) == pytest.approx(adjusted_rand_score(gold, found))
 
@@ -85,6 +91,7 @@ def test_eval_cluster_scores_the_sample_corpus(sample_gold_file, tmp_path):
     assert scores.articles_per_second > 0
 
 
+@pytest.mark.slow  # the static word embedder embeds the corpus
 def test_eval_cluster_json_has_exactly_the_documented_keys(sample_gold_file, tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "newsweave", "eval", "cluster", str(sample_gold_file), "--json"],

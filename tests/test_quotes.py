@@ -14,29 +14,23 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import GOLD, SAMPLE
+from conftest import GOLD
 from newsweave.analysis.nlp import parse, sentences_of
 from newsweave.analysis.people import name_key, opening_referents
 from newsweave.analysis.quotes import Quote, extract_quotes
 from newsweave.analysis.statements import group_statements, wordings_agree
-from newsweave.ingest.stage import ingest
-from newsweave.settings import Settings
-from newsweave.store import open_store
 
 DIRECT = [quote for quote in GOLD["quotes"] if quote["kind"] == "direct"]
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(sample_store):
     """Article text and extracted quotes for every article the gold quotes come from."""
-    path = tmp_path_factory.mktemp("quotes") / "store.db"
-    with open_store(path) as store:
-        ingest([str(SAMPLE / "articles")], store, Settings(db=path))
-        by_url = {}
-        for article in store.iter_articles():
-            for url in (article.url, article.canonical_url):
-                if url:
-                    by_url[url] = article.text
+    by_url = {}
+    for article in sample_store.articles:
+        for url in (article.url, article.canonical_url):
+            if url:
+                by_url[url] = article.text
     urls = sorted({quote["article"] for quote in GOLD["quotes"]})
     texts = [by_url[url] for url in urls]
     quotes = {
@@ -329,6 +323,7 @@ def newsweave(*args: object) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # the quote extractor parses with spaCy
 def test_eval_attribution_prints_the_json_keys(tmp_path):
     text = "\u201cWe will win,\u201d she said."
     line = {

@@ -13,15 +13,8 @@ from newsweave.store import open_store
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    path = tmp_path_factory.mktemp("sample") / "store.db"
-    settings = Settings(db=path)
-    with open_store(path) as store:
-        report = ingest([str(SAMPLE / "articles")], store, settings)
-        articles = {
-            article.url or article.canonical_url: article for article in store.iter_articles()
-        }
-        yield report, articles, store
+def stored(sample_store):
+    return sample_store.report, sample_store.by_url(), sample_store
 
 
 def test_every_gold_article_is_stored_and_nothing_rejected(stored):
@@ -69,7 +62,8 @@ def test_every_article_has_its_publication_time(stored):
 
 
 def test_reingesting_changes_nothing(stored, tmp_path):
-    _, articles, store = stored
-    report = ingest([str(SAMPLE / "articles")], store, Settings(db=tmp_path / "unused.db"))
+    _, articles, sample_store = stored
+    with open_store(sample_store.copy_to(tmp_path)) as store:
+        report = ingest([str(SAMPLE / "articles")], store, Settings(db=tmp_path / "unused.db"))
     assert report.ingested == [] and report.revised == []
     assert len(report.unchanged) == len(articles)

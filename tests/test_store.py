@@ -139,6 +139,7 @@ def test_followed_feeds_are_kept_with_how_their_polls_went(store):
     assert [feed.url for feed in store.list_feeds()] == ["https://b.example/rss"]
 
 
+@pytest.mark.slow
 def test_the_postgresql_schema_is_versioned(request):
     location = new_store("postgresql", Path("unused"), request)
     with open_store(location) as store:

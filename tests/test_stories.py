@@ -37,11 +37,10 @@ def gold_event(article) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    path = tmp_path_factory.mktemp("stories") / "store.db"
+def built(tmp_path_factory, sample_store):
+    path = sample_store.copy_to(tmp_path_factory.mktemp("stories"))
     settings = Settings(db=path)
     with open_store(path) as store:
-        ingest([str(SAMPLE / "articles")], store, settings)
         report = build_stories(store, settings)
         articles = {article.article_id: article for article in store.iter_articles()}
         yield store, settings, report, list_events(store), articles

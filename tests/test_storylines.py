@@ -10,11 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import GOLD, SAMPLE
-from newsweave.ingest.stage import ingest
+from conftest import GOLD
 from newsweave.model import Article, Source
-from newsweave.settings import Settings
-from newsweave.store import open_store
 from newsweave.stories.events import event_of
 from newsweave.stories.storylines import (
     EventSummary,
@@ -25,14 +22,10 @@ from newsweave.stories.storylines import (
 
 
 @pytest.fixture(scope="module")
-def gold_events(tmp_path_factory) -> list[EventSummary]:
+def gold_events(sample_store) -> list[EventSummary]:
     """One summary per gold event (the clusterer is tested elsewhere), in event-id order."""
-    path = tmp_path_factory.mktemp("sample") / "store.db"
-    with open_store(path) as store:
-        ingest([str(SAMPLE / "articles")], store, Settings(db=path))
-        articles = list(store.iter_articles())
     by_event = defaultdict(list)
-    for article in articles:
+    for article in sample_store.articles:
         by_event[GOLD["articles"][article.url or article.canonical_url]["event"]].append(article)
     summaries = []
     for event_id, members in sorted(by_event.items()):

@@ -205,6 +205,7 @@ def _write_pairs(path: Path, pairs: list[tuple[str, str]]) -> Path:
     return path
 
 
+@pytest.mark.slow  # the support checker parses with spaCy
 def test_eval_support_prints_exactly_the_four_scores(tmp_path):
     path = _write_pairs(
         tmp_path / "pairs.jsonl",

@@ -23,7 +23,7 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from textwrap import shorten
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 import click
@@ -32,24 +32,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from newsweave.analysis.disagreements import Disagreement
-from newsweave.analysis.model import EventAnalysis
-from newsweave.analysis.nli import load_nli
-from newsweave.analysis.stage import list_analyses, load_analysis
-from newsweave.backfill import BATCH, backfill
 from newsweave.briefs.model import Brief, to_document
 from newsweave.briefs.render import FORMATS, render, safe_brief
-from newsweave.briefs.stage import BriefsReport, load_brief, writer_for
 from newsweave.errors import NewsweaveError, SettingsFileError
-from newsweave.evaluate.clustering import evaluate_clustering
-from newsweave.evaluate.defects import DEFECT_KINDS
-from newsweave.evaluate.summaries import evaluate_summaries
-from newsweave.evaluate.support import evaluate_support
-from newsweave.ingest.feeds import read_opml
-from newsweave.ingest.stage import ingest
 from newsweave.model import Article, Event, IngestReport
 from newsweave.outward import safe_data, safe_link, safe_text
-from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings, load_settings
 from newsweave.store import (
     EventFailure,
@@ -60,7 +47,14 @@ from newsweave.store import (
     store_exists,
 )
 from newsweave.stories import list_events, list_storylines
-from newsweave.watch import Cycle, watch
+
+# The stages, the evaluations and the models are imported by the commands that run them: a
+# command starts in the time its own imports take (`newsweave settings` needs no spaCy).
+if TYPE_CHECKING:
+    from newsweave.analysis.disagreements import Disagreement
+    from newsweave.analysis.model import EventAnalysis
+    from newsweave.briefs.stage import BriefsReport
+    from newsweave.watch import Cycle
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -138,6 +132,8 @@ def ingest_command(settings: Settings, sources: tuple[str, ...], as_json: bool) 
     SOURCES are .txt, .html, .json or .jsonl files, folders of them (with an optional
     sources.toml naming the outlets), feed or OPML files, or http(s) URLs of pages and feeds.
     """
+    from newsweave.ingest.stage import ingest
+
     with open_store(settings.db) as store, _progress_bar() as bar:
         task = bar.add_task("storing", total=None)
         report = ingest(
@@ -167,6 +163,8 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
     are analysed (claims, disagreements, quotes, statements) and get a new, verified version of
     their brief.
     """
+    from newsweave.pipeline import run_pipeline
+
     with open_store(settings.db) as store, _progress_bar() as bar:
         result = run_pipeline(sources, store, settings, progress=_step_bars(bar))
     report = result.ingest
@@ -205,14 +203,20 @@ def run_command(settings: Settings, sources: tuple[str, ...], as_json: bool) -> 
         sys.exit(code)
 
 
+def _default_batch() -> int:
+    """`backfill`'s batch, read when the command runs (its module loads the stages)."""
+    from newsweave.backfill import BATCH
+
+    return BATCH
+
+
 @main.command("backfill")
 @click.argument("sources", nargs=-1, required=True)
 @click.option(
     "--batch",
     type=click.IntRange(1, MAX_COUNT),
-    default=BATCH,
-    show_default=True,
-    help="articles stored, then taken through every stage, at a time",
+    default=lambda: _default_batch(),
+    help="articles stored, then taken through every stage, at a time  [default: 1000]",
 )
 @click.option("--json", "as_json", is_flag=True, help="print the summary as JSON")
 @_engine_option
@@ -228,6 +232,8 @@ def backfill_command(
     again with the same SOURCES, it goes on after the last batch it finished, and ends as an
     uninterrupted backfill would. Progress bars per stage on stderr, on a terminal.
     """
+    from newsweave.backfill import backfill
+
     with open_store(settings.db) as store, _progress_bar() as bar:
         result = backfill(sources, store, settings, batch=batch, progress=_step_bars(bar))
     report = result.ingest
@@ -277,6 +283,7 @@ def watch_command(
     and each rejected input one line on stderr; a failed cycle is reported and the next one
     goes on. Exits 0 after the cycles or Ctrl-C, and 1 when every cycle failed.
     """
+    from newsweave.watch import watch
 
     followed = not feeds
     if followed:
@@ -324,6 +331,8 @@ def feeds_add_command(settings: Settings, urls: tuple[str, ...]) -> None:
 @_with_settings
 def feeds_import_command(settings: Settings, file: Path) -> None:
     """Follow every feed of an OPML list (a feed reader's export)."""
+    from newsweave.ingest.feeds import read_opml
+
     try:
         body = file.read_bytes()
     except OSError as error:
@@ -511,6 +520,8 @@ def disagreements_command(settings: Settings, event_id: str | None, as_json: boo
     shows its value, the outlets that state it, how many independent sources they are, and the
     sentence of one of them.
     """
+    from newsweave.analysis.stage import list_analyses
+
     with _existing_store(settings) as store:
         analyses = [_analysis_of(store, event_id)] if event_id else list_analyses(store)
     found = [(analysis, d) for analysis in analyses for d in analysis.disagreements]
@@ -554,6 +565,8 @@ def brief_command(settings: Settings, event_id: str | None, fmt: str, version: i
     Every sentence cites the numbered sources that support it; what is new since the previous
     version is marked. `newsweave run` writes the briefs.
     """
+    from newsweave.briefs.stage import load_brief
+
     with _existing_store(settings) as store:
         if event_id is None:
             if version is not None:
@@ -629,6 +642,8 @@ def eval_cluster_command(settings: Settings, file: Path, as_json: bool) -> None:
     FILE has one article a line with its gold event ("gold"); the pipeline runs in a temporary
     store and never sees the gold labels.
     """
+    from newsweave.evaluate.clustering import evaluate_clustering
+
     scores = evaluate_clustering(file, settings)
     if as_json:
         _print_json(asdict(scores))
@@ -653,6 +668,9 @@ def eval_support_command(settings: Settings, file: Path, as_json: bool) -> None:
     (supported or unsupported). A pair counts as predicted supported only when the checker
     says supported; the support_nli setting, when set, names the NLI model that decides.
     """
+    from newsweave.analysis.nli import load_nli
+    from newsweave.evaluate.support import evaluate_support
+
     scores = evaluate_support(file, nli=load_nli(settings.support_nli))
     if as_json:
         keys = ("balanced_accuracy", "pairs", "supported_recall", "unsupported_recall")
@@ -705,6 +723,11 @@ def eval_summarize_command(
     support_nli setting's model, when set), the same checker that verified the brief: read
     those two figures with the checker's accuracy (`newsweave eval support`), not as proof.
     """
+    from newsweave.analysis.nli import load_nli
+    from newsweave.briefs.stage import writer_for
+    from newsweave.evaluate.defects import DEFECT_KINDS
+    from newsweave.evaluate.summaries import evaluate_summaries
+
     writer = writer_for(replace(settings, writer=writer_name or settings.writer))
     scores = evaluate_summaries(
         file,
@@ -753,7 +776,7 @@ def eval_attribution_command(file: Path, as_json: bool) -> None:
     FILE has one article a line with its gold attributions (source, cue and content offsets);
     the extractor sees only the text.
     """
-    from newsweave.evaluate.attribution import evaluate_attribution  # loads spaCy: only here
+    from newsweave.evaluate.attribution import evaluate_attribution
 
     scores = evaluate_attribution(file)
     if as_json:
@@ -867,6 +890,8 @@ def _existing_store(settings: Settings) -> Store:
 def _analysis_of(store: Store, event_id: str) -> EventAnalysis:
     """The stored analysis of the event an id or id prefix names; an error saying what to do
     when there is no such event or it is not analysed yet."""
+    from newsweave.analysis.stage import load_analysis
+
     resolved = store.resolve_event(event_id)
     if resolved is None:
         raise NewsweaveError(
@@ -880,6 +905,8 @@ def _analysis_of(store: Store, event_id: str) -> EventAnalysis:
 
 def _brief_of(store: Store, event_id: str, version: int | None) -> Brief:
     """A brief by event id or prefix; an error saying what to do when there is none."""
+    from newsweave.briefs.stage import load_brief
+
     resolved = store.resolve_event(event_id)
     if resolved is None:
         raise NewsweaveError(

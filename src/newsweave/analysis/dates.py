@@ -62,6 +62,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from newsweave.analysis import words
+from newsweave.analysis.vocabularies import vocabulary
 
 if TYPE_CHECKING:
     from dateparser.date import DateDataParser
@@ -125,37 +126,18 @@ PARTS = {
     "early": 0, "the start of": 0, "the beginning of": 0, "mid": 1, "the middle of": 1,
     "late": 2, "the end of": 2,
 }  # fmt: skip
-SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month
-# the cue in front of a weekday, as "last" (strictly before), "next" (strictly after) or "this"
-# (in the publication day's week); a bare weekday has none
-WEEKDAY_CUES = {
-    "last": "last",
-    "this past": "last",
-    "past": "last",
-    "pasado": "last",
-    "next": "next",
-    "this coming": "next",
-    "coming": "next",
-    "próximo": "next",
-    "this": "this",
-    "este": "this",
-}
+# The word lists below are rules of vocabulary/dates.toml, which says what each is for.
+SEASONS = {name: int(month) for name, month in (vocabulary("dates.seasons").table or {}).items()}
+WEEKDAY_CUES = dict(vocabulary("dates.weekday-cues").table or {})  # a bare weekday has none
 TIME_OF_DAY = (
     r"(?:morning|afternoon|evening|night|midday|noon|(?:por|en) la (?:mañana|tarde|noche))"
 )
-# words after which an infinitive is ahead: "due to meet on Wednesday", "invited ... to hold talks
-# on Thursday", "going to vote on Friday"
-FORWARD_LEMMAS = frozenset(
-    {"agree", "aim", "due", "expect", "go", "hope", "intend", "invite", "likely", "plan"}
-    | {"poise", "prepare", "promise", "ready", "schedule", "set", "threaten", "vow", "want"}
-)
-# participles that put their date ahead: "talks scheduled for Thursday", "a vote expected on Friday"
-SCHEDULING_LEMMAS = frozenset({"due", "expect", "plan", "schedule", "set", "slate"})
-# verbs whose "to" object lies ahead: "invited both sides to talks on Thursday"
-INVITING_LEMMAS = frozenset({"agree", "invite", "summon"})
+FORWARD_LEMMAS = vocabulary("dates.forward-lemmas").words  # "due to meet on Wednesday"
+SCHEDULING_LEMMAS = vocabulary("dates.scheduling-lemmas").words  # "talks scheduled for Thursday"
+INVITING_LEMMAS = vocabulary("dates.inviting-lemmas").words  # "invited both sides to talks"
 VERB_TAGS = ("VERB", "AUX")
-FUTURE_AUX = frozenset({"will", "'ll", "shall", "wo", "would"})
-PERFECT_OR_PAST_AUX = frozenset({"has", "have", "had", "was", "were", "did", "been"})
+FUTURE_AUX = vocabulary("dates.future-auxiliaries").words
+PERFECT_OR_PAST_AUX = vocabulary("dates.perfect-or-past-auxiliaries").words
 
 _WEEKDAY_WORDS = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))

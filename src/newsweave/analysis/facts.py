@@ -49,9 +49,9 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.tokens import Doc
 
 from newsweave.analysis.nlp import Sentence, minilm, parse, sentences_of
 from newsweave.analysis.words import (
@@ -63,6 +63,9 @@ from newsweave.analysis.words import (
     numbers_in,
     words_in,
 )
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 __all__ = [
     "Fact",

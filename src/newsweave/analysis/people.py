@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
+from newsweave.analysis.vocabularies import vocabulary
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
@@ -38,20 +40,16 @@ __all__ = [
 ]
 
 
-def _lemmas(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # Words that stand for a person in a subject: resolved to a named person of the article.
-PRONOUNS = frozenset({"he", "she"})
-POSSESSIVES = frozenset({"his", "her"})
+PRONOUNS = vocabulary("people.pronouns").words
+POSSESSIVES = vocabulary("people.possessives").words
 # Words for an unnamed person whom an opening pronoun of that gender might stand for, by lemma.
 GENDERED = {
-    "female": _lemmas("woman girl mother wife daughter sister lady"),
-    "male": _lemmas("man boy father husband son brother"),
+    "female": vocabulary("people.female-nouns").words,
+    "male": vocabulary("people.male-nouns").words,
 }
-FEMALE = _lemmas("ms mrs miss woman spokeswoman chairwoman congresswoman")
-MALE = _lemmas("mr man spokesman chairman congressman")
+FEMALE = vocabulary("people.female-titles").words
+MALE = vocabulary("people.male-titles").words
 
 
 def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]:

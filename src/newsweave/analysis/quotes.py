@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Literal
 
 from newsweave.analysis.nlp import named_by, parse
 from newsweave.analysis.people import People
+from newsweave.analysis.vocabularies import vocabulary
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -45,51 +46,12 @@ __all__ = ["Marks", "Quote", "extract_quotes", "quoted_stretches"]
 Offsets = tuple[int, int]
 
 
-def _lemmas(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
-# Verbs that report what someone said, wrote, thinks or wants, by lemma. A clause they govern
-# is attributed content; a quotation they govern is a direct quote.
-REPORTING_VERBS = _lemmas(
-    """
-    say tell add write ask note report announce state declare explain insist argue claim warn
-    suggest acknowledge admit confirm deny reply respond answer continue conclude recall predict
-    promise vow urge tweet post comment observe remark mention point stress emphasize emphasise
-    complain concede contend assert allege maintain reiterate repeat testify describe call
-    accuse criticize criticise praise blame joke quip boast scoff shout yell whisper exclaim
-    agree disagree caution advise inform reveal disclose indicate show find estimate propose
-    recommend demand question wonder speculate tout hint signal counter retort object protest
-    lament recount read believe think know feel hope expect fear worry doubt assume suspect
-    understand realize realise guess bet figure reckon consider want plan threaten refuse
-    decline characterize characterise label brand dismiss decry denounce condemn reject welcome
-    quote cite assure reassure order direct instruct request seem appear endorse oppose support
-    defend attack applaud slam mock ridicule refer portray echo view regard seek decide imply
-    remind express highlight embrace favor favour prefer back offer foresee publish
-    """
-)
-# Reporting verbs whose content is usually an infinitive (`urged Rellik to wait`).
-INFINITIVE_VERBS = _lemmas(
-    """
-    urge ask call promise vow want plan threaten refuse decline agree hope expect
-    order direct instruct request advise warn tell seem appear seek decide prefer offer
-    """
-)
-# Verbs of judging or taking a stand, whose object is the content (`accused Trump of lying`).
-OBJECT_VERBS = _lemmas(
-    """
-    call describe accuse criticize criticise praise endorse announce propose oppose support
-    reject condemn denounce defend welcome blame attack dismiss cite seek recommend applaud slam
-    decry mock ridicule refer characterize characterise label brand portray echo question view
-    regard see express highlight embrace favor favour prefer back
-    """
-)
-# `X described the letter as "…"`: the cue runs from the verb to its `as`.
-AS_VERBS = _lemmas(
-    """
-    describe characterize characterise label brand dismiss call see view regard portray
-    """
-)
+# Verbs that report what someone said, wrote, thinks or wants, by lemma (what each list is for
+# is said in vocabulary/quotes.toml).
+REPORTING_VERBS = vocabulary("quotes.reporting-verbs").words
+INFINITIVE_VERBS = vocabulary("quotes.infinitive-verbs").words  # `urged Rellik to wait`
+OBJECT_VERBS = vocabulary("quotes.object-verbs").words  # `accused Trump of lying`
+AS_VERBS = vocabulary("quotes.as-verbs").words  # `described the letter as "…"`
 OPENING = "“„«"
 CLOSING = "”»"
 STRAIGHT = ('"', "''")  # the second: two apostrophes, as some archives print a quote mark

@@ -5,17 +5,19 @@ kind (number, name, noun, verb, adjective, other) and whether it carries meaning
 Numbers are read as values, so "$5bn", "5 billion" and "five billion" agree and "fourth" is 4:
 spaCy marks number-like tokens but gives no values, and the scales and number words of news
 ("bn", "mn", "dozen", ordinals) are a short table. The small vocabularies the checker compares
-(negations, modals, quantifiers, months and weekdays, common opposites) live here too.
+(negations, modals, quantifiers, common opposites), and those tables, are rules of
+`vocabulary/words.toml`, each with its examples; months and weekdays are the storylines'.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from newsweave.analysis.vocabularies import vocabulary
 from newsweave.stories.storylines import DATE_WORDS, MONTHS, WEEKDAYS
 
 if TYPE_CHECKING:
@@ -37,101 +39,29 @@ __all__ = [
     "words_in",
 ]
 
-NEGATIONS = frozenset({"not", "n't", "no", "never", "none", "nobody", "nothing", "neither", "nor"})
-MODALS = frozenset({"may", "might", "could", "would", "will", "shall", "must", "should", "can"})
-QUANTIFIERS = frozenset(
-    {"all", "every", "each", "some", "many", "most", "few", "several", "only", "always", "often"}
-    | {"more", "less", "fewer", "least", "over", "under", "above", "below", "than", "nearly"}
-)
-# Opposites that news edits swap ("profits rose" for "profits fell"); each maps to the other.
-_OPPOSITES = [
-    ("increase", "decrease decline drop fall cut reduce"),
-    ("rise", "fall drop decline sink"),
-    ("gain", "loss lose"),
-    ("win", "lose loss defeat"),
-    ("more", "less fewer"),
-    ("high", "low"),
-    ("up", "down"),
-    ("raise", "lower cut reduce"),
-    ("grow", "shrink"),
-    ("open", "close"),
-    ("start", "end stop finish"),
-    ("accept", "reject refuse"),
-    ("approve", "reject veto"),
-    ("allow", "ban forbid block"),
-    ("support", "oppose"),
-    ("before", "after"),
-    ("first", "last"),
-    ("early", "late"),
-    ("succeed", "fail"),
-    ("success", "failure"),
-    ("positive", "negative"),
-    ("strong", "weak"),
-    ("thrive", "struggle"),
-    ("profit", "loss"),
-    ("arrest", "release free"),
-    ("convict", "acquit"),
-    ("guilty", "innocent"),
-    ("legal", "illegal"),
-    ("buy", "sell"),
-    ("hire", "fire"),
-    ("import", "export"),
-    ("peace", "war"),
-    ("agree", "disagree"),
-    ("confirm", "deny"),
-    ("install", "remove uninstall"),
-    ("right", "wrong"),
-    ("include", "exclude"),
-    ("majority", "minority"),
-]
+NEGATIONS = vocabulary("words.negations").words
+MODALS = vocabulary("words.modals").words
+QUANTIFIERS = vocabulary("words.quantifiers").words
 
 
-def _symmetric(pairs: list[tuple[str, str]]) -> dict[str, frozenset[str]]:
-    table: dict[str, set[str]] = {}
-    for word, others in pairs:
+def _symmetric(table: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Each word of a table of opposites ("rise" = "fall drop ...") to all its opposites."""
+    symmetric: dict[str, set[str]] = {}
+    for word, others in table.items():
         for other in others.split():
-            table.setdefault(word, set()).add(other)
-            table.setdefault(other, set()).add(word)
-    return {word: frozenset(opposites) for word, opposites in table.items()}
+            symmetric.setdefault(word, set()).add(other)
+            symmetric.setdefault(other, set()).add(word)
+    return {word: frozenset(opposites) for word, opposites in symmetric.items()}
 
 
-OPPOSITES = _symmetric(_OPPOSITES)
+OPPOSITES = _symmetric(vocabulary("words.opposites").table or {})
 NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
 )
 _NUMBER_WORDS = {
-    word: value
-    for value, words in enumerate(
-        [
-            ("zero",),
-            ("one", "first", "once", "single"),
-            ("two", "second", "twice", "double"),
-            ("three", "third", "triple"),
-            ("four", "fourth"),
-            ("five", "fifth"),
-            ("six", "sixth"),
-            ("seven", "seventh"),
-            ("eight", "eighth"),
-            ("nine", "ninth"),
-            ("ten", "tenth"),
-            ("eleven", "eleventh"),
-            ("twelve", "twelfth"),
-        ]
-    )
-    for word in words
-} | {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "dozen": 12}
-_SCALES = {
-    "thousand": 1e3,
-    "k": 1e3,
-    "million": 1e6,
-    "mn": 1e6,
-    "m": 1e6,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "trillion": 1e12,
-    "tn": 1e12,
+    word: int(value) for word, value in (vocabulary("words.number-words").table or {}).items()
 }
+_SCALES = {word: float(value) for word, value in (vocabulary("words.scales").table or {}).items()}
 _NUMBER = re.compile(r"^[$€£]?(\d+(?:[.,]\d+)*)([a-z]*)$")
 
 

@@ -9,7 +9,8 @@ replaced by the person the analysis found it stands for (`ClaimSentence.referent
 that opens on a pronoun it cannot resolve ("It was ..."), a piece of a quotation running over
 several sentences, a question and a sentence of under MIN_WORDS or over MAX_WORDS words are not
 used. Across a whole brief, for every writer, a person first mentioned by surname alone is
-named in full there, as the cited articles print the name (`named_in_full`).
+named in full there, as the cited articles print the name (`named_in_full`). What is dropped and
+what is not used are rules of rules/edits.toml (`edit_rules`), each with its examples.
 """
 
 from __future__ import annotations
@@ -17,23 +18,49 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cache
 
 from newsweave.analysis.claims import ClaimSentence
 from newsweave.analysis.people import POSSESSIVES, PRONOUNS
 from newsweave.analysis.quotes import Quote, quoted_stretches
+from newsweave.briefs.lead import RULES_FOLDER
 from newsweave.briefs.model import BriefSentence, Section
 from newsweave.ingest.furniture import without_dateline
+from newsweave.rulebook import Rule, RuleFileError, rules_in
 
-__all__ = ["MAX_WORDS", "MIN_WORDS", "edited", "named_in_full", "speaker_offsets", "tidied"]
+__all__ = [
+    "MAX_WORDS",
+    "MIN_WORDS",
+    "edit_pattern",
+    "edit_rules",
+    "edited",
+    "named_in_full",
+    "speaker_offsets",
+    "tidied",
+]
 
 MIN_WORDS, MAX_WORDS = 6, 55
 
-_KICKER = re.compile(  # a label a web page puts before its opening: "Update: The committee..."
-    r"^(?:update[ds]?|breaking(?: news)?|exclusive)\s*[:—–-]\s+(?=(?-i:[A-Z]))",
-    re.IGNORECASE,
-)
-_CONNECTIVE = re.compile(r"^(?:But|And|However|Meanwhile|Still|Yet|Also|So|Instead),?\s+")
-_UNRESOLVED = re.compile(r"^(?:He|She|They|It|This|That|These|Those|His|Her|Their|Its)\b")
+
+def edit_rules() -> dict[str, Rule]:
+    """The rules of `rules/edits.toml`, by id."""
+    return {key: rule for key, rule in rules_in(RULES_FOLDER).items() if rule.file == "edits.toml"}
+
+
+@cache
+def edit_pattern(rule_id: str) -> re.Pattern[str]:
+    """An edit rule's patterns as one expression, matched as written (case counts unless the
+    pattern says otherwise), at the start of a sentence."""
+    try:
+        rule = edit_rules()[rule_id]
+    except KeyError:
+        raise RuleFileError(f"no rule {rule_id!r} in {RULES_FOLDER / 'edits.toml'}") from None
+    return re.compile("|".join(rule.patterns))
+
+
+_KICKER = edit_pattern("edits.kicker")  # a web page's label: "Update: The committee..."
+_CONNECTIVE = edit_pattern("edits.connective")
+_UNRESOLVED = edit_pattern("edits.unresolved-opening")
 _AFTER_NAME = re.compile(r"\b[A-Z][\w.'’-]* $")  # "Mr. ", "Governor " just before a surname
 _BEFORE_NAME = re.compile(r" [A-Z]")  # "Vilk Holdings"
 _DETERMINER = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat) $")  # "the Trump administration"

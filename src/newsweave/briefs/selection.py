@@ -27,8 +27,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from spacy.lang.en.stop_words import STOP_WORDS
+from functools import cache
 
 from newsweave.analysis.claims import Claim, ClaimSentence
 from newsweave.analysis.facts import same_fact
@@ -62,7 +61,6 @@ LEAD_POSITIONS = 3  # the lead comes from the first sentences of the reports
 
 _APPOSITION = re.compile(r"^,\s*[^,.;\"”]{1,80}")  # ", an industrial analyst at Vilk Securities"
 _WORD = re.compile(r"[^\W_]+")
-_STOP = STOP_WORDS | {"said", "says", "told"}
 
 
 @dataclass(frozen=True)
@@ -270,4 +268,12 @@ def statement_of(analysis: EventAnalysis, candidate: Candidate) -> int | None:
 
 def content_words(text: str) -> frozenset[str]:
     """The lowercased words of a text that are not stop words (nor "said", "says", "told")."""
-    return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
+    stop = _stop_words()
+    return frozenset(w for w in _WORD.findall(text.lower()) if w not in stop)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS  # importing spaCy takes a second: when used
+
+    return frozenset(STOP_WORDS | {"said", "says", "told"})

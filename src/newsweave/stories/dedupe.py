@@ -57,7 +57,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 from newsweave.saved_state import pack, ragged, unpack, unragged
 
@@ -126,6 +125,8 @@ class CopyIndex:
     """Finds each added article's copy group: exact copies first, then near copies via LSH."""
 
     def __init__(self) -> None:
+        from datasketch import MinHash  # pulls in scipy (2 s): only when copies are looked for
+
         self._template = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=int)
         self._bands: list[dict[int, list[str]]] = [{} for _ in range(LSH_BANDS)]
         self._shingles: dict[str, np.ndarray] = {}  # sorted shingle hashes, for the exact check

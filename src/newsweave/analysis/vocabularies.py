@@ -1,0 +1,25 @@
+"""The word lists the analysis reads by (negations, modals, reporting verbs, pronouns ...).
+
+They are rules of the schema every rule file shares (`newsweave.rulebook`), kept in
+`analysis/vocabulary/*.toml` (`VOCABULARY`) and asked for by id. A word rule there fires on a
+sentence holding one of its words (or one of its table's words), which is what
+tests/test_rules.py checks of each example.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsweave.rulebook import Rule, RuleFileError, rules_in
+
+__all__ = ["VOCABULARY", "vocabulary"]
+
+VOCABULARY = Path(__file__).with_name("vocabulary")
+
+
+def vocabulary(rule_id: str) -> Rule:
+    """A word list of `VOCABULARY` by its id."""
+    try:
+        return rules_in(VOCABULARY)[rule_id]
+    except KeyError:
+        raise RuleFileError(f"no rule {rule_id!r} in {VOCABULARY}") from None
