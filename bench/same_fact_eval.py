@@ -38,17 +38,19 @@ import numpy as np
 
 from furniture_eval import DEV, HALVES, Score, Unit, half_of, read_units
 from newsweave.analysis.facts import (
+    FEATURES,
     Fact,
     fact_of,
     load_fact_rules,
+    pair_features,
     pair_score,
     same_fact,
     value_conflict,
 )
-from newsweave.analysis.words import jaccard
 
 LABELS = Path(__file__).resolve().parent / "data" / "same-fact-labels.jsonl"
-THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
+FRESH = LABELS.with_name("same-fact-labels-fresh.jsonl")
+THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,8 @@ class Pair:
 
     @property
     def half(self) -> str:
-        return half_of(self.a.event_id)
+        """ "tune" or "held-out" (the first labels' halves), or the set a label names ("fresh")."""
+        return self.label.get("set") or half_of(self.a.event_id)
 
 
 def read_pairs(eval_dir: Path, labels_path: Path) -> list[Pair]:
@@ -113,8 +116,8 @@ def fit(pairs: Sequence[Pair], facts: dict[str, Fact]) -> str:
     from sklearn.model_selection import GroupKFold, cross_val_predict
 
     def features(pair: Pair) -> list[float]:
-        a, b = facts[pair.a.text], facts[pair.b.text]
-        return [float(a.vector @ b.vector), jaccard(a.lemmas, b.lemmas)]
+        found = pair_features(facts[pair.a.text], facts[pair.b.text])
+        return [found[name] for name in FEATURES]
 
     x = np.array([features(pair) for pair in pairs])
     y = np.array([pair.same for pair in pairs])
@@ -138,9 +141,8 @@ def fit(pairs: Sequence[Pair], facts: dict[str, Fact]) -> str:
             f"{dagger.precision:.3f} | {dagger.recall:.3f} |"
         )
     model.fit(x, y)
-    cosine, overlap = model.coef_[0]
-    weights = f"cosine = {cosine:.2f}\noverlap = {overlap:.2f}\nbias = {model.intercept_[0]:.2f}"
-    return "\n".join(rows) + "\n\n" + weights
+    weights = ", ".join(f"{n} = {w:.2f}" for n, w in zip(FEATURES, model.coef_[0], strict=True))
+    return "\n".join(rows) + f"\n\nbias = {model.intercept_[0]:.2f}\nweights = {{ {weights} }}"
 
 
 def main() -> None:
@@ -150,16 +152,25 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="fit the score on the tune half")
     parser.add_argument("--show-errors", action="store_true", help="list the tune half's errors")
     parser.add_argument("--held-out", action="store_true", help="score the held-out half too")
+    parser.add_argument("--fresh", action="store_true", help="score the fresh held-out set too")
     args = parser.parse_args()
     pairs = read_pairs(args.eval_dir, args.labels)
     halves = HALVES if args.held_out else ("tune",)
+    if args.fresh:
+        pairs += read_pairs(args.eval_dir, FRESH)
+        halves = (*halves, "fresh")
     pairs = [pair for pair in pairs if pair.half in halves]
     facts = {text: fact_of(text) for pair in pairs for text in (pair.a.text, pair.b.text)}
     if args.fit:
         print(fit([pair for pair in pairs if pair.half == "tune"], facts))
         return
     rules = load_fact_rules()
-    for name, threshold in (("pair", rules.threshold), ("search", rules.search_threshold)):
+    bars = (
+        ("pair", rules.threshold),
+        ("search", rules.search_threshold),
+        ("†", rules.dagger_threshold),
+    )
+    for name, threshold in bars:
         bar = replace(rules, threshold=threshold)
         decided = [same_fact(facts[pair.a.text], facts[pair.b.text], bar) for pair in pairs]
         print(f"\nat the {name} threshold, {threshold}:\n")

@@ -12,6 +12,7 @@ from newsweave.analysis.facts import (
     fact_of,
     load_fact_rules,
     same_fact,
+    same_happening,
     stated_in,
     value_conflict,
 )
@@ -33,8 +34,20 @@ def test_another_fact_or_a_changed_value_is_not(a, b):
 
 def test_the_rules_say_what_they_are_for_and_hold_examples_both_ways():
     rules = load_fact_rules()
-    assert 0 < rules.threshold < 1 and rules.cosine > 0 and rules.overlap > 0
+    assert 0 < rules.threshold < 1 and rules.weights["cosine"] > 0 and rules.weights["overlap"] > 0
     assert len(EXAMPLES["same"]) >= 2 and len(EXAMPLES["different"]) >= 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("a, b", EXAMPLES["happening"])
+def test_one_happening_told_twice_is_found(a, b):
+    assert same_happening(a, b) and same_happening(b, a)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("a, b", EXAMPLES["not_happening"])
+def test_another_happening_with_the_same_verb_or_actor_is_not(a, b):
+    assert not same_happening(a, b) and not same_happening(b, a)
 
 
 @pytest.mark.slow
@@ -49,6 +62,8 @@ def test_the_rules_say_what_they_are_for_and_hold_examples_both_ways():
         ("She may resign in June.", "She will resign in June.", False),
         ("It was his second arrest.", "He spent seven days in jail.", False),  # small numbers
         ("Sales fell 8% in March to $12 billion.", "Sales fell 8% in March.", False),  # a detail
+        ("Investors rejected a £14m pay deal.", "59% of investors rejected the $20m pay.", False),
+        ("Turnout was 61%.", "Turnout was 58 per cent.", True),  # a share against a share
     ],
 )
 def test_numbers_and_dates_must_agree(a, b, clash):
@@ -65,3 +80,13 @@ def test_the_sentence_of_an_article_that_states_a_fact_is_found_with_its_offsets
     assert found is not None and article[found.start : found.end] == found.text
     assert found.text.startswith("The memoir goes on sale Tuesday")
     assert stated_in("The author will tour four cities.", article) is None
+
+
+@pytest.mark.slow
+def test_a_lower_bar_finds_a_looser_wording_the_citation_bar_does_not():
+    article = "Its author, a former senator, is to visit booksellers in eleven cities next month."
+    sentence = "The author will go on a book tour of eleven cities."
+    rules = load_fact_rules()
+    assert rules.dagger_threshold < rules.search_threshold
+    assert stated_in(sentence, article, threshold=0.0) is not None
+    assert stated_in(sentence, article, threshold=1.0) is None
