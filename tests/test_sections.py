@@ -66,6 +66,8 @@ def test_an_expert_a_sentence_names_without_letting_them_speak_is_no_analysis():
         "The vote shows how far the party has drifted, said Lena Orsk, a political scientist."
     )
     assert reads_the_event("According to one economist, the rise is likely to be the last.")
+    # a newspaper's name is no role
+    assert not reads_the_event("The Saltmere Observer said the talks were likely to fail.")
 
 
 @pytest.mark.slow

@@ -134,7 +134,16 @@ def _main(token: Token) -> bool:
 
 
 def _subtree(token: Token) -> str:
-    """The words a subject or object spans, its relative clauses left out ("critics who ...")."""
+    """The words a subject or object spans, its relative clauses left out ("critics who ...");
+    nothing when it is the name of an organisation or a place, which holds no role ("The
+    Observer could not confirm ...": a newspaper is no observer)."""
     clauses = [c for c in token.children if c.dep_ in ("relcl", "acl")]
     skipped = {t.i for c in clauses for t in c.subtree}
-    return " ".join(t.text for t in token.subtree if t.i not in skipped)
+    words = [t for t in token.subtree if t.i not in skipped]
+    named = [t for t in words if t.is_alpha and not t.is_stop]
+    if named and all(t.ent_type_ in _NO_ROLE for t in named):
+        return ""
+    return " ".join(t.text for t in words)
+
+
+_NO_ROLE = frozenset({"ORG", "GPE", "FAC", "NORP", "WORK_OF_ART", "PRODUCT"})
