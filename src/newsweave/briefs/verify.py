@@ -22,9 +22,7 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
 4. a bare fact (`attributed` False: no "X said" of its own) that one source alone is left
    stating, in an event with several, is marked `single_source` (shown as † after its
    citation, "reported by one source only"): no other source of the event states it in any
-   wording, even by the lower bar of `facts.toml`'s `dagger_threshold` (a sentence too unlike
-   to cite, too like to say no other source confirms it: such a fact is neither cited there
-   nor marked). The mark, not words in the sentence, says so: the sentence stays the source's own
+   wording. The mark, not words in the sentence, says so: the sentence stays the source's own
    words, and a reader sees at once which facts stand on one report;
 5. a sentence left with no supporting citation is removed, or, with `keep_unsupported` (for
    debugging a writer), kept and marked `unsupported`.
@@ -49,7 +47,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 
-from newsweave.analysis.facts import load_fact_rules, stated_in
+from newsweave.analysis.facts import stated_in
 from newsweave.analysis.nli import NliModel
 from newsweave.analysis.quotes import quoted_stretches
 from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
@@ -138,10 +136,7 @@ def verify_brief(
                 report["added"] += len(citations) - supported
             sentence = replace(sentence, citations=citations, evidence=evidence)
             single = (
-                len(citations) == 1
-                and not sentence.attributed
-                and brief.independent_sources > 1
-                and not _maybe_stated(sentence.text, citations, brief, articles)
+                len(citations) == 1 and not sentence.attributed and brief.independent_sources > 1
             )
             sentence = replace(sentence, single_source=single)
         elif not fails:
@@ -275,21 +270,6 @@ def _confirmed(
             added.append(entry.number)
             found.append(_evidence(article, (where.start, where.end)))
     return tuple(sorted(citations + tuple(added))), tuple(found)
-
-
-def _maybe_stated(
-    text: str, citations: tuple[int, ...], brief: Brief, articles: Mapping[str, Article]
-) -> bool:
-    """Whether another article of the cited event may state the sentence's fact, by the lower
-    bar of `dagger_threshold`: too unsure to cite it, too likely to say "no other source
-    confirms it" (step 4)."""
-    bar = load_fact_rules().dagger_threshold
-    events = {brief.source(n).event_id for n in citations}
-    return any(
-        stated_in(text, articles[entry.article_id].text, threshold=bar) is not None
-        for entry in brief.sources
-        if entry.number not in citations and entry.event_id in events
-    )
 
 
 def _evidence(article: Article, span: tuple[int, int]) -> Evidence:
