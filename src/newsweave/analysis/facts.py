@@ -15,8 +15,8 @@ sentences from different outlets of one event (bench/same_fact_eval.py):
 
 and the pair is one fact when p reaches `threshold`, unless a value disagrees:
 
-- numbers: among years, or among the other amounts of at least `smallest` in one unit (a
-  currency, a share, a count: "£14m" and "59%" are never compared, nor "£14m" and "$20m"),
+- numbers: among years, or among the other amounts of one unit (a currency, a share, a count
+  from `smallest`: "£14m" and "59%" are never compared, nor "£14m" and "$20m"),
   each sentence states a value the other does not (a year exactly, an amount within
   `tolerance`: "17,000 signatures" / "11,000 signatures" and "61 per cent" / "58%" disagree,
   "nearly $500 billion" and "$484 billion" agree); ordinals, "once" and the like, and clock
@@ -215,10 +215,11 @@ def _is_year(amount: Amount, rules: FactRules) -> bool:
 
 
 def _kinds(values: frozenset[Amount], rules: FactRules) -> list[set[Amount]]:
-    """Years, then the other amounts of at least `smallest`, one set per unit: a share and a
-    sum of money, or two currencies, are never compared."""
+    """Years, then the other amounts, one set per unit: a share and a sum of money, or two
+    currencies, are never compared; a count only from `smallest` ("one of them"), a share or a
+    sum of any size ("1.1 per cent")."""
     years = {v for v in values if _is_year(v, rules)}
-    amounts = {v for v in values if not _is_year(v, rules) and v[1] >= rules.smallest}
+    amounts = {v for v in values if not _is_year(v, rules) and (v[0] or v[1] >= rules.smallest)}
     return [years, *({v for v in amounts if v[0] == unit} for unit in _UNITS)]
 
 
