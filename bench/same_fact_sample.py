@@ -1,6 +1,7 @@
 """Sentence pairs to label for the same-fact decision's evaluation (issue 24), one half at a time.
 
     .venv/bin/python bench/same_fact_sample.py --half tune --out /tmp/same-fact-tune.jsonl
+    .venv/bin/python bench/same_fact_sample.py --half fresh --out /tmp/same-fact-fresh.jsonl
 
 Writes, for one half of the dev events (`furniture_eval.half_of`), pairs of sentences from two
 different articles of one event, with their text so a person can label them "same" (one fact,
@@ -14,7 +15,9 @@ drawn with a fixed seed, at most PER_EVENT from one event per band, so the hard 
 - "numbers": both sentences state a number, cosine at least 0.4 (same numbers, other fact;
   one figure changed).
 
-Label the tune half, build the decision, then sample and label the held-out half.
+Label the tune half, build the decision, then sample and label the held-out half. Once that
+half was spent, `--half fresh` draws a new held-out set, with its own seed, from the events of
+either half that no pair of `same_fact_eval.LABELS` comes from.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ import json
 import random
 import re
 from collections import defaultdict
+from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-from furniture_eval import DEV, FILES, Unit, half_of, read_units
+from furniture_eval import DEV, FILES, Unit, half_of, read_labels, read_units
 from newsweave.analysis.nlp import minilm
 from newsweave.ingest.furniture import furniture_kind
 
@@ -36,6 +40,7 @@ COUNTS = {"close": 55, "middle": 60, "numbers": 45}
 PER_EVENT = 2
 MIN_WORDS = 6
 SEED = 24
+LABELS = Path(__file__).resolve().parent / "data" / "same-fact-labels.jsonl"
 _DIGIT = re.compile(r"\d")
 
 
@@ -65,13 +70,26 @@ def candidate_pairs(units: list[Unit]) -> dict[str, list[tuple[Unit, Unit]]]:
     return bands
 
 
+def in_set(unit: Unit, name: str) -> bool:
+    """Whether the sentence's event belongs to the set: a half of the first labels, or "fresh",
+    an event none of them comes from."""
+    if name != "fresh":
+        return half_of(unit.event_id) == name
+    return (unit.file, unit.event_id) not in _labelled_events()
+
+
+@cache
+def _labelled_events() -> frozenset[tuple[str, str]]:
+    return frozenset((label["file"], label["event"]) for label in read_labels(LABELS))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("tune", "held-out"), required=True)
+    parser.add_argument("--half", choices=("tune", "held-out", "fresh"), required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--eval-dir", type=Path, default=DEV)
     args = parser.parse_args()
-    units = [u for u in read_units(args.eval_dir, FILES) if half_of(u.event_id) == args.half]
+    units = [u for u in read_units(args.eval_dir, FILES) if in_set(u, args.half)]
     bands = candidate_pairs(units)
     chance = random.Random(f"{SEED} {args.half}")
     picked: list[tuple[Unit, Unit, str]] = []

@@ -10,6 +10,9 @@ says what was replaced, what was dropped and which figures changed.
 
 from __future__ import annotations
 
+import re
+from difflib import SequenceMatcher
+
 import pytest
 from click.testing import CliRunner
 
@@ -77,8 +80,11 @@ def test_no_pull_quote_repeats_the_brief_or_names_a_clause_as_its_speaker(pipeli
     for brief in quoted:
         quote = brief.pull_quote
         assert not matches("pull-quote.clause", quote.speaker), quote.speaker
-        words = " ".join(quote.text.lower().split())
-        assert all(words not in s.prose.lower() for _, s in brief.sentences()), quote.text
+        words = re.findall(r"\w+", quote.text.lower())
+        for _, sentence in brief.sentences():  # not in whole, nor six words of it in a row
+            said = re.findall(r"\w+", sentence.prose.lower())
+            run = SequenceMatcher(None, words, said, autojunk=False).find_longest_match()
+            assert run.size < 6, (quote.text, sentence.prose)
 
 
 @pytest.mark.slow
@@ -137,3 +143,24 @@ def test_analysis_leaning_on_the_sentence_before_is_left_out(tmp_path):
         "The refusal is a sign that talks will stall, said Amira Castellan, an analyst at the "
         "Saltmere Institute."
     ]
+
+
+@pytest.mark.slow
+def test_one_happening_is_told_once_whatever_details_each_report_adds(tmp_path):
+    told = (
+        (
+            "Pitchside",
+            "Vilk Steel shareholders have rejected a new pay package for chief executive Ana "
+            "Brisk at the company's annual meeting. The company's shares fell 3 per cent after "
+            "the vote. Brisk did not attend the meeting.",
+        ),
+        (
+            "Quay Post",
+            "The steelmaker lost money last year, its accounts show. A majority of investors "
+            "rejected the increase for Ana Brisk, one of the largest rebellions against a "
+            "company's pay. The board said it would review the pay of its executives next year.",
+        ),
+    )
+    brief = brief_from_articles(reports(tmp_path, *told))
+    rejected = [s.text for _, s in brief.sentences() if "rejected" in s.text]
+    assert len(rejected) == 1, rejected

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsweave.briefs.sections import reads_the_event, states_stakes
+from newsweave.briefs.sections import reads_the_event, speakers_in, states_stakes
 
 
 @pytest.mark.parametrize(
@@ -30,6 +30,7 @@ def test_other_sentences_are_not(text):
     assert not states_stakes(text)
 
 
+@pytest.mark.slow
 def test_analysis_is_a_judgement_attributed_to_someone_who_reads_events():
     judged = "The rate rise signals a harder line on inflation, said Priya Raman, an analyst."
     assert reads_the_event(judged)
@@ -47,3 +48,34 @@ def test_analysis_is_a_judgement_attributed_to_someone_who_reads_events():
     assert not reads_the_event(
         "The Korvanian minister also suggested the refusal would signal reluctance to talk."
     )
+
+
+@pytest.mark.slow
+def test_an_expert_a_sentence_names_without_letting_them_speak_is_no_analysis():
+    # the speaker is the filing, not the professor it names
+    assert not reads_the_event(
+        "The fees for Ines Halloran, a professor at Saltmere University, were $9,200, "
+        "the filing says."
+    )
+    assert not reads_the_event("The experts include Ines Halloran, who said the dam was safe.")
+    # the expert speaks only in a clause inside the sentence, of something else
+    assert not reads_the_event(
+        "Shops face pressure to oppose a law that critics say would harm small traders."
+    )
+    assert reads_the_event(
+        "The vote shows how far the party has drifted, said Lena Orsk, a political scientist."
+    )
+    assert reads_the_event("According to one economist, the rise is likely to be the last.")
+    # a newspaper's name is no role
+    assert not reads_the_event("The Saltmere Observer said the talks were likely to fail.")
+
+
+@pytest.mark.slow
+def test_the_speakers_are_the_subjects_of_the_main_reporting_verbs():
+    assert speakers_in("The talks will fail, Priya Raman, an analyst at Vilk, said.") == (
+        "Priya Raman , an analyst at Vilk ,",
+    )
+    assert speakers_in("According to the port authority, the terminal reopened.") == (
+        "the port authority",
+    )
+    assert speakers_in("The ferry terminal reopened on Monday.") == ()

@@ -32,6 +32,7 @@ __all__ = [
     "QUANTIFIERS",
     "WEEKDAYS",
     "Word",
+    "amounts_in",
     "content_pairs",
     "jaccard",
     "number_value",
@@ -111,14 +112,38 @@ def content_pairs(words: Sequence[Word]) -> list[tuple[str, str]]:
 
 def numbers_in(doc: Doc) -> set[float]:
     """The values a text states: digits, number words, with a scale ("$5bn", "3 million")."""
+    return {value for _, value in amounts_in(doc)}
+
+
+def amounts_in(doc: Doc) -> set[tuple[str, float]]:
+    """The values a text states (`numbers_in`), each with its unit: a currency's sign ("$",
+    "£", "€"), "%" for a share ("59%", "59 per cent"), or "" for a count."""
     values = set()
     for token in doc:
         value = number_value(token.text.lower())
         if value is None:
             continue
         following = doc[token.i + 1].text.lower() if token.i + 1 < len(doc) else ""
-        values.add(value * _SCALES.get(following, 1.0))
+        values.add((_unit(token), value * _SCALES.get(following, 1.0)))
     return values
+
+
+def _unit(token: Token) -> str:
+    """The currency sign before a number, or "%" after it, else ""."""
+    doc = token.doc
+    before = doc[token.i - 1].text if token.i > 0 else ""
+    after = [t.text.lower() for t in doc[token.i + 1 : token.i + 4]]
+    sign = token.text[:1] if token.text[:1] in _CURRENCIES else before[-1:]
+    if sign in _CURRENCIES:
+        return sign
+    if token.text.endswith("%") or after[:1] in (["%"], ["percent"], ["pct"]):
+        return "%"
+    if after[:2] in (["per", "cent"], ["percentage", "points"]):
+        return "%"
+    return ""
+
+
+_CURRENCIES = frozenset("$£€¥")
 
 
 def number_value(text: str) -> float | None:

@@ -5,10 +5,11 @@ analysis); `assemble` adds the source list, **where sources differ** (each side 
 disagreement in a sentence of its own sources, after saying what the sides give: "Sources
 differ on the number of dead: 9 or 11."), **background** (the lead of each earlier event of the
 storyline, dated by the report it comes from) and the **pull quote** (`_pull_quote`: a direct
-quote about the event, by a speaker named or given a role, that the brief does not already
-carry), names people in full where the brief first mentions them (`edits.named_in_full`), gives
-the headline (`headline_of`: the event's title, with a count the sources dispute in the form
-every side agrees on, "at least nine") and cuts the brief to a length (`trim`).
+quote about the event, by a speaker named or given a role, that no sentence of the brief
+already carries, in whole or in part), names people in full where the brief first mentions
+them (`edits.named_in_full`), gives the headline (`headline_of`: the event's title, with a
+count the sources dispute in the form every side agrees on, "at least nine") and cuts the
+brief to a length (`trim`).
 `variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
 body sentences in paragraphs of PARAGRAPH.
 """
@@ -19,6 +20,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from difflib import SequenceMatcher
 
 from newsweave.analysis.disagreements import Disagreement
 from newsweave.analysis.model import EventAnalysis
@@ -390,13 +392,21 @@ def _pull_quote(
 
 
 def _carries(text: str, quote: str) -> bool:
-    """Whether a brief's sentence already says the quote: its words in a row, or most of its
-    content words (REPEATED_WORDS of them)."""
+    """Whether a brief's sentence already says the quote: they share QUOTE_WORDS[0] words in a
+    row or more (the quote inside the sentence, or a sentence quoting part of it: "I've got news
+    for the Democratic establishment." against a pull quote that holds it), or the sentence
+    holds most of the quote's content words (REPEATED_WORDS of them)."""
     words, said = _WORD.findall(quote.lower()), _WORD.findall(text.lower())
-    if " ".join(words) in " ".join(said):
+    if _longest_run(words, said) >= min(QUOTE_WORDS[0], len(words)):
         return True
     content = {w for w in words if len(w) > 3}
     return bool(content) and len(content & set(said)) >= REPEATED_WORDS * len(content)
+
+
+def _longest_run(first: Sequence[str], second: Sequence[str]) -> int:
+    """The most words in a row the two word lists share."""
+    match = SequenceMatcher(None, first, second, autojunk=False)
+    return match.find_longest_match(0, len(first), 0, len(second)).size
 
 
 def in_paragraphs(

@@ -23,22 +23,22 @@ sentences of the reports, in which a report says what the event weighs or will b
 (`sections.states_stakes`: "the first time since 1987", "could cost the region 4,000 jobs", "a
 ruling is expected in the spring"): reports say why a story matters near their top, and such
 words further down are mostly details; the **body** is the best of the rest, skipping any that
-repeats a chosen sentence (the same claim, or the same fact in other words: `facts.same_fact`)
-or renders again a remark already quoted, in paragraphs of three: facts and
-reported statements ("the ministry said ...") in the order the sources tell them, then direct
-quotes (when a length is asked for and the distinct facts run out before it, other renderings
-of the chosen claims follow, each adding at least NEW_WORDS content words, and a third of its
-words, that the brief has not said: one outlet's "disbanded two councils" after another's
-"disbanded two councils after chief executives quit in protest"; such a sentence cites its own
-report); **where sources differ** states each side of each
-stored disagreement in a sentence of its own sources, after saying what the sides give ("Sources
-differ on the number of dead: 9 or 11.", for a count, a date, a place or a person; a yes/no
-one's sentences say it themselves); **background** is the lead of each earlier
-event of the storyline, dated by the report it comes from; **analysis** is up to two sentences
-in which those who read events (analysts, experts, scholars) say what it means, or officials
-judge it (`selection.is_analysis`: who speaks, not whom the sentence mentions); the **pull
-quote** is a direct quote about the event, by a speaker named or given a role, that the brief
-does not already carry (`assembly`). A section with no such material is left out.
+repeats a chosen sentence in any section (the same claim, the same fact in other words or the
+same happening: `selection.repeats`) or renders again a remark already quoted, in paragraphs of
+three: facts and reported statements ("the ministry said ...") in the order the sources tell
+them, then direct quotes (when a length is asked for and the distinct facts run out before it,
+other renderings of the chosen claims follow, each adding at least NEW_WORDS content words, and
+a third of its words, that the brief has not said: one outlet's "disbanded two councils" after
+another's "disbanded two councils after chief executives quit in protest"; such a sentence cites
+its own report); **where sources differ** states each side of each stored disagreement in a
+sentence of its own sources, after saying what the sides give ("Sources differ on the number of
+dead: 9 or 11.", for a count, a date, a place or a person; a yes/no one's sentences say it
+themselves); **background** is the lead of each earlier event of the storyline, dated by the
+report it comes from; **analysis** is up to two sentences in which those who read events
+(analysts, experts, scholars) say what it means, or officials judge it (`selection.is_analysis`:
+who speaks, not whom the sentence mentions); the **pull quote** is a direct quote about the
+event, by a speaker named or given a role, that the brief does not already carry (`assembly`). A
+section with no such material is left out.
 
 Editing, and only this: a dateline ("PORT CASIMIR — "), a page's label ("Update: ") and a
 leading connective ("But", "However,") are dropped; a quote's speaker given as a pronoun or a

@@ -15,10 +15,10 @@ holding a sentence on one side of a disagreement is no candidate, nor is a sente
 article flagged non-English.
 
 The tests the writer chooses by are here too: the lead (`lead_among`), a sentence that repeats
-a chosen one (`repeats`: a rendering of the same claim, or a sentence stating the same fact in
-any wording, `facts.same_fact`), one that reads the event (`is_analysis`, by the rules of
-`sections`), and the other renderings of a chosen claim that add details of their own
-(`elaborations`).
+a chosen one (`repeats`: a rendering of the same claim, a sentence stating the same fact in any
+wording, `facts.same_fact`, or telling the same happening, `facts.same_happening`), one that
+reads the event (`is_analysis`, by the rules of `sections`), and the other renderings of a
+chosen claim that add details of their own (`elaborations`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from newsweave.analysis.claims import Claim, ClaimSentence
-from newsweave.analysis.facts import same_fact
+from newsweave.analysis.facts import same_fact, same_happening
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.quotes import Quote
 from newsweave.briefs.edits import edited, speaker_offsets
@@ -249,10 +249,16 @@ def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float
 
 
 def repeats(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
-    """Whether the candidate says again what a chosen sentence says: it renders the same
-    claim, or states the same fact in other words (`facts.same_fact`)."""
+    """Whether the candidate says again what a chosen sentence says, in whatever section that
+    one stands (the lead, why it matters, the body, analysis): it renders the same claim,
+    states the same fact in other words (`facts.same_fact`), or tells the same happening with
+    details of its own (`facts.same_happening`: "shareholders rejected the pay package" after
+    "59% of investors rejected Dudley's 20% rise")."""
     return any(
-        candidate.claim is other.claim or same_fact(candidate.text, other.text) for other in chosen
+        candidate.claim is other.claim
+        or same_fact(candidate.text, other.text)
+        or same_happening(candidate.text, other.text)
+        for other in chosen
     )
 
 
