@@ -338,7 +338,7 @@ def _direct(
             cue = previous[1]
         if cue is None:
             continue
-        found.append(("direct", cue, _cue_span(cue), _source(cue), stretch.inner))
+        found.append(("direct", cue, _cue_span(cue), _source(cue, inside), stretch.inner))
         previous = (stretch.outer[1], cue)
     return found
 
@@ -461,7 +461,9 @@ def _indirect(doc: Doc, inside: list[int | None]) -> list[_Found]:
             quoted = sum(inside[t.i] is not None for t in words)
             if start >= end or quoted >= 0.8 * len(words):  # a direct quote covers it
                 continue
-            found.append(("indirect", token, _cue_span(token), _source(token), (start, end)))
+            found.append(
+                ("indirect", token, _cue_span(token), _source(token, inside), (start, end))
+            )
     return found
 
 
@@ -592,14 +594,22 @@ def _cue_span(cue: Token) -> Offsets:
     return (cue.idx, end_token.idx + len(end_token.text))
 
 
-def _source(cue: Token) -> Span | None:
+def _source(cue: Token, inside: list[int | None]) -> Span | None:
     """Who the cue attributes to: its subject, or the subject of the verb it hangs from
-    (`…, saying …`, `…, telling reporters …`)."""
+    (`…, saying …`, `…, telling reporters …`).
+
+    A word inside quotation marks is never the subject: the parser hangs a name the speaker
+    addresses on the cue (`"Secretary Clinton — great," he said.` has `Clinton` for a second
+    subject of `said`), and the quoted words are what is said, not who says it."""
     verb: Token | None = cue
     for _ in range(3):
         if verb is None:
             return None
-        subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [
+            child
+            for child in verb.children
+            if child.dep_ in ("nsubj", "nsubjpass") and inside[child.i] is None
+        ]
         # a dateline taken for the subject gives way to the real one
         subject = next((word for s in subjects for word in named_by(s)), None)
         if subject is not None:
