@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from newsweave.analysis.nlp import named_by, parse
-from newsweave.analysis.people import People
+from newsweave.analysis.people import People, name_key
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -438,7 +438,26 @@ def _continues(
     if sentence is None or _has_words(parsed.text[parsed.of(sentence[0]).start_char : start]):
         return False
     gap = doc.char_span(previous_end, start, alignment_mode="contract")
-    return gap is None or not any(_is_cue(token, inside) and token != cue for token in gap)
+    if gap is None:
+        return True
+    if any(_is_cue(token, inside) and token != cue for token in gap):
+        return False
+    return not _someone_else(gap, _source(cue, inside), inside)
+
+
+def _someone_else(gap: Span, source: Span | None, inside: list[int | None]) -> bool:
+    """Whether a stretch between two quotations makes a person other than the first one's
+    source the subject of a sentence (`"…," Varga said. Brekke nodded. "…"`): the second
+    quotation may be that person's, so it does not go on from the first."""
+    speaker = {name_key(t.text) for t in source or () if t.pos_ == "PROPN"}
+    return any(
+        token.dep_ in ("nsubj", "nsubjpass")
+        and (token.pos_ == "PROPN" or token.ent_type_ == "PERSON")
+        and inside[token.i] is None
+        and (source is None or not source.start <= token.i < source.end)
+        and name_key(token.text) not in speaker
+        for token in gap
+    )
 
 
 def _clause_of(cue: Token, inside: list[int | None]) -> Token | None:
