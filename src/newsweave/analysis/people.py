@@ -6,7 +6,9 @@ proper noun that is the surname of one, with the words describing them where the
 who a source mention stands for (`People.resolve`): a surname is resolved to the fullest form of
 that name the article uses, `he`/`she` to the latest named person the article made a subject
 before the cue, and a title (`the minister said`) to the latest named person described by that
-title.
+title; a role noun the article has used for more than one person (`the student said`, after "a
+student" and "one student") resolves to no one, since a reader could not tell which. A surname
+counts as its person's wherever it stands alone, whatever entity type the tagger gives it.
 
 The same reading of an article's people serves the briefs' writer twice: `opening_referents`
 says whom a sentence's opening "He" or "Her" stands for, where the sentence before leaves no

@@ -6,7 +6,7 @@
   through the dependency parse to a reporting verb outside the marks: `"…," X said`,
   `X said: "…"`, `X called the letter "…"`, `X described it as "…"`, and a quote continued after
   its cue (`"Part one," she said. "Part two."`), which comes back as two quotes sharing one cue
-  and one speaker;
+  and one speaker, unless a sentence between makes another named person its subject;
 - **indirect** quotes: the clause a reporting verb governs (`X said that …`, `…, officials
   said`), the infinitive of a verb of urging or promising (`X urged Y to …`), and the clause
   around `according to X`.
@@ -14,10 +14,12 @@
 Each quote carries exact character offsets: `text[start:end]` of its content span is its
 content, and the cue span is the reporting phrase (`said`, `told reporters`, `described … as`,
 `according to`). The speaker span is the mention where the quote is attributed (`he`, `the
-minister`, `Rich Heffley, a top operative`); `speaker` is the person it names, resolved in the
-article: a surname to the fullest form of that name the article uses, `he`/`she` to the latest
-named person the article made a subject before the cue, and a title (`the minister said`) to the
-latest named person described by that title (`people.People.resolve`).
+minister`, `Rich Heffley, a top operative`), never a word inside the quotation marks (a name the
+speaker addresses); `speaker` is the person it names, resolved in the article: a surname to the
+fullest form of that name the article uses, `he`/`she` to the latest named person the article
+made a subject before the cue, a title (`the minister said`) to the latest named person
+described by that title, and a role noun more than one person bears to no one
+(`people.People.resolve`).
 
 Why rules written here: no packaged quote-attribution model installs and runs offline (the
 research systems need hub downloads or a JVM, and none ships on PyPI with its weights), while
