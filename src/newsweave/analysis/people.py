@@ -6,7 +6,9 @@ proper noun that is the surname of one, with the words describing them where the
 who a source mention stands for (`People.resolve`): a surname is resolved to the fullest form of
 that name the article uses, `he`/`she` to the latest named person the article made a subject
 before the cue, and a title (`the minister said`) to the latest named person described by that
-title.
+title; a role noun the article has used for more than one person (`the student said`, after "a
+student" and "one student") resolves to no one, since a reader could not tell which. A surname
+counts as its person's wherever it stands alone, whatever entity type the tagger gives it.
 
 The same reading of an article's people serves the briefs' writer twice: `opening_referents`
 says whom a sentence's opening "He" or "Her" stands for, where the sentence before leaves no
@@ -154,6 +156,7 @@ class People:
 
     def __init__(self, doc: Doc, inside: list[int | None]) -> None:
         self._text = doc.text
+        self._inside = inside
         names = [_clean_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON"]
         self._full = _fullest_names(names)
         self._shared = _shared_surnames(names)
@@ -177,7 +180,20 @@ class People:
             return False
         if token.ent_type_ == "PERSON":
             return token.ent_iob_ == "B" or token.nbor(-1).ent_type_ == "PERSON"
-        return not token.ent_type_ and name_key(token.text) in self._full
+        return self._is_surname(token)
+
+    def _is_surname(self, token: Token) -> bool:
+        """A proper noun that is the surname of a person the article names, standing alone:
+        untagged, or a one-word entity of another type (the tagger reads "Key was forced to
+        correct himself" as an organisation's, with Prime Minister John Key named before)."""
+        if token.pos_ != "PROPN" or name_key(token.text) not in self._full:
+            return False
+        if not token.ent_type_:
+            return True
+        after = token.i + 1
+        return token.ent_iob_ == "B" and (
+            after >= len(token.doc) or token.doc[after].ent_iob_ != "I"
+        )
 
     def _add(self, at: int, name: str, titles: frozenset[str], is_subject: bool) -> None:
         paragraph = self._text.rfind("\n", 0, at) + 1
@@ -201,6 +217,8 @@ class People:
             return None
         elif head.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in head.children):
             person = self._titled(at, source)
+            if person is None and self._introduced(head) > 1:
+                return None  # "the student": which of the students the article has met?
         else:
             return self._named(source) or _phrase_text(source)
         if person is not None:
@@ -208,12 +226,38 @@ class People:
             return person.name
         return None if word in PRONOUNS else _phrase_text(source)
 
+    def _introduced(self, head: Token) -> int:
+        """How many people the article has brought in by a definite source's noun before it:
+        each "a", "an", "one" or "another" student outside quotation marks, and a student first
+        met as "the student". Where it is more than one, "the student said" does not say which
+        (the one thrown from her desk, or the classmate who spoke without giving his name)."""
+        lemma = head.lemma_.lower()
+        count = 0
+        for token in head.doc[: head.i]:
+            if (
+                token.pos_ != "NOUN"
+                or token.lemma_.lower() != lemma
+                or token.tag_ in ("NNS", "NNPS")
+                or self._inside[token.i] is not None
+            ):
+                continue
+            fresh = any(
+                child.dep_ in ("det", "nummod") and child.lower_ in ("a", "an", "one", "another")
+                for child in token.children
+            )
+            count += fresh or count == 0
+        return count
+
     def _named(self, source: Span) -> str | None:
         """The name a source gives: its head's or an apposition's (`Brennick's chief, X`)."""
         head = source.root
         named = [head, *(child for child in head.children if child.dep_ == "appos")]
         for token in named:
-            if token.ent_type_ == "PERSON" or (token.pos_ == "PROPN" and not token.ent_type_):
+            if (
+                token.ent_type_ == "PERSON"
+                or (token.pos_ == "PROPN" and not token.ent_type_)
+                or self._is_surname(token)
+            ):
                 return self.full_name(_proper_name(token))
         for token in named:
             if token.ent_type_ in ("ORG", "NORP", "GPE"):

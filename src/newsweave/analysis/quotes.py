@@ -6,7 +6,7 @@
   through the dependency parse to a reporting verb outside the marks: `"…," X said`,
   `X said: "…"`, `X called the letter "…"`, `X described it as "…"`, and a quote continued after
   its cue (`"Part one," she said. "Part two."`), which comes back as two quotes sharing one cue
-  and one speaker;
+  and one speaker, unless a sentence between makes another named person its subject;
 - **indirect** quotes: the clause a reporting verb governs (`X said that …`, `…, officials
   said`), the infinitive of a verb of urging or promising (`X urged Y to …`), and the clause
   around `according to X`.
@@ -14,10 +14,12 @@
 Each quote carries exact character offsets: `text[start:end]` of its content span is its
 content, and the cue span is the reporting phrase (`said`, `told reporters`, `described … as`,
 `according to`). The speaker span is the mention where the quote is attributed (`he`, `the
-minister`, `Rich Heffley, a top operative`); `speaker` is the person it names, resolved in the
-article: a surname to the fullest form of that name the article uses, `he`/`she` to the latest
-named person the article made a subject before the cue, and a title (`the minister said`) to the
-latest named person described by that title (`people.People.resolve`).
+minister`, `Rich Heffley, a top operative`), never a word inside the quotation marks (a name the
+speaker addresses); `speaker` is the person it names, resolved in the article: a surname to the
+fullest form of that name the article uses, `he`/`she` to the latest named person the article
+made a subject before the cue, a title (`the minister said`) to the latest named person
+described by that title, and a role noun more than one person bears to no one
+(`people.People.resolve`).
 
 Why rules written here: no packaged quote-attribution model installs and runs offline (the
 research systems need hub downloads or a JVM, and none ships on PyPI with its weights), while
@@ -35,7 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from newsweave.analysis.nlp import named_by, parse
-from newsweave.analysis.people import People
+from newsweave.analysis.people import People, name_key
 from newsweave.analysis.vocabularies import vocabulary
 
 if TYPE_CHECKING:
@@ -300,7 +302,7 @@ def _direct(
             cue = previous[1]
         if cue is None:
             continue
-        found.append(("direct", cue, _cue_span(cue), _source(cue), stretch.inner))
+        found.append(("direct", cue, _cue_span(cue), _source(cue, inside), stretch.inner))
         previous = (stretch.outer[1], cue)
     return found
 
@@ -400,7 +402,26 @@ def _continues(
     if sentence is None or _has_words(parsed.text[parsed.of(sentence[0]).start_char : start]):
         return False
     gap = doc.char_span(previous_end, start, alignment_mode="contract")
-    return gap is None or not any(_is_cue(token, inside) and token != cue for token in gap)
+    if gap is None:
+        return True
+    if any(_is_cue(token, inside) and token != cue for token in gap):
+        return False
+    return not _someone_else(gap, _source(cue, inside), inside)
+
+
+def _someone_else(gap: Span, source: Span | None, inside: list[int | None]) -> bool:
+    """Whether a stretch between two quotations makes a person other than the first one's
+    source the subject of a sentence (`"…," Varga said. Brekke nodded. "…"`): the second
+    quotation may be that person's, so it does not go on from the first."""
+    speaker = {name_key(t.text) for t in source or () if t.pos_ == "PROPN"}
+    return any(
+        token.dep_ in ("nsubj", "nsubjpass")
+        and (token.pos_ == "PROPN" or token.ent_type_ == "PERSON")
+        and inside[token.i] is None
+        and (source is None or not source.start <= token.i < source.end)
+        and name_key(token.text) not in speaker
+        for token in gap
+    )
 
 
 def _clause_of(cue: Token, inside: list[int | None]) -> Token | None:
@@ -423,7 +444,9 @@ def _indirect(doc: Doc, inside: list[int | None]) -> list[_Found]:
             quoted = sum(inside[t.i] is not None for t in words)
             if start >= end or quoted >= 0.8 * len(words):  # a direct quote covers it
                 continue
-            found.append(("indirect", token, _cue_span(token), _source(token), (start, end)))
+            found.append(
+                ("indirect", token, _cue_span(token), _source(token, inside), (start, end))
+            )
     return found
 
 
@@ -554,14 +577,22 @@ def _cue_span(cue: Token) -> Offsets:
     return (cue.idx, end_token.idx + len(end_token.text))
 
 
-def _source(cue: Token) -> Span | None:
+def _source(cue: Token, inside: list[int | None]) -> Span | None:
     """Who the cue attributes to: its subject, or the subject of the verb it hangs from
-    (`…, saying …`, `…, telling reporters …`)."""
+    (`…, saying …`, `…, telling reporters …`).
+
+    A word inside quotation marks is never the subject: the parser hangs a name the speaker
+    addresses on the cue (`"Secretary Clinton — great," he said.` has `Clinton` for a second
+    subject of `said`), and the quoted words are what is said, not who says it."""
     verb: Token | None = cue
     for _ in range(3):
         if verb is None:
             return None
-        subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+        subjects = [
+            child
+            for child in verb.children
+            if child.dep_ in ("nsubj", "nsubjpass") and inside[child.i] is None
+        ]
         # a dateline taken for the subject gives way to the real one
         subject = next((word for s in subjects for word in named_by(s)), None)
         if subject is not None:

@@ -90,7 +90,7 @@ __all__ = [
     "load_analysis",
 ]
 
-FORMAT = 12  # bumped when the stored layout or the analysis rules change: every event re-analysed
+FORMAT = 13  # bumped when the stored layout or the analysis rules change: every event re-analysed
 STEPS = ("parse", "claims", "disagreements", "quotes", "statements")
 
 Progress = Callable[[str, int, int], None]
