@@ -27,6 +27,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from markdown_it import MarkdownIt
 
+from chromium import chromium
 from newsweave.briefs.model import (
     Brief,
     BriefSentence,
@@ -45,7 +46,6 @@ from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.web.app import create_app
 from newsweave.web.http import CONTENT_SECURITY_POLICY
-from test_web_browser import CHROMIUM_FLAGS, chromium_path
 
 SECRET = "hunter2secret"  # the password in every credential below: never in any output
 # What a terminal, an XML parser or a page must never get raw: C0 but tab and newline, DEL, C1.
@@ -434,14 +434,11 @@ def test_the_html_brief_is_a_page_with_its_own_policy(hostile, case):
 def test_the_html_brief_policy_lets_its_style_apply_and_nothing_else(hostile, tmp_path):
     """In a real Chromium, opened from a file: the page's own style applies (its hash is
     right), and a script or a style attribute slipped into it is blocked."""
-    from playwright.sync_api import sync_playwright
-
     page = cli(hostile, "brief", "ev_html-outlet", "--format", "html")
     slipped = '<script>window.ran = 1</script><p id="slipped" style="color: red">x</p>'
     path = tmp_path / "brief.html"
     path.write_text(page.replace("</body>", slipped + "</body>"), encoding="utf-8")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    with chromium() as browser:
         tab = browser.new_page()
         tab.goto(path.as_uri())
         style = "getComputedStyle(document.querySelector('.evidence')).display"
@@ -449,7 +446,6 @@ def test_the_html_brief_policy_lets_its_style_apply_and_nothing_else(hostile, tm
         assert tab.evaluate("window.ran === undefined")
         color = "getComputedStyle(document.getElementById('slipped')).color"
         assert tab.evaluate(color) != "rgb(255, 0, 0)"
-        browser.close()
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
