@@ -131,6 +131,27 @@ def test_counts_of_two_things_are_no_disagreement(tmp_path):
     assert [d for d in found if d.kind == "count"] == []
 
 
+def test_counts_of_two_owners_are_no_disagreement(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "Halvard Moen hit 13 home runs for the Saltmere Gulls this season.",
+            "Tomas Brenner hit 21 home runs for the Saltmere Gulls this season.",
+        )
+    )
+    assert [d for d in found if d.kind == "count"] == []
+
+
+def test_one_owner_given_two_counts_is_a_disagreement(tmp_path):
+    articles = event(
+        tmp_path,
+        "Halvard Moen hit 13 home runs for the Saltmere Gulls this season.",
+        "Moen hit 21 home runs for the Saltmere Gulls this season.",
+    )
+    count = only(find_disagreements(articles), "count")
+    assert sides(count, articles) == {"13": ("r1",), "21": ("r2",)}
+
+
 # --- places -----------------------------------------------------------------------------------
 
 
@@ -177,6 +198,22 @@ def test_the_speaker_of_one_remark_told_two_ways(tmp_path):
     )
     person = only(found, "person")
     assert set(sides(person)) == {"Ilse Varga", "Tomas Brenner"}
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [("Ilse Varga", "Ilse"), ("Ilse Varga", "Sgt. Ilse Varga"), ("Ilse Lindqvist", "Lindquist")],
+    ids=["first name", "title", "spelling"],
+)
+def test_one_speaker_named_two_ways_is_no_disagreement(tmp_path, first, second):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            f"“We will rebuild the harbour within a year,” said {first}, the harbour master.",
+            f"“We will rebuild the harbour within a year,” said {second}, the harbour master.",
+        )
+    )
+    assert [d for d in found if d.kind == "person"] == []
 
 
 def test_two_speakers_named_in_one_sentence_are_no_disagreement(tmp_path):

@@ -86,7 +86,7 @@ from newsweave.analysis.nlp import Sentence, minilm
 from newsweave.analysis.values import Mention, read_values
 from newsweave.analysis.values.counts import NOT, same_kind, victim_classes, within_rounding
 from newsweave.analysis.values.days import is_same_night, same_form
-from newsweave.analysis.values.people import same_holder
+from newsweave.analysis.values.people import same_holder, same_person
 from newsweave.analysis.values.places import named_together, same_level
 from newsweave.analysis.values.rules import words
 from newsweave.analysis.values.yes_no import concept
@@ -462,6 +462,8 @@ def _differ(a: Mention, b: Mention) -> bool:
         return not is_same_night(a, b, form)
     if a.kind == "count" and within_rounding(a, b):
         return False
+    if a.kind == "person":
+        return not same_person(a, b)  # "Ilse" and "Ilse Varga", "Wolfe" and "Wolff"
     return not ({a.value, a.also} - {None}) & ({b.value, b.also} - {None})
 
 
@@ -511,8 +513,12 @@ def _disagreement(
     of_group = [mentions[n] for n in group]
     form = _common_form(of_group) or "value"
     by_value: dict[str, list[Mention]] = {}
-    for mention in of_group:
-        by_value.setdefault(_value_in(mention, form), []).append(mention)
+    for mention in of_group:  # a person under the first name of one person told so
+        value = _value_in(mention, form)
+        if mention.kind == "person":
+            named = (v for v, ms in by_value.items() if not _differ(ms[0], mention))
+            value = next(named, value)
+        by_value.setdefault(value, []).append(mention)
     if len(by_value) < 2:
         return None
     kind = of_group[0].kind

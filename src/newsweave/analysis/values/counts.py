@@ -43,6 +43,7 @@ from newsweave.analysis.values.grammar import (
     clause_words,
     is_negated,
     is_under,
+    name_words,
     verb_above,
 )
 from newsweave.analysis.values.mention import Mention
@@ -93,6 +94,7 @@ def read_counts(
             kinds=_kinds(noun),
             places=_places(verb),
             rounded=_rounded(noun, int(value)),
+            owners=_owners(noun, verb),
         )
 
 
@@ -332,6 +334,19 @@ def _places(verb: Token | None) -> frozenset[str]:
     return frozenset(place_name(t.text) for t in tokens if t.ent_type_ == "GPE" and t.is_title)
 
 
+def _owners(noun: Token, verb: Token | None) -> frozenset[str]:
+    """Whose the counted things are, as the words of a name: the name the noun belongs to
+    ("Pujols's 105 runs", "the Cardinals' 13 home runs"), or the named subject of a verb that
+    says its subject has, makes or gains them (rule `count.owners`: "Pujols hit 13 home runs",
+    "Labour won 157 seats"). Two counts of different owners are two figures, never one
+    disputed: the player's yards and the team's."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    owning = verb is not None and verb.lemma_.lower() in words("count.owners")
+    if verb is not None and owning and noun.dep_ not in SUBJECTS:
+        owners += [c for c in verb.children if c.dep_ == "nsubj"]
+    return frozenset(w.lower_ for o in owners for w in name_words(o) if w.is_alpha and w.is_title)
+
+
 def _did_it(clause: Token) -> bool:
     """Whether the noun a relative clause hangs from is the active subject of a casualty
     verb: "the rampage on two mosques that killed 50" counts no dead."""
@@ -364,8 +379,10 @@ def within_rounding(a: Mention, b: Mention) -> bool:
 
 
 def same_kind(a: Mention, b: Mention) -> bool:
-    """Whether two counts of one noun count one kind of it in one place: either says no kind,
-    or their kinds share a word ("two robbery charges" and "three charges of contempt" are two
-    things), and so for the places their clauses name."""
+    """Whether two counts of one noun count one kind of it in one place, of one owner: either
+    says no kind, or their kinds share a word ("two robbery charges" and "three charges of
+    contempt" are two things), and so for the places their clauses name and for their owners
+    (`_owners`)."""
     kinds = not a.kinds or not b.kinds or bool(a.kinds & b.kinds)
-    return kinds and (not a.places or not b.places or bool(a.places & b.places))
+    owners = not a.owners or not b.owners or bool(a.owners & b.owners)
+    return kinds and owners and (not a.places or not b.places or bool(a.places & b.places))
