@@ -84,7 +84,13 @@ from newsweave.analysis.claims import (
 from newsweave.analysis.dates import publication_day
 from newsweave.analysis.nlp import Sentence, minilm
 from newsweave.analysis.values import Mention, read_values
-from newsweave.analysis.values.counts import NOT, same_kind, victim_classes, within_rounding
+from newsweave.analysis.values.counts import (
+    NOT,
+    same_kind,
+    updated,
+    victim_classes,
+    within_rounding,
+)
 from newsweave.analysis.values.days import is_same_night, same_form
 from newsweave.analysis.values.people import same_holder, same_person
 from newsweave.analysis.values.places import named_together, same_level
@@ -164,6 +170,7 @@ def find_disagreements(
         for kind in KINDS
     }
     evidence = _Evidence.of(event, claims, mentions, pairs, embedder)
+    moved = _updated(event)
     found: list[Disagreement] = []
     for kind in KINDS:
         of_kind = [m for m in mentions if m.kind == kind]
@@ -176,7 +183,9 @@ def find_disagreements(
                 links.append(_Link(score + bonus, index[id(a)], index[id(b)]))
         for group in _groups(of_kind, links):
             disagreement = _disagreement(event, of_kind, links, group)
-            if disagreement is not None and not _told(disagreement, found):
+            if disagreement is None or (kind == "count" and disagreement.about in moved):
+                continue  # a figure an outlet says moved: an update, not a dispute
+            if not _told(disagreement, found):
                 found.append(disagreement)
     return found
 
@@ -522,10 +531,44 @@ def _disagreement(
     if len(by_value) < 2:
         return None
     kind = of_group[0].kind
-    if kind == "place" and named_together(event, list(by_value.values())):
+    if kind in ("place", "person") and named_together(event, list(by_value.values()), _name):
+        return None
+    if kind == "count" and _known_together(mentions, list(by_value.values())):
         return None
     sides = sorted((_side(event, ms, form) for ms in by_value.values()), key=_side_order)
     return Disagreement(kind, _about(of_group), tuple(sides))
+
+
+def _name(mention: Mention) -> str:
+    """A place as printed; a person by surname as printed ("Varga" names "Ilse Varga")."""
+    return mention.shown.split()[-1] if mention.kind == "person" else mention.shown
+
+
+def _known_together(mentions: Sequence[Mention], sides: Sequence[Sequence[Mention]]) -> bool:
+    """Whether every side's articles give another side's figure somewhere, as a count of the
+    same thing: each writer knew both figures, so they are of two things or two moments (a
+    player's season and career, a toll on two days), not one disputed. An outlet's error is
+    given by no other outlet's side."""
+    what = sides[0][0].what
+    given: dict[int, set[str]] = {}
+    for m in mentions:
+        if m.what == what:
+            given.setdefault(m.article, set()).add(m.value)
+    values = [{m.value for m in side} for side in sides]
+    return all(
+        any(given[m.article] & values[j] for m in side for j in range(len(sides)) if j != i)
+        for i, side in enumerate(sides)
+    )
+
+
+def _updated(event: EventText) -> frozenset[str]:
+    """What the counts of the event's sentences that say a figure changed count."""
+    out: set[str] = set()
+    for doc, sentences in zip(event.docs, event.sentences, strict=True):
+        for sentence in sentences:
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            out |= updated(span) if span is not None else set()
+    return frozenset(out)
 
 
 def _side(event: EventText, mentions: Sequence[Mention], form: str) -> Side:

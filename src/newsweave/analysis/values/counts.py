@@ -95,6 +95,7 @@ def read_counts(
             places=_places(verb),
             rounded=_rounded(noun, int(value)),
             owners=_owners(noun, verb),
+            at_least=_at_least(noun),
         )
 
 
@@ -111,6 +112,19 @@ def _rounded(noun: Token, value: int) -> int:
     digits = str(value)
     zeros = len(digits) - len(digits.rstrip("0"))
     return 10**zeros if 0 < zeros < len(digits) else 0
+
+
+def _at_least(noun: Token) -> bool:
+    """Whether the count is a lower bound (rule `count.lower-bounds`: "at least 40 people",
+    "more than 130 officers"): it agrees with any larger exact figure, as a toll that rose."""
+    numbers = [c for c in noun.children if c.dep_ == "nummod"] or [noun]
+    doc = noun.doc
+    for number in numbers:
+        first = min((t.i for t in number.subtree if t.like_num), default=number.i)
+        before = " ".join(t.lower_ for t in doc[max(first - 3, 0) : first])
+        if any(before == b or before.endswith(" " + b) for b in words("count.lower-bounds")):
+            return True
+    return False
 
 
 def is_forecast(verb: Token | None) -> bool:
@@ -140,6 +154,15 @@ def is_update_or_history(text: str, span: Span, published_at: datetime | None) -
     return year is not None and any(
         e.label_ == "DATE" and any(int(y) < year for y in YEAR.findall(e.text)) for e in span.ents
     )
+
+
+def updated(span: Span) -> frozenset[str]:
+    """What the counts of a sentence that says a figure changed count (rule `count.updates`:
+    "the death toll rose to 43" gives {"dead"}): a figure of it that outlets give two ways is
+    one that moved over the story's days, an update, not a dispute."""
+    if not pattern("count.updates").search(span.text):
+        return frozenset()
+    return frozenset(what for _, _, _, what, _ in _counts(span))
 
 
 def _counts(span: Span) -> Iterable[tuple[str, Token, str, str, str | None]]:
@@ -373,7 +396,12 @@ def _kinds(noun: Token) -> frozenset[str]:
 
 def within_rounding(a: Mention, b: Mention) -> bool:
     """Whether two counts agree within the rounding of the approximate one ("about 258,000"
-    and "nearly 260,000": 260,000 is rounded to 10,000, and 258,000 is within half of it)."""
+    and "nearly 260,000": 260,000 is rounded to 10,000, and 258,000 is within half of it), or
+    one is a lower bound the other, exact, is not below ("at least 40" and "43")."""
+    if a.at_least != b.at_least:
+        bound, exact = (a, b) if a.at_least else (b, a)
+        if int(exact.value) >= int(bound.value):
+            return True
     unit = max(a.rounded, b.rounded)
     return unit > 0 and 2 * abs(int(a.value) - int(b.value)) < unit
 

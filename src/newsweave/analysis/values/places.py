@@ -15,7 +15,7 @@ institution or a people rather than where (rule `place.not-where`: "the Texas Ra
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from newsweave.analysis.claims import EventText
@@ -127,12 +127,17 @@ def _governor(entity: Span) -> Token | None:
     return None
 
 
-def named_together(event: EventText, sides: Sequence[Sequence[Mention]]) -> bool:
-    """Whether every side's articles name another side's place somewhere, in any of the ways it
-    is written: each writer knew of the other place, so naming one is no denial of it (one may
-    lie in the other: "Kenosha, Wisconsin"). An outlet's error is named by no other outlet."""
+def named_together(
+    event: EventText, sides: Sequence[Sequence[Mention]], name: Callable[[Mention], str]
+) -> bool:
+    """Whether every side's articles name another side's place or person somewhere (`name`:
+    how a mention is written: a place whole, a person by surname): each writer knew of the
+    other place, so naming one is no denial of it (one may lie in the other: "Kenosha,
+    Wisconsin"), and knew of the other person, so giving a remark to one is no denial that the
+    other spoke (two officials of one story say alike things). An outlet's error is named by no
+    other outlet."""
     patterns = [
-        re.compile("|".join(rf"\b{re.escape(m.shown)}(?!\w)" for m in side), re.IGNORECASE)
+        re.compile("|".join(rf"\b{re.escape(name(m))}(?!\w)" for m in side), re.IGNORECASE)
         for side in sides
     ]
     texts = [[event.articles[n].text for n in sorted({m.article for m in side})] for side in sides]

@@ -304,3 +304,8 @@ def _spelling(doc: Doc) -> bool:
 def _owners(doc: Doc) -> bool:
     """A count is read as its owner's."""
     return any(m.owners for m in _read(doc, "count"))
+
+
+@probe("count.lower-bounds")
+def _lower_bounds(doc: Doc) -> bool:
+    return any(m.at_least for m in _read(doc, "count"))
