@@ -152,6 +152,27 @@ def test_one_owner_given_two_counts_is_a_disagreement(tmp_path):
     assert sides(count, articles) == {"13": ("r1",), "21": ("r2",)}
 
 
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
+            "Nine people were killed when the ferry sank off Saltmere on Monday.",
+            "Twelve people were killed when the ferry sank off Saltmere on Monday. "
+            "The death toll rose to twelve on Wednesday as divers found three more bodies.",
+        ),
+        (
+            "The storm destroyed 40 homes in Saltmere on Monday, the harbour council said.",
+            "The storm destroyed 55 homes in Saltmere, the harbour council said. "
+            "On Monday alone it destroyed 40 homes.",
+        ),
+    ],
+    ids=["rising toll", "both figures known"],
+)
+def test_figures_of_two_moments_are_no_disagreement(tmp_path, first, second):
+    found = find_disagreements(event(tmp_path, first, second))
+    assert [d for d in found if d.kind == "count"] == []
+
+
 # --- places -----------------------------------------------------------------------------------
 
 
@@ -172,6 +193,22 @@ def test_one_owner_given_two_counts_is_a_disagreement(tmp_path):
 def test_a_place_attached_to_the_happening_in_any_construction(tmp_path, first, second):
     place = only(find_disagreements(event(tmp_path, first, second)), "place")
     assert set(sides(place)) == {"Maryland", "Virginia"}
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [("New York City", "New York"), ("Fulton County", "Atlanta")],
+    ids=["one name inside the other", "a county and a city"],
+)
+def test_one_place_named_two_ways_is_no_disagreement(tmp_path, first, second):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            f"A federal judge in {first} blocked the new travel rules on Tuesday.",
+            f"A federal judge in {second} blocked the new travel rules on Tuesday.",
+        )
+    )
+    assert [d for d in found if d.kind == "place"] == []
 
 
 def test_a_city_and_a_state_are_no_disagreement(tmp_path):

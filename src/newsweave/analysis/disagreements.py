@@ -93,7 +93,7 @@ from newsweave.analysis.values.counts import (
 )
 from newsweave.analysis.values.days import is_same_night, same_form
 from newsweave.analysis.values.people import same_holder, same_person
-from newsweave.analysis.values.places import named_together, same_level
+from newsweave.analysis.values.places import named_together, same_level, same_place
 from newsweave.analysis.values.rules import words
 from newsweave.analysis.values.yes_no import concept
 from newsweave.model import Article
@@ -473,6 +473,8 @@ def _differ(a: Mention, b: Mention) -> bool:
         return False
     if a.kind == "person":
         return not same_person(a, b)  # "Ilse" and "Ilse Varga", "Wolfe" and "Wolff"
+    if a.kind == "place":
+        return not same_place(a, b)  # "New York City" and "New York"
     return not ({a.value, a.also} - {None}) & ({b.value, b.also} - {None})
 
 
@@ -522,9 +524,9 @@ def _disagreement(
     of_group = [mentions[n] for n in group]
     form = _common_form(of_group) or "value"
     by_value: dict[str, list[Mention]] = {}
-    for mention in of_group:  # a person under the first name of one person told so
+    for mention in of_group:  # a person or place under the first name of it told so
         value = _value_in(mention, form)
-        if mention.kind == "person":
+        if mention.kind in ("person", "place"):
             named = (v for v, ms in by_value.items() if not _differ(ms[0], mention))
             value = next(named, value)
         by_value.setdefault(value, []).append(mention)
@@ -545,19 +547,22 @@ def _name(mention: Mention) -> str:
 
 
 def _known_together(mentions: Sequence[Mention], sides: Sequence[Sequence[Mention]]) -> bool:
-    """Whether every side's articles give another side's figure somewhere, as a count of the
-    same thing: each writer knew both figures, so they are of two things or two moments (a
-    player's season and career, a toll on two days), not one disputed. An outlet's error is
-    given by no other outlet's side."""
+    """Whether a side's articles give another side's figure somewhere, as a count of the same
+    thing: that writer knew both figures, so they are of two things or two moments (a
+    player's season and his months with a team, a toll on two days), and the other side
+    gives one of them, not a figure disputed. An outlet's error is given by no other outlet."""
     what = sides[0][0].what
     given: dict[int, set[str]] = {}
     for m in mentions:
         if m.what == what:
             given.setdefault(m.article, set()).add(m.value)
     values = [{m.value for m in side} for side in sides]
-    return all(
-        any(given[m.article] & values[j] for m in side for j in range(len(sides)) if j != i)
+    return any(
+        given[m.article] & values[j]
         for i, side in enumerate(sides)
+        for m in side
+        for j in range(len(sides))
+        if j != i
     )
 
 

@@ -60,6 +60,7 @@ NOT_COUNT_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", 
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
 NOT = "not"  # in a count's `what` beside the noun: the count of those who did not
+WHERE = frozenset({"GPE", "LOC", "FAC"})  # entities that say where a count's things are
 
 
 def read_counts(
@@ -95,7 +96,6 @@ def read_counts(
             places=_places(verb),
             rounded=_rounded(noun, int(value)),
             owners=_owners(noun, verb),
-            at_least=_at_least(noun),
         )
 
 
@@ -112,19 +112,6 @@ def _rounded(noun: Token, value: int) -> int:
     digits = str(value)
     zeros = len(digits) - len(digits.rstrip("0"))
     return 10**zeros if 0 < zeros < len(digits) else 0
-
-
-def _at_least(noun: Token) -> bool:
-    """Whether the count is a lower bound (rule `count.lower-bounds`: "at least 40 people",
-    "more than 130 officers"): it agrees with any larger exact figure, as a toll that rose."""
-    numbers = [c for c in noun.children if c.dep_ == "nummod"] or [noun]
-    doc = noun.doc
-    for number in numbers:
-        first = min((t.i for t in number.subtree if t.like_num), default=number.i)
-        before = " ".join(t.lower_ for t in doc[max(first - 3, 0) : first])
-        if any(before == b or before.endswith(" " + b) for b in words("count.lower-bounds")):
-            return True
-    return False
 
 
 def is_forecast(verb: Token | None) -> bool:
@@ -348,13 +335,16 @@ def _phrase_words(noun: Token) -> frozenset[str]:
 
 
 def _places(verb: Token | None) -> frozenset[str]:
-    """The places a count's clause names, and the noun its relative clause hangs from:
-    "18,860 people have died in the U.S." and "Italy, which is reporting 19,468 deaths" count
-    the dead of two countries."""
+    """The places a count's clause names (towns, countries, sites and buildings: spaCy's GPE,
+    LOC and FAC), and the noun its relative clause hangs from: "18,860 people have died in the
+    U.S." and "Italy, which is reporting 19,468 deaths" count the dead of two countries, and a
+    toll in a school of Jabaliya and one in Khan Younis are two strikes' tolls."""
     if verb is None:
         return frozenset()
     tokens = [*clause_tokens(verb), *([verb.head] if verb.dep_ == "relcl" else [])]
-    return frozenset(place_name(t.text) for t in tokens if t.ent_type_ == "GPE" and t.is_title)
+    return frozenset(
+        place_name(t.text) for t in tokens if t.ent_type_ in WHERE and t.is_title and t.is_alpha
+    )
 
 
 def _owners(noun: Token, verb: Token | None) -> frozenset[str]:
@@ -396,12 +386,7 @@ def _kinds(noun: Token) -> frozenset[str]:
 
 def within_rounding(a: Mention, b: Mention) -> bool:
     """Whether two counts agree within the rounding of the approximate one ("about 258,000"
-    and "nearly 260,000": 260,000 is rounded to 10,000, and 258,000 is within half of it), or
-    one is a lower bound the other, exact, is not below ("at least 40" and "43")."""
-    if a.at_least != b.at_least:
-        bound, exact = (a, b) if a.at_least else (b, a)
-        if int(exact.value) >= int(bound.value):
-            return True
+    and "nearly 260,000": 260,000 is rounded to 10,000, and 258,000 is within half of it)."""
     unit = max(a.rounded, b.rounded)
     return unit > 0 and 2 * abs(int(a.value) - int(b.value)) < unit
 

@@ -83,11 +83,14 @@ def place_name(text: str) -> str:
 
 
 def level(name: str) -> str:
-    """ "country", "region" (a state, a province) or "city" (anything else), or all of them for
-    a name that is two (rule `place.both-levels`: "washington"): places are compared with
-    places of their own level, as one may lie in the other."""
+    """ "country", "region" (a state, a province), "district" (a county, rule
+    `place.districts`) or "city" (anything else), or all of them for a name that is two (rule
+    `place.both-levels`: "washington"): places are compared with places of their own level, as
+    one may lie in the other."""
     if name in words("place.both-levels"):
         return "country region city"
+    if name.split()[-1] in words("place.districts"):
+        return "district"  # "Fulton County": neither the city in it nor its state
     if name in words("place.countries"):
         return "country"
     return "region" if name in words("place.regions") else "city"
@@ -95,6 +98,15 @@ def level(name: str) -> str:
 
 def same_level(a: Mention, b: Mention) -> bool:
     return bool(set(a.level.split()) & set(b.level.split()))
+
+
+def same_place(a: Mention, b: Mention) -> bool:
+    """Whether two places are one, one name inside the other ("New York City" and "New York",
+    "Gaza City" and "Gaza", "Northwest Washington" and "Washington"): a part of a place or
+    its longer name is no other place."""
+    x, y = a.value.split(), b.value.split()
+    shorter, longer = sorted((x, y), key=len)
+    return any(longer[n : n + len(shorter)] == shorter for n in range(len(longer)))
 
 
 def _names(governor: Token, entity: Span) -> frozenset[str]:

@@ -247,6 +247,11 @@ def _both_levels(doc: Doc) -> bool:
     return any(len(m.level.split()) > 1 for m in _read(doc, "place"))
 
 
+@probe("place.districts")
+def _districts(doc: Doc) -> bool:
+    return any(m.level == "district" for m in _read(doc, "place"))
+
+
 @probe("place.nearby")
 def _nearby(doc: Doc) -> bool:
     return any(m.role == "near" for m in _read(doc, "place"))
@@ -304,8 +309,3 @@ def _spelling(doc: Doc) -> bool:
 def _owners(doc: Doc) -> bool:
     """A count is read as its owner's."""
     return any(m.owners for m in _read(doc, "count"))
-
-
-@probe("count.lower-bounds")
-def _lower_bounds(doc: Doc) -> bool:
-    return any(m.at_least for m in _read(doc, "count"))
