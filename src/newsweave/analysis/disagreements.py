@@ -497,6 +497,10 @@ def _groups(mentions: Sequence[Mention], links: Sequence[_Link]) -> list[list[in
 def _can_merge(mentions: Sequence[Mention], x: Sequence[int], y: Sequence[int]) -> bool:
     if mentions[x[0]].kind == "date" and _common_form([mentions[n] for n in (*x, *y)]) is None:
         return False
+    if mentions[x[0]].kind == "place" and not all(
+        same_level(mentions[i], mentions[j]) for i in x for j in y
+    ):
+        return False  # a city and a state joined through a name of both levels ("New York")
     return not any(
         mentions[i].article == mentions[j].article and _differ(mentions[i], mentions[j])
         for i in x
