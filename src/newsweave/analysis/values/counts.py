@@ -22,7 +22,8 @@ crew"), years, ranges ("9 to 11"), increments (rule `count.increments`: "two mor
 counts in a condition ("if one animal tests positive"), "one" counting anything but casualties
 (rule `count.one-is-an-article`: "one man approached" says "a man"), and every count of a
 sentence that says a figure changed or tells of an earlier year (rule `count.updates`: "rose
-to", "revised"; "the 1987 quake killed 14"), a number after its noun (a label: "a Category 2
+to", "revised"; "the 1987 quake killed 14"), a running total (rule `count.running-totals`: "has
+so far lost seven soldiers"), a number after its noun (a label: "a Category 2
 storm", "Section 7"), and a forecast (rule `count.forecasts`: "economists expected 845,000
 jobs", "are projected to win 157 seats"). An approximate figure (rule `count.approximate`:
 "nearly 260,000 patients") agrees with any figure within half the unit it is rounded to
@@ -76,7 +77,7 @@ def read_counts(
         return
     for value, noun, number, what, also in _counts(span):
         verb = verb_above(noun)
-        if is_forecast(verb):
+        if is_forecast(verb) or _is_running_total(noun, verb):
             continue  # "economists expected 845,000 jobs": a forecast, not the figure
         # "two members did not sign" (not "two delegates were not enough")
         negated = verb is not None and verb.pos_ == "VERB" and is_negated(verb)
@@ -112,6 +113,16 @@ def _rounded(noun: Token, value: int) -> int:
     digits = str(value)
     zeros = len(digits) - len(digits.rstrip("0"))
     return 10**zeros if 0 < zeros < len(digits) else 0
+
+
+def _is_running_total(noun: Token, verb: Token | None) -> bool:
+    """Whether the count's clause tells a running total of the story (rule
+    `count.running-totals`: "has so far lost seven soldiers", "a combined 157 games", "in all"):
+    a figure of the moment it is told at, which a later report's grows from, and of a span,
+    which one occasion's count does not deny."""
+    tokens = {*(clause_tokens(verb) if verb is not None else ()), *noun.subtree}
+    clause = " ".join(t.lower_ for t in sorted(tokens, key=lambda t: t.i))
+    return pattern("count.running-totals").search(clause) is not None
 
 
 def is_forecast(verb: Token | None) -> bool:

@@ -161,6 +161,11 @@ def _approximate(doc: Doc) -> bool:
     return any(m.rounded for m in _read(doc, "count"))
 
 
+@probe("count.running-totals")
+def _running_totals(doc: Doc) -> bool:
+    return _not_read(doc, {t.i for t in doc if t.dep_ == "nummod"})
+
+
 @probe("count.forecasts")
 def _forecasts(doc: Doc) -> bool:
     return _not_read(doc, {t.i for t in doc if t.dep_ == "nummod"})
