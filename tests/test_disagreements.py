@@ -253,6 +253,18 @@ def test_one_speaker_named_two_ways_is_no_disagreement(tmp_path, first, second):
     assert [d for d in found if d.kind == "person"] == []
 
 
+def test_a_report_that_names_both_speakers_gives_alike_remarks_of_two(tmp_path):
+    found = find_disagreements(
+        event(
+            tmp_path,
+            "“We will rebuild the harbour within a year,” said Ilse Varga, the harbour master.",
+            "“We will rebuild the harbour within a year,” said Tomas Brenner, her deputy. "
+            "Ilse Varga toured the quays on Monday.",
+        )
+    )
+    assert [d for d in found if d.kind == "person"] == []
+
+
 def test_two_speakers_named_in_one_sentence_are_no_disagreement(tmp_path):
     found = find_disagreements(
         event(

@@ -155,12 +155,15 @@ def is_update_or_history(text: str, span: Span, published_at: datetime | None) -
 
 
 def updated(span: Span) -> frozenset[str]:
-    """What the counts of a sentence that says a figure changed count (rule `count.updates`:
-    "the death toll rose to 43" gives {"dead"}): a figure of it that outlets give two ways is
-    one that moved over the story's days, an update, not a dispute."""
+    """What the counts of a sentence that says a figure changed count, and the casualties it
+    names (rule `count.updates`: "the death toll rose to 43" gives {"dead"}): a figure of it
+    that outlets give two ways is one that moved over the story's days, an update, not a
+    dispute."""
     if not pattern("count.updates").search(span.text):
         return frozenset()
-    return frozenset(what for _, _, _, what, _ in _counts(span))
+    casualties = table("count.casualties")  # "the death toll rose to 43": its number is no count
+    told = {casualties.get(t.lemma_.lower()) for t in span} - {None}
+    return frozenset({*told, *(what for _, _, _, what, _ in _counts(span))})
 
 
 def _counts(span: Span) -> Iterable[tuple[str, Token, str, str, str | None]]:
