@@ -356,9 +356,7 @@ def _places(verb: Token | None) -> frozenset[str]:
     if verb is None:
         return frozenset()
     tokens = [*clause_tokens(verb), *([verb.head] if verb.dep_ == "relcl" else [])]
-    return frozenset(
-        place_name(t.text) for t in tokens if t.ent_type_ in WHERE and t.is_title and t.is_alpha
-    )
+    return frozenset(place_name(t.text) for t in tokens if t.ent_type_ in WHERE and t.is_title)
 
 
 def _owners(noun: Token, verb: Token | None) -> frozenset[str]:
