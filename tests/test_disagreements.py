@@ -236,7 +236,7 @@ def test_a_report_that_names_both_speakers_gives_alike_remarks_of_two(tmp_path):
     found = found_of(
         tmp_path,
         "person",
-        f"{remark} Ilse Varga, the harbour master.",
+        f"{remark} Ilse Varga, the harbour master. Tomas Brenner, her deputy, was there.",
         f"{remark} Tomas Brenner, her deputy. Ilse Varga toured the quays on Monday.",
     )
     assert found == []

@@ -537,10 +537,8 @@ def _disagreement(
     if len(by_value) < 2:
         return None
     kind = of_group[0].kind
-    if kind == "place" and named_together(event, list(by_value.values()), _name):
-        return None
-    if kind == "person" and named_together(event, list(by_value.values()), _name, any):
-        return None  # one writer knew both people: alike remarks of two, no dispute of who
+    if kind in ("place", "person") and named_together(event, list(by_value.values()), _name):
+        return None  # each writer knew both: one place in the other, alike remarks of two
     if kind == "count" and _known_together(mentions, list(by_value.values())):
         return None
     sides = sorted((_side(event, ms, form) for ms in by_value.values()), key=_side_order)

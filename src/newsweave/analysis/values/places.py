@@ -140,23 +140,20 @@ def _governor(entity: Span) -> Token | None:
 
 
 def named_together(
-    event: EventText,
-    sides: Sequence[Sequence[Mention]],
-    name: Callable[[Mention], str],
-    check: Callable[[Iterable[bool]], bool] = all,
+    event: EventText, sides: Sequence[Sequence[Mention]], name: Callable[[Mention], str]
 ) -> bool:
-    """Whether every side's articles (`check` `any`: one side's) name another side's place or
-    person somewhere (`name`: how a mention is written: a place whole, a person by surname):
-    each writer knew of the other place, so naming one is no denial of it (one may lie in the
-    other: "Kenosha, Wisconsin"), and knew of the other person, so giving a remark to one is no
-    denial that the other spoke (two officials of one story say alike things). An outlet's
-    error is named by no other outlet."""
+    """Whether every side's articles name another side's place or person somewhere (`name`:
+    how a mention is written: a place whole, a person by surname): each writer knew of the
+    other place, so naming one is no denial of it (one may lie in the other: "Kenosha,
+    Wisconsin"), and knew of the other person, so giving a remark to one is no denial that the
+    other spoke (two officials of one story say alike things). An outlet's error is named by no
+    other outlet (the erring outlet may well name the right one elsewhere: every side, not one)."""
     patterns = [
         re.compile("|".join(rf"\b{re.escape(name(m))}(?!\w)" for m in side), re.IGNORECASE)
         for side in sides
     ]
     texts = [[event.articles[n].text for n in sorted({m.article for m in side})] for side in sides]
-    return check(
+    return all(
         any(p.search(text) for text in texts[i] for j, p in enumerate(patterns) if j != i)
         for i in range(len(sides))
     )
