@@ -49,7 +49,12 @@ articles that give different values is a disagreement (`_disagreement`); "late T
 "early Wednesday" are one night told from either side of midnight, not two values. A place
 disagreement whose every side names another side's place anywhere is none: each writer knew of
 both places, and one may lie in the other ("Kenosha, Wisconsin"); an outlet's error is named by
-no other outlet. A person disagreement that splits the articles as a yes/no one does, with the
+no other outlet. So for people (two officials of one story say alike things), named with
+tolerance (`people.same_person`: "Ilse" and "Ilse Varga", "Wolfe" and "Wolff"); one place's two
+names are one place (`places.same_place`: "New York City", "New York"). A count disagreement is
+none when a side's articles also give another side's figure of the same thing (that writer knew
+both: two things or two moments), or when a sentence of the event says that figure rose (an
+update of the story, not a dispute: `counts.updated`). A person disagreement that splits the articles as a yes/no one does, with the
 same sentences ("led by Korda" against "represented by Orlov", and against "Korda did not
 travel"), is that conflict told another way, stated once (`_told`).
 
