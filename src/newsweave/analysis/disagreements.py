@@ -54,9 +54,10 @@ tolerance (`people.same_person`: "Ilse" and "Ilse Varga", "Wolfe" and "Wolff"); 
 names are one place (`places.same_place`: "New York City", "New York"). A count disagreement is
 none when a side's articles also give another side's figure of the same thing (that writer knew
 both: two things or two moments), or when a sentence of the event says that figure rose (an
-update of the story, not a dispute: `counts.updated`). A person disagreement that splits the articles as a yes/no one does, with the
-same sentences ("led by Korda" against "represented by Orlov", and against "Korda did not
-travel"), is that conflict told another way, stated once (`_told`).
+update of the story, not a dispute: `counts.updated`). A person disagreement that splits the
+articles as a yes/no one does, with the same sentences ("led by Korda" against "represented
+by Orlov", and against "Korda did not travel"), is that conflict told another way, stated
+once (`_told`).
 
 Each side's value is as its sources print it where the form allows: a count as a whole number
 (a toll "including two gunmen" compared less them, shown as printed), a date as the day
