@@ -5,9 +5,12 @@ those changes the analysis finds.
     .venv/bin/python bench/planted_disagreements.py show [--kind count] [--sample 10]
     .venv/bin/python bench/planted_disagreements.py score [--half held-out] [--limit N] [--json F]
     .venv/bin/python bench/planted_disagreements.py build --fresh     # then show / score --fresh
+    .venv/bin/python bench/planted_disagreements.py build --new       # then show / score --new
 
 `--fresh` works on the fresh held-out set: the ECB+ clustering dev file's events, planted with a
-seed of their own into their own built file (`planted_build.FRESH_OUT`), never tuned on.
+seed of their own into their own built file (`planted_build.FRESH_OUT`). `--new` works on the
+new held-out set: the summarization events planted again with another seed (`NEW_SEED`), the
+values the first build planted left out (`planted_build.NEW_OUT`, all of the "new" half).
 
 The benchmark plants one outlet's error into dev events and scores how many the analysis finds;
 its parts: `planted_read` (the values an article states, and the rules that keep a value out),
@@ -26,8 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from planted_build import DEFAULT_OUT, FRESH_OUT, FRESH_SEED, build
-from planted_plant import FRESH_FILE, HALVES, SEED
+from planted_build import DEFAULT_OUT, FRESH_OUT, FRESH_SEED, NEW_OUT, build
+from planted_plant import FRESH_FILE, HALVES, NEW_SEED, SEED
 from planted_quick import score_quick
 from planted_read import KINDS
 from planted_score import print_case, print_disagreements, print_table, read_built, score, select
@@ -54,12 +57,15 @@ def main() -> None:
     for command in (making, showing, scoring):
         command.add_argument("--out", type=Path, help=f"the built file ({DEFAULT_OUT})")
         command.add_argument("--fresh", action="store_true", help=f"the fresh set ({FRESH_OUT})")
+        command.add_argument("--new", action="store_true", help=f"the new set ({NEW_OUT})")
     args = parser.parse_args()
-    args.out = args.out or (FRESH_OUT if args.fresh else DEFAULT_OUT)
+    args.out = args.out or (FRESH_OUT if args.fresh else NEW_OUT if args.new else DEFAULT_OUT)
     if args.command == "build":
         start = time.perf_counter()
         if args.fresh:
             summary = build(args.eval_dir, args.out, args.seed or FRESH_SEED, (FRESH_FILE,))
+        elif args.new:
+            summary = build(args.eval_dir, args.out, NEW_SEED, before=DEFAULT_OUT)
         else:
             summary = build(args.eval_dir, args.out, args.seed or SEED)
         print(json.dumps(summary, indent=1))

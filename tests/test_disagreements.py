@@ -40,6 +40,11 @@ def sides(disagreement, articles=None) -> dict[str, tuple[str, ...]]:
     }
 
 
+def found_of(tmp_path, kind: str, *texts: str) -> list:
+    """The disagreements of one kind found among these texts, one article each."""
+    return [d for d in find_disagreements(event(tmp_path, *texts)) if d.kind == kind]
+
+
 def only(found, kind: str):
     (disagreement,) = [d for d in found if d.kind == kind]
     return disagreement
@@ -97,15 +102,29 @@ def test_the_day_of_saying_is_no_day_of_what_happened(tmp_path):
 # --- counts -----------------------------------------------------------------------------------
 
 
-def test_a_count_is_of_its_noun_whatever_the_verb(tmp_path):
-    articles = event(
-        tmp_path,
-        "Police in Veldra arrested two teenage girls over the carjacking of a delivery driver.",
-        "Three teenage girls were charged over the carjacking of a delivery driver in Veldra.",
-    )
+@pytest.mark.parametrize(
+    "first, second, about, values",
+    [
+        (
+            "Police in Veldra arrested two teenage girls over the carjacking of a delivery driver.",
+            "Three teenage girls were charged over the carjacking of a delivery driver in Veldra.",
+            "girl",
+            ("2", "3"),
+        ),
+        (  # one owner named two ways: "Moen"'s runs are Halvard Moen's
+            "Halvard Moen hit 13 home runs for the Saltmere Gulls this season.",
+            "Moen hit 21 home runs for the Saltmere Gulls this season.",
+            "run",
+            ("13", "21"),
+        ),
+    ],
+    ids=["whatever the verb", "of one owner"],
+)
+def test_a_count_is_of_its_noun(tmp_path, first, second, about, values):
+    articles = event(tmp_path, first, second)
     count = only(find_disagreements(articles), "count")
-    assert count.about == "girl"
-    assert sides(count, articles) == {"2": ("r1",), "3": ("r2",)}
+    assert count.about == about
+    assert sides(count, articles) == {values[0]: ("r1",), values[1]: ("r2",)}
 
 
 def test_one_article_gives_a_toll_for_each_of_two_attacks_and_takes_a_side_on_one(tmp_path):
@@ -120,15 +139,32 @@ def test_one_article_gives_a_toll_for_each_of_two_attacks_and_takes_a_side_on_on
     assert sides(toll, articles) == {"3": ("r1",), "4": ("r2",)}
 
 
-def test_counts_of_two_things_are_no_disagreement(tmp_path):
-    found = find_disagreements(
-        event(
-            tmp_path,
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        (
             "Prosecutors filed two robbery charges against the former mayor of Brask.",
             "Prosecutors filed three charges of contempt against the former mayor of Brask.",
-        )
-    )
-    assert [d for d in found if d.kind == "count"] == []
+        ),
+        (
+            "Halvard Moen hit 13 home runs for the Saltmere Gulls this season.",
+            "Tomas Brenner hit 21 home runs for the Saltmere Gulls this season.",
+        ),
+        (
+            "Nine people were killed when the ferry sank off Saltmere on Monday.",
+            "Twelve people were killed when the ferry sank off Saltmere on Monday. "
+            "The death toll rose to twelve on Wednesday as divers found three more bodies.",
+        ),
+        (
+            "The storm destroyed 40 homes in Saltmere on Monday, the harbour council said.",
+            "The storm destroyed 55 homes in Saltmere, the harbour council said. "
+            "On Monday alone it destroyed 40 homes.",
+        ),
+    ],
+    ids=["two kinds", "two owners", "rising toll", "both figures known"],
+)
+def test_counts_of_two_things_or_two_moments_are_no_disagreement(tmp_path, first, second):
+    assert found_of(tmp_path, "count", first, second) == []
 
 
 # --- places -----------------------------------------------------------------------------------
@@ -153,15 +189,31 @@ def test_a_place_attached_to_the_happening_in_any_construction(tmp_path, first, 
     assert set(sides(place)) == {"Maryland", "Virginia"}
 
 
-def test_a_city_and_a_state_are_no_disagreement(tmp_path):
-    found = find_disagreements(
-        event(
-            tmp_path,
-            "A federal judge in Baltimore blocked the new travel rules on Tuesday.",
-            "A federal judge in Maryland blocked the new travel rules on Tuesday.",
-        )
-    )
-    assert [d for d in found if d.kind == "place"] == []
+RULING = "A federal judge in {} blocked the new travel rules on Tuesday."
+REMARK = "“We will rebuild the harbour within a year,” said {}, the harbour master."
+
+
+@pytest.mark.parametrize(
+    "kind, text, first, second",
+    [
+        ("place", RULING, "Baltimore", "Maryland"),
+        ("place", RULING, "New York City", "New York"),
+        ("place", RULING, "Fulton County", "Atlanta"),
+        ("person", REMARK, "Ilse Varga", "Ilse"),
+        ("person", REMARK, "Ilse Varga", "Sgt. Ilse Varga"),
+        ("person", REMARK, "Ilse Lindqvist", "Lindquist"),
+    ],
+    ids=[
+        "a city and a state",
+        "one name inside the other",
+        "a county and a city",
+        "first name",
+        "title",
+        "spelling",
+    ],
+)
+def test_one_place_or_person_named_two_ways_is_no_disagreement(tmp_path, kind, text, first, second):
+    assert found_of(tmp_path, kind, text.format(first), text.format(second)) == []
 
 
 # --- people -----------------------------------------------------------------------------------
@@ -177,6 +229,17 @@ def test_the_speaker_of_one_remark_told_two_ways(tmp_path):
     )
     person = only(found, "person")
     assert set(sides(person)) == {"Ilse Varga", "Tomas Brenner"}
+
+
+def test_a_report_that_names_both_speakers_gives_alike_remarks_of_two(tmp_path):
+    remark = "“We will rebuild the harbour within a year,” said"
+    found = found_of(
+        tmp_path,
+        "person",
+        f"{remark} Ilse Varga, the harbour master. Tomas Brenner, her deputy, was there.",
+        f"{remark} Tomas Brenner, her deputy. Ilse Varga toured the quays on Monday.",
+    )
+    assert found == []
 
 
 def test_two_speakers_named_in_one_sentence_are_no_disagreement(tmp_path):

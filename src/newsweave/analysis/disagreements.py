@@ -49,9 +49,15 @@ articles that give different values is a disagreement (`_disagreement`); "late T
 "early Wednesday" are one night told from either side of midnight, not two values. A place
 disagreement whose every side names another side's place anywhere is none: each writer knew of
 both places, and one may lie in the other ("Kenosha, Wisconsin"); an outlet's error is named by
-no other outlet. A person disagreement that splits the articles as a yes/no one does, with the
-same sentences ("led by Korda" against "represented by Orlov", and against "Korda did not
-travel"), is that conflict told another way, stated once (`_told`).
+no other outlet. So for people (two officials of one story say alike things), named with
+tolerance (`people.same_person`: "Ilse" and "Ilse Varga", "Wolfe" and "Wolff"); one place's two
+names are one place (`places.same_place`: "New York City", "New York"). A count disagreement is
+none when a side's articles also give another side's figure of the same thing (that writer knew
+both: two things or two moments), or when a sentence of the event says that figure rose (an
+update of the story, not a dispute: `counts.updated`). A person disagreement that splits the
+articles as a yes/no one does, with the same sentences ("led by Korda" against "represented
+by Orlov", and against "Korda did not travel"), is that conflict told another way, stated
+once (`_told`).
 
 Each side's value is as its sources print it where the form allows: a count as a whole number
 (a toll "including two gunmen" compared less them, shown as printed), a date as the day
@@ -84,10 +90,16 @@ from newsweave.analysis.claims import (
 from newsweave.analysis.dates import publication_day
 from newsweave.analysis.nlp import Sentence, minilm
 from newsweave.analysis.values import Mention, read_values
-from newsweave.analysis.values.counts import NOT, same_kind, victim_classes, within_rounding
+from newsweave.analysis.values.counts import (
+    NOT,
+    same_kind,
+    updated,
+    victim_classes,
+    within_rounding,
+)
 from newsweave.analysis.values.days import is_same_night, same_form
-from newsweave.analysis.values.people import same_holder
-from newsweave.analysis.values.places import named_together, same_level
+from newsweave.analysis.values.people import same_holder, same_person
+from newsweave.analysis.values.places import named_together, same_level, same_place
 from newsweave.analysis.values.rules import words
 from newsweave.analysis.values.yes_no import concept
 from newsweave.model import Article
@@ -164,6 +176,7 @@ def find_disagreements(
         for kind in KINDS
     }
     evidence = _Evidence.of(event, claims, mentions, pairs, embedder)
+    moved = _updated(event)
     found: list[Disagreement] = []
     for kind in KINDS:
         of_kind = [m for m in mentions if m.kind == kind]
@@ -176,7 +189,9 @@ def find_disagreements(
                 links.append(_Link(score + bonus, index[id(a)], index[id(b)]))
         for group in _groups(of_kind, links):
             disagreement = _disagreement(event, of_kind, links, group)
-            if disagreement is not None and not _told(disagreement, found):
+            if disagreement is None or (kind == "count" and disagreement.about in moved):
+                continue  # a figure an outlet says moved: an update, not a dispute
+            if not _told(disagreement, found):
                 found.append(disagreement)
     return found
 
@@ -462,6 +477,10 @@ def _differ(a: Mention, b: Mention) -> bool:
         return not is_same_night(a, b, form)
     if a.kind == "count" and within_rounding(a, b):
         return False
+    if a.kind == "person":
+        return not same_person(a, b)  # "Ilse" and "Ilse Varga", "Wolfe" and "Wolff"
+    if a.kind == "place":
+        return not same_place(a, b)  # "New York City" and "New York"
     return not ({a.value, a.also} - {None}) & ({b.value, b.also} - {None})
 
 
@@ -484,6 +503,10 @@ def _groups(mentions: Sequence[Mention], links: Sequence[_Link]) -> list[list[in
 def _can_merge(mentions: Sequence[Mention], x: Sequence[int], y: Sequence[int]) -> bool:
     if mentions[x[0]].kind == "date" and _common_form([mentions[n] for n in (*x, *y)]) is None:
         return False
+    if mentions[x[0]].kind == "place" and not all(
+        same_level(mentions[i], mentions[j]) for i in x for j in y
+    ):
+        return False  # a city and a state joined through a name of both levels ("New York")
     return not any(
         mentions[i].article == mentions[j].article and _differ(mentions[i], mentions[j])
         for i in x
@@ -511,15 +534,56 @@ def _disagreement(
     of_group = [mentions[n] for n in group]
     form = _common_form(of_group) or "value"
     by_value: dict[str, list[Mention]] = {}
-    for mention in of_group:
-        by_value.setdefault(_value_in(mention, form), []).append(mention)
+    for mention in of_group:  # a person or place under the first name of it told so
+        value = _value_in(mention, form)
+        if mention.kind in ("person", "place"):
+            named = (v for v, ms in by_value.items() if not _differ(ms[0], mention))
+            value = next(named, value)
+        by_value.setdefault(value, []).append(mention)
     if len(by_value) < 2:
         return None
     kind = of_group[0].kind
-    if kind == "place" and named_together(event, list(by_value.values())):
+    if kind in ("place", "person") and named_together(event, list(by_value.values()), _name):
+        return None  # each writer knew both: one place in the other, alike remarks of two
+    if kind == "count" and _known_together(mentions, list(by_value.values())):
         return None
     sides = sorted((_side(event, ms, form) for ms in by_value.values()), key=_side_order)
     return Disagreement(kind, _about(of_group), tuple(sides))
+
+
+def _name(mention: Mention) -> str:
+    """A place as printed; a person by surname as printed ("Varga" names "Ilse Varga")."""
+    return mention.shown.split()[-1] if mention.kind == "person" else mention.shown
+
+
+def _known_together(mentions: Sequence[Mention], sides: Sequence[Sequence[Mention]]) -> bool:
+    """Whether a side's articles give another side's figure somewhere, as a count of the same
+    thing: that writer knew both figures, so they are of two things or two moments (a
+    player's season and his months with a team, a toll on two days), and the other side
+    gives one of them, not a figure disputed. An outlet's error is given by no other outlet."""
+    what = sides[0][0].what
+    given: dict[int, set[str]] = {}
+    for m in mentions:
+        if m.what == what:
+            given.setdefault(m.article, set()).add(m.value)
+    values = [{m.value for m in side} for side in sides]
+    return any(
+        given[m.article] & values[j]
+        for i, side in enumerate(sides)
+        for m in side
+        for j in range(len(sides))
+        if j != i
+    )
+
+
+def _updated(event: EventText) -> frozenset[str]:
+    """What the counts of the event's sentences that say a figure changed count."""
+    out: set[str] = set()
+    for doc, sentences in zip(event.docs, event.sentences, strict=True):
+        for sentence in sentences:
+            span = doc.char_span(sentence.start, sentence.end, alignment_mode="expand")
+            out |= updated(span) if span is not None else set()
+    return frozenset(out)
 
 
 def _side(event: EventText, mentions: Sequence[Mention], form: str) -> Side:

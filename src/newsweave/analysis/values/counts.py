@@ -22,7 +22,8 @@ crew"), years, ranges ("9 to 11"), increments (rule `count.increments`: "two mor
 counts in a condition ("if one animal tests positive"), "one" counting anything but casualties
 (rule `count.one-is-an-article`: "one man approached" says "a man"), and every count of a
 sentence that says a figure changed or tells of an earlier year (rule `count.updates`: "rose
-to", "revised"; "the 1987 quake killed 14"), a number after its noun (a label: "a Category 2
+to", "revised"; "the 1987 quake killed 14"), a running total (rule `count.running-totals`: "has
+so far lost seven soldiers"), a number after its noun (a label: "a Category 2
 storm", "Section 7"), and a forecast (rule `count.forecasts`: "economists expected 845,000
 jobs", "are projected to win 157 seats"). An approximate figure (rule `count.approximate`:
 "nearly 260,000 patients") agrees with any figure within half the unit it is rounded to
@@ -43,6 +44,7 @@ from newsweave.analysis.values.grammar import (
     clause_words,
     is_negated,
     is_under,
+    name_words,
     verb_above,
 )
 from newsweave.analysis.values.mention import Mention
@@ -59,6 +61,7 @@ NOT_COUNT_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", 
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
 NOT = "not"  # in a count's `what` beside the noun: the count of those who did not
+WHERE = frozenset({"GPE", "LOC", "FAC"})  # entities that say where a count's things are
 
 
 def read_counts(
@@ -74,7 +77,7 @@ def read_counts(
         return
     for value, noun, number, what, also in _counts(span):
         verb = verb_above(noun)
-        if is_forecast(verb):
+        if is_forecast(verb) or _is_running_total(noun, verb):
             continue  # "economists expected 845,000 jobs": a forecast, not the figure
         # "two members did not sign" (not "two delegates were not enough")
         negated = verb is not None and verb.pos_ == "VERB" and is_negated(verb)
@@ -93,6 +96,7 @@ def read_counts(
             kinds=_kinds(noun),
             places=_places(verb),
             rounded=_rounded(noun, int(value)),
+            owners=_owners(noun, verb),
         )
 
 
@@ -109,6 +113,16 @@ def _rounded(noun: Token, value: int) -> int:
     digits = str(value)
     zeros = len(digits) - len(digits.rstrip("0"))
     return 10**zeros if 0 < zeros < len(digits) else 0
+
+
+def _is_running_total(noun: Token, verb: Token | None) -> bool:
+    """Whether the count's clause tells a running total of the story (rule
+    `count.running-totals`: "has so far lost seven soldiers", "a combined 157 games", "in all"):
+    a figure of the moment it is told at, which a later report's grows from, and of a span,
+    which one occasion's count does not deny."""
+    tokens = {*(clause_tokens(verb) if verb is not None else ()), *noun.subtree}
+    clause = " ".join(t.lower_ for t in sorted(tokens, key=lambda t: t.i))
+    return pattern("count.running-totals").search(clause) is not None
 
 
 def is_forecast(verb: Token | None) -> bool:
@@ -138,6 +152,18 @@ def is_update_or_history(text: str, span: Span, published_at: datetime | None) -
     return year is not None and any(
         e.label_ == "DATE" and any(int(y) < year for y in YEAR.findall(e.text)) for e in span.ents
     )
+
+
+def updated(span: Span) -> frozenset[str]:
+    """What the counts of a sentence that says a figure changed count, and the casualties it
+    names (rule `count.updates`: "the death toll rose to 43" gives {"dead"}): a figure of it
+    that outlets give two ways is one that moved over the story's days, an update, not a
+    dispute."""
+    if not pattern("count.updates").search(span.text):
+        return frozenset()
+    casualties = table("count.casualties")  # "the death toll rose to 43": its number is no count
+    told = {casualties.get(t.lemma_.lower()) for t in span} - {None}
+    return frozenset({*told, *(what for _, _, _, what, _ in _counts(span))})
 
 
 def _counts(span: Span) -> Iterable[tuple[str, Token, str, str, str | None]]:
@@ -323,13 +349,27 @@ def _phrase_words(noun: Token) -> frozenset[str]:
 
 
 def _places(verb: Token | None) -> frozenset[str]:
-    """The places a count's clause names, and the noun its relative clause hangs from:
-    "18,860 people have died in the U.S." and "Italy, which is reporting 19,468 deaths" count
-    the dead of two countries."""
+    """The places a count's clause names (towns, countries, sites and buildings: spaCy's GPE,
+    LOC and FAC), and the noun its relative clause hangs from: "18,860 people have died in the
+    U.S." and "Italy, which is reporting 19,468 deaths" count the dead of two countries, and a
+    toll in a school of Jabaliya and one in Khan Younis are two strikes' tolls."""
     if verb is None:
         return frozenset()
     tokens = [*clause_tokens(verb), *([verb.head] if verb.dep_ == "relcl" else [])]
-    return frozenset(place_name(t.text) for t in tokens if t.ent_type_ == "GPE" and t.is_title)
+    return frozenset(place_name(t.text) for t in tokens if t.ent_type_ in WHERE and t.is_title)
+
+
+def _owners(noun: Token, verb: Token | None) -> frozenset[str]:
+    """Whose the counted things are, as the words of a name: the name the noun belongs to
+    ("Pujols's 105 runs", "the Cardinals' 13 home runs"), or the named subject of a verb that
+    says its subject has, makes or gains them (rule `count.owners`: "Pujols hit 13 home runs",
+    "Labour won 157 seats"). Two counts of different owners are two figures, never one
+    disputed: the player's yards and the team's."""
+    owners = [c for c in noun.children if c.dep_ == "poss"]
+    owning = verb is not None and verb.lemma_.lower() in words("count.owners")
+    if verb is not None and owning and noun.dep_ not in SUBJECTS:
+        owners += [c for c in verb.children if c.dep_ == "nsubj"]
+    return frozenset(w.lower_ for o in owners for w in name_words(o) if w.is_alpha and w.is_title)
 
 
 def _did_it(clause: Token) -> bool:
@@ -364,8 +404,10 @@ def within_rounding(a: Mention, b: Mention) -> bool:
 
 
 def same_kind(a: Mention, b: Mention) -> bool:
-    """Whether two counts of one noun count one kind of it in one place: either says no kind,
-    or their kinds share a word ("two robbery charges" and "three charges of contempt" are two
-    things), and so for the places their clauses name."""
+    """Whether two counts of one noun count one kind of it in one place, of one owner: either
+    says no kind, or their kinds share a word ("two robbery charges" and "three charges of
+    contempt" are two things), and so for the places their clauses name and for their owners
+    (`_owners`)."""
     kinds = not a.kinds or not b.kinds or bool(a.kinds & b.kinds)
-    return kinds and (not a.places or not b.places or bool(a.places & b.places))
+    owners = not a.owners or not b.owners or bool(a.owners & b.owners)
+    return kinds and owners and (not a.places or not b.places or bool(a.places & b.places))

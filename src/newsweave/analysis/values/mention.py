@@ -23,6 +23,7 @@ class Mention:
     days: frozenset[str] = frozenset()  # the days its sentence dates what happened
     kinds: frozenset[str] = frozenset()  # a count's: what kind of the noun ("robbery" charges)
     places: frozenset[str] = frozenset()  # a count's: the places its clause names
+    owners: frozenset[str] = frozenset()  # a count's: whose they are ("pujols" for his runs)
     rounded: int = 0  # a count's: the unit an approximate one is rounded to ("nearly 260,000")
     # a date's other forms it can be compared in: (("weekday", "thursday"), ("month day", ...))
     forms: tuple[tuple[str, str], ...] = ()

@@ -14,19 +14,26 @@ teams. Plans and denials are not read ("will be led by", "did not say").
 The value is the person's surname (the side shows the fullest name): spaCy's PERSON entity, or
 a proper noun of two or more capitalised words that is no place, nationality or body (rule
 `person.institutions`: "the Foreign Ministry" is no person). A title is never the name (rule
-`person.titles`: "Former Vice President Joe Biden said" is Biden, not "President").
+`person.titles`: "Former Vice President Joe Biden said" is Biden, not "President"; nor is a
+title the small model takes into the name: "Sgt. Ilse Varga" is Varga).
+
+Two names are one person's (`same_person`) when their surnames are one, when one name is a
+single word that is the other's first or last ("Ilse" and "Ilse Varga": a first name on second
+mention), or when two surnames differ by a letter or two of a long enough name ("Wolfe" and
+"Wolff": one outlet's spelling, no dispute over who spoke; rule `person.spelling`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from newsweave.analysis.nlp import Sentence
 from newsweave.analysis.values.grammar import CONTENT, is_negated, is_plan
 from newsweave.analysis.values.mention import Mention
-from newsweave.analysis.values.rules import words
+from newsweave.analysis.values.rules import number, words
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -63,7 +70,7 @@ def _speakers(verb: Token, article: int, sentence: Sentence, span: Span) -> Iter
 def _speaker(
     noun: Token, article: int, sentence: Sentence, span: Span, said: str = ""
 ) -> Iterable[Mention]:
-    name = person(noun, named=True) or _says_i(noun, said)
+    name = _untitled(person(noun, named=True) or _says_i(noun, said))
     if name is None:
         return
     own = {w.i for w in name}
@@ -133,7 +140,7 @@ def _role(verb: Token, article: int, sentence: Sentence) -> Iterable[Mention]:
         holders = [c for c in verb.children if c.dep_ == "dobj"]
     if len(people) != 1 or len(holders) != 1 or people[0].conjuncts:
         return
-    name = person(people[0])
+    name = _untitled(person(people[0]))
     holder = _holder(holders[0])
     if name is not None and holder:
         what = frozenset({ROLE, *holder})
@@ -173,6 +180,39 @@ def person(noun: Token, *, named: bool = False) -> Span | None:
             if len(name) > 1 and capitalised and not institution:
                 return name
     return None
+
+
+def _untitled(name: Span | None) -> Span | None:
+    """The name without the titles the small model took into it ("Sgt. Ilse Varga" is "Ilse
+    Varga", rule `person.titles`); None when nothing but titles is left."""
+    if name is None:
+        return None
+    titles = words("person.titles")
+    start = name.start
+    while start < name.end and name.doc[start].lower_.rstrip(".") in titles | {"."}:
+        start += 1
+    return name.doc[start : name.end] if start < name.end else None
+
+
+def same_person(a: Mention, b: Mention) -> bool:
+    """Whether two people's names are one person's (see the module doc)."""
+    x, y = _name_words(a), _name_words(b)
+    if x[-1:] == y[-1:] or (len(x) == 1 and x[0] in (y[0], y[-1])):
+        return True
+    if len(y) == 1 and y[0] in (x[0], x[-1]):
+        return True
+    least, likeness = number("person.spelling"), _spelled_alike(x[-1], y[-1])
+    return min(len(x[-1]), len(y[-1])) >= least and likeness
+
+
+def _name_words(mention: Mention) -> list[str]:
+    return re.findall(r"[a-z]+(?:['-][a-z]+)*", mention.shown.lower()) or [mention.value]
+
+
+def _spelled_alike(x: str, y: str) -> bool:
+    """Two surnames of one first letter that differ by one letter changed, added or left out
+    ("wolfe" / "wolff", "clark" / "clarke")."""
+    return x[:1] == y[:1] and SequenceMatcher(None, x, y).ratio() >= 1 - 2 / (len(x) + len(y))
 
 
 def _holder(noun: Token) -> set[str]:

@@ -15,7 +15,7 @@ institution or a people rather than where (rule `place.not-where`: "the Texas Ra
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from newsweave.analysis.claims import EventText
@@ -83,11 +83,14 @@ def place_name(text: str) -> str:
 
 
 def level(name: str) -> str:
-    """ "country", "region" (a state, a province) or "city" (anything else), or all of them for
-    a name that is two (rule `place.both-levels`: "washington"): places are compared with
-    places of their own level, as one may lie in the other."""
+    """ "country", "region" (a state, a province), "district" (a county, rule
+    `place.districts`) or "city" (anything else), or all of them for a name that is two (rule
+    `place.both-levels`: "washington"): places are compared with places of their own level, as
+    one may lie in the other."""
     if name in words("place.both-levels"):
         return "country region city"
+    if name.split()[-1] in words("place.districts"):
+        return "district"  # "Fulton County": neither the city in it nor its state
     if name in words("place.countries"):
         return "country"
     return "region" if name in words("place.regions") else "city"
@@ -95,6 +98,15 @@ def level(name: str) -> str:
 
 def same_level(a: Mention, b: Mention) -> bool:
     return bool(set(a.level.split()) & set(b.level.split()))
+
+
+def same_place(a: Mention, b: Mention) -> bool:
+    """Whether two places are one, one name inside the other ("New York City" and "New York",
+    "Gaza City" and "Gaza", "Northwest Washington" and "Washington"): a part of a place or
+    its longer name is no other place."""
+    x, y = a.value.split(), b.value.split()
+    shorter, longer = sorted((x, y), key=len)
+    return any(longer[n : n + len(shorter)] == shorter for n in range(len(longer)))
 
 
 def _names(governor: Token, entity: Span) -> frozenset[str]:
@@ -127,12 +139,17 @@ def _governor(entity: Span) -> Token | None:
     return None
 
 
-def named_together(event: EventText, sides: Sequence[Sequence[Mention]]) -> bool:
-    """Whether every side's articles name another side's place somewhere, in any of the ways it
-    is written: each writer knew of the other place, so naming one is no denial of it (one may
-    lie in the other: "Kenosha, Wisconsin"). An outlet's error is named by no other outlet."""
+def named_together(
+    event: EventText, sides: Sequence[Sequence[Mention]], name: Callable[[Mention], str]
+) -> bool:
+    """Whether every side's articles name another side's place or person somewhere (`name`:
+    how a mention is written: a place whole, a person by surname): each writer knew of the
+    other place, so naming one is no denial of it (one may lie in the other: "Kenosha,
+    Wisconsin"), and knew of the other person, so giving a remark to one is no denial that the
+    other spoke (two officials of one story say alike things). An outlet's error is named by no
+    other outlet (the erring outlet may well name the right one elsewhere: every side, not one)."""
     patterns = [
-        re.compile("|".join(rf"\b{re.escape(m.shown)}(?!\w)" for m in side), re.IGNORECASE)
+        re.compile("|".join(rf"\b{re.escape(name(m))}(?!\w)" for m in side), re.IGNORECASE)
         for side in sides
     ]
     texts = [[event.articles[n].text for n in sorted({m.article for m in side})] for side in sides]

@@ -16,6 +16,7 @@ from newsweave.analysis.values import Mention, read_article
 from newsweave.analysis.values.counts import is_update_or_history, victim_classes
 from newsweave.analysis.values.days import days_apart, days_of
 from newsweave.analysis.values.grammar import is_plan, is_under
+from newsweave.analysis.values.people import same_person
 from newsweave.analysis.values.places import place_name
 from newsweave.analysis.values.rules import number, probe, table, words
 from newsweave.analysis.words import number_value
@@ -160,6 +161,11 @@ def _approximate(doc: Doc) -> bool:
     return any(m.rounded for m in _read(doc, "count"))
 
 
+@probe("count.running-totals")
+def _running_totals(doc: Doc) -> bool:
+    return _not_read(doc, {t.i for t in doc if t.dep_ == "nummod"})
+
+
 @probe("count.forecasts")
 def _forecasts(doc: Doc) -> bool:
     return _not_read(doc, {t.i for t in doc if t.dep_ == "nummod"})
@@ -246,6 +252,11 @@ def _both_levels(doc: Doc) -> bool:
     return any(len(m.level.split()) > 1 for m in _read(doc, "place"))
 
 
+@probe("place.districts")
+def _districts(doc: Doc) -> bool:
+    return any(m.level == "district" for m in _read(doc, "place"))
+
+
 @probe("place.nearby")
 def _nearby(doc: Doc) -> bool:
     return any(m.role == "near" for m in _read(doc, "place"))
@@ -290,3 +301,16 @@ def _institutions(doc: Doc) -> bool:
 @probe("yes_no.predicates")
 def _predicates(doc: Doc) -> bool:
     return bool(_read(doc, "yes_no"))
+
+
+@probe("person.spelling")
+def _spelling(doc: Doc) -> bool:
+    """Two speakers of different surnames are read as one person."""
+    people = _read(doc, "person")
+    return any(a.value != b.value and same_person(a, b) for a, b in combinations(people, 2))
+
+
+@probe("count.owners")
+def _owners(doc: Doc) -> bool:
+    """A count is read as its owner's."""
+    return any(m.owners for m in _read(doc, "count"))
