@@ -162,7 +162,7 @@ def updated(span: Span) -> frozenset[str]:
     if not pattern("count.updates").search(span.text):
         return frozenset()
     casualties = table("count.casualties")  # "the death toll rose to 43": its number is no count
-    told = {casualties.get(t.lemma_.lower()) for t in span} - {None}
+    told = {casualties[t.lemma_.lower()] for t in span if t.lemma_.lower() in casualties}
     return frozenset({*told, *(what for _, _, _, what, _ in _counts(span))})
 
 

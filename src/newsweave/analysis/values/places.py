@@ -8,8 +8,8 @@ federal judge in Maryland", "the shooting in Montpelier", "met near Saltmere"), 
 verb above it: "a judge in Maryland ruled" is of {judge, rule}. Not read: a place in a list
 ("in Tunisia and Egypt") or in apposition ("Kenosha, Wisconsin": the state says where the city
 is), a place of saying (rule `date.saying`: "said in Washington"), a place in a plan or under a
-negation ("will meet in Geneva", "did not travel to Oslo"), and a place that names an
-institution or a people rather than where (rule `place.not-where`: "the Texas Rangers").
+negation ("will meet in Geneva", "did not travel to Oslo"), and a place that says what
+something is about rather than where ("a top Ukraine expert", "U.S. funding").
 """
 
 from __future__ import annotations
