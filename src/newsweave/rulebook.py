@@ -37,6 +37,7 @@ __all__ = [
     "RuleFileError",
     "compiled",
     "rules_in",
+    "rules_of_file",
 ]
 
 _SHARED = {"id", "purpose", "words", "table", "patterns", "number", "match", "no_match"}
@@ -87,6 +88,12 @@ def rules_in(folder: Path) -> dict[str, Rule]:
                 raise RuleFileError(f"{path.name}: rule {entry['id']} is defined twice")
             out[entry["id"]] = _rule(entry, path.name)
     return out
+
+
+def rules_of_file(path: Path) -> dict[str, Rule]:
+    """The rules of one file of a rule folder, by id (read with the whole folder, so an id
+    used twice across the folder's files is still refused)."""
+    return {key: rule for key, rule in rules_in(path.parent).items() if rule.file == path.name}
 
 
 def _rule(entry: dict[str, Any], file: str) -> Rule:

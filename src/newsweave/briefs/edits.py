@@ -26,7 +26,7 @@ from newsweave.analysis.quotes import Quote, quoted_stretches
 from newsweave.briefs.lead import RULES_FOLDER
 from newsweave.briefs.model import BriefSentence, Section
 from newsweave.ingest.furniture import without_dateline
-from newsweave.rulebook import Rule, RuleFileError, rules_in
+from newsweave.rulebook import Rule, RuleFileError, rules_of_file
 
 __all__ = [
     "MAX_WORDS",
@@ -44,7 +44,7 @@ MIN_WORDS, MAX_WORDS = 6, 55
 
 def edit_rules() -> dict[str, Rule]:
     """The rules of `rules/edits.toml`, by id."""
-    return {key: rule for key, rule in rules_in(RULES_FOLDER).items() if rule.file == "edits.toml"}
+    return rules_of_file(RULES_FOLDER / "edits.toml")
 
 
 @cache

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from newsweave.analysis.nlp import load_nlp
-from newsweave.rulebook import Rule, compiled, rules_in
+from newsweave.rulebook import Rule, compiled, rules_of_file
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -102,7 +102,7 @@ class Opening(Protocol):
 @cache
 def lead_rules() -> dict[str, Rule]:
     """The rules of `rules/lead.toml`, by id."""
-    return {key: rule for key, rule in rules_in(RULES_FOLDER).items() if rule.file == "lead.toml"}
+    return rules_of_file(RULES_FOLDER / "lead.toml")
 
 
 def dangling_reference(text: str, doc: Doc | None = None) -> str | None:

@@ -34,18 +34,17 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsweave.analysis.nlp import parse
 from newsweave.analysis.quotes import REPORTING_VERBS
-from newsweave.rulebook import Rule, compiled, rules_in
+from newsweave.briefs.lead import RULES_FOLDER
+from newsweave.rulebook import Rule, compiled, rules_of_file
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 __all__ = [
-    "RULES_FOLDER",
     "leans_back",
     "matches",
     "reads_the_event",
@@ -54,7 +53,6 @@ __all__ = [
     "states_stakes",
 ]
 
-RULES_FOLDER = Path(__file__).with_name("rules")
 # someone's words in quotation marks, three words or more: theirs, not the report's own
 _QUOTATION = re.compile(r"[\"“][^\"”]*\w+\W+\w+\W+\w+[^\"”]*[\"”]")
 
@@ -62,9 +60,7 @@ _QUOTATION = re.compile(r"[\"“][^\"”]*\w+\W+\w+\W+\w+[^\"”]*[\"”]")
 @cache
 def section_rules() -> dict[str, Rule]:
     """The rules of `RULES_FOLDER`'s sections.toml, by id."""
-    return {
-        key: rule for key, rule in rules_in(RULES_FOLDER).items() if rule.file == "sections.toml"
-    }
+    return rules_of_file(RULES_FOLDER / "sections.toml")
 
 
 @cache
