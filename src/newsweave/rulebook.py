@@ -36,6 +36,7 @@ __all__ = [
     "Rule",
     "RuleFileError",
     "compiled",
+    "rule_in",
     "rules_in",
     "rules_of_file",
 ]
@@ -88,6 +89,14 @@ def rules_in(folder: Path) -> dict[str, Rule]:
                 raise RuleFileError(f"{path.name}: rule {entry['id']} is defined twice")
             out[entry["id"]] = _rule(entry, path.name)
     return out
+
+
+def rule_in(folder: Path, rule_id: str) -> Rule:
+    """The rule of `folder`'s files with that id; a RuleFileError naming the folder when none."""
+    try:
+        return rules_in(folder)[rule_id]
+    except KeyError:
+        raise RuleFileError(f"no rule {rule_id!r} in {folder}") from None
 
 
 def rules_of_file(path: Path) -> dict[str, Rule]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsweave.rulebook import Rule, RuleFileError, rules_in
+from newsweave.rulebook import Rule, rule_in
 
 __all__ = ["VOCABULARY", "vocabulary"]
 
@@ -19,7 +19,4 @@ VOCABULARY = Path(__file__).with_name("vocabulary")
 
 def vocabulary(rule_id: str) -> Rule:
     """A word list of `VOCABULARY` by its id."""
-    try:
-        return rules_in(VOCABULARY)[rule_id]
-    except KeyError:
-        raise RuleFileError(f"no rule {rule_id!r} in {VOCABULARY}") from None
+    return rule_in(VOCABULARY, rule_id)

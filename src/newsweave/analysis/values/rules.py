@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsweave.rulebook import Rule, RuleFileError, compiled, rules_in
+from newsweave.rulebook import Rule, RuleFileError, compiled, rule_in, rules_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -32,10 +32,7 @@ def all_rules() -> dict[str, Rule]:
 
 
 def rule(rule_id: str) -> Rule:
-    try:
-        return all_rules()[rule_id]
-    except KeyError:
-        raise RuleFileError(f"no rule {rule_id!r} in {FOLDER}") from None
+    return rule_in(FOLDER, rule_id)
 
 
 @cache
