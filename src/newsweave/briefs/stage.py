@@ -150,8 +150,7 @@ def write_briefs(
         if todo:
             materials = _materials(store, todo, events, articles)
             if engine.in_process:
-                nli = partial(_nli, settings.support_nli)
-                task = partial(_draft_and_verify, writer, nli, settings)
+                task = partial(_draft_and_verify, writer, settings)
             else:
                 task = partial(_brief_job, settings)
             jobs = ((material, report.llm_error is not None) for material in materials)
@@ -250,14 +249,13 @@ def _has_news(brief: Brief) -> bool:
 
 def _draft_and_verify(
     writer: Writer,
-    nli: Callable[[], NliModel | None],
     settings: Settings,
     job: tuple[Material | Exception | None, bool],
 ) -> _Drafted | Exception | None:
     """The verified brief of the job's material, drafted by `writer` (by the embedded writer
     when the LLM writer failed earlier in the run: the job's flag), and why the LLM writer
-    failed on it; the material as it is when it is none. The support checker `nli` is asked
-    for only when there is a draft to verify, so a run with no news never loads it."""
+    failed on it; the material as it is when it is none. The support checker is loaded only
+    when there is a draft to verify, so a run with no news never loads it."""
     material, llm_failed = job
     if not isinstance(material, Material):
         return material
@@ -272,8 +270,9 @@ def _draft_and_verify(
             llm_error = str(error)
     if draft is None:
         draft = write_brief(material)
+    nli = _nli(settings.support_nli)
     brief = verify_brief(
-        draft, _cited(material), nli=nli(), keep_unsupported=settings.keep_unsupported
+        draft, _cited(material), nli=nli, keep_unsupported=settings.keep_unsupported
     )
     return brief, llm_error
 
@@ -283,8 +282,7 @@ def _brief_job(
 ) -> _Drafted | Exception | None:
     """A worker's task: `_draft_and_verify` with the settings' writer and support checker,
     each loaded once per process."""
-    nli = partial(_nli, settings.support_nli)
-    return _draft_and_verify(writer_for(settings), nli, settings, job)
+    return _draft_and_verify(writer_for(settings), settings, job)
 
 
 @lru_cache(maxsize=2)
