@@ -413,3 +413,33 @@ def test_ctrl_c_ends_the_watch_cleanly_saying_what_stays_stored(tmp_path):
     assert rejected.startswith(f"rejected: {base}/feed.xml") and "HTTP 404" in rejected
     assert stopped == "stopped after 1 cycle; what was stored stays in the store"
     assert stdout == ""
+
+
+def test_ctrl_c_that_reaches_another_thread_still_stops_the_watch_at_once(tmp_path):
+    """A process-wide signal may be delivered to any thread (a numerical library's, say), and
+    that does not interrupt the main thread's wait between cycles: the watch must still stop
+    then, not sleep out the interval."""
+    stop, fired = threading.Event(), []
+
+    def ctrl_c_to_another_thread_while_waiting(cycle: Cycle) -> None:
+        def later() -> None:
+            time.sleep(1)  # the watch is waiting for the next cycle by now
+            signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+        threading.Thread(target=later, daemon=True).start()
+        threading.Timer(30, lambda: (fired.append(True), stop.set())).start()
+
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        report = watch(
+            [],
+            Settings(db=tmp_path / "store.db"),
+            interval=600,
+            on_cycle=ctrl_c_to_another_thread_while_waiting,
+            stop=stop,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        stop.set()
+    assert report.interrupted and report.cycles == 1
+    assert not fired  # stopped by Ctrl-C, not by the safety timer half a minute later

@@ -32,6 +32,8 @@ from newsweave.pipeline import PipelineReport, run_pipeline
 from newsweave.settings import Settings, check_setting
 from newsweave.store import open_store
 
+WAKE = 0.5  # seconds: the longest the wait between cycles sleeps without looking for Ctrl-C
+
 __all__ = ["Cycle", "WatchReport", "watch"]
 
 
@@ -98,7 +100,7 @@ def watch(
     next_start = time.monotonic()
     try:
         while cycles is None or done < cycles:
-            if stop.wait(max(0.0, next_start - time.monotonic())):
+            if _stopped_before(stop, next_start):
                 break
             next_start = time.monotonic() + interval
             cycle = _run_cycle(done + 1, sources, settings, interval)
@@ -108,6 +110,17 @@ def watch(
     except KeyboardInterrupt:
         return WatchReport(done, failed, interrupted=True)
     return WatchReport(done, failed, interrupted=False)
+
+
+def _stopped_before(stop: threading.Event, moment: float) -> bool:
+    """Wait until the monotonic clock reaches `moment`; whether `stop` was set first. The wait
+    is cut into slices of at most WAKE seconds: Ctrl-C's signal may reach another thread of the
+    process (a numerical library's), which does not interrupt a blocked wait, and Python only
+    raises KeyboardInterrupt once this thread runs again."""
+    while (left := moment - time.monotonic()) > 0:
+        if stop.wait(min(left, WAKE)):
+            return True
+    return stop.is_set()
 
 
 def _run_cycle(
