@@ -54,6 +54,7 @@ FRESH = LABELS.with_name("furniture-labels-fresh.jsonl")
 THIRD = LABELS.with_name("furniture-labels-third.jsonl")
 FILES = ("summ-multinews.jsonl", "summ-allsides.jsonl")
 ECBPLUS = "cluster-ecbplus.jsonl"  # full-text reports with their pages' chrome, one a line
+POLNEAR = "attrib-polnear.jsonl"  # full-text political reports, one a line, no event
 HALVES = ("tune", "held-out")  # the halves of the first labels
 
 
@@ -91,15 +92,16 @@ def read_units(
 ) -> Iterator[Unit]:
     """The sentences of the dev files' articles (only of `articles`, (file, article id) pairs,
     when given), article by article in file order. A file of events holds each event's
-    `articles`; a clustering file (`ECBPLUS`) holds one article a line, its event its `gold`."""
+    `articles`; a clustering file (`ECBPLUS`) holds one article a line, its event its `gold`;
+    an attribution file (`POLNEAR`) one article a line, its own event."""
     settings = Settings()
     for name in files:
         texts: list[tuple[str, str, str]] = []
         with (eval_dir / name).open(encoding="utf-8") as lines:
             for line in lines:
                 event = json.loads(line)
-                if "articles" not in event:  # a clustering file: one article a line
-                    event = {"id": event["gold"], "articles": [event]}
+                if "articles" not in event:  # one article a line
+                    event = {"id": event.get("gold", event["id"]), "articles": [event]}
                 for number, item in enumerate(event["articles"], start=1):
                     if articles is not None and (name, item["id"]) not in articles:
                         continue
