@@ -80,7 +80,7 @@ KINDS = (
     *("caption", "credit", "media", "share", "link", "prompt", "promo", "byline"),
     *("dateline", "advertisement", "notice", "social", "heading"),
 )
-SCOPES = ("sentence", "paragraph", "preceding")
+SCOPES = ("sentence", "paragraph", "preceding", "page-before")
 _LETTER = re.compile(r"[^\W\d_]")
 # A wire dateline opening a sentence of news: a place in capitals, a state or a date, an
 # agency, then a dash ("SALTMERE, March 5 (CPA) — ", "(CPA) - "); or glued to the sentence with
@@ -106,7 +106,8 @@ class FurnitureRule:
     kind: str
     purpose: str
     patterns: re.Pattern[str]
-    scope: str = "sentence"  # or "paragraph", or "preceding": the paragraph before the sentence
+    scope: str = "sentence"  # or "paragraph", "preceding" (the paragraph before the sentence),
+    # or "page-before" (the article's text before the sentence's line: where the line stands)
     alone: bool = False  # only a sentence that is its paragraph, but for list marks
     min_words: int = 0
     max_words: int | None = None
@@ -114,7 +115,9 @@ class FurnitureRule:
     match: tuple[Example, ...] = ()
     no_match: tuple[Example, ...] = ()
 
-    def holds(self, sentence: str, paragraph: str) -> bool:
+    def holds(self, sentence: str, paragraph: str, before: str | None = None) -> bool:
+        """Whether the rule holds on `sentence` in `paragraph`; `before` is the article's text
+        before the paragraph, None when unknown (then a "page-before" rule does not hold)."""
         words = len(sentence.split())
         if words < self.min_words or (self.max_words is not None and words > self.max_words):
             return False
@@ -126,6 +129,8 @@ class FurnitureRule:
             return _found_in(self.patterns, paragraph)
         if self.scope == "preceding":
             return bool(self.patterns.search(paragraph[: max(paragraph.find(sentence), 0)]))
+        if self.scope == "page-before":
+            return before is not None and bool(self.patterns.search(before))
         return bool(self.patterns.search(sentence))
 
 
@@ -137,13 +142,17 @@ CHROME = FurnitureRule(
 )
 
 
-def furniture_kind(sentence: str, *, paragraph: str | None = None) -> str | None:
+def furniture_kind(
+    sentence: str, *, paragraph: str | None = None, before: str | None = None
+) -> str | None:
     """The kind of page furniture `sentence` is ("caption", "credit", "media", "share", "link",
     "prompt", "promo", "byline", "dateline", "advertisement", "notice", "social", "heading", or
     "chrome" for what clean calls site chrome), or None when it is news. `paragraph` is the
     line of the article holding the sentence (the sentence itself when not given): a caption
-    paragraph makes each of its sentences a caption, and a heading is a heading only alone."""
-    rule = furniture_rule(sentence, paragraph=paragraph)
+    paragraph makes each of its sentences a caption, and a heading is a heading only alone.
+    `before` is the article's text before that line, when known: a short line among the short
+    lines that open a page (headline, deck, byline, time stamp) is read as one of them."""
+    rule = furniture_rule(sentence, paragraph=paragraph, before=before)
     return rule.kind if rule is not None else None
 
 
@@ -151,7 +160,9 @@ def furniture_at(text: str, start: int, end: int) -> str | None:
     """`furniture_kind` of the sentence `text[start:end]` of an article's text, with the line
     that holds it as its paragraph: what the brief writer calls with a claim sentence's offsets
     (`analysis.nlp.Sentence`, `ClaimSentence`)."""
-    return furniture_kind(text[start:end], paragraph=paragraph_at(text, start, end))
+    line_start = text.rfind("\n", 0, start) + 1
+    paragraph = paragraph_at(text, start, end)
+    return furniture_kind(text[start:end], paragraph=paragraph, before=text[:line_start])
 
 
 def without_dateline(sentence: str) -> str:
@@ -167,7 +178,9 @@ def paragraph_at(text: str, start: int, end: int) -> str:
     return text[text.rfind("\n", 0, start) + 1 : line_end if line_end >= 0 else len(text)]
 
 
-def furniture_rule(sentence: str, *, paragraph: str | None = None) -> FurnitureRule | None:
+def furniture_rule(
+    sentence: str, *, paragraph: str | None = None, before: str | None = None
+) -> FurnitureRule | None:
     """The first rule by which `sentence` is page furniture (`CHROME` for clean's site chrome),
     or None when it is news; see `furniture_kind`."""
     sentence = " ".join(sentence.split())
@@ -176,7 +189,7 @@ def furniture_rule(sentence: str, *, paragraph: str | None = None) -> FurnitureR
         return None
     if is_boilerplate_line(sentence):
         return CHROME
-    return next((rule for rule in load_rules() if rule.holds(sentence, paragraph)), None)
+    return next((rule for rule in load_rules() if rule.holds(sentence, paragraph, before)), None)
 
 
 @lru_cache(maxsize=1)
