@@ -15,6 +15,10 @@ output holds the dev files' text, so write it outside the repository. Two sets w
   sentences is in either set before, and the ECB+ clustering file's full-text reports (which
   no set drew from, and which carry their pages' chrome: "First Published: ...", credits),
   labelled and committed before the detector was changed for it, and scored once at the end.
+- `--set fourth` (`bench/data/furniture-labels-fourth.jsonl`): the ECB+ reports none of whose
+  sentences is in a set before, and PolNeAR's political reports (`attrib-polnear.jsonl`, which
+  no set drew from; POLNEAR_ARTICLES of them at random, so parsing stays short), labelled and
+  committed before the detector's fifth round was written, and scored once at the end.
 
 Per set, drawn with a fixed seed from the sentences as the brief writer meets them
 (`furniture_eval.read_units`):
@@ -42,6 +46,8 @@ from furniture_eval import (
     FILES,
     FRESH,
     LABELS,
+    POLNEAR,
+    THIRD,
     Unit,
     half_of,
     read_labels,
@@ -54,13 +60,17 @@ RANDOM = {
     "held-out": {MULTINEWS: 150, ALLSIDES: 40},
     "fresh": {MULTINEWS: 200, ALLSIDES: 50},
     "third": {MULTINEWS: 30, ECBPLUS: 200},
+    "fourth": {ECBPLUS: 150, POLNEAR: 70},
 }
 SUSPECT = {
     "tune": {MULTINEWS: 100, ALLSIDES: 15},
     "held-out": {MULTINEWS: 100, ALLSIDES: 15},
     "fresh": {MULTINEWS: 130, ALLSIDES: 20},
     "third": {MULTINEWS: 0, ECBPLUS: 70},
+    "fourth": {ECBPLUS: 80, POLNEAR: 50},
 }
+EARLIER = {"fresh": [LABELS], "third": [LABELS, FRESH], "fourth": [LABELS, FRESH, THIRD]}
+POLNEAR_ARTICLES = 150
 SEED = 24
 _WORDS = re.compile(
     r"photo|image|getty|credit|caption|video|watch|play|share|subscri|newsletter|sign up|e-?mail"
@@ -82,7 +92,7 @@ def is_suspect(text: str, paragraph: str) -> bool:
 def in_set(unit: Unit, name: str, labelled: set[tuple[str, str]]) -> bool:
     """Whether a sentence may be drawn for set `name`: its event's half for "tune" and
     "held-out"; for "fresh", an article with no labelled sentence (`labelled`: file, article)."""
-    if name in ("fresh", "third"):
+    if name in EARLIER:
         return (unit.file, unit.article_id) not in labelled
     return half_of(unit.event_id) == name
 
@@ -116,17 +126,36 @@ def draw(units: Iterable[Unit], name: str, labelled: set[tuple[str, str]]) -> li
     ]
 
 
+def _articles(args: argparse.Namespace, files: tuple[str, ...]) -> set[tuple[str, str]] | None:
+    """The articles to read for a set that draws from PolNeAR: POLNEAR_ARTICLES of its 924 at
+    random (seeded), and every article of the other files; None (all) for the other sets."""
+    if POLNEAR not in files:
+        return None
+    chosen: set[tuple[str, str]] = set()
+    for name in files:
+        with (args.eval_dir / name).open(encoding="utf-8") as lines:
+            ids = [json.loads(line)["id"] for line in lines if line.strip()]
+        if name == POLNEAR:
+            ids = random.Random(f"{SEED} {args.name} articles").sample(ids, POLNEAR_ARTICLES)
+        chosen |= {(name, article) for article in ids}
+    return chosen
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--set", dest="name", choices=tuple(RANDOM), required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--eval-dir", type=Path, default=DEV)
     args = parser.parse_args()
-    earlier = [LABELS, FRESH] if args.name == "third" else [LABELS]
     labelled = {
-        (label["file"], label["article"]) for path in earlier for label in read_labels(path)
+        (label["file"], label["article"])
+        for path in EARLIER.get(args.name, [LABELS])
+        for label in read_labels(path)
     }
-    rows = draw(read_units(args.eval_dir, tuple(RANDOM[args.name])), args.name, labelled)
+    files = tuple(RANDOM[args.name])
+    rows = draw(
+        read_units(args.eval_dir, files, articles=_articles(args, files)), args.name, labelled
+    )
     with args.out.open("w", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")

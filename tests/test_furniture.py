@@ -105,3 +105,17 @@ def test_a_dateline_opening_a_sentence_is_dropped_glued_or_not(sentence: str, ne
 )
 def test_a_sentence_without_a_dateline_is_left_as_it_is(sentence: str) -> None:
     assert without_dateline(sentence) == sentence
+
+
+def test_a_short_line_among_a_pages_opening_lines_is_read_as_one_of_them() -> None:
+    report = (
+        "The strike that closed the port of Saltmere for a week ended after the unions and the"
+        " port authority agreed on pay."
+    )
+    opening = f"Ferry strike ends in Saltmere\nPort reopens to ferries.\n{report}\n"
+    deck = opening.index("Port reopens")
+    assert furniture_at(opening, deck, deck + len("Port reopens to ferries.")) == "heading"
+    inside = f"{report}\nPort reopens to ferries.\n"
+    later = inside.index("Port reopens")
+    assert furniture_at(inside, later, later + len("Port reopens to ferries.")) is None
+    assert furniture_kind("Port reopens to ferries.") is None  # where it stands is not known

@@ -117,10 +117,11 @@ def test_an_example_matches_as_its_rule_says(nlp, rule: Rule, example: Example, 
     if rule.file != FURNITURE:
         assert probes()[rule.id](nlp(example.sentence)) is expected, f"{rule.id}: {example}"
         return
-    found = furniture_rule(example.sentence, paragraph=example.paragraph)
+    found = furniture_rule(example.sentence, paragraph=example.paragraph, before=example.before)
     if expected:
         sentence, paragraph = (" ".join(t.split()) for t in (example.sentence, example.paragraph))
-        assert furniture_rule_of(rule).holds(sentence, paragraph), f"{rule.id}: {example}"
+        held = furniture_rule_of(rule).holds(sentence, paragraph, example.before)
+        assert held, f"{rule.id}: {example}"
         assert found is not None
     else:
         assert found is None, f"{example.sentence!r} caught by {found and found.id}"

@@ -46,10 +46,13 @@ _SHARED = {"id", "purpose", "words", "table", "patterns", "number", "match", "no
 
 @dataclass(frozen=True)
 class Example:
-    """A sentence a rule is written for, with the paragraph holding it (itself, when alone)."""
+    """A sentence a rule is written for, with the paragraph holding it (itself, when alone) and,
+    for a rule that reads where the paragraph stands in its article, the article's text before
+    the paragraph (None: not given)."""
 
     sentence: str
     paragraph: str
+    before: str | None = None
 
     def __str__(self) -> str:
         return self.sentence
@@ -124,11 +127,14 @@ def _rule(entry: dict[str, Any], file: str) -> Rule:
 def _example(item: object, file: str, rule_id: str) -> Example:
     if isinstance(item, str):
         return Example(item, item)
-    if isinstance(item, dict) and set(item) == {"sentence", "paragraph"}:
-        if item["sentence"] not in item["paragraph"]:
+    if isinstance(item, dict) and {"sentence"} <= set(item) <= {"sentence", "paragraph", "before"}:
+        paragraph = item.get("paragraph", item["sentence"])
+        if item["sentence"] not in paragraph:
             raise RuleFileError(f"{file} {rule_id}: {item['sentence']!r} is not in its paragraph")
-        return Example(item["sentence"], item["paragraph"])
-    raise RuleFileError(f"{file} {rule_id}: an example is a string or {{sentence, paragraph}}")
+        return Example(item["sentence"], paragraph, item.get("before"))
+    raise RuleFileError(
+        f"{file} {rule_id}: an example is a string or {{sentence, paragraph, before}}"
+    )
 
 
 @cache

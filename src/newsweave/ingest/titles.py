@@ -70,7 +70,9 @@ def derive_title(text: str) -> str:
 
 
 def _news_sentences(text: str) -> Iterator[str]:
-    """The text's sentences that are news, paragraph by paragraph, datelines dropped."""
+    """The text's sentences that are news, paragraph by paragraph, datelines dropped. Not
+    told where a line stands on the page (`furniture_kind`'s `before`): a headline opening the
+    page, which the detector reads as furniture there, is what a title should be."""
     for paragraph in (line.strip() for line in text.splitlines()):
         for sentence in _sentences(paragraph):
             if furniture_kind(sentence, paragraph=paragraph) is not None:
