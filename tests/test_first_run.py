@@ -11,8 +11,10 @@ from __future__ import annotations
 import functools
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -25,13 +27,13 @@ from newsweave.ingest.draft import Draft
 from newsweave.ingest.files import read_file, read_txt
 from newsweave.ingest.stage import ingest
 from newsweave.ingest.titles import derive_title, reads_as_title
-from newsweave.model import Rejection, is_unnamed_source
+from newsweave.model import Article, Rejection, Source, is_unnamed_source
 from newsweave.pipeline import run_pipeline
 from newsweave.settings import Settings
 from newsweave.store import open_store
 from newsweave.stories import list_events
 from newsweave.stories.embed import CachedEmbedder, load_embedder
-from newsweave.stories.stage import build_stories
+from newsweave.stories.stage import build_stories, cluster_item
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 MARK = re.compile(r"\[\d+(?:,\s*\d+)*\]")
@@ -99,6 +101,72 @@ def test_a_derived_title_is_a_headline_of_the_first_sentence(text, title):
 )
 def test_a_derived_title_is_the_first_sentence_of_news(text, title):
     assert derive_title(text) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (  # the page's headline standing above the report is the title
+            "Minister quits after ferry vote in Saltmere\n"
+            "The Teskarian transport minister resigned on Tuesday after the vote.",
+            "Minister quits after ferry vote in Saltmere",
+        ),
+        (  # a standfirst without a stop opens the text: cut as a headline
+            "The remaining ferry of the Saltmere line has sunk off the coast in a storm "
+            "with its crew rescued\nThe ferry sank on Tuesday.",
+            "The remaining ferry of the Saltmere line has sunk off the coast in a storm",
+        ),
+        (  # a kicker is too short to say what happened
+            "Harbour tapes\nThe port of Saltmere will close for a month.",
+            "The port of Saltmere will close for a month",
+        ),
+        (  # a list's bullet is a highlight, not the headline
+            "* Minister put on leave for misleading the public\n"
+            "The Teskarian transport minister resigned on Tuesday.",
+            "The Teskarian transport minister resigned on Tuesday",
+        ),
+        (  # a heading inside the report is a subheading, passed over
+            "Image caption The minister leaves the council\nWhat happens to the port now\n"
+            "The port of Saltmere will close for a month.",
+            "The port of Saltmere will close for a month",
+        ),
+    ],
+)
+def test_a_derived_title_is_the_headline_the_text_opens_with(text, title):
+    assert derive_title(text) == title
+
+
+@pytest.mark.parametrize(
+    ("text", "clusterer_title"),
+    [
+        (  # derived from the lead after a caption: it repeats the text
+            "Image caption The minister leaves the council\n"
+            "The port of Saltmere will close for a month, officials said.",
+            "",
+        ),
+        (  # derived without its dateline: it repeats the text
+            "SALTMERE (CPA) — The port  of Saltmere will close for a month.",
+            "",
+        ),
+        (  # the page's headline above the report: the text's first line
+            "Minister quits after ferry vote in Saltmere\nThe minister resigned on Tuesday.",
+            "",
+        ),
+    ],
+)
+def test_the_clusterer_reads_no_title_that_repeats_the_text(text, clusterer_title):
+    article = Article(
+        article_id="a1",
+        key="a1",
+        source=Source("Saltmere Courier"),
+        title=derive_title(text),
+        text=text,
+        raw_text=text,
+    )
+    assert article.title
+    assert cluster_item(article, {"a1": np.zeros(3)}).title == clusterer_title
+    headline = replace(article, title="Saltmere port to close for a month")
+    assert cluster_item(headline, {"a1": np.zeros(3)}).title == headline.title
 
 
 def test_a_text_of_nothing_but_furniture_derives_no_title():

@@ -87,6 +87,7 @@ def test_a_broken_rule_names_the_rule_and_its_fault() -> None:
         ("SALTMERE, Teskaria (CPA) - The port reopened.", "The port reopened."),
         ("NORTH HAVEN, Vt. (WVLD/WCPA) – Two ferries sailed.", "Two ferries sailed."),
         ("(CPA) - The port reopened.", "The port reopened."),
+        ("(CPA) -- After a week, the port reopened.", "After a week, the port reopened."),
     ],
 )
 def test_a_dateline_opening_a_sentence_is_dropped_glued_or_not(sentence: str, news: str) -> None:

@@ -96,7 +96,7 @@ _DATELINE = re.compile(
     r"(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][a-z]+)?(?:\s+\d{1,2})?)?"  # , March 5; , New Zealand
     r"(?:\s*\([A-Z][A-Za-z./]{1,20}\))?\s*"  # (CPA), (Reuters), (WRDW/WAGT)
     r"(?:[—–-]{1,2}\s+|(?:—|--)(?=[\"“‘]?[A-Z]))"  # a dash and a space, or an em dash glued
-    r"|\([A-Z]{2,8}\)\s*[—–-]\s*"  # (CPA) -
+    r"|\([A-Z]{2,8}\)\s*(?:--|[—–-])\s*"  # (CPA) -, (CPA) --
     r"|[A-Z]{3,}(?:[ ,]+[A-Z]{2,})*(?=[A-Z][a-z]+\s))"  # LONDONThe
 )
 

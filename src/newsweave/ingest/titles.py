@@ -3,14 +3,17 @@ came without one.
 
 A headline is short and is not a sentence: a first line of more words than `TITLE_WORDS`, or
 one that ends as a sentence does, is the first paragraph (`reads_as_title`). An article with no
-title is named by its first sentence of news (`derive_title`): page furniture before the report
-(a caption, a video player's label, "Story highlights", a kicker standing alone, a timestamp:
-`ingest.furniture`) is passed over, a wire dateline opening the sentence ("NEW YORK (Reuters) -
-", "MONTREAL—") is dropped, and the sentence is cut at the last clause or phrase boundary that
-keeps it within `HEADLINE_WORDS`. The brief's headline is its event's title, so a title made of
-furniture would head a brief ("Image caption The minister leaves ..."); an article with no
-sentence of news gets no title ("") rather than a title of furniture, and its event is titled
-after another of its reports.
+title is named by the headline its text opens with, when its first line reads as one (a title
+by `reads_as_title` that the furniture detector calls a heading, of at least
+`MIN_HEADLINE_WORDS` words: "Tearful radio hosts say sorry to nurse's family in UK" standing
+above the report), else by its first sentence of news (`derive_title`): page furniture before
+the report (a caption, a video player's label, "Story highlights", a kicker or a name standing
+alone, a timestamp: `ingest.furniture`) is passed over, a wire dateline opening the sentence
+("NEW YORK (Reuters) - ", "MONTREAL—") is dropped, and the headline is cut at the last clause
+or phrase boundary that keeps it within `HEADLINE_WORDS`. The brief's headline is its event's
+title, so a title made of furniture would head a brief ("Image caption The minister leaves
+..."); an article with no sentence of news gets no title ("") rather than a title of
+furniture, and its event is titled after another of its reports.
 
 Hand-written: the sentence ends are found the way a headline needs (an abbreviation or an
 initial ends nothing), on cleaned text before the analysis parses it; the parser belongs to a
@@ -30,8 +33,10 @@ __all__ = ["HEADLINE_WORDS", "TITLE_WORDS", "derive_title", "reads_as_title"]
 TITLE_WORDS = 20
 HEADLINE_WORDS = 15
 MIN_TITLE_WORDS = 3  # a shorter sentence of news ("He did not testify.") names nothing
+MIN_HEADLINE_WORDS = 5  # a shorter line alone is a kicker or a name ("Vegas Strip shooting")
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?(?:\s+(?=[\"“‘']?[A-Z0-9])|$)")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+|No|Nos)$")
+_HEADLINE_START = re.compile(r"[\"“‘']?\w")  # not a list's bullet ("* Top investigator …")
 _HEADLINE_CUT = re.compile(
     r"\s*[,;:—–]\s+|\s+(?=(?:to|for|with|on|in|at|after|amid|as|while|over|from|by|"
     r"during|because|when|since|despite|following|which|that)\s)"
@@ -51,11 +56,13 @@ def reads_as_title(line: str) -> bool:
 
 
 def derive_title(text: str) -> str:
-    """A headline for an article that came without one: its first sentence of news (not page
-    furniture), without a dateline, no longer than about `HEADLINE_WORDS` words, cut where a
-    clause or phrase ends ("… rejected a request for a direct meeting"), with an ellipsis where
-    no such place is found; "" when the text holds no sentence of news."""
-    sentence = next(_news_sentences(strip_citation_marks(text)), "")
+    """A headline for an article that came without one: the headline its text opens with, else
+    its first sentence of news (not page furniture), without a dateline; no longer than about
+    `HEADLINE_WORDS` words, cut where a clause or phrase ends ("… rejected a request for a
+    direct meeting"), with an ellipsis where no such place is found; "" when the text holds no
+    sentence of news."""
+    text = strip_citation_marks(text)
+    sentence = _opening_headline(text) or next(_news_sentences(text), "")
     words = sentence.split()
     if len(words) <= HEADLINE_WORDS:
         return sentence.removesuffix(".")
@@ -67,6 +74,22 @@ def derive_title(text: str) -> str:
     if cuts:
         return sentence[: cuts[-1]].rstrip(" ,;:")
     return " ".join(words[:HEADLINE_WORDS]).rstrip(" ,;:") + "…"
+
+
+def _opening_headline(text: str) -> str:
+    """The text's first line when it is the article's headline standing above the report: it
+    reads as a title and is long enough to say what happened. The detector calls such a line a
+    heading (a line alone without a stop), which inside a report is a subheading to pass over;
+    opening the text, it is the headline the page printed."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if (
+        _HEADLINE_START.match(first)
+        and len(first.split()) >= MIN_HEADLINE_WORDS
+        and reads_as_title(first)
+        and furniture_kind(first) == "heading"
+    ):
+        return first
+    return ""
 
 
 def _news_sentences(text: str) -> Iterator[str]:

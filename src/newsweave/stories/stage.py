@@ -432,10 +432,12 @@ def _embedding_text(article: Article) -> str:
 
 
 def _own_headline(article: Article) -> str:
-    """The title as the clusterer reads it: none when it only repeats the text's opening (a
-    title derived from the lead, or an outlet's headline that is its first sentence), so an
-    untitled article's lead does not count twice."""
-    if article.text.lstrip().startswith(article.title.removesuffix("…").strip()):
+    """The title as the clusterer reads it: none when it only repeats words of the text (a
+    title ingest derived from the first sentence of news, after a caption or without its
+    dateline; an outlet's headline that is its first sentence), so an untitled article's lead
+    does not count twice."""
+    repeated = " ".join(article.title.removesuffix("…").split())
+    if repeated in " ".join(article.text.split()):
         return ""
     return article.title
 
