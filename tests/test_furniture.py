@@ -88,6 +88,11 @@ def test_a_broken_rule_names_the_rule_and_its_fault() -> None:
         ("NORTH HAVEN, Vt. (WVLD/WCPA) – Two ferries sailed.", "Two ferries sailed."),
         ("(CPA) - The port reopened.", "The port reopened."),
         ("(CPA) -- After a week, the port reopened.", "After a week, the port reopened."),
+        ("Saltmere (CPA) Ferries sailed again.", "Ferries sailed again."),  # mixed case, no dash
+        ("(CPA) Ferries sailed again.", "Ferries sailed again."),
+        ("North Haven, Vt. (WVLD) The ferry sailed.", "The ferry sailed."),
+        ("(CPA Health) - Ferry crews slept less.", "Ferry crews slept less."),
+        ("MONDAY, March 5, 2026 (CPA News) -- Ferry fares rose.", "Ferry fares rose."),
     ],
 )
 def test_a_dateline_opening_a_sentence_is_dropped_glued_or_not(sentence: str, news: str) -> None:
@@ -102,6 +107,8 @@ def test_a_dateline_opening_a_sentence_is_dropped_glued_or_not(sentence: str, ne
         "CPA Director Ana Vilk said the port would reopen.",
         "NATO said the exercise would go ahead.",
         "The port reopened on Monday.",
+        "Senator Ana Vilk (R-Veldra) Thursday called for a vote.",  # a party, not an agency
+        "Saltmere Ports (SLP) shares fell on Monday.",  # a ticker, then lower case
     ],
 )
 def test_a_sentence_without_a_dateline_is_left_as_it_is(sentence: str) -> None:

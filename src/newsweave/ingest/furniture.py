@@ -90,13 +90,16 @@ _LETTER = re.compile(r"[^\W\d_]")
 # no space, as some outlets print it and as extraction leaves a dateline in a span of its own:
 # after an em dash or a double hyphen ("MONTREAL—The", "LOS ANGELES--After", "WASHINGTON (AP)
 # —The"; not a single hyphen or an en dash, which join "U.S.-Mexico"), or with no mark at all
-# ("LONDONThe": capitals run into a capitalised word).
+# ("LONDONThe": capitals run into a capitalised word); or a place in mixed case before an
+# agency, with or without a dash ("Seoul (CNN) North Korea", "(Reuters Health) - People").
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z.'’ -]{1,40}"  # SALTMERE
-    r"(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][a-z]+)?(?:\s+\d{1,2})?)?"  # , March 5; , New Zealand
-    r"(?:\s*\([A-Z][A-Za-z./]{1,20}\))?\s*"  # (CPA), (Reuters), (WRDW/WAGT)
+    r"(?:,\s*[A-Z][A-Za-z.]+(?:\s[A-Z][a-z]+)?(?:\s+\d{1,2})?(?:,\s*\d{4})?)?"  # , March 5, 2016
+    r"(?:\s*\([A-Z][A-Za-z./]{1,20}(?:\s[A-Z][a-z]+)?\))?\s*"  # (CPA), (WRDW/WAGT), (CPA News)
     r"(?:[—–-]{1,2}\s+|(?:—|--)(?=[\"“‘]?[A-Z]))"  # a dash and a space, or an em dash glued
     r"|\([A-Z]{2,8}\)\s*(?:--|[—–-])\s*"  # (CPA) -, (CPA) --
+    r"|(?:[A-Z][a-z][\w.'’]*(?:,?\s[A-Z][\w.'’]*){0,3}\s)?"  # Seoul, Charlottesville, Va.
+    r"\([A-Z][A-Za-z./]{1,20}(?:\s[A-Z][a-z]+)?\)\s*(?:(?:--|[—–-])\s*)?(?=[\"“‘]?[A-Z])"  # (CNN)
     r"|[A-Z]{3,}(?:[ ,]+[A-Z]{2,})*(?=[A-Z][a-z]+\s))"  # LONDONThe
 )
 
