@@ -8,7 +8,8 @@ example; a page-furniture rule (`ingest.furniture`) holds on the sentence in its
 a news example is left alone by the detector as a whole; a section rule by its patterns
 (`briefs.sections.matches`); a lead rule when `briefs.lead.lead_faults` names it; an edit rule
 (briefs/rules/edits.toml) when its pattern matches the sentence's start. A word list of
-src/newsweave/analysis/vocabulary/*.toml fires on a sentence holding one of its words or of its
+src/newsweave/analysis/vocabulary/*.toml, of src/newsweave/stories/rules/words.toml and of
+src/newsweave/briefs/rules/words.toml fires on a sentence holding one of its words or of its
 table's words (needing no parse, so those examples run in the fast loop)."""
 
 from __future__ import annotations
@@ -21,19 +22,32 @@ from newsweave.analysis.nlp import load_nlp
 from newsweave.analysis.values.rules import all_rules, probes
 from newsweave.analysis.vocabularies import VOCABULARY
 from newsweave.briefs.edits import edit_pattern, edit_rules
+from newsweave.briefs.lead import RULES_FOLDER as BRIEF_RULES
 from newsweave.briefs.lead import lead_faults, lead_rules
 from newsweave.briefs.sections import matches, section_rules
+from newsweave.ingest.clean import rule_holds
 from newsweave.ingest.furniture import FILE as FURNITURE
 from newsweave.ingest.furniture import FOLDER as INGEST_RULES
 from newsweave.ingest.furniture import furniture_rule, furniture_rule_of
-from newsweave.rulebook import Example, Rule, rules_in
+from newsweave.rulebook import Example, Rule, rules_in, rules_of_file
+from newsweave.stories.cluster_features import RULES as STORY_RULES
 
 VALUE_RULES = sorted(all_rules().values(), key=lambda rule: rule.id)
-FURNITURE_RULES = sorted(rules_in(INGEST_RULES).values(), key=lambda rule: rule.id)
+FURNITURE_RULES = sorted(rules_of_file(INGEST_RULES / FURNITURE).values(), key=lambda rule: rule.id)
+CLEAN_RULES = sorted(rules_of_file(INGEST_RULES / "clean.toml").values(), key=lambda rule: rule.id)
+CLEAN_PATTERN_RULES = [rule for rule in CLEAN_RULES if rule.patterns]
 RULES = VALUE_RULES + FURNITURE_RULES
 SECTION_RULES = sorted(section_rules().values(), key=lambda rule: rule.id)
 LEAD_RULES = sorted(lead_rules().values(), key=lambda rule: rule.id)
 VOCABULARY_RULES = sorted(rules_in(VOCABULARY).values(), key=lambda rule: rule.id)
+WORD_RULES = sorted(
+    [
+        *rules_in(STORY_RULES).values(),
+        *rules_of_file(BRIEF_RULES / "words.toml").values(),
+        *(rule for rule in CLEAN_RULES if not rule.patterns),
+    ],
+    key=lambda rule: rule.id,
+)
 EDIT_RULES = sorted(edit_rules().values(), key=lambda rule: rule.id)
 
 
@@ -84,7 +98,13 @@ def test_the_sections_file_holds_the_rules_the_sections_read():
 
 @pytest.mark.parametrize(
     "rule",
-    RULES + SECTION_RULES + LEAD_RULES + VOCABULARY_RULES + EDIT_RULES,
+    RULES
+    + SECTION_RULES
+    + LEAD_RULES
+    + VOCABULARY_RULES
+    + EDIT_RULES
+    + WORD_RULES
+    + CLEAN_PATTERN_RULES,
     ids=lambda rule: rule.id,
 )
 def test_each_rule_says_what_it_is_for_and_has_examples_both_ways(rule):
@@ -136,9 +156,16 @@ def test_the_vocabulary_holds_the_word_lists_the_analysis_reads():
     assert not {rule.id for rule in VOCABULARY_RULES} & {rule.id for rule in RULES}
 
 
+def test_the_stories_the_writer_and_cleaning_keep_their_word_lists_in_one_file_each():
+    assert {rule.file for rule in WORD_RULES} == {"words.toml", "clean.toml"}
+    assert {"calendar.months", "stop-words", "briefs.spelled-numbers"} <= {
+        rule.id for rule in WORD_RULES
+    }
+
+
 @pytest.mark.parametrize(
     "rule, example, expected",
-    examples_of(VOCABULARY_RULES),
+    examples_of(VOCABULARY_RULES + WORD_RULES),
 )
 def test_a_vocabulary_example_holds_one_of_its_words_as_its_rule_says(
     rule: Rule, example: Example, expected: bool
@@ -152,11 +179,18 @@ def test_a_vocabulary_example_holds_one_of_its_words_as_its_rule_says(
     assert bool(words & listed) is expected, f"{rule.id}: {example} {sorted(words & listed)}"
 
 
+@pytest.mark.parametrize("rule, example, expected", examples_of(CLEAN_PATTERN_RULES))
+def test_a_cleaning_example_holds_where_its_rule_says(rule: Rule, example: Example, expected: bool):
+    assert rule_holds(rule, example.sentence) is expected, f"{rule.id}: {example}"
+
+
 def test_the_edits_file_holds_the_rules_the_writer_edits_by():
     assert {rule.id for rule in EDIT_RULES} == {
         "edits.connective",
         "edits.kicker",
         "edits.unresolved-opening",
+        "edits.plural-es",
+        "edits.plural-unchanged",
     }
 
 

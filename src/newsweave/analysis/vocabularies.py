@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsweave.rulebook import Rule, rule_in
 
-__all__ = ["VOCABULARY", "vocabulary"]
+__all__ = ["VOCABULARY", "vocabulary", "words_for"]
 
 VOCABULARY = Path(__file__).with_name("vocabulary")
 
@@ -20,3 +20,10 @@ VOCABULARY = Path(__file__).with_name("vocabulary")
 def vocabulary(rule_id: str) -> Rule:
     """A word list of `VOCABULARY` by its id."""
     return rule_in(VOCABULARY, rule_id)
+
+
+def words_for(rule_id: str, *uses: str) -> frozenset[str]:
+    """The words of a table rule of `VOCABULARY` whose use (the value the table gives each
+    word) is one of `uses`: one vocabulary that several readers take different parts of."""
+    table = vocabulary(rule_id).table or {}
+    return frozenset(word for word, use in table.items() if use in uses)
