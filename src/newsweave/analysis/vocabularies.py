@@ -3,7 +3,9 @@
 They are rules of the schema every rule file shares (`newsweave.rulebook`), kept in
 `analysis/vocabulary/*.toml` (`VOCABULARY`) and asked for by id. A word rule there fires on a
 sentence holding one of its words (or one of its table's words), which is what
-tests/test_rules.py checks of each example.
+tests/test_rules.py checks of each example. A table may give each word the use it is for, so
+that one vocabulary serves readers that take different parts of it (`words_for`: the forms of
+saying, one list for the disagreements, the writer's content words and the LLM writer).
 """
 
 from __future__ import annotations
