@@ -1,6 +1,7 @@
-"""Language rules as data, one schema for every rule file of every stage: the page-furniture
-detector's (`ingest/rules/`), the value readers' (`analysis/rules/`), the writer's
-(`briefs/rules/`).
+"""Language rules as data, one schema for every rule file of every stage: ingest's page-furniture
+detector and cleaning (`ingest/rules/`), the stories' calendar and stop words (`stories/rules/`),
+the value readers' (`analysis/rules/`) and the analysis' word lists (`analysis/vocabulary/`),
+the writer's (`briefs/rules/`).
 
 Each file holds `[[rule]]` tables. A rule has an `id` ("count.units"), a `purpose` (one
 sentence: what it is for), what it holds (`words`, a list; or `table`, a mapping of words to

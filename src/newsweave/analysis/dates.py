@@ -56,6 +56,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -109,29 +110,36 @@ class DayMention:
     tense: Tense | None = None
 
 
-SPANISH_WEEKDAYS = {
-    "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
-    "sábado": 5, "sabado": 5, "domingo": 6,
-}  # fmt: skip
+# The words below are rules of vocabulary/dates.toml (and the months, weekdays and ordinal
+# suffixes of the shared vocabularies), which says what each is for, with its examples. The
+# patterns' structure stays here, because the resolvers read their named groups; only the words
+# they hold come from the rules.
+
+
+def _table(rule_id: str) -> dict[str, str]:
+    return dict(vocabulary(rule_id).table or {})
+
+
+def _either(words: Iterable[str]) -> str:
+    """An alternation of words, longest first (so "this coming" is tried before "this")."""
+    return "|".join(sorted(words, key=lambda word: (-len(word), word)))
+
+
+SPANISH_WEEKDAYS = {name: int(day) for name, day in _table("dates.spanish-weekdays").items()}
 WEEKDAYS = {name: i for i, name in enumerate(words.WEEKDAYS)} | SPANISH_WEEKDAYS
 MONTHS = {name: i for i, name in enumerate(words.MONTHS, start=1)} | {
     calendar.month_abbr[i].lower(): i for i in range(1, 13)
 }
-SPANISH_MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
-    "setiembre", "octubre", "noviembre", "diciembre",
-)  # fmt: skip
+SPANISH_MONTHS = tuple(_table("dates.spanish-months"))
 # which third of a month or a year an "early", "mid" or "late" phrase means
-PARTS = {
-    "early": 0, "the start of": 0, "the beginning of": 0, "mid": 1, "the middle of": 1,
-    "late": 2, "the end of": 2,
-}  # fmt: skip
-# The word lists below are rules of vocabulary/dates.toml, which says what each is for.
-SEASONS = {name: int(month) for name, month in (vocabulary("dates.seasons").table or {}).items()}
-WEEKDAY_CUES = dict(vocabulary("dates.weekday-cues").table or {})  # a bare weekday has none
-TIME_OF_DAY = (
-    r"(?:morning|afternoon|evening|night|midday|noon|(?:por|en) la (?:mañana|tarde|noche))"
-)
+PARTS = {phrase: int(third) for phrase, third in _table("dates.parts").items()}
+ORDINALS = {word: int(index) for word, index in _table("dates.ordinals").items()}
+SEASONS = {name: int(month) for name, month in _table("dates.seasons").items()}
+WEEKDAY_CUES = _table("dates.weekday-cues")  # a bare weekday has none
+PERIOD_CUES = {cue: int(shift) for cue, shift in _table("dates.period-cues").items()}
+UNITS = _table("dates.units")
+DAYS_BACK = {phrase: int(days) for phrase, days in _table("dates.today").items()}
+TIME_OF_DAY = rf"(?:{_either(vocabulary('dates.times-of-day').words)})"
 FORWARD_LEMMAS = vocabulary("dates.forward-lemmas").words  # "due to meet on Wednesday"
 SCHEDULING_LEMMAS = vocabulary("dates.scheduling-lemmas").words  # "talks scheduled for Thursday"
 INVITING_LEMMAS = vocabulary("dates.inviting-lemmas").words  # "invited both sides to talks"
@@ -142,32 +150,45 @@ PERFECT_OR_PAST_AUX = vocabulary("dates.perfect-or-past-auxiliaries").words
 _WEEKDAY_WORDS = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
 _CUE_WORDS = "|".join(sorted(WEEKDAY_CUES, key=len, reverse=True))
-_NUMBER = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|few)"
+_NUMBER = rf"(?:\d+|{_either(vocabulary('dates.counted-numbers').words)})"
+_PARTS = _either(PARTS)
+_SUFFIX = rf"(?:{_either(words.ORDINAL_SUFFIXES)})"
+
+
+def _units(*kinds: str) -> str:
+    """The words of `dates.units` that name one of these units."""
+    return _either(word for word, unit in UNITS.items() if unit in kinds)
+
 
 WEEKDAY_PHRASE = re.compile(
-    rf"(?:(?:early|late|earlier|later) (?:on )?)?(?:(?P<cue>{_CUE_WORDS}) )?"
+    rf"(?:(?:{_either(vocabulary('dates.around').words)}) (?:on )?)?(?:(?P<cue>{_CUE_WORDS}) )?"
     rf"(?P<day>{_WEEKDAY_WORDS})(?: (?P<after>pasado|próximo))?"
 )
-PERIOD_PHRASE = re.compile(r"(?P<cue>last|this|next) (?P<unit>week|weekend|month|year)")
-PERIOD_SO_FAR = re.compile(r"(?P<side>earlier|later) this (?P<unit>week|month|year)")
-PART_OF_MONTH = re.compile(
-    rf"(?P<part>early|mid|late|the (?:start|beginning|middle|end) of)[ -]"
-    rf"(?P<month>{_MONTH_WORDS}|the month|this month)(?: (?P<year>\d{{4}}))?"
+PERIOD_PHRASE = re.compile(
+    rf"(?P<cue>{_either(PERIOD_CUES)}) (?P<unit>{_units('week', 'weekend', 'month', 'year')})"
 )
+PERIOD_SO_FAR = re.compile(
+    rf"(?P<side>earlier|later) this (?P<unit>{_units('week', 'month', 'year')})"
+)
+PART_OF_MONTH = re.compile(
+    rf"(?P<part>{_PARTS})[ -](?P<month>{_MONTH_WORDS}|the month|this month)(?: (?P<year>\d{{4}}))?"
+)
+_FIRST_TWO = _either(word for word, index in ORDINALS.items() if index < 2)
 PART_OF_YEAR = re.compile(
-    r"(?P<part>early|mid|late|the (?:start|beginning|middle|end) of|the (?:first|second) half of"
-    r"|the (?:first|second|third|fourth) quarter of)[ -](?P<year>\d{4}|the year|this year)"
+    rf"(?P<part>{_PARTS}|the (?:{_FIRST_TWO}) half of|the (?:{_either(ORDINALS)}) quarter of)"
+    r"[ -](?P<year>\d{4}|the year|this year)"
 )
 SEASON_PHRASE = re.compile(
-    r"(?:(?P<cue>last|this|next) )?(?P<season>spring|summer|autumn|fall|winter)"
+    rf"(?:(?P<cue>{_either(PERIOD_CUES)}) )?(?P<season>{_either(SEASONS)})"
     r"(?: (?:of )?(?P<year>\d{4}))?"
 )
 DECADE = re.compile(r"(?:the )?(?P<decade>\d{3}0)s")
 TRAILING_TIME_OF_DAY = re.compile(rf" {TIME_OF_DAY}$")
-TODAY_WORDS = re.compile(rf"tonight|today|this {TIME_OF_DAY}|last night")
+TODAY_WORDS = re.compile(rf"{_either(DAYS_BACK)}|this {TIME_OF_DAY}")
 # what dateparser is given: simple relative days, then named months, years and numeric dates
 RELATIVE_SHAPE = re.compile(
-    rf"yesterday|tomorrow|{_NUMBER} (?:day|week|month|year)s? ago|in {_NUMBER} days?"
+    rf"yesterday|tomorrow|{_NUMBER} (?:{_units('day', 'week', 'month', 'year')})s? ago"
+    rf"|in {_NUMBER} days?"
 )
 ABSOLUTE_SHAPE = re.compile(
     rf".*\b(?:{_MONTH_WORDS}|{'|'.join(SPANISH_MONTHS)})\b.*"
@@ -175,13 +196,10 @@ ABSOLUTE_SHAPE = re.compile(
 )
 # durations, ages and frequencies, which dateparser would read as dates ("eight months" ago)
 NOT_A_DATE = re.compile(
-    r"\b\d+-(?:year|month|week|day|hour|minute)|\bevery\b|\b(?:annual|yearly|monthly|weekly"
-    r"|daily|nightly)\b|\b(?:second|minute|hour|day|week|fortnight|month|year|decade|centur"
-    r"(?:y|ie))s?\b"
+    rf"\b(?:{_either(vocabulary('dates.frequencies').words)})\b"
+    rf"|\b(?:{_either(vocabulary('dates.durations').words)})s?\b"
 )
-LEADING_WORDS = re.compile(
-    r"^(?:(?:on|since|before|after|by|until|till|from|of|at|during|as of|as early as|el)\s+)+"
-)
+LEADING_WORDS = re.compile(rf"^(?:(?:{_either(vocabulary('dates.leading-words').words)})\s+)+")
 EDGE_PUNCTUATION = " \t\n.,;:()\"'“”‘’"
 POSSESSIVE = re.compile(r"['’]s\b")
 
@@ -193,8 +211,8 @@ CANDIDATE_PATTERNS = (
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
-        r"|December)\s+\d{1,2}(?:st|nd|rd|th)?\b(?:,?\s+\d{4}\b)?"
+        rf"\b(?:{'|'.join(month.title() for month in words.MONTHS)})\s+\d{{1,2}}{_SUFFIX}?\b"
+        r"(?:,?\s+\d{4}\b)?"
     ),
     re.compile(rf"\b\d{{1,2}} de (?:{'|'.join(SPANISH_MONTHS)})(?: de \d{{4}})?\b"),
 )
@@ -282,7 +300,7 @@ def _month_day(day: date) -> tuple[int, int]:
 
 MONTH_DAY = re.compile(
     rf"(?:(?P<weekday>{_WEEKDAY_WORDS}),? )?(?P<month>{_MONTH_WORDS}|sept)\.? "
-    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,? (?P<year>\d{4}))?"
+    rf"(?P<day>\d{{1,2}}){_SUFFIX}?(?:,? (?P<year>\d{{4}}))?"
 )
 DAY_MONTH = re.compile(
     rf"(?P<day>\d{{1,2}}) (?P<month>{_MONTH_WORDS}|sept)\.?(?: (?P<year>\d{{4}}))?"
@@ -345,7 +363,7 @@ def _days(phrase: str, today: date, tense: Tense | None) -> tuple[date, date] | 
         day = _weekday(today, WEEKDAYS[match["day"]], cue, tense)
         return day, day
     if TODAY_WORDS.fullmatch(phrase):
-        day = today - timedelta(days=1) if phrase == "last night" else today
+        day = today - timedelta(days=DAYS_BACK.get(phrase, 0))  # "this morning" is today
         return day, day
     if match := PART_OF_MONTH.fullmatch(phrase):
         return _part_of_month(match, today, tense)
@@ -375,8 +393,8 @@ def _weekday(today: date, weekday: int, cue: str | None, tense: Tense | None) ->
 
 
 def _period(match: re.Match[str], today: date) -> tuple[date, date]:
-    shift = {"last": -1, "this": 0, "next": 1}[match["cue"]]
-    unit = match["unit"]
+    shift = PERIOD_CUES[match["cue"]]
+    unit = UNITS[match["unit"]]
     if unit == "month":
         return _month(*_add_months(today.year, today.month, shift))
     if unit == "year":
@@ -387,7 +405,7 @@ def _period(match: re.Match[str], today: date) -> tuple[date, date]:
 
 
 def _period_so_far(match: re.Match[str], today: date) -> tuple[date, date] | None:
-    unit = match["unit"]
+    unit = UNITS[match["unit"]]
     if unit == "week":
         first, last = _monday(today), _monday(today) + timedelta(days=6)
     elif unit == "month":
@@ -425,7 +443,7 @@ def _part_of_year(match: re.Match[str], today: date) -> tuple[date, date]:
         months, index = 4, PARTS[part]
     else:  # "the first half of", "the third quarter of"
         months = 6 if "half" in part else 3
-        index = ("first", "second", "third", "fourth").index(part.split()[1])
+        index = ORDINALS[part.split()[1]]
     first_month = 1 + index * months
     return date(year, first_month, 1), _month(year, first_month + months - 1)[1]
 
@@ -440,13 +458,14 @@ def _season(match: re.Match[str], today: date) -> tuple[date, date] | None:
     if match["year"]:
         return season_of(int(match["year"]))
     seasons = [season_of(year) for year in range(today.year - 2, today.year + 2)]
-    if match["cue"] == "last":
+    if match["cue"] is None:
+        return None  # a bare "the spring" could be any year's
+    shift = PERIOD_CUES[match["cue"]]
+    if shift < 0:
         return max((s for s in seasons if s[1] < today), default=None)
-    if match["cue"] == "next":
+    if shift > 0:
         return min((s for s in seasons if s[0] > today), default=None)
-    if match["cue"] == "this":
-        return min(seasons, key=lambda s: _distance(s, today))
-    return None  # a bare "the spring" could be any year's
+    return min(seasons, key=lambda s: _distance(s, today))
 
 
 def _decade(match: re.Match[str], _today: date) -> tuple[date, date]:

@@ -102,6 +102,7 @@ from newsweave.analysis.values.people import same_holder, same_person
 from newsweave.analysis.values.places import named_together, same_level, same_place
 from newsweave.analysis.values.rules import words
 from newsweave.analysis.values.yes_no import concept
+from newsweave.analysis.vocabularies import words_for
 from newsweave.model import Article
 from newsweave.stories.embed import Embedder
 
@@ -125,6 +126,8 @@ REMARKS, REMARK_SENTENCES = 0.75, 0.4  # two remarks' cosine, when their sentenc
 CLAIMED = 1.0  # the score of two sentences of one claim
 NAMED = 1.0  # added to the score of two dates of one named happening: they merge first
 AGREEING = 0.05  # a link between two equal values goes before a link of the same score
+# a name followed by one of these is a speaker ("Barr wrote"), not a modifier (quotes.toml)
+SPEAKER_FORMS = tuple(sorted(words_for("quotes.reporting-forms", "core", "speaker")))
 
 
 @dataclass(frozen=True)
@@ -421,7 +424,7 @@ def _is_modifier(sentence: Sentence, end: int) -> bool:
     """Whether a name ending at `end` is followed by a noun it modifies ("Biden
     administration") or a possessive."""
     after = sentence.text[end - sentence.start :].lstrip()
-    return (after[:1].islower() and not after.startswith(("said", "told", "says", "wrote"))) or (
+    return (after[:1].islower() and not after.startswith(SPEAKER_FORMS)) or (
         after.startswith(("'s", "’s"))
     )
 

@@ -52,6 +52,8 @@ GENDERED = {
 }
 FEMALE = vocabulary("people.female-titles").words
 MALE = vocabulary("people.male-titles").words
+NO_ONE = vocabulary("people.no-one").words  # a source that names no one: "they said"
+INTRODUCING = vocabulary("people.introducing").words  # "a student": one more of them
 
 
 def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]:
@@ -213,7 +215,7 @@ class People:
         word = head.lower_
         if word in PRONOUNS:
             person = self._latest(at, gender="female" if word == "she" else "male")
-        elif word in ("i", "we", "you", "they", "it", "who", "which", "that"):
+        elif word in NO_ONE:
             return None
         elif head.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in head.children):
             person = self._titled(at, source)
@@ -242,7 +244,7 @@ class People:
             ):
                 continue
             fresh = any(
-                child.dep_ in ("det", "nummod") and child.lower_ in ("a", "an", "one", "another")
+                child.dep_ in ("det", "nummod") and child.lower_ in INTRODUCING
                 for child in token.children
             )
             count += fresh or count == 0

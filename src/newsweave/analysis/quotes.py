@@ -53,6 +53,7 @@ Offsets = tuple[int, int]
 REPORTING_VERBS = vocabulary("quotes.reporting-verbs").words
 INFINITIVE_VERBS = vocabulary("quotes.infinitive-verbs").words  # `urged Rellik to wait`
 OBJECT_VERBS = vocabulary("quotes.object-verbs").words  # `accused Trump of lying`
+OBJECT_PREPOSITIONS = vocabulary("quotes.object-prepositions").words  # `described it as`
 AS_VERBS = vocabulary("quotes.as-verbs").words  # `described the letter as "…"`
 OPENING = "“„«"
 CLOSING = "”»"
@@ -504,8 +505,7 @@ def _reported(cue: Token) -> list[list[Token]]:
             for t in cue.children
             if t.i > cue.i
             and (
-                t.dep_ in ("dobj", "oprd")
-                or (t.dep_ == "prep" and t.lower_ in ("as", "of", "to", "for"))
+                t.dep_ in ("dobj", "oprd") or (t.dep_ == "prep" and t.lower_ in OBJECT_PREPOSITIONS)
             )
         ]
         if parts:

@@ -29,6 +29,7 @@ __all__ = [
     "MONTHS",
     "NEGATIONS",
     "OPPOSITES",
+    "ORDINAL_SUFFIXES",
     "QUANTIFIERS",
     "WEEKDAYS",
     "Word",
@@ -63,6 +64,7 @@ _NUMBER_WORDS = {
     word: int(value) for word, value in (vocabulary("words.number-words").table or {}).items()
 }
 _SCALES = {word: float(value) for word, value in (vocabulary("words.scales").table or {}).items()}
+ORDINAL_SUFFIXES = vocabulary("words.ordinal-suffixes").words
 _NUMBER = re.compile(r"^[$€£]?(\d+(?:[.,]\d+)*)([a-z]*)$")
 
 
@@ -153,7 +155,7 @@ def number_value(text: str) -> float | None:
     if not match:
         return None
     digits, suffix = match.groups()
-    if suffix and suffix not in _SCALES and suffix not in ("st", "nd", "rd", "th", "s"):
+    if suffix and suffix not in _SCALES and suffix not in ORDINAL_SUFFIXES and suffix != "s":
         return None
     try:
         value = float(digits.replace(",", ""))

@@ -29,6 +29,7 @@ from newsweave.analysis.quotes import Quote
 from newsweave.analysis.statements import wordings_agree
 from newsweave.analysis.words import number_value
 from newsweave.briefs.edits import named_in_full, tidied
+from newsweave.briefs.lead import RULES_FOLDER
 from newsweave.briefs.material import Material, cite, source_list, source_numbers
 from newsweave.briefs.model import (
     SECTION_KINDS,
@@ -41,6 +42,7 @@ from newsweave.briefs.model import (
 from newsweave.briefs.sections import matches
 from newsweave.briefs.selection import Candidate, lead_of, statement_of
 from newsweave.model import is_unnamed_source
+from newsweave.rulebook import rule_in
 
 __all__ = [
     "CENTRAL",
@@ -62,37 +64,11 @@ CENTRAL = 0.15  # a pull quote's least mean MiniLM cosine with the lead and the 
 REPEATED_WORDS = 0.7  # the share of a quote's content words a sentence carrying it repeats
 TERM_WORDS = 6
 # What a disputed count counts, as "where sources differ" names it; other counts are "a figure".
-DISPUTED_COUNTS = {
-    "dead": "the number of dead",
-    "injured": "the number injured",
-    "missing": "the number missing",
-    "attacker dead": "the number of attackers dead",
-}
+DISPUTED_COUNTS = dict(rule_in(RULES_FOLDER, "briefs.disputed-counts").table or {})
 
 _WORD = re.compile(r"[^\W_]+")
-_SPELLED = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-]
+# numbers in words, in order from zero (rules/words.toml)
+_SPELLED = list(rule_in(RULES_FOLDER, "briefs.spelled-numbers").table or {})
 
 
 def assemble(

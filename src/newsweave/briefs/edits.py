@@ -26,7 +26,7 @@ from newsweave.analysis.quotes import Quote, quoted_stretches
 from newsweave.briefs.lead import RULES_FOLDER
 from newsweave.briefs.model import BriefSentence, Section
 from newsweave.ingest.furniture import without_dateline
-from newsweave.rulebook import Rule, RuleFileError, rules_of_file
+from newsweave.rulebook import Rule, RuleFileError, rule_in, rules_of_file
 
 __all__ = [
     "MAX_WORDS",
@@ -63,7 +63,12 @@ _CONNECTIVE = edit_pattern("edits.connective")
 _UNRESOLVED = edit_pattern("edits.unresolved-opening")
 _AFTER_NAME = re.compile(r"\b[A-Z][\w.'’-]* $")  # "Mr. ", "Governor " just before a surname
 _BEFORE_NAME = re.compile(r" [A-Z]")  # "Vilk Holdings"
-_DETERMINER = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat) $")  # "the Trump administration"
+# "the Trump administration": a determiner (rules/words.toml), its first letter either case
+_DETERMINERS = sorted(rule_in(RULES_FOLDER, "briefs.name-determiners").words)
+_DETERMINER = re.compile(
+    rf"\b(?:{'|'.join(f'[{w[0].upper()}{w[0]}]{w[1:]}' for w in _DETERMINERS)}) $"
+)
+_NAMED_PRONOUNS = rule_in(RULES_FOLDER, "briefs.named-pronouns").words  # "he", read as a name
 _TITLE = re.compile(r"[Tt]he(?: [a-z][\w-]*)+")  # "the minister", not "The Supreme Court"
 
 
@@ -79,7 +84,7 @@ def edited(
     if quote is not None and (at := speaker_offsets(quote, sentence)):
         start, end = at
         mention = text[start:end]
-        if mention.lower() in {"he", "she", "they"} or _TITLE.fullmatch(mention):
+        if mention.lower() in _NAMED_PRONOUNS or _TITLE.fullmatch(mention):
             if not _clear_antecedent(quote, quotes, article, sentence.start):
                 return None
             text = text[:start] + _name_as_printed(quote.speaker or "", article) + text[end:]

@@ -70,22 +70,35 @@ FAULTS = (
     "lead.reaction-verbs",
     "lead.history",
 )
-_DETERMINERS = ("the", "this", "these", "those", "that", "such")
-# what may follow a pointing noun and say whose or which it is (a comma opens an apposition,
-# unless a connective follows it: "The court, though, ...")
-_RESOLVING = re.compile(
-    r"\s*(?:,(?!\s*(?:though|however|meanwhile|too|also|in turn)\b)|[(—–:]|"
-    r"\b(?:of|by|to|from|on|against|for|that|which|who|whose|between|over|in|at|with|among|"
-    r"into|about|toward|towards)\b)",
-    re.IGNORECASE,
-)
-_PLACING_WORDS = frozenset({"after", "as", "amid", "following", "despite", "weeks", "days"})
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
-_VERBISH = re.compile(
-    r"(?:is|was|are|were|has|have|had|comes?|came|follows?|followed|marks?|marked|means?|could|"
-    r"would|will|may|might|should|can|must|does|did)\b",
-    re.IGNORECASE,
-)
+
+
+@cache
+def _options(rule_id: str, field: str) -> tuple[str, ...]:
+    """A word list a lead rule of `rules/lead.toml` holds beside its own words."""
+    return tuple((lead_rules()[rule_id].options or {})[field])
+
+
+def _either(words: Sequence[str]) -> str:
+    return "|".join(sorted(words, key=lambda word: (-len(word), word)))
+
+
+@cache
+def _resolving() -> re.Pattern[str]:
+    """What may follow a pointing noun and say whose or which it is: a comma opening an
+    apposition (unless a connective follows it: "The court, though, ..."), a bracket or a dash,
+    or one of the rule's `resolving` words. The shape is here, the words in the rule."""
+    connectives = _either(_options("lead.pointing-nouns", "connectives"))
+    resolving = _either(_options("lead.pointing-nouns", "resolving"))
+    return re.compile(
+        rf"\s*(?:,(?!\s*(?:{connectives})\b)|[(—–:]|\b(?:{resolving})\b)", re.IGNORECASE
+    )
+
+
+@cache
+def _verbish() -> re.Pattern[str]:
+    """A verb right after an opening "this" or "that", which makes it a pronoun."""
+    return re.compile(rf"(?:{_either(_options('lead.pointing-pronouns', 'verbs'))})\b", re.I)
 
 
 class Opening(Protocol):
@@ -114,13 +127,14 @@ def dangling_reference(text: str, doc: Doc | None = None) -> str | None:
         return None
     first = words[0].lower()
     pronouns = lead_rules()["lead.pointing-pronouns"].words
+    determiners = _options("lead.pointing-nouns", "determiners")
     if first in pronouns:
-        if first not in _DETERMINERS:
+        if first not in determiners:
             return "lead.pointing-pronouns"
         rest = text[text.lower().find(first) + len(first) :].lstrip()
-        if _VERBISH.match(rest):
+        if _verbish().match(rest):
             return "lead.pointing-pronouns"
-    if first in _DETERMINERS and _points_back(text, words):
+    if first in determiners and _points_back(text, words):
         return "lead.pointing-nouns"
     doc = doc if doc is not None else load_nlp()(text)
     root = _root(doc)
@@ -140,7 +154,7 @@ def _points_back(text: str, words: Sequence[str]) -> bool:
         if word[:1].isupper():
             return False  # a name: "The Veldra council", "The State Department" is resolved
         if word.lower() in nouns:
-            return not _RESOLVING.match(text[_end_of(text, words, at) :])
+            return not _resolving().match(text[_end_of(text, words, at) :])
     return False
 
 
@@ -195,7 +209,7 @@ def _is_history(root: Token, placing: frozenset[str]) -> bool:
         for mark in child.children
         if mark.dep_ == "mark"
     ]
-    return any(word.lower_ in _PLACING_WORDS for word in linking)
+    return any(word.lower_ in _options("lead.history", "placing") for word in linking)
 
 
 C = TypeVar("C", bound=Opening)

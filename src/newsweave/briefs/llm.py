@@ -36,6 +36,7 @@ import time
 
 import httpx
 
+from newsweave.analysis.vocabularies import words_for
 from newsweave.briefs.assembly import assemble
 from newsweave.briefs.material import Material, source_list
 from newsweave.briefs.model import Brief, BriefSentence, Section
@@ -66,7 +67,11 @@ _SENTENCE_END = re.compile(
     r"\s+(?=[A-Z“\"])"
 )
 _CITATION = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
-_ATTRIBUTED = re.compile(r"\b(?:said|says|told|according to|announced|stated)\b", re.I)
+# a sentence holding a form of saying ("said", "according to": vocabulary/quotes.toml) is attributed
+_ATTRIBUTED = re.compile(
+    rf"\b(?:{'|'.join(sorted(words_for('quotes.reporting-forms', 'core', 'attribution')))})\b",
+    re.I,
+)
 _RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 
 

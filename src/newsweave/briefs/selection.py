@@ -33,6 +33,7 @@ from newsweave.analysis.claims import Claim, ClaimSentence
 from newsweave.analysis.facts import same_fact, same_happening
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.quotes import Quote
+from newsweave.analysis.vocabularies import words_for
 from newsweave.briefs.edits import edited, speaker_offsets
 from newsweave.briefs.lead import choose_lead
 from newsweave.briefs.sections import reads_the_event
@@ -282,4 +283,4 @@ def content_words(text: str) -> frozenset[str]:
 def _stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS  # importing spaCy takes a second: when used
 
-    return frozenset(STOP_WORDS | {"said", "says", "told"})
+    return frozenset(STOP_WORDS | words_for("quotes.reporting-forms", "core"))

@@ -47,6 +47,7 @@ from newsweave.analysis.nlp import Sentence, load_nlp
 from newsweave.analysis.values.counts import NOT, read_counts
 from newsweave.analysis.words import jaccard
 from newsweave.briefs.assembly import DISPUTED_COUNTS, trim
+from newsweave.briefs.edits import edit_pattern
 from newsweave.briefs.embedded import write_brief
 from newsweave.briefs.llm import LlmError, LlmWriter
 from newsweave.briefs.material import Material, material_for, material_from_articles
@@ -408,8 +409,10 @@ def _changed_counts(previous: Brief, brief: Brief) -> list[tuple[str, set[int], 
 
 def _plural(noun: str) -> str:
     """A counted noun's lemma as a count names it: "firefighters", "bodies", "people"."""
-    if noun.endswith(("s", "x", "ch", "sh")) or noun in ("people", "police"):
-        return noun if noun in ("people", "police") else f"{noun}es"
+    if edit_pattern("edits.plural-unchanged").match(noun):
+        return noun
+    if edit_pattern("edits.plural-es").match(noun):
+        return f"{noun}es"
     if noun.endswith("y") and noun[-2:-1] not in "aeiou":
         return f"{noun[:-1]}ies"
     return f"{noun}s"

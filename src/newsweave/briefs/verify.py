@@ -51,6 +51,7 @@ from newsweave.analysis.facts import stated_in
 from newsweave.analysis.nli import NliModel
 from newsweave.analysis.quotes import quoted_stretches
 from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
+from newsweave.briefs.lead import RULES_FOLDER
 from newsweave.briefs.model import (
     Brief,
     BriefSentence,
@@ -60,6 +61,7 @@ from newsweave.briefs.model import (
     Verification,
 )
 from newsweave.model import Article
+from newsweave.rulebook import rule_in
 
 __all__ = ["named_extract", "quoted_spans", "verify_brief"]
 
@@ -186,7 +188,10 @@ def verify_brief(
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3}")
-_MENTION = r"\b(?:he|she|they|the(?: [a-z][\w-]*){1,3})"  # what the writer may replace by a name
+# what the writer may replace by a name: a pronoun (rules/words.toml) or a title ("the minister")
+_PRONOUNS = "|".join(sorted(rule_in(RULES_FOLDER, "briefs.named-pronouns").words))
+_POSSESSIVES = "|".join(sorted(rule_in(RULES_FOLDER, "briefs.named-possessives").words))
+_MENTION = rf"\b(?:{_PRONOUNS}|the(?: [a-z][\w-]*){{1,3}})"
 _POSSESSIVE = re.compile(r"['’]s$")  # "Kyle Rittenhouse’s lawyer", for "His lawyer"
 
 
@@ -201,7 +206,7 @@ def named_extract(text: str, article: str) -> tuple[int, int] | None:
             continue
         surname = re.escape(name.split()[-1])
         if name != run[0]:
-            mention = rf"\b(?:his|her|their|its|{surname}['’]s)\b"
+            mention = rf"\b(?:{_POSSESSIVES}|{surname}['’]s)\b"
         else:
             mention = rf"(?:{_MENTION}|\b{surname})\b"
         rest = text[run.end() :].rstrip(".")

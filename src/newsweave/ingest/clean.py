@@ -31,6 +31,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import ftfy
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -38,6 +39,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 from newsweave.ingest.garbles import NameVocabulary, find_garbles
 from newsweave.model import QualityFlag
 from newsweave.outward import one_line, strip_controls
+from newsweave.rulebook import Rule, compiled, rule_in
 
 __all__ = [
     "MAX_NAME_CHARS",
@@ -69,57 +71,10 @@ ENGLISH_LIKE = {"en", "pcm", "sco", "zxx", "und"}  # never flagged non_english
 _WS = re.compile(r"\s+")
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 _NAV_SEPARATOR = re.compile(r"\s*[|•·›»]\s*")
-_CHROME_WHOLE = re.compile(
-    r"""skip\ to\ (main\ )?content | menu | search | close | home | sections
-    | press\ enter\ to\ search(\ or\ esc(ape)?\ to\ close)?
-    | accept(\ all)?\ cookies | reject(\ all)?(\ cookies)? | aceptar(\ todas)?(\ las)?\ cookies
-    | cookie\ (policy|settings|preferences) | manage\ (cookie\ )?(preferences|settings|cookies)
-    | advertisement | advertising | sponsored(\ content)? | ad | publicidad | anzeige
-    | share | share\ this(\ article|\ story|\ page|\ post)? | share\ (on|via)\ [\w ]{1,20}
-    | tweet | copy\ link | link\ copied | email | print | comments? | \d+\ comments
-    | read\ more | related | related\ (articles|stories|content|coverage) | more\ on\ this\ story
-    | most\ (read|popular|viewed) | subscribe | sign\ (in|up) | log\ in | newsletter
-    | back\ to\ top | show\ more | load\ more | continue\ reading | all\ rights\ reserved""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_CHROME_START = re.compile(
-    r"""(read\ more|related|see\ also|also\ read|more|watch|listen|leer\ m[aá]s
-        |lee\ tambi[eé]n|lesen\ sie\ auch)\s?:
-    | (photo(graph)?s?|image|picture|illustration|video|credit|foto|imagen|bild)\s?:
-    | (photo|image|picture)\ (by|credit|courtesy)\b | click\ here | tap\ here
-    | we\ use\ cookies | this\ (web)?site\ uses\ cookies | by\ (continuing|using)\ (to\ use\ )?
-      (this|our)\ (web)?site
-    | subscribe\ to\ (our|the)\ ([\w-]+\ )?newsletter | sign\ up\ (for|to)\b
-    | (get|join)\ (our|the)\ ([\w-]+\ ){0,3}newsletter | follow\ us\ on | download\ (our|the)\ app
-    | suscr[ií]bete | ©| \(c\)\ \d{4} | copyright\ (©|\(c\)|\d{4})""",
-    re.IGNORECASE | re.VERBOSE,
-)
+# what cleaning reads as chrome, prompts, credits and unfinished text: rules/clean.toml
+RULES = Path(__file__).with_name("rules")
 _CHROME_END = re.compile(r"all rights reserved\W*$", re.IGNORECASE)
-_PHOTO_CREDIT = re.compile(
-    r"\([^()]*\b(getty|ap photo|afp|shutterstock|alamy|photo|image|picture)[^()]*\)",
-    re.IGNORECASE,
-)
-_PAYWALL = re.compile(
-    r"""(subscribe|sign\ in|log\ in)\ to\ (continue|keep)\ reading
-    | this\ (article|story|content)\ is\ (only\ )?(for|available\ to)\ (paying\ )?subscribers
-      (\ only)?
-    | to\ read\ the\ full\ (story|article),?\ (please\ )?subscribe
-    | already\ a\ subscriber\??(\ (log|sign)\ in)?
-    | you\ (have|'ve|’ve)\ reached\ your\ (free\ )?(article|story|monthly)\ limit
-    | become\ a\ subscriber\ to\ (read|continue)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# A wire or reporting credit closing the body ("— CPA", "(Reuters)", "Reporting by …").
-_CREDIT = re.compile(
-    r"[—–-]\s*\S.*|\([^()]+\)|((additional\s+)?(reporting|writing|editing)\s+by)\b.*",
-    re.IGNORECASE,
-)
 _TERMINAL = tuple(".!?\"”’')…]»")
-_DANGLING_BEFORE_STOP = {"the", "a", "an", "and", "or", "but"}
-_DANGLING_BEFORE_ELLIPSIS = _DANGLING_BEFORE_STOP | {
-    *("of", "to", "for", "with", "in", "on", "at", "by", "from", "that", "which", "who"),
-    *("is", "are", "was", "were", "as", "than", "if", "his", "her", "their", "its"),
-}
 _LAST_WORD = re.compile(r"([^\W\d_]+)\s*(\.\.\.|…|\.)$")
 
 
@@ -158,13 +113,29 @@ def is_boilerplate_line(line: str) -> bool:
     if not any(char.isalnum() for char in text):
         return True
     bare = text.strip(" .:!›»>→|-–—•·")
-    if _CHROME_WHOLE.fullmatch(bare) or _is_navigation(text):
+    if rule_holds(_rule("clean.chrome-line"), bare) or _is_navigation(text):
         return True
     if len(text.split()) > MAX_CHROME_WORDS:
         return False
     return bool(
-        _CHROME_START.match(text) or _CHROME_END.search(text) or _PHOTO_CREDIT.fullmatch(text)
+        rule_holds(_rule("clean.chrome-start"), text)
+        or _CHROME_END.search(text)
+        or rule_holds(_rule("clean.photo-credit"), text)
     )
+
+
+def _rule(rule_id: str) -> Rule:
+    return rule_in(RULES, rule_id)
+
+
+def rule_holds(rule: Rule, text: str) -> bool:
+    """Whether a pattern rule of `rules/clean.toml` holds on a line: its patterns, read
+    case-insensitively, over the whole of it, from its start or anywhere in it, as its `how`
+    says."""
+    pattern = compiled(rule)
+    how = (rule.options or {})["how"]
+    found = {"whole": pattern.fullmatch, "start": pattern.match, "anywhere": pattern.search}[how]
+    return found(text) is not None
 
 
 def clean_text(
@@ -345,7 +316,7 @@ def _blocks(text: str) -> list[list[str]]:
 
 
 def _is_paywall_line(line: str) -> bool:
-    match = _PAYWALL.search(line)
+    match = compiled(_rule("clean.paywall")).search(line)
     return match is not None and (match.start() == 0 or len(line.split()) <= MAX_PAYWALL_WORDS)
 
 
@@ -363,7 +334,11 @@ def _removal_flag(kind: str, what: str, lines: list[str]) -> QualityFlag | None:
 
 def _truncation_flag(paragraphs: list[str]) -> QualityFlag | None:
     body = list(paragraphs)
-    while body and len(body[-1].split()) <= MAX_CREDIT_WORDS and _CREDIT.fullmatch(body[-1]):
+    while (
+        body
+        and len(body[-1].split()) <= MAX_CREDIT_WORDS
+        and rule_holds(_rule("clean.credit"), body[-1])
+    ):
         body.pop()
     if not body:
         return None
@@ -379,7 +354,9 @@ def _ends_with_dangling_word(paragraph: str) -> bool:
     if not match:
         return False
     word, stop = match.groups()
-    dangling = _DANGLING_BEFORE_STOP if stop == "." else _DANGLING_BEFORE_ELLIPSIS
+    dangling = _rule("clean.dangling-before-stop").words
+    if stop != ".":
+        dangling |= _rule("clean.dangling-before-ellipsis").words
     return word in dangling
 
 

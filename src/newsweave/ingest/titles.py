@@ -25,8 +25,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from newsweave.ingest.clean import has_citation_marks, strip_citation_marks
+from newsweave.ingest.clean import RULES, has_citation_marks, strip_citation_marks
 from newsweave.ingest.furniture import furniture_kind, without_dateline
+from newsweave.rulebook import rule_in
 
 __all__ = ["HEADLINE_WORDS", "TITLE_WORDS", "derive_title", "reads_as_title"]
 
@@ -37,10 +38,11 @@ MIN_HEADLINE_WORDS = 5  # a shorter line alone is a kicker or a name ("Vegas Str
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?(?:\s+(?=[\"“‘']?[A-Z0-9])|$)")
 _ABBREVIATION = re.compile(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|[A-Z](?:\.[A-Z])+|No|Nos)$")
 _HEADLINE_START = re.compile(r"[\"“‘']?\w")  # not a list's bullet ("* Top investigator …")
-_HEADLINE_CUT = re.compile(
-    r"\s*[,;:—–]\s+|\s+(?=(?:to|for|with|on|in|at|after|amid|as|while|over|from|by|"
-    r"during|because|when|since|despite|following|which|that)\s)"
+# a punctuation mark, or before a word that opens a phrase (rule titles.headline-cut)
+_CUT_WORDS = "|".join(
+    sorted(rule_in(RULES, "titles.headline-cut").words, key=lambda w: (-len(w), w))
 )
+_HEADLINE_CUT = re.compile(rf"\s*[,;:—–]\s+|\s+(?=(?:{_CUT_WORDS})\s)")
 
 
 def reads_as_title(line: str) -> bool:

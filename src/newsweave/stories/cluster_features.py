@@ -15,26 +15,16 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
-# A compact English stop list (function words and news boilerplate verbs).
-_STOP_TEXT = """
-    a about above after again against all almost also although always am among an and
-    another any anyone anything are around as at back be became because become been before
-    being below between both but by can cannot could did do does doing done down during each
-    either else enough etc even ever every few for from further get gets got had has have
-    having he her here hers herself him himself his how however i if in into is it its
-    itself just last least less many may me might mine more most mostly much must my myself
-    neither never no nor not nothing now of off often on once one only or other others
-    otherwise our ours ourselves out over own per perhaps rather said same say says she
-    should since so some something still such than that the their theirs them themselves
-    then there therefore these they this those though through thus to too toward towards
-    under until up upon us very via was we well were what whatever when where whether which
-    while who whoever whole whom whose why will with within without would yet you your yours
-    yourself yourselves mr mrs ms
-"""
-STOP_WORDS = frozenset(_STOP_TEXT.split())
+from newsweave.rulebook import rule_in
+
+# The stories stage's word lists (rulebook schema, with their examples): the calendar's words
+# and a compact English stop list.
+RULES = Path(__file__).with_name("rules")
+STOP_WORDS = rule_in(RULES, "stop-words").words
 
 # Words in a news article of the length the clusterer counts (its first 5,000 characters).
 _ARTICLE_WORDS = 400

@@ -53,8 +53,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newsweave.model import Storyline, TimelineEntry
+from newsweave.rulebook import rule_in
 from newsweave.saved_state import pack, unpack
-from newsweave.stories.cluster_features import STOP_WORDS, split_lead
+from newsweave.stories.cluster_features import RULES, STOP_WORDS, split_lead
 
 __all__ = ["EventSummary", "StorylineLinker", "build_storylines", "link_storylines"]
 
@@ -68,11 +69,10 @@ STATE_FORMAT = 1  # of `StorylineLinker.save`; a state of another format is not 
 # A score is at most 1 times the decay, so events further apart than this can never link.
 HORIZON_DAYS = GRACE_DAYS + HALF_LIFE_DAYS * math.log2(1 / LINK_THRESHOLD)
 
-# The calendar's words, in order: capitalised, yet never names here; the analysis stage reads
-# dates with the same words (`analysis.words` takes them from here, the earlier stage).
-MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june", "july", "august")
-MONTHS += ("september", "october", "november", "december")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# The calendar's words, in order (rules of rules/words.toml): capitalised, yet never names here;
+# the analysis stage reads dates with the same words (`analysis.words` takes them from here).
+MONTHS = tuple(rule_in(RULES, "calendar.months").table or {})
+WEEKDAYS = tuple(rule_in(RULES, "calendar.weekdays").table or {})
 DATE_WORDS = frozenset(MONTHS + WEEKDAYS)
 
 _WORD_RE = re.compile(r"[^\W\d_]+")

@@ -50,6 +50,7 @@ from newsweave.analysis.values.grammar import (
 from newsweave.analysis.values.mention import Mention
 from newsweave.analysis.values.places import place_name
 from newsweave.analysis.values.rules import pattern, table, words
+from newsweave.analysis.vocabularies import vocabulary
 from newsweave.analysis.words import number_value
 
 if TYPE_CHECKING:
@@ -58,7 +59,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
 NOT_COUNT_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
-SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+SCALES = {
+    word: int(factor) for word, factor in (vocabulary("words.count-scales").table or {}).items()
+}
 YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
 NOT = "not"  # in a count's `what` beside the noun: the count of those who did not
 WHERE = frozenset({"GPE", "LOC", "FAC"})  # entities that say where a count's things are
