@@ -8,10 +8,11 @@ fact (so a fact other outlets report in their own words is cited to them and nev
 single-source), and the embedded writer uses it to leave out a sentence that says again what
 the brief has said (`briefs.selection.repeats`).
 
-How. The score is a logistic function of two things (FEATURES), fitted on labelled pairs of
+How. The score is a logistic function of three things (FEATURES), fitted on labelled pairs of
 sentences from different outlets of one event (bench/same_fact_eval.py):
 
-    p = σ(cosine · MiniLM cosine + overlap · Jaccard of content lemmas + bias)
+    p = σ(cosine · MiniLM cosine + overlap · Jaccard of content lemmas
+          + happening · [they tell one happening, `same_happening`] + bias)
 
 and the pair is one fact when p reaches `threshold`, unless a value disagrees:
 
@@ -19,26 +20,30 @@ and the pair is one fact when p reaches `threshold`, unless a value disagrees:
   from `smallest`: "£14m" and "59%" are never compared, nor "£14m" and "$20m"),
   each sentence states a value the other does not (a year exactly, an amount within
   `tolerance`: "17,000 signatures" / "11,000 signatures" and "61 per cent" / "58%" disagree,
-  "nearly $500 billion" and "$484 billion" agree); ordinals, "once" and the like, and clock
-  times are no amounts ("the second time", "9 p.m.");
+  "nearly $500 billion" and "$484 billion" agree); ordinals, "once" and the like, clock
+  times and a month's day are no amounts ("the second time", "the 20th anniversary", "9 p.m.",
+  "Nov. 9");
 - dates: both name a weekday, or both a month, and not the same one.
 
-Looking for a fact in an article (`stated_in`, what verification cites by) takes the best of
-its twenty to sixty sentences, so a sentence merely on the same topic clears a pair's bar by
-chance far more often than in one comparison; the search asks `search_threshold`, where the
-tune pairs put the precision of "same" near 0.89 (read on briefs: at p = 0.3, 8 of 12
-citations added to two dev briefs were to another fact of the event, none of those at the
-search threshold). The writer's repeat test compares two sentences, and keeps the pair's bar.
-Both bars were set on the tune half of the labelled pairs and on two dev briefs read by hand.
-Three more features (shared names, a shared amount, a shared main predicate) were fitted and
-left out: on a fresh held-out set they found no more same facts at the same precision, and in a
-brief the shared amount made "killed two people" one fact with "the quake that killed two
-people caused no injuries among our citizens". A lower bar for the † alone (no † where another
-source scores 0.3 or more, without citing it) was tried and left out: in dev briefs, 7 of the
-10 † it withheld were facts no other source states; the best of an article's sentences at that
-bar is mostly another fact of the topic.
+Looking for a fact in an article (`stated_in`, what verification cites by and marks † by) takes
+the best of its twenty to sixty sentences, so a sentence merely on the same topic clears a pair's
+bar by chance far more often than in one comparison; the search asks `search_threshold`, where
+the labelled pairs put the cross-validated precision of "same" near 0.91 (a citation's bar: read
+on briefs, at p = 0.3, 8 of 12 citations added to two dev briefs were to another fact of the
+event). The writer's repeat test (`same_fact(repeat=True)`) asks the lower `repeat_threshold`:
+leaving out a sentence that nearly says again what the brief has said costs little, telling a
+fact twice costs the reader. Tried and left out, measured on the labelled pairs with folds by
+event: shared names, a shared amount (in a brief it made "killed two people" one fact with "the
+quake that killed two people caused no injuries among our citizens"), the support checker's
+probability, wordfreq-weighted overlap, and the cosine of the two sentences less the mean of
+their event's sentences (which finds what sets a sentence apart from its event's topic: AUC
+0.869 against 0.861, too little for the event's every sentence to be carried to the decision).
+A lower bar for the † alone (no † where another source scores 0.3 or more, without citing it)
+was tried and left out: in dev briefs, 7 of the 10 † it withheld were facts no other source
+states; the best of an article's sentences at that bar is mostly another fact of the topic.
 
-`same_happening` is looser than `same_fact` and for the writer alone: two sentences sharing a
+`same_happening`, on its own looser than `same_fact`, is a feature of the score and, alone, the
+writer's test of a happening told again: two sentences sharing a
 main predicate (`Fact.heads`: the root verb and the verbs joined to it, or those of the clause
 a reporting verb reports, never a light verb: "the plant closed" and "police said the plant
 closed on Friday" share "close") and a participant tell one happening, whatever details each
@@ -97,8 +102,9 @@ __all__ = [
 ]
 
 RULES_FILE = Path(__file__).with_name("facts.toml")
-# what the score reads off a pair: MiniLM cosine, Jaccard of content lemmas
-FEATURES = ("cosine", "overlap")
+# what the score reads off a pair: MiniLM cosine, Jaccard of content lemmas, whether they tell
+# one happening (`same_happening`)
+FEATURES = ("cosine", "overlap", "happening")
 
 
 @dataclass(frozen=True)
@@ -108,12 +114,15 @@ class FactRules:
     weights: dict[str, float]  # by feature name (FEATURES)
     bias: float
     threshold: float  # two sentences compared
+    repeat_threshold: float  # the writer's test of a sentence told again (`same_fact(repeat=True)`)
     search_threshold: float  # the best of an article's sentences (`stated_in`): a citation
     tolerance: float
     smallest: float
     years: tuple[int, int]
     not_amounts: frozenset[str]  # number words that count no amount ("second", "once")
     clock: frozenset[str]  # words after a clock time ("p.m.")
+    ordinal_endings: frozenset[str]  # what turns digits into an ordinal ("20th")
+    months: frozenset[str]  # what names a month before its day ("November 3", "Nov. 9")
     reporting: frozenset[str]  # verbs whose clause holds the happening ("say", "announce")
     light: frozenset[str]  # verbs that name no happening of their own ("be", "have")
 
@@ -140,22 +149,30 @@ def load_fact_rules(path: Path = RULES_FILE) -> FactRules:
         weights=weights,
         bias=float(score["bias"]),
         threshold=float(score["threshold"]),
+        repeat_threshold=float(score["repeat_threshold"]),
         search_threshold=float(score["search_threshold"]),
         tolerance=float(numbers["tolerance"]),
         smallest=float(numbers["smallest"]),
         years=(int(low), int(high)),
         not_amounts=frozenset(numbers["not_amounts"]),
         clock=frozenset(numbers["clock"]),
+        ordinal_endings=frozenset(numbers["ordinal_endings"]),
+        months=frozenset(numbers["months"]),
         reporting=frozenset(heads["reporting"]),
         light=frozenset(heads["light"]),
     )
 
 
-def same_fact(a: str | Fact, b: str | Fact, rules: FactRules | None = None) -> bool:
-    """Whether the sentences state one fact (see the module doc)."""
+def same_fact(
+    a: str | Fact, b: str | Fact, rules: FactRules | None = None, *, repeat: bool = False
+) -> bool:
+    """Whether the sentences state one fact (see the module doc). `repeat` asks the writer's
+    lower bar (`repeat_threshold`): whether a sentence would say again what a chosen one says,
+    where leaving out a near-repeat costs little."""
     rules = rules or load_fact_rules()
     first, second = _fact(a), _fact(b)
-    if pair_score(first, second, rules) < rules.threshold:
+    bar = rules.repeat_threshold if repeat else rules.threshold
+    if pair_score(first, second, rules) < bar:
         return False
     return value_conflict(first, second, rules) is None
 
@@ -185,7 +202,11 @@ def pair_score(a: Fact, b: Fact, rules: FactRules | None = None) -> float:
 def pair_features(a: Fact, b: Fact, rules: FactRules | None = None) -> dict[str, float]:
     """What the score reads off a pair (FEATURES)."""
     rules = rules or load_fact_rules()
-    return {"cosine": float(a.vector @ b.vector), "overlap": jaccard(a.lemmas, b.lemmas)}
+    return {
+        "cosine": float(a.vector @ b.vector),
+        "overlap": jaccard(a.lemmas, b.lemmas),
+        "happening": float(same_happening(a, b, rules)),
+    }
 
 
 def value_conflict(a: Fact, b: Fact, rules: FactRules | None = None) -> str | None:
@@ -325,14 +346,21 @@ _DATE_NAMES = frozenset(MONTHS) | frozenset(WEEKDAYS)
 
 
 def _amounts(doc: Doc) -> set[Amount]:
-    """The amounts a sentence states with their units (`words.amounts_in`), less ordinals,
-    "once" and the like, and clock times."""
+    """The amounts a sentence states with their units (`words.amounts_in`), less ordinals
+    ("second", "20th"), "once" and the like, clock times, and a month's day ("November 3")."""
     rules = load_fact_rules()
     ignored = set()
     for token in doc:
+        text = token.text.lower()
         following = doc[token.i + 1].text.lower() if token.i + 1 < len(doc) else ""
-        if token.text.lower() in rules.not_amounts or following in rules.clock:
-            value = number_value(token.text.lower())
+        before = doc[token.i - 1].text.lower() if token.i > 0 else ""
+        if (
+            text in rules.not_amounts
+            or following in rules.clock
+            or before in rules.months
+            or (text[:1].isdigit() and text[-2:] in rules.ordinal_endings)
+        ):
+            value = number_value(text)
             if value is not None:
                 ignored.add(value)
     return {(unit, value) for unit, value in amounts_in(doc) if unit or value not in ignored}
