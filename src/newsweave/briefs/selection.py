@@ -251,12 +251,12 @@ def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float
 def repeats(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
     """Whether the candidate says again what a chosen sentence says, in whatever section that
     one stands (the lead, why it matters, the body, analysis): it renders the same claim,
-    states the same fact in other words (`facts.same_fact` at the writer's lower bar), or
-    tells the same happening with details of its own (`facts.same_happening`: "shareholders
-    rejected the pay package" after "59% of investors rejected Dudley's 20% rise")."""
+    states the same fact in other words (`facts.same_fact`), or tells the same happening with
+    details of its own (`facts.same_happening`: "shareholders rejected the pay package" after
+    "59% of investors rejected Dudley's 20% rise")."""
     return any(
         candidate.claim is other.claim
-        or same_fact(candidate.text, other.text, repeat=True)
+        or same_fact(candidate.text, other.text)
         or same_happening(candidate.text, other.text)
         for other in chosen
     )
