@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/same_fact_sample.py --half tune --out /tmp/same-fact-tune.jsonl
     .venv/bin/python bench/same_fact_sample.py --half fresh --out /tmp/same-fact-fresh.jsonl
+    .venv/bin/python bench/same_fact_sample.py --half third --out /tmp/same-fact-third.jsonl
 
 Writes, for one half of the dev events (`furniture_eval.half_of`), pairs of sentences from two
 different articles of one event, with their text so a person can label them "same" (one fact,
@@ -17,7 +18,9 @@ drawn with a fixed seed, at most PER_EVENT from one event per band, so the hard 
 
 Label the tune half, build the decision, then sample and label the held-out half. Once that
 half was spent, `--half fresh` draws a new held-out set, with its own seed, from the events of
-either half that no pair of `same_fact_eval.LABELS` comes from.
+either half that no pair of `same_fact_eval.LABELS` comes from. The fresh set looked at in turn,
+`--half third` draws another, with a seed of its own, from the events no pair of either file
+(`LABELS`, `FRESH`) comes from.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ PER_EVENT = 2
 MIN_WORDS = 6
 SEED = 24
 LABELS = Path(__file__).resolve().parent / "data" / "same-fact-labels.jsonl"
+FRESH = LABELS.with_name("same-fact-labels-fresh.jsonl")
 _DIGIT = re.compile(r"\d")
 
 
@@ -71,21 +75,26 @@ def candidate_pairs(units: list[Unit]) -> dict[str, list[tuple[Unit, Unit]]]:
 
 
 def in_set(unit: Unit, name: str) -> bool:
-    """Whether the sentence's event belongs to the set: a half of the first labels, or "fresh",
-    an event none of them comes from."""
-    if name != "fresh":
-        return half_of(unit.event_id) == name
-    return (unit.file, unit.event_id) not in _labelled_events()
+    """Whether the sentence's event belongs to the set: a half of the first labels; "fresh",
+    an event none of them comes from; "third", an event no pair of the first labels or of the
+    fresh set comes from."""
+    if name == "fresh":
+        return (unit.file, unit.event_id) not in _labelled_events((LABELS,))
+    if name == "third":
+        return (unit.file, unit.event_id) not in _labelled_events((LABELS, FRESH))
+    return half_of(unit.event_id) == name
 
 
 @cache
-def _labelled_events() -> frozenset[tuple[str, str]]:
-    return frozenset((label["file"], label["event"]) for label in read_labels(LABELS))
+def _labelled_events(paths: tuple[Path, ...]) -> frozenset[tuple[str, str]]:
+    return frozenset(
+        (label["file"], label["event"]) for path in paths for label in read_labels(path)
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("tune", "held-out", "fresh"), required=True)
+    parser.add_argument("--half", choices=("tune", "held-out", "fresh", "third"), required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--eval-dir", type=Path, default=DEV)
     args = parser.parse_args()
