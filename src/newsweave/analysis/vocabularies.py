@@ -12,11 +12,19 @@ from pathlib import Path
 
 from newsweave.rulebook import Rule, rule_in
 
-__all__ = ["VOCABULARY", "vocabulary"]
+__all__ = ["VALUE_RULES", "VOCABULARY", "value_words", "vocabulary"]
 
 VOCABULARY = Path(__file__).with_name("vocabulary")
+VALUE_RULES = Path(__file__).with_name("rules")
 
 
 def vocabulary(rule_id: str) -> Rule:
     """A word list of `VOCABULARY` by its id."""
     return rule_in(VOCABULARY, rule_id)
+
+
+def value_words(rule_id: str) -> frozenset[str]:
+    """The words of a value rule of `VALUE_RULES` (`analysis.values.rules` reads the same
+    files), for a reader the value readers import and so cannot import back: the people of an
+    article read a person's titles ("Chief Executive Claudia Reinholt" is Claudia Reinholt)."""
+    return rule_in(VALUE_RULES, rule_id).words
