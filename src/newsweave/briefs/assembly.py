@@ -107,6 +107,7 @@ def assemble(
         Section("differences", _differences(material, number)),
         Section("background", _background(material, number)),
     ]
+    prose = [_judgement_attributed(material, number, section) for section in prose]
     sections = sorted((*prose, *stored), key=lambda section: SECTION_KINDS.index(section.kind))
     sections = named_in_full(sections, _people_by_number(material, number))
     brief = Brief(
@@ -120,6 +121,42 @@ def assemble(
         written_at=datetime.now(UTC).isoformat(timespec="seconds"),
     ).with_sections(tuple(sections))
     return trim(brief, max_words) if max_words else brief
+
+
+def _judgement_attributed(
+    material: Material, number: Mapping[str, int], section: Section
+) -> Section:
+    """The section with each sentence of "why it matters" or "analysis" that weighs the event
+    in its report's own voice ("The refusal marks a significant setback ...", rule
+    `why.judgement`) and says nobody's view (no reporting verb, rule `analysis.attributed`)
+    given as that report's view: "The Harbour Herald writes: ...", cited to the reports that
+    print it. The brief's own voice stays neutral."""
+    if section.kind not in ("why", "analysis"):
+        return section
+    by_number: dict[int, list[str]] = {}
+    for article_id, n in number.items():
+        by_number.setdefault(n, []).append(article_id)
+    texts = {a.article_id: " ".join(a.text.split()) for a in material.articles}
+
+    def attributed(sentence: BriefSentence) -> BriefSentence:
+        if sentence.frame or not matches("why.judgement", sentence.text):
+            return sentence
+        if matches("analysis.attributed", sentence.text):
+            return sentence
+        words = " ".join(sentence.text.split())[:60]
+        cited = [a for n in sentence.citations for a in by_number.get(n, ()) if a in texts]
+        printing = [a for a in cited if words in texts[a]] or cited
+        if not printing:
+            return sentence
+        outlets = material.analysis.outlets_of(printing)
+        return replace(
+            sentence,
+            frame=f"{_report(outlets, verbs=('writes', 'write'))}: ",
+            citations=cite(printing, number),
+            attributed=True,
+        )
+
+    return Section(section.kind, tuple(tuple(map(attributed, p)) for p in section.paragraphs))
 
 
 def headline_of(title: str, disagreements: Sequence[Disagreement]) -> str:
@@ -423,12 +460,19 @@ def _same_words(first: str, second: str) -> bool:
     return _WORD.findall(first.lower()) == _WORD.findall(second.lower())
 
 
-def _report(outlets: Sequence[str], *, limit: int | None = None, opening: bool = True) -> str:
-    """ "The Harbour Herald reports", "Brask Tribune and HBN News report". An outlet the input
-    did not name reads "an unnamed source (its file)", capitalised when it `opening` a
-    sentence: the label alone would read as a name."""
+def _report(
+    outlets: Sequence[str],
+    *,
+    limit: int | None = None,
+    opening: bool = True,
+    verbs: tuple[str, str] = ("reports", "report"),
+) -> str:
+    """ "The Harbour Herald reports", "Brask Tribune and HBN News report" (or other `verbs`,
+    for one outlet and for several). An outlet the input did not name reads "an unnamed source
+    (its file)", capitalised when it `opening` a sentence: the label alone would read as a
+    name."""
     named = [f"an {name}" if is_unnamed_source(name) else name for name in outlets]
-    said = f"{_and(named, limit=limit)} {'reports' if len(outlets) == 1 else 'report'}"
+    said = f"{_and(named, limit=limit)} {verbs[0] if len(outlets) == 1 else verbs[1]}"
     return "An" + said[2:] if opening and said.startswith("an ") else said
 
 
