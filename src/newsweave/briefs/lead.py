@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from newsweave.analysis.nlp import load_nlp, minilm
 from newsweave.rulebook import Rule, compiled, rules_of_file
+from newsweave.stories.cluster_features import STOP_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -223,20 +224,13 @@ def _named_before(lemma: str, told: str) -> bool:
     closer to it."""
     ending = _NOMINAL.search(lemma)
     stem = lemma[: ending.start()] if ending and ending.start() >= 3 else lemma
-    words = {w.lower() for w in _WORD.findall(told)} - _stop_words()
+    words = {w.lower() for w in _WORD.findall(told)} - STOP_WORDS
     if any(word.startswith(stem) for word in words):
         return True
     if not words:
         return False
     vectors = minilm().embed([lemma, *sorted(words)])
     return bool((vectors[1:] @ vectors[0]).max() >= SAME_REFERENT)
-
-
-@cache
-def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS  # importing spaCy takes a second: when used
-
-    return frozenset(STOP_WORDS)
 
 
 def _end_of(text: str, words: Sequence[str], index: int) -> int:
