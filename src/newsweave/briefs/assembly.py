@@ -6,8 +6,10 @@ disagreement in a sentence of its own sources, after saying what the sides give:
 differ on the number of dead: 9 or 11."), **background** (the lead of each earlier event of the
 storyline, dated by the report it comes from) and the **pull quote** (`_pull_quote`: a direct
 quote about the event, by a speaker named or given a role, that no sentence of the brief
-already carries, in whole or in part), names people in full where the brief first mentions
-them (`edits.named_in_full`), gives the headline (`headline_of`: the event's title, with a
+already carries, in whole or in part), gives a "why it matters" or "analysis" sentence that
+weighs the event in its report's own voice as that report's view ("The Harbour Herald writes:
+...", rule `why.judgement`: the brief's voice stays neutral), names people in full where the
+brief first mentions them (`edits.named_in_full`), gives the headline (`headline_of`: the event's title, with a
 count the sources dispute in the form every side agrees on, "at least nine") and cuts the
 brief to a length (`trim`).
 `variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
