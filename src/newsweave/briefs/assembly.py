@@ -6,11 +6,12 @@ disagreement in a sentence of its own sources, after saying what the sides give:
 differ on the number of dead: 9 or 11."), **background** (the lead of each earlier event of the
 storyline, dated by the report it comes from) and the **pull quote** (`_pull_quote`: a direct
 quote about the event, by a speaker named or given a role, that no sentence of the brief
-already carries, in whole or in part), gives a "why it matters" or "analysis" sentence that
-weighs the event in its report's own voice as that report's view ("The Harbour Herald writes:
-...", rule `why.judgement`: the brief's voice stays neutral), names people in full where the
-brief first mentions them (`edits.named_in_full`), gives the headline (`headline_of`: the event's title, with a
-count the sources dispute in the form every side agrees on, "at least nine") and cuts the
+already carries, in whole or in part), gives a sentence of "why it matters", the body or
+"analysis" that weighs the event in its report's own voice as that report's view ("The
+Harbour Herald writes: ...", rule `why.judgement`: the brief's voice stays neutral), names
+people in full where the brief first mentions them (`edits.named_in_full`), gives the headline
+(`headline_of`: the event's title, with a count the sources dispute in the form every side
+agrees on, "at least nine") and cuts the
 brief to a length (`trim`).
 `variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
 body sentences in paragraphs of PARAGRAPH.
@@ -128,12 +129,12 @@ def assemble(
 def _judgement_attributed(
     material: Material, number: Mapping[str, int], section: Section
 ) -> Section:
-    """The section with each sentence of "why it matters" or "analysis" that weighs the event
-    in its report's own voice ("The refusal marks a significant setback ...", rule
-    `why.judgement`) and says nobody's view (no reporting verb, rule `analysis.attributed`)
-    given as that report's view: "The Harbour Herald writes: ...", cited to the reports that
-    print it. The brief's own voice stays neutral."""
-    if section.kind not in ("why", "analysis"):
+    """The section with each sentence after the lead that weighs the event in its report's
+    own voice ("The refusal marks a significant setback ...", rule `why.judgement`) and says
+    nobody's view (no reporting verb, rule `analysis.attributed`) given as that report's
+    view: "The Harbour Herald writes: ...", cited to the reports that print it. The brief's
+    own voice stays neutral. (The lead is chosen without weighing: `lead.lead_faults`.)"""
+    if section.kind == "lead":
         return section
     by_number: dict[int, list[str]] = {}
     for article_id, n in number.items():

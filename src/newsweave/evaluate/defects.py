@@ -22,8 +22,8 @@ the last three, whose tests the writer also avoids: see below):
   before it in reading order do not name (`briefs.lead.unresolved_description`). The writer
   skips such a sentence by the same test, as it stood when the writer chose (it reads the
   sentences the reports tell before it, which the reading order mostly follows).
-- **unattributed judgement**: a "why it matters" or "analysis" sentence that weighs the event
-  (rule `why.judgement`: "marks a significant setback") in the brief's own voice: no frame
+- **unattributed judgement**: a sentence after the lead that weighs the event (rule
+  `why.judgement`: "marks a significant setback") in the brief's own voice: no frame
   naming whose view it is, no reporting verb (rule `analysis.attributed`). The assembly gives
   such a sentence its report's name, so a zero shows that step runs.
 
@@ -104,7 +104,7 @@ def defects_of(brief: Brief, articles: Mapping[str, Article]) -> Defects:
         dangling_leads=int(lead is not None and dangling_reference(lead.text) is not None),
         dangling_descriptions=_dangling_descriptions(brief),
         unattributed_judgements=sum(
-            kind in ("why", "analysis")
+            kind != "lead"
             and not sentence.frame
             and matches("why.judgement", sentence.text)
             and not matches("analysis.attributed", sentence.text)
