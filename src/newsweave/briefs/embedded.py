@@ -114,17 +114,17 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
         """The candidate as a brief sentence, unless it says again what the brief says. An
         elaboration restates a chosen claim with details of its own, and cites its own report;
         it may report a remark already reported, in its own words, but never quote it again."""
+        if chosen:
+            resolved = _resolved(candidate, _told_before(candidate, chosen, material.event.title))
+            if resolved is None:
+                return None  # "The proposal ..." where the brief has told of no proposal
+            candidate = resolved
         statement = statement_of(material.analysis, candidate)
         retold = elaboration and candidate.quote is not None and candidate.quote.kind == "indirect"
         if statement is not None and statement in used_statements and not retold:
             return None
         if not elaboration and repeats(candidate, chosen):
             return None
-        if chosen:
-            resolved = _resolved(candidate, _told_before(candidate, chosen, material.event.title))
-            if resolved is None:
-                return None  # "The proposal ..." where the brief has told of no proposal
-            candidate = resolved
         chosen.append(candidate)
         if statement is not None:
             used_statements.add(statement)
