@@ -106,13 +106,13 @@ def test_why_it_matters_is_what_the_event_brings_and_absent_without_it(tmp_path)
     stakes = (
         "Harbour Herald",
         "The Saltmere ferry terminal closed on Monday after a crane collapsed on the quay. "
-        "The closure could cost the island's shops their fresh produce for a month.",
+        "A month without the terminal could cost the island's shops their fresh produce.",
     )
     brief = brief_from_articles(reports(tmp_path, plain[0], stakes))
     why = brief.section("why")
     assert why is not None
     assert [s.text for p in why.paragraphs for s in p] == [
-        "The closure could cost the island's shops their fresh produce for a month."
+        "A month without the terminal could cost the island's shops their fresh produce."
     ]
 
 

@@ -227,7 +227,7 @@ def hand_brief(sentences: list[BriefSentence], pull_quote: PullQuote | None = No
 
 
 @pytest.mark.slow
-def test_defects_count_repeats_long_headlines_dangling_leads_and_furniture(events_file):
+def test_defects_count_repeats_long_headlines_dangling_references_judgements_furniture(events_file):
     built = read_summary_clusters(events_file, Settings(), limit=1)[0].articles
     articles = {f"a{n}": article for n, article in enumerate(built, start=1)}
     said = "We will not reopen it until every support has been checked and repaired"
@@ -236,17 +236,24 @@ def test_defects_count_repeats_long_headlines_dangling_leads_and_furniture(event
         BriefSentence(f'Olsen said: "{said}."', (1,)),
         BriefSentence("About 14,000 vehicles use the bridge each day.", (2,)),
         BriefSentence("Photo: Port Casimir city council", (2,)),
+        BriefSentence("The proposal came in a letter sent by the mayor on Thursday.", (2,)),
     ]
+    why = BriefSentence("Closing the bridge is a heavy blow to the shops near the river.", (1,))
     brief = hand_brief(body, PullQuote(said, "Maria Olsen", (1,)))
     brief = Brief(
         **{
             **brief.__dict__,
             "headline": " ".join(["word"] * 26),
-            "sections": (Section("lead", ((lead,),)), *brief.sections),
+            "sections": (
+                Section("lead", ((lead,),)),
+                Section("why", ((why,),)),
+                *brief.sections,
+            ),
         }
     )
     defects = defects_of(brief, articles)
     assert (defects.long_headlines, defects.dangling_leads) == (1, 1)
+    assert (defects.dangling_descriptions, defects.unattributed_judgements) == (1, 1)
     assert defects.facts_twice == 1, same_fact_pairs(brief)
     assert defects.non_news == 1
     assert defects.per_100("facts_twice") == 100.0

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 import pytest
 
 from conftest import reports
-from newsweave.briefs.lead import FAULTS, choose_lead, dangling_reference, lead_faults, lead_rules
+from newsweave.briefs.lead import (
+    FAULTS,
+    choose_lead,
+    dangling_reference,
+    lead_faults,
+    lead_rules,
+    unresolved_description,
+)
 from newsweave.briefs.stage import brief_from_articles
 
 
@@ -80,3 +87,30 @@ def test_the_writer_leads_with_the_happening_not_the_history_the_reports_open_on
     lead = brief_from_articles(articles).section("lead")
     assert lead is not None
     assert lead.paragraphs[0][0].text in news
+
+
+@pytest.mark.slow
+def test_a_definite_description_of_an_act_the_brief_has_not_told_of_dangles():
+    told = "Korvania's president rejected a request from Veldra's leader for a meeting in Saltmere."
+    assert unresolved_description("The proposal came in a letter sent on Thursday.", told) == (
+        "The proposal"
+    )
+    assert unresolved_description("This development follows a week of talks.", told)
+    assert unresolved_description("The proposal, made amid fighting, surprised many.", told)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The refusal marks a setback for Veldra.",  # "rejected": its meaning, told before
+        "The request came in a letter sent on Thursday.",  # its own word, told before
+        "The proposal of the Veldra council came in a letter.",  # says whose
+        "The Korvanian leader flew home on Friday.",  # a person, not an act
+        "The company said it would close the plant.",  # an actor's noun: the lead's test
+        "Fishermen in Saltmere welcomed the decision.",  # no description opens it
+    ],
+)
+def test_a_description_the_brief_resolves_does_not_dangle(text):
+    told = "Korvania's president rejected a request from Veldra's leader for a meeting in Saltmere."
+    assert unresolved_description(text, told) is None

@@ -124,3 +124,20 @@ def test_a_role_noun_that_one_person_bears_is_the_speaker():
         "\u201cI practised every night for a year,\u201d the pupil said."
     )
     assert speaker_of(text, "I practised") == "the pupil"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("title", ["Chief Executive", "Deputy Mayor"])
+@pytest.mark.parametrize("tagged", [True, False])
+def test_a_speaker_is_named_without_the_titles_printed_before_the_name(title, tagged):
+    """Tagged as a person or left untagged (as the tagger leaves some names), the speaker is
+    the name, not the titles before it."""
+    text = (
+        "Vilk Resins said it was cooperating with the inquiry into the fire in Saltmere. "
+        f"\u201cOur thoughts are with the families of the workers we lost,\u201d {title} "
+        "Marta Selvik said in a statement."
+    )
+    doc = next(parse([text]))
+    if not tagged:
+        doc.set_ents([], default="outside")
+    assert speaker_of(text, "Our thoughts", doc) == "Marta Selvik"

@@ -95,6 +95,7 @@ def test_the_sections_file_holds_the_rules_the_sections_read():
         "why.consequence",
         "why.could",
         "why.reported",
+        "why.judgement",
         "analysis.judgement",
         "analysis.experts",
         "analysis.officials",

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
-from newsweave.analysis.vocabularies import vocabulary
+from newsweave.analysis.vocabularies import value_words, vocabulary
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -51,6 +51,7 @@ GENDERED = {
     "male": vocabulary("people.male-nouns").words,
 }
 FEMALE = vocabulary("people.female-titles").words
+TITLES = value_words("person.titles")  # "Chief", "Executive": printed before a name, not in it
 MALE = vocabulary("people.male-titles").words
 NO_ONE = vocabulary("people.no-one").words  # a source that names no one: "they said"
 INTRODUCING = vocabulary("people.introducing").words  # "a student": one more of them
@@ -358,7 +359,8 @@ def _is_main_subject(token: Token) -> bool:
 
 
 def _proper_name(token: Token) -> str:
-    """The name a token is part of: its entity, else its run of proper nouns."""
+    """The name a token is part of: its entity, else its run of proper nouns hanging on it
+    as compounds, without the titles before it (two words left at least)."""
     if token.ent_type_:  # the entity's tokens, by their IOB tags (`Doc.ents` rebuilds them all)
         doc, start, end = token.doc, token.i, token.i + 1
         while start > 0 and doc[start].ent_iob_ == "I":
@@ -366,8 +368,22 @@ def _proper_name(token: Token) -> str:
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
         return _clean_name(doc[start:end].text)
-    words = [t for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN"]
-    return _clean_name(" ".join(t.text for t in sorted([*words, token], key=lambda t: t.i)))
+    words = [token]
+    while (before := words[0].i - 1) >= 0 and _compound_of(token.doc[before], token):
+        words.insert(0, token.doc[before])
+    while len(words) > 2 and words[0].lower_.rstrip(".") in TITLES:
+        words.pop(0)  # "Chief Executive Claudia Reinholt said": titles, not her name
+    return _clean_name(" ".join(t.text for t in words))
+
+
+def _compound_of(word: Token, head: Token) -> bool:
+    """Whether the word is a proper noun of the name `head` ends, through compounds ("Chief
+    Executive Claudia Reinholt": "Executive" hangs on "Claudia", "Claudia" on "Reinholt")."""
+    while word.dep_ == "compound" and word.pos_ == "PROPN" and word.head.i != word.i:
+        if word.head.i == head.i:
+            return True
+        word = word.head
+    return False
 
 
 def _phrase_text(source: Span) -> str:

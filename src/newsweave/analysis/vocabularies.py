@@ -14,9 +14,10 @@ from pathlib import Path
 
 from newsweave.rulebook import Rule, rule_in
 
-__all__ = ["VOCABULARY", "vocabulary", "words_for"]
+__all__ = ["VALUE_RULES", "VOCABULARY", "value_words", "vocabulary", "words_for"]
 
 VOCABULARY = Path(__file__).with_name("vocabulary")
+VALUE_RULES = Path(__file__).with_name("rules")
 
 
 def vocabulary(rule_id: str) -> Rule:
@@ -29,3 +30,10 @@ def words_for(rule_id: str, *uses: str) -> frozenset[str]:
     word) is one of `uses`: one vocabulary that several readers take different parts of."""
     table = vocabulary(rule_id).table or {}
     return frozenset(word for word, use in table.items() if use in uses)
+
+
+def value_words(rule_id: str) -> frozenset[str]:
+    """The words of a value rule of `VALUE_RULES` (`analysis.values.rules` reads the same
+    files), for a reader the value readers import and so cannot import back: the people of an
+    article read a person's titles ("Chief Executive Claudia Reinholt" is Claudia Reinholt)."""
+    return rule_in(VALUE_RULES, rule_id).words

@@ -6,9 +6,12 @@ disagreement in a sentence of its own sources, after saying what the sides give:
 differ on the number of dead: 9 or 11."), **background** (the lead of each earlier event of the
 storyline, dated by the report it comes from) and the **pull quote** (`_pull_quote`: a direct
 quote about the event, by a speaker named or given a role, that no sentence of the brief
-already carries, in whole or in part), names people in full where the brief first mentions
-them (`edits.named_in_full`), gives the headline (`headline_of`: the event's title, with a
-count the sources dispute in the form every side agrees on, "at least nine") and cuts the
+already carries, in whole or in part), gives a sentence of "why it matters", the body or
+"analysis" that weighs the event in its report's own voice as that report's view ("The
+Harbour Herald writes: ...", rule `why.judgement`: the brief's voice stays neutral), names
+people in full where the brief first mentions them (`edits.named_in_full`), gives the headline
+(`headline_of`: the event's title, with a count the sources dispute in the form every side
+agrees on, "at least nine") and cuts the
 brief to a length (`trim`).
 `variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
 body sentences in paragraphs of PARAGRAPH.
@@ -83,6 +86,7 @@ def assemble(
         Section("differences", _differences(material, number)),
         Section("background", _background(material, number)),
     ]
+    prose = [_judgement_attributed(material, number, section) for section in prose]
     sections = sorted((*prose, *stored), key=lambda section: SECTION_KINDS.index(section.kind))
     sections = named_in_full(sections, _people_by_number(material, number))
     brief = Brief(
@@ -96,6 +100,42 @@ def assemble(
         written_at=datetime.now(UTC).isoformat(timespec="seconds"),
     ).with_sections(tuple(sections))
     return trim(brief, max_words) if max_words else brief
+
+
+def _judgement_attributed(
+    material: Material, number: Mapping[str, int], section: Section
+) -> Section:
+    """The section with each sentence after the lead that weighs the event in its report's
+    own voice ("The refusal marks a significant setback ...", rule `why.judgement`) and says
+    nobody's view (no reporting verb, rule `analysis.attributed`) given as that report's
+    view: "The Harbour Herald writes: ...", cited to the reports that print it. The brief's
+    own voice stays neutral. (The lead is chosen without weighing: `lead.lead_faults`.)"""
+    if section.kind == "lead":
+        return section
+    by_number: dict[int, list[str]] = {}
+    for article_id, n in number.items():
+        by_number.setdefault(n, []).append(article_id)
+    texts = {a.article_id: " ".join(a.text.split()) for a in material.articles}
+
+    def attributed(sentence: BriefSentence) -> BriefSentence:
+        if sentence.frame or not matches("why.judgement", sentence.text):
+            return sentence
+        if matches("analysis.attributed", sentence.text):
+            return sentence
+        words = " ".join(sentence.text.split())[:60]
+        cited = [a for n in sentence.citations for a in by_number.get(n, ()) if a in texts]
+        printing = [a for a in cited if words in texts[a]] or cited
+        if not printing:
+            return sentence
+        outlets = material.analysis.outlets_of(printing)
+        return replace(
+            sentence,
+            frame=f"{_report(outlets, verbs=('writes', 'write'))}: ",
+            citations=cite(printing, number),
+            attributed=True,
+        )
+
+    return Section(section.kind, tuple(tuple(map(attributed, p)) for p in section.paragraphs))
 
 
 def headline_of(title: str, disagreements: Sequence[Disagreement]) -> str:
@@ -399,12 +439,19 @@ def _same_words(first: str, second: str) -> bool:
     return _WORD.findall(first.lower()) == _WORD.findall(second.lower())
 
 
-def _report(outlets: Sequence[str], *, limit: int | None = None, opening: bool = True) -> str:
-    """ "The Harbour Herald reports", "Brask Tribune and HBN News report". An outlet the input
-    did not name reads "an unnamed source (its file)", capitalised when it `opening` a
-    sentence: the label alone would read as a name."""
+def _report(
+    outlets: Sequence[str],
+    *,
+    limit: int | None = None,
+    opening: bool = True,
+    verbs: tuple[str, str] = ("reports", "report"),
+) -> str:
+    """ "The Harbour Herald reports", "Brask Tribune and HBN News report" (or other `verbs`,
+    for one outlet and for several). An outlet the input did not name reads "an unnamed source
+    (its file)", capitalised when it `opening` a sentence: the label alone would read as a
+    name."""
     named = [f"an {name}" if is_unnamed_source(name) else name for name in outlets]
-    said = f"{_and(named, limit=limit)} {'reports' if len(outlets) == 1 else 'report'}"
+    said = f"{_and(named, limit=limit)} {verbs[0] if len(outlets) == 1 else verbs[1]}"
     return "An" + said[2:] if opening and said.startswith("an ") else said
 
 

@@ -48,7 +48,10 @@ sentence is not used); an opening "He", "She", "His" or "Her" is replaced by the
 analysis found it stands for (`ClaimSentence.referent`: the one person the sentence before
 names, as its subject); a person the brief first mentions by surname alone is named in full
 there, as the cited articles print the name (`assemble`, for every writer); a sentence that
-opens on a pronoun it cannot resolve ("It was ..."), a piece of a quotation running over several
+opens on a pronoun it cannot resolve ("It was ..."), one that opens on a definite description
+of an act or a happening the brief has not told of before it ("The proposal came via ..." with
+no proposal named; `lead.unresolved_description`) unless another report's rendering of its
+claim does not, a piece of a quotation running over several
 sentences, a question and a sentence of under MIN_WORDS or over MAX_WORDS words are not used,
 nor are the sentences of an article flagged non-English. A sentence that is a fact rather than
 somebody's statement is marked `attributed=False`: verification marks it `single_source` (shown
@@ -70,14 +73,17 @@ this one must, so verification can check each citation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from newsweave.briefs.assembly import assemble, in_paragraphs, variant_notes
+from newsweave.briefs.lead import unresolved_description
 from newsweave.briefs.material import Material, cite, source_list, source_numbers
 from newsweave.briefs.model import Brief, BriefSentence, Section
 from newsweave.briefs.sections import states_stakes
 from newsweave.briefs.selection import (
     Candidate,
     candidates_of,
+    content_words,
     elaborations,
     is_analysis,
     lead_among,
@@ -108,6 +114,11 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
         """The candidate as a brief sentence, unless it says again what the brief says. An
         elaboration restates a chosen claim with details of its own, and cites its own report;
         it may report a remark already reported, in its own words, but never quote it again."""
+        if chosen:
+            resolved = _resolved(candidate, _told_before(candidate, chosen, material.event.title))
+            if resolved is None:
+                return None  # "The proposal ..." where the brief has told of no proposal
+            candidate = resolved
         statement = statement_of(material.analysis, candidate)
         retold = elaboration and candidate.quote is not None and candidate.quote.kind == "indirect"
         if statement is not None and statement in used_statements and not retold:
@@ -182,3 +193,29 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
 
 def _length(chosen: Sequence[Candidate]) -> int:
     return sum(len(c.text.split()) for c in chosen)
+
+
+def _told_before(candidate: Candidate, chosen: Sequence[Candidate], headline: str) -> str:
+    """What a reader has read before the candidate: the headline, the lead (the first chosen)
+    and the chosen sentences the reports tell before it (the body is put in their order)."""
+    lead, *rest = chosen
+    earlier = [c.text for c in rest if c.position < candidate.position]
+    return " ".join([headline, lead.text, *earlier])
+
+
+def _resolved(candidate: Candidate, told: str) -> Candidate | None:
+    """The candidate, or another report's rendering of its claim when it opens on a
+    description that nothing `told` names ("The proposal ..."; `lead.unresolved_description`)
+    and that one does not; None when every rendering does."""
+    if not unresolved_description(candidate.text, told):
+        return candidate
+    for rendering in candidate.renderings:
+        if rendering.text != candidate.text and not unresolved_description(rendering.text, told):
+            return replace(
+                candidate,
+                sentence=rendering.sentence,
+                text=rendering.text,
+                quote=rendering.quote,
+                words=content_words(rendering.text),
+            )
+    return None

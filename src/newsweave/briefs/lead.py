@@ -46,8 +46,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from newsweave.analysis.nlp import load_nlp
+from newsweave.analysis.nlp import load_nlp, minilm
 from newsweave.rulebook import Rule, compiled, rules_of_file
+from newsweave.stories.cluster_features import STOP_WORDS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -60,16 +61,21 @@ __all__ = [
     "dangling_reference",
     "lead_faults",
     "lead_rules",
+    "unresolved_description",
 ]
 
 RULES_FOLDER = Path(__file__).parent / "rules"
 FAULTS = (
     "lead.pointing-nouns",
+    "lead.actor-nouns",
     "lead.pointing-pronouns",
     "lead.weighing",
     "lead.reaction-verbs",
     "lead.history",
 )
+SAME_REFERENT = 0.6  # MiniLM cosine of two words from which one can name what the other does
+# what may follow a description's noun and say which it is (not after a comma)
+_IDENTIFYING = frozenset({"prep", "relcl", "acl", "appos", "poss"})
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 
 
@@ -93,6 +99,13 @@ def _resolving() -> re.Pattern[str]:
     return re.compile(
         rf"\s*(?:,(?!\s*(?:{connectives})\b)|[(—–:]|\b(?:{resolving})\b)", re.IGNORECASE
     )
+
+
+@cache
+def _nominal() -> re.Pattern[str]:
+    """An ending that makes a noun of a verb (refus-al, reject-ion, announce-ment, fail-ure,
+    rul-ing): the rule's `nominal_endings`."""
+    return re.compile(rf"(?:{_either(_options('lead.pointing-nouns', 'nominal_endings'))})$")
 
 
 @cache
@@ -134,8 +147,8 @@ def dangling_reference(text: str, doc: Doc | None = None) -> str | None:
         rest = text[text.lower().find(first) + len(first) :].lstrip()
         if _verbish().match(rest):
             return "lead.pointing-pronouns"
-    if first in determiners and _points_back(text, words):
-        return "lead.pointing-nouns"
+    if first in determiners and (noun := _points_back(text, words)):
+        return noun
     doc = doc if doc is not None else load_nlp()(text)
     root = _root(doc)
     if root is not None and any(
@@ -146,16 +159,99 @@ def dangling_reference(text: str, doc: Doc | None = None) -> str | None:
     return None
 
 
-def _points_back(text: str, words: Sequence[str]) -> bool:
-    """Whether the pointing noun after the opening determiner is left unresolved: the noun is
-    the first word after the determiner, or after one or two modifiers."""
-    nouns = lead_rules()["lead.pointing-nouns"].words
+def _points_back(text: str, words: Sequence[str]) -> str | None:
+    """The rule by which the noun after the opening determiner is left unresolved (a pointing
+    noun or an actor's noun, the first word after the determiner or after one or two
+    modifiers, with nothing after it saying whose or which), or None."""
+    rules = lead_rules()
     for at, word in enumerate(words[1:4], start=1):
         if word[:1].isupper():
-            return False  # a name: "The Veldra council", "The State Department" is resolved
-        if word.lower() in nouns:
-            return not _resolving().match(text[_end_of(text, words, at) :])
+            return None  # a name: "The Veldra council", "The State Department" is resolved
+        for rule_id in ("lead.pointing-nouns", "lead.actor-nouns"):
+            if word.lower() in rules[rule_id].words:
+                resolved = _resolving().match(text[_end_of(text, words, at) :])
+                return None if resolved else rule_id
+    return None
+
+
+def unresolved_description(text: str, told: str, doc: Doc | None = None) -> str | None:
+    """The definite description a sentence opens on ("The proposal", "This move") when it
+    points back to an act, an utterance or a happening that `told` (what a reader has read
+    before it: the headline and the brief's sentences so far) does not name, else None.
+
+    Read from the parse: the sentence's first word is a determiner ("the", "this", "these",
+    "such") of a common noun (no proper noun among them: "The Veldra council" is resolved)
+    with nothing after it saying which (no "of", no clause or apposition without a comma
+    before it: "The proposal, made amid ..." still points back). The noun points back when it
+    names an act or a happening: a verb made noun (refus-al, reject-ion, announce-ment, fail-ure,
+    rul-ing, by spaCy's list of English verbs) or a word of rule `lead.pointing-nouns` ("letter",
+    "move", "deal"); a standing actor's noun (rule `lead.actor-nouns`: "the company") is left to
+    the lead's test. It is resolved when `told` holds a word of its stem ("refused", "the
+    refusal") or a word MiniLM puts at SAME_REFERENT or closer ("rejected" for "refusal", "fire"
+    for "blaze")."""
+    if _WORD.match(text) is None or _WORD.match(text)[0].lower() not in _options(
+        "lead.pointing-nouns", "determiners"
+    ):
+        return None
+    doc = doc if doc is not None else load_nlp()(text)
+    noun = doc[0].head if doc[0].dep_ == "det" else None
+    if noun is None or noun.pos_ != "NOUN" or noun.i > 3:
+        return None
+    if any(t.pos_ == "PROPN" for t in doc[: noun.i]) or _identified(noun):
+        return None
+    lemma = noun.lemma_.lower()
+    rules = lead_rules()
+    if lemma in rules["lead.actor-nouns"].words:
+        return None
+    if lemma not in rules["lead.pointing-nouns"].words and not _verb_made_noun(lemma):
+        return None
+    if _named_before(lemma, told):
+        return None
+    return doc[: noun.i + 1].text
+
+
+def _identified(noun: Token) -> bool:
+    """Whether words after the noun say which it is ("the refusal of the harbour master", "the
+    letter Korda sent"), not set off by a comma ("the proposal, made amid ...")."""
+    for child in noun.rights:
+        if child.dep_ in _IDENTIFYING and not (
+            child.i > 0 and child.doc[child.i - 1].text == "," and child.dep_ != "appos"
+        ):
+            return True
     return False
+
+
+def _verb_made_noun(lemma: str) -> bool:
+    """Whether the noun is a verb with a noun's ending, by the lemmatizer's list of verbs."""
+    ending = _nominal().search(lemma)
+    if ending is None or ending.start() < 3:
+        return False
+    stem = lemma[: ending.start()]
+    verbs = _verbs()
+    doubled = stem[:-1] if stem[-2:-1] == stem[-1:] else ""  # "shipp-ing"
+    return any(form in verbs for form in (stem, stem + "e", doubled))
+
+
+@cache
+def _verbs() -> frozenset[str]:
+    """The English verbs spaCy's lemmatizer knows."""
+    lookups = load_nlp().get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+    return frozenset(lookups.get_table("lemma_index")["verb"])
+
+
+def _named_before(lemma: str, told: str) -> bool:
+    """Whether `told` holds a word of the noun's stem (its verb's: "refus" of "refusal"), or
+    one MiniLM puts at SAME_REFERENT or
+    closer to it."""
+    ending = _nominal().search(lemma)
+    stem = lemma[: ending.start()] if ending and ending.start() >= 3 else lemma
+    words = {w.lower() for w in _WORD.findall(told)} - STOP_WORDS
+    if any(word.startswith(stem) for word in words):
+        return True
+    if not words:
+        return False
+    vectors = minilm().embed([lemma, *sorted(words)])
+    return bool((vectors[1:] @ vectors[0]).max() >= SAME_REFERENT)
 
 
 def _end_of(text: str, words: Sequence[str], index: int) -> int:

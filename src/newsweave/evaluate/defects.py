@@ -1,7 +1,7 @@
 """What an editor would strike from a brief, counted: the defects `eval summarize` reports.
 
-Four kinds, each a stated test (none of them is the writer's own choice of sentences, except
-the dangling lead, whose test the writer also avoids: see below):
+Six kinds, each a stated test (none of them is the writer's own choice of sentences, except
+the last three, whose tests the writer also avoids: see below):
 
 - **non-news**: a brief sentence or pull quote that the page-furniture detector
   (`ingest.furniture`) calls a caption, a credit, a player or share label, a prompt, a
@@ -17,6 +17,15 @@ the dangling lead, whose test the writer also avoids: see below):
   nothing saying what it points to (`briefs.lead.dangling_reference`). The writer's lead choice
   avoids exactly this test, so a zero here shows the choice works, not that no lead dangles in
   a way the test cannot see: the reading by hand in BENCHMARKS.md is the check on that.
+- **dangling description**: a sentence after the lead that opens on a definite description of
+  an act or a happening ("The proposal came via ...") that the headline and the sentences
+  before it in reading order do not name (`briefs.lead.unresolved_description`). The writer
+  skips such a sentence by the same test, as it stood when the writer chose (it reads the
+  sentences the reports tell before it, which the reading order mostly follows).
+- **unattributed judgement**: a sentence after the lead that weighs the event (rule
+  `why.judgement`: "marks a significant setback") in the brief's own voice: no frame
+  naming whose view it is, no reporting verb (rule `analysis.attributed`). The assembly gives
+  such a sentence its report's name, so a zero shows that step runs.
 
 Counts add up over briefs; `per_100` gives each per 100 briefs.
 """
@@ -28,8 +37,9 @@ from dataclasses import dataclass, fields
 from itertools import combinations
 
 from newsweave.analysis.nlp import minilm
-from newsweave.briefs.lead import dangling_reference
+from newsweave.briefs.lead import dangling_reference, unresolved_description
 from newsweave.briefs.model import Brief
+from newsweave.briefs.sections import matches
 from newsweave.briefs.selection import content_words
 from newsweave.ingest.furniture import furniture_at, furniture_kind
 from newsweave.model import Article
@@ -49,7 +59,14 @@ HEADLINE_WORDS = 25
 TWICE_OVERLAP = 0.7
 TWICE_MIN_WORDS = 4
 TWICE_COSINE = 0.85
-DEFECT_KINDS = ("non_news", "facts_twice", "long_headlines", "dangling_leads")
+DEFECT_KINDS = (
+    "non_news",
+    "facts_twice",
+    "long_headlines",
+    "dangling_leads",
+    "dangling_descriptions",
+    "unattributed_judgements",
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ class Defects:
     facts_twice: int = 0  # pairs of sentences
     long_headlines: int = 0
     dangling_leads: int = 0
+    dangling_descriptions: int = 0  # sentences
+    unattributed_judgements: int = 0  # sentences
 
     def __add__(self, other: Defects) -> Defects:
         return Defects(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -83,7 +102,25 @@ def defects_of(brief: Brief, articles: Mapping[str, Article]) -> Defects:
         facts_twice=len(same_fact_pairs(brief)),
         long_headlines=int(len(brief.headline.split()) > HEADLINE_WORDS),
         dangling_leads=int(lead is not None and dangling_reference(lead.text) is not None),
+        dangling_descriptions=_dangling_descriptions(brief),
+        unattributed_judgements=sum(
+            kind != "lead"
+            and not sentence.frame
+            and matches("why.judgement", sentence.text)
+            and not matches("analysis.attributed", sentence.text)
+            for kind, sentence in brief.sentences()
+        ),
     )
+
+
+def _dangling_descriptions(brief: Brief) -> int:
+    """Sentences after the lead opening on a description nothing before them names."""
+    told, count = [brief.headline], 0
+    for n, (_, sentence) in enumerate(brief.sentences()):
+        if n and unresolved_description(sentence.text, " ".join(told)):
+            count += 1
+        told.append(sentence.text)
+    return count
 
 
 def _is_furniture(
