@@ -19,9 +19,10 @@ session and store (about a minute each) and read by the briefs, API and browser 
 must not change it; `sqlite_pipeline` is its SQLite one, for tests that copy the file.
 `sample_store` is the sample corpus ingested once per session (no model runs): the fixtures that
 read the stored articles or analyse them their own way start from it, and a test that writes
-to a store writes to a copy of it. `SAMPLE`, `GOLD` (its gold file), `planted_disagreements`
-and `body_brief` serve the tests that read the sample corpus or build briefs by hand; `reports`
-makes one event's articles from a few lines of text.
+to a store writes to a copy of it. `sample_stories` is that store with its stories built
+(MiniLM), once per session, for the stories tests and the analysis stage's. `SAMPLE`, `GOLD`
+(its gold file), `planted_disagreements` and `body_brief` serve the tests that read the sample
+corpus or build briefs by hand; `reports` makes one event's articles from a few lines of text.
 `hostile_store` is a small store whose articles carry markup and script, for the pages' safety.
 """
 
@@ -37,24 +38,33 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-from fast_loop import forbid_models, leaves_out_slow, mark_model_fixture_users
+from fast_loop import forbid_models, leaves_out_slow, mark_model_fixture_users, slow_throughout
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
-from newsweave.cli import main
-from newsweave.evaluate.summaries import read_summary_clusters
-from newsweave.ingest.stage import ingest
 from newsweave.model import Article, IngestReport
 from newsweave.settings import Settings
-from newsweave.store import open_store
-from newsweave.stories import list_events
+
+if TYPE_CHECKING:
+    from newsweave.stories.stage import StoriesReport
+
+# The stages, the store and the CLI are imported by the fixtures and helpers that use them: under
+# `make check` (pytest-xdist) this file is also imported by the process that hands tests to the
+# workers and runs none, and importing them there was a second of CPU for nothing.
 
 settings.register_profile("ci", derandomize=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """A run leaving slow tests out does not import the modules that are slow throughout."""
+    if leaves_out_slow(config) and slow_throughout(collection_path):
+        return True
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -131,6 +141,9 @@ def store_outcome(db: str) -> dict[str, Any]:
     """Every event of the store at `db` (its articles and storyline), its stored analysis, and
     each version of its brief but for when it was written, by event id: what two runs that
     should agree are compared on."""
+    from newsweave.store import open_store
+    from newsweave.stories import list_events
+
     with open_store(db) as store:
         outcome = {}
         for event in list_events(store):
@@ -147,6 +160,8 @@ def store_outcome(db: str) -> dict[str, Any]:
 
 
 def _run(db: str, *args: str) -> str:
+    from newsweave.cli import main
+
     result = CliRunner().invoke(main, ["run", "--db", db, *args])
     assert result.exit_code == 0, result.output
     return result.output
@@ -157,6 +172,9 @@ _PIPELINES: dict[str, Pipeline] = {}
 
 def pipeline_on(kind: str, request: pytest.FixtureRequest) -> Pipeline:
     """The sample corpus's pipeline on a store of `kind`, built once per session."""
+    from newsweave.store import open_store
+    from newsweave.stories import list_events
+
     if kind not in _PIPELINES:
         folder = request.getfixturevalue("tmp_path_factory").mktemp("pipeline")
         corpus = folder / "articles"
@@ -185,8 +203,17 @@ def sqlite_pipeline(request) -> Pipeline:
 
 
 @dataclass(frozen=True)
-class SampleStore:
+class SampleFile:
     db: Path  # a SQLite store no test writes to: `copy_to` makes one to change
+
+    def copy_to(self, folder: Path) -> Path:
+        """A copy of the store in `folder`, the copy's path."""
+        copy_sqlite(self.db, folder / "sample.db")
+        return folder / "sample.db"
+
+
+@dataclass(frozen=True)
+class SampleStore(SampleFile):
     report: IngestReport  # the ingest that stored the corpus
     articles: tuple[Article, ...]  # as the store hands them out
 
@@ -194,10 +221,10 @@ class SampleStore:
         """The articles by the URL the gold file knows them by."""
         return {str(a.url or a.canonical_url): a for a in self.articles}
 
-    def copy_to(self, folder: Path) -> Path:
-        """A copy of the store in `folder`, the copy's path."""
-        copy_sqlite(self.db, folder / "sample.db")
-        return folder / "sample.db"
+
+@dataclass(frozen=True)
+class SampleStories(SampleFile):
+    report: StoriesReport  # the stories stage's run over the sample store
 
 
 def copy_sqlite(source: Path, target: Path) -> None:
@@ -211,11 +238,28 @@ def copy_sqlite(source: Path, target: Path) -> None:
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory) -> SampleStore:
     """The sample corpus ingested into a SQLite store, once per session."""
+    from newsweave.ingest.stage import ingest
+    from newsweave.store import open_store
+
     db = tmp_path_factory.mktemp("sample") / "store.db"
     with open_store(db) as store:
         report = ingest([str(SAMPLE / "articles")], store, Settings(db=db))
         articles = tuple(store.iter_articles())
     return SampleStore(db, report, articles)
+
+
+@pytest.fixture(scope="session")
+def sample_stories(sample_store, tmp_path_factory) -> SampleStories:
+    """The sample store's copies, vectors, events and storylines (MiniLM, the default
+    embedder), built once per session: the stories tests read them, the analysis tests start
+    from them."""
+    from newsweave.store import open_store
+    from newsweave.stories.stage import build_stories
+
+    db = sample_store.copy_to(tmp_path_factory.mktemp("stories"))
+    with open_store(db) as store:
+        report = build_stories(store, Settings(db=db))
+    return SampleStories(db, report)
 
 
 HOSTILE = (
@@ -226,6 +270,8 @@ HOSTILE = (
 @pytest.fixture(scope="session")
 def hostile_store(tmp_path_factory) -> Path:
     """Two outlets' reports of one event whose titles and texts carry markup and script."""
+    from newsweave.cli import main
+
     folder = tmp_path_factory.mktemp("hostile")
     body = (
         "The Dunmore harbour authority closed the north quay on Tuesday after a crane "
@@ -254,6 +300,8 @@ def hostile_store(tmp_path_factory) -> Path:
 
 def reports(tmp_path, *reports: tuple[str, str]) -> list[Article]:
     """One event's articles from (outlet, text) pairs, built as `eval summarize` builds them."""
+    from newsweave.evaluate.summaries import read_summary_clusters
+
     rows = [
         {"id": f"r{n}", "source": outlet, "published_at": "2026-05-06", "text": text}
         for n, (outlet, text) in enumerate(reports, start=1)

@@ -14,11 +14,14 @@ in a subprocess is refused the model's import too, and exits with the same messa
 internal error; a test asking for PostgreSQL's server (conftest's `postgres_server`) fails the
 same way, and conftest's STORES marks the PostgreSQL case of a test run on both stores. The
 refusal starts once the tests are collected, so collecting a slow test
-module that imports spaCy is not refused (only its tests are left out).
+module that imports spaCy is not refused (only its tests are left out). A module marked slow
+throughout (`pytestmark = pytest.mark.slow`, read from its source) is not collected at all in
+such a run: its imports (the web app, spaCy's types) would cost every worker for no test.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import sys
 from pathlib import Path
@@ -35,6 +38,7 @@ NO_MODELS = Path(__file__).with_name("no_models")  # its sitecustomize refuses t
 MODEL_FIXTURES = frozenset(
     {
         "pipeline",  # conftest.py: the sample corpus through every stage
+        "sample_stories",  # conftest.py: the sample corpus clustered
         "hostile_store",  # conftest.py: hostile articles through every stage
         "analysed",  # test_analysis_stage.py, test_claims.py: the sample corpus analysed
         "gold_briefs",  # test_briefs.py: the sample corpus's briefs
@@ -57,6 +61,21 @@ def leaves_out_slow(config: pytest.Config) -> bool:
     """Whether this run deselects the slow tests."""
     expression = " ".join((config.option.markexpr or "").split())
     return "not slow" in expression
+
+
+def slow_throughout(path: Path) -> bool:
+    """Whether the test module at `path` marks all its tests slow (`pytestmark`), read with
+    `ast` rather than imported."""
+    if not (path.suffix == ".py" and path.name.startswith("test_")):
+        return False
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "pytestmark" for target in node.targets
+        ):
+            value = node.value
+            marks = value.elts if isinstance(value, ast.List | ast.Tuple) else [value]
+            return any(ast.unparse(mark) == "pytest.mark.slow" for mark in marks)
+    return False
 
 
 def mark_model_fixture_users(items: list[pytest.Item]) -> None:

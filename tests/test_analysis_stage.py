@@ -48,11 +48,10 @@ class Analysed:
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory, sample_store) -> Iterator[Analysed]:
-    settings = Settings(db=sample_store.copy_to(tmp_path_factory.mktemp("analysis")))
-    embedder = load_embedder("minilm")
+def analysed(tmp_path_factory, sample_stories) -> Iterator[Analysed]:
+    settings = Settings(db=sample_stories.copy_to(tmp_path_factory.mktemp("analysis")))
+    embedder = load_embedder("minilm")  # the one the stories were built with
     with open_store(settings.db) as store:
-        build_stories(store, settings, embedder=embedder)
         report = analyse_events(store, settings, embedder=embedder)
         url_of = {a.article_id: a.url or a.canonical_url for a in store.iter_articles()}
         herald = next(i for i, url in url_of.items() if url == TOLL["sides"][1]["articles"][0])

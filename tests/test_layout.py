@@ -75,7 +75,6 @@ LONG_MODULES = {
     "newsweave.store.sqlite": "one class, SQLiteStore, implementing the whole Store protocol",
     "newsweave.store.postgres": "one class, PostgresStore, implementing the whole Store protocol",
     "newsweave.ingest.web": "fetching and extracting one page; a screenful over",
-    "newsweave.cli": "thirteen commands, each one library call plus its output",
 }
 
 

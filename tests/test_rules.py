@@ -289,7 +289,7 @@ NOT_LANGUAGE = {
         "FLAG_KINDS",
     ): "the kinds of flag an article carries, as the store keeps them",
     ("newsweave.rulebook", "_SHARED"): "the rule schema's own field names",
-    ("newsweave.cli", "articles_command"): "the columns `articles` prints (CLI output)",
+    ("newsweave.cli.articles", "articles_command"): "the columns `articles` prints (CLI output)",
     ("newsweave.ingest.clean", "ENGLISH_LIKE"): "language codes (BCP 47)",
     ("newsweave.ingest.feeds", "BLOCK_TAGS"): "HTML tag names",
     ("newsweave.ingest.web", "_INVISIBLE"): "HTML tag names",

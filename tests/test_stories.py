@@ -37,13 +37,12 @@ def gold_event(article) -> str:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, sample_store):
-    path = sample_store.copy_to(tmp_path_factory.mktemp("stories"))
+def built(tmp_path_factory, sample_stories):
+    path = sample_stories.copy_to(tmp_path_factory.mktemp("stories"))
     settings = Settings(db=path)
     with open_store(path) as store:
-        report = build_stories(store, settings)
         articles = {article.article_id: article for article in store.iter_articles()}
-        yield store, settings, report, list_events(store), articles
+        yield store, settings, sample_stories.report, list_events(store), articles
 
 
 def test_events_match_the_gold_events(built):
