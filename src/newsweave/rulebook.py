@@ -129,10 +129,12 @@ def _example(item: object, file: str, rule_id: str) -> Example:
     if isinstance(item, str):
         return Example(item, item)
     if isinstance(item, dict) and {"sentence"} <= set(item) <= {"sentence", "paragraph", "before"}:
-        paragraph = item.get("paragraph", item["sentence"])
-        if item["sentence"] not in paragraph:
-            raise RuleFileError(f"{file} {rule_id}: {item['sentence']!r} is not in its paragraph")
-        return Example(item["sentence"], paragraph, item.get("before"))
+        sentence = str(item["sentence"])
+        paragraph = str(item.get("paragraph", sentence))
+        if sentence not in paragraph:
+            raise RuleFileError(f"{file} {rule_id}: {sentence!r} is not in its paragraph")
+        before = item.get("before")
+        return Example(sentence, paragraph, None if before is None else str(before))
     raise RuleFileError(
         f"{file} {rule_id}: an example is a string or {{sentence, paragraph, before}}"
     )

@@ -189,9 +189,8 @@ def unresolved_description(text: str, told: str, doc: Doc | None = None) -> str 
     the lead's test. It is resolved when `told` holds a word of its stem ("refused", "the
     refusal") or a word MiniLM puts at SAME_REFERENT or closer ("rejected" for "refusal", "fire"
     for "blaze")."""
-    if _WORD.match(text) is None or _WORD.match(text)[0].lower() not in _options(
-        "lead.pointing-nouns", "determiners"
-    ):
+    first = _WORD.match(text)
+    if first is None or first[0].lower() not in _options("lead.pointing-nouns", "determiners"):
         return None
     doc = doc if doc is not None else load_nlp()(text)
     noun = doc[0].head if doc[0].dep_ == "det" else None
