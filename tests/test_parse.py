@@ -4,12 +4,9 @@ the reader stops early."""
 from __future__ import annotations
 
 import multiprocessing
-import os
-import signal
 import subprocess
 import sys
 import threading
-import time
 import warnings
 from itertools import islice
 
@@ -17,7 +14,7 @@ import pytest
 
 from newsweave.analysis.nlp import PROCESS_MIN_TEXTS, parse, sentences_of
 from newsweave.onnx import default_threads
-from test_hostile_pipeline import is_alive
+from test_hostile_pipeline import assert_die_with
 
 pytestmark = pytest.mark.slow  # spaCy parses in every test
 
@@ -109,15 +106,7 @@ def test_spawned_workers_die_with_a_process_killed_by_sigkill():
     assert process.stdout is not None
     workers = [int(pid) for pid in process.stdout.readline().split()]
     assert len(workers) == default_threads()
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    deadline = time.monotonic() + 30
-    while any(map(is_alive, workers)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    survivors = [pid for pid in workers if is_alive(pid)]
-    for pid in survivors:  # none, unless the test fails: leave no process behind
-        os.kill(pid, signal.SIGKILL)
-    assert survivors == []
+    assert_die_with(process, workers)
 
 
 def test_a_closing_quotation_mark_stays_with_its_sentence():

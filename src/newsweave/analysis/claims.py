@@ -61,6 +61,7 @@ __all__ = [
     "ClaimSentence",
     "EventText",
     "align_claims",
+    "average_linkage",
     "claim_sentence",
     "copy_groups_of",
     "count_sources",
@@ -168,7 +169,9 @@ def align_claims(
     if len({item.article for item in items}) == 1:  # nothing to align: no sentence is embedded
         groups = [[i] for i in range(len(items))]
     else:
-        groups = _merge(items, pair_scores(event, items, embedder))
+        groups = average_linkage(
+            [item.article for item in items], pair_scores(event, items, embedder)
+        )
     claims = [_claim(event, [items[i] for i in group]) for group in groups]
     return sorted(claims, key=lambda c: (-c.independent_sources, -len(c.sentences)))
 
@@ -239,17 +242,18 @@ def _jaccards(sets: Sequence[frozenset[str]]) -> np.ndarray:
     return np.divide(shared, union, out=np.zeros(shared.shape), where=union > 0)
 
 
-def _merge(items: Sequence[_Item], scores: np.ndarray) -> list[list[int]]:
-    """Average-linkage merging down to THRESHOLD, never two sentences of one article together.
+def average_linkage(articles: Sequence[int], scores: np.ndarray) -> list[list[int]]:
+    """Sentences (by the position of each one's article) merged into groups by average linkage
+    on their pair `scores`, down to THRESHOLD, never two sentences of one article together.
 
     Each row keeps its best pair (`best`, at column `arg`), so a merge updates the two columns
     it changes and reads again only the rows whose best pair it touched, rather than searching
     the whole matrix: the first best pair in row-major order is taken, as an argmax of the
     whole matrix would take it, in about n² steps for n sentences rather than n³."""
-    count = len(items)
+    count = len(articles)
     groups: list[list[int]] = [[i] for i in range(count)]
-    articles = np.array([item.article for item in items])
-    holds = articles[:, None] == np.unique(articles)[None, :]  # group × article
+    positions = np.asarray(articles)
+    holds = positions[:, None] == np.unique(positions)[None, :]  # group × article
     linkage = scores.astype(np.float64).copy()  # mean pair score between groups
     np.fill_diagonal(linkage, -np.inf)
     alive = np.ones(count, dtype=bool)
