@@ -71,7 +71,7 @@ SPAWNED = """
 import multiprocessing, sys, time, warnings
 multiprocessing.set_start_method("spawn")
 from newsweave.analysis.nlp import parse, sentences_of
-texts = [f"Report {n}: the council met on Monday. It voted {n} to one, officials said." * 40
+texts = [f"Report {n}: the council met on Monday. It voted {n} to one, officials said." * 4
          for n in range(24)]
 docs = parse(texts, workers=True)
 first = next(docs)
@@ -90,7 +90,7 @@ MULTI_CORE = pytest.mark.skipif(default_threads() == 1, reason="one core: no par
 @MULTI_CORE
 def test_the_workers_start_under_spawn_and_give_the_docs_of_one_process():
     result = subprocess.run(
-        [sys.executable, "-c", SPAWNED, "read"], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", SPAWNED, "read"], capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr
     workers, same = result.stdout.splitlines()
