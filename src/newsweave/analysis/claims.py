@@ -32,8 +32,9 @@ no claim of its own: wire credits ("— CPA", "(CPA)"), "More details to follow.
 stubs. Everything else takes part, quotes included: who said what is a claim too.
 
 Why by hand: clustering libraries (scikit-learn's AgglomerativeClustering, scipy's linkage)
-cannot express "never two sentences of one article in a group", and the groups are small (an
-event has tens of sentences), so the merge loop is a few lines over a numpy score matrix.
+cannot express "never two sentences of one article in a group", so the merge is a loop over a
+numpy score matrix (`average_linkage`), keeping each row's best pair so that an event of a few
+hundred reports (thousands of sentences) costs about n² steps, not n³.
 """
 
 from __future__ import annotations
