@@ -21,7 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -348,6 +348,11 @@ def test_the_parse_workers_die_with_a_run_killed_by_sigkill(sqlite_pipeline, tmp
         assert process.poll() is None, process.stderr.read().decode()
         assert time.monotonic() < deadline, "the run started no parse workers in 240 s"
         time.sleep(0.05)
+    assert_die_with(process, workers)
+
+
+def assert_die_with(process: subprocess.Popen, workers: Iterable[int]) -> None:
+    """Kill `process` with SIGKILL, and assert that its `workers` die within 30 s."""
     process.send_signal(signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 30

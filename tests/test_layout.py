@@ -72,8 +72,6 @@ LONG_MODULES = {
         "one algorithm: OnlineClusterer (440 lines), whose linking and grouping steps share its "
         "indexes and counts"
     ),
-    "newsweave.store.sqlite": "one class, SQLiteStore, implementing the whole Store protocol",
-    "newsweave.store.postgres": "one class, PostgresStore, implementing the whole Store protocol",
     "newsweave.ingest.web": "fetching and extracting one page; a screenful over",
 }
 

@@ -4,6 +4,8 @@ the reader stops early."""
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 import threading
 import warnings
 from itertools import islice
@@ -11,6 +13,8 @@ from itertools import islice
 import pytest
 
 from newsweave.analysis.nlp import PROCESS_MIN_TEXTS, parse, sentences_of
+from newsweave.onnx import default_threads
+from test_hostile_pipeline import assert_die_with
 
 pytestmark = pytest.mark.slow  # spaCy parses in every test
 
@@ -59,6 +63,50 @@ def test_a_reader_that_stops_early_leaves_no_worker_behind():
     reader.start()
     assert stopped.wait(timeout=120), "closing the parse waited for its workers for ever"
     assert set(multiprocessing.active_children()) - before == set()
+
+
+# A process whose start method is spawn (a spawned process's own, as a benchmark's child has;
+# macOS's default): the parse workers are spawned too, and get their handler pickled.
+SPAWNED = """
+import multiprocessing, sys, time, warnings
+multiprocessing.set_start_method("spawn")
+from newsweave.analysis.nlp import parse, sentences_of
+texts = [f"Report {n}: the council met on Monday. It voted {n} to one, officials said." * 4
+         for n in range(24)]
+docs = parse(texts, workers=True)
+first = next(docs)
+print(*sorted(child.pid for child in multiprocessing.active_children()), flush=True)
+if sys.argv[1] == "wait":
+    time.sleep(600)
+with warnings.catch_warnings():
+    warnings.simplefilter("error")  # spaCy warns when a worker does not end cleanly
+    workers = [sentences_of(doc) for doc in [first, *docs]]
+print(workers == [sentences_of(doc) for doc in parse(texts)], flush=True)
+"""
+
+MULTI_CORE = pytest.mark.skipif(default_threads() == 1, reason="one core: no parse workers")
+
+
+@MULTI_CORE
+def test_the_workers_start_under_spawn_and_give_the_docs_of_one_process():
+    result = subprocess.run(
+        [sys.executable, "-c", SPAWNED, "read"], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    workers, same = result.stdout.splitlines()
+    assert len(workers.split()) == default_threads()  # one worker per core, not a parse here
+    assert same == "True"
+
+
+@MULTI_CORE
+def test_spawned_workers_die_with_a_process_killed_by_sigkill():
+    process = subprocess.Popen(
+        [sys.executable, "-c", SPAWNED, "wait"], stdout=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    workers = [int(pid) for pid in process.stdout.readline().split()]
+    assert len(workers) == default_threads()
+    assert_die_with(process, workers)
 
 
 def test_a_closing_quotation_mark_stays_with_its_sentence():

@@ -32,8 +32,9 @@ no claim of its own: wire credits ("— CPA", "(CPA)"), "More details to follow.
 stubs. Everything else takes part, quotes included: who said what is a claim too.
 
 Why by hand: clustering libraries (scikit-learn's AgglomerativeClustering, scipy's linkage)
-cannot express "never two sentences of one article in a group", and the groups are small (an
-event has tens of sentences), so the merge loop is a few lines over a numpy score matrix.
+cannot express "never two sentences of one article in a group", so the merge is a loop over a
+numpy score matrix (`average_linkage`), keeping each row's best pair so that an event of a few
+hundred reports (thousands of sentences) costs about n² steps, not n³.
 """
 
 from __future__ import annotations
@@ -43,10 +44,11 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy import sparse
 
 from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
 from newsweave.analysis.people import opening_referents
-from newsweave.analysis.words import jaccard, words_in
+from newsweave.analysis.words import words_in
 from newsweave.ingest.furniture import furniture_at
 from newsweave.model import Article
 from newsweave.stories.dedupe import copy_groups, independent_source_groups
@@ -60,6 +62,7 @@ __all__ = [
     "ClaimSentence",
     "EventText",
     "align_claims",
+    "average_linkage",
     "claim_sentence",
     "copy_groups_of",
     "count_sources",
@@ -167,7 +170,9 @@ def align_claims(
     if len({item.article for item in items}) == 1:  # nothing to align: no sentence is embedded
         groups = [[i] for i in range(len(items))]
     else:
-        groups = _merge(items, pair_scores(event, items, embedder))
+        groups = average_linkage(
+            [item.article for item in items], pair_scores(event, items, embedder)
+        )
     claims = [_claim(event, [items[i] for i in group]) for group in groups]
     return sorted(claims, key=lambda c: (-c.independent_sources, -len(c.sentences)))
 
@@ -200,48 +205,91 @@ def _claim_sentences(event: EventText) -> list[_Item]:
 def pair_scores(
     event: EventText, items: Sequence[_Item], embedder: Embedder | None = None
 ) -> np.ndarray:
-    """The pair score of every two sentences (see the module doc); -1 within one article."""
+    """The pair score of every two sentences (see the module doc); -1 within one article.
+    The Jaccard indexes of every pair come from two sparse products (shared lemmas, shared
+    entities), not a loop over the pairs: an event of a few hundred reports has thousands of
+    sentences."""
     embedder = embedder or minilm()
     vectors = embedder.embed([item.sentence.text for item in items])
     scores = SIMILARITY_WEIGHT * (vectors @ vectors.T)
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            if a.entities or b.entities:
-                lexical = LEMMA_WEIGHT * jaccard(a.lemmas, b.lemmas)
-                lexical += ENTITY_WEIGHT * jaccard(a.entities, b.entities)
-            else:  # nothing named in either: the words carry the lexical part alone
-                lexical = (LEMMA_WEIGHT + ENTITY_WEIGHT) * jaccard(a.lemmas, b.lemmas)
-            scores[i, j] += lexical
-            scores[j, i] += lexical
-    same_article = np.array([[a.article == b.article for b in items] for a in items])
-    scores[same_article] = -1.0
+    lemmas = _jaccards([item.lemmas for item in items])
+    entities = _jaccards([item.entities for item in items])
+    named = np.array([bool(item.entities) for item in items])
+    either_named = named[:, None] | named[None, :]
+    lexical = np.where(
+        either_named,
+        LEMMA_WEIGHT * lemmas + ENTITY_WEIGHT * entities,
+        (LEMMA_WEIGHT + ENTITY_WEIGHT) * lemmas,
+    )
+    np.fill_diagonal(lexical, 0.0)
+    scores += lexical.astype(np.float32)
+    article = np.array([item.article for item in items])
+    scores[article[:, None] == article[None, :]] = -1.0
     return scores
 
 
-def _merge(items: Sequence[_Item], scores: np.ndarray) -> list[list[int]]:
-    """Average-linkage merging down to THRESHOLD, never two sentences of one article together."""
-    groups: list[list[int]] = [[i] for i in range(len(items))]
-    articles = [{items[i].article} for i in range(len(items))]
+def _jaccards(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """|a ∩ b| / |a ∪ b| of every two of `sets` (0 when both are empty), as `words.jaccard`
+    gives it for one pair."""
+    index: dict[str, int] = {}
+    rows = [i for i, words in enumerate(sets) for _ in words]
+    columns = [index.setdefault(word, len(index)) for words in sets for word in words]
+    members = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(sets), len(index))
+    )
+    shared = (members @ members.T).toarray()
+    sizes = np.array([len(words) for words in sets])
+    union = sizes[:, None] + sizes[None, :] - shared
+    return np.divide(shared, union, out=np.zeros(shared.shape), where=union > 0)
+
+
+def average_linkage(articles: Sequence[int], scores: np.ndarray) -> list[list[int]]:
+    """Sentences (by the position of each one's article) merged into groups by average linkage
+    on their pair `scores`, down to THRESHOLD, never two sentences of one article together.
+
+    Each row keeps its best pair (`best`, at column `arg`), so a merge updates the two columns
+    it changes and reads again only the rows whose best pair it touched, rather than searching
+    the whole matrix: the first best pair in row-major order is taken, as an argmax of the
+    whole matrix would take it, in about n² steps for n sentences rather than n³."""
+    count = len(articles)
+    groups: list[list[int]] = [[i] for i in range(count)]
+    positions = np.asarray(articles)
+    holds = positions[:, None] == np.unique(positions)[None, :]  # group × article
     linkage = scores.astype(np.float64).copy()  # mean pair score between groups
     np.fill_diagonal(linkage, -np.inf)
-    alive = np.ones(len(items), dtype=bool)
+    alive = np.ones(count, dtype=bool)
+    best, arg = linkage.max(axis=1), linkage.argmax(axis=1)
     while True:
-        masked = np.where(alive[:, None] & alive[None, :], linkage, -np.inf)
-        a, b = np.unravel_index(int(masked.argmax()), masked.shape)
-        if masked[a, b] < THRESHOLD:
+        a = int(best.argmax())
+        b = int(arg[a])
+        if not best[a] >= THRESHOLD:
             break
         size_a, size_b = len(groups[a]), len(groups[b])
         merged = (linkage[a] * size_a + linkage[b] * size_b) / (size_a + size_b)
         groups[a] += groups[b]
-        articles[a] |= articles[b]
+        holds[a] |= holds[b]
         alive[b] = False
-        for other in np.flatnonzero(alive):
-            if other != a and articles[a] & articles[other]:
-                merged[other] = -np.inf  # the merge would hold two sentences of one article
+        # a merge that would hold two sentences of one article is never made
+        merged[alive & (holds & holds[a]).any(axis=1)] = -np.inf
+        merged[~alive] = -np.inf
         linkage[a], linkage[:, a] = merged, merged
         linkage[a, a] = -np.inf
+        linkage[b], linkage[:, b] = -np.inf, -np.inf
+        _update_best(linkage, best, arg, changed=a, gone=b)
     return [groups[i] for i in np.flatnonzero(alive)]
+
+
+def _update_best(
+    linkage: np.ndarray, best: np.ndarray, arg: np.ndarray, *, changed: int, gone: int
+) -> None:
+    """Each row's best pair after row and column `changed` took new values and `gone` left."""
+    column = linkage[:, changed]
+    stale = (arg == changed) | (arg == gone)
+    stale[changed] = stale[gone] = True
+    better = ~stale & ((column > best) | ((column == best) & (changed < arg)))
+    best[better], arg[better] = column[better], changed
+    rows = np.flatnonzero(stale)
+    best[rows], arg[rows] = linkage[rows].max(axis=1), linkage[rows].argmax(axis=1)
 
 
 def claim_sentence(event: EventText, article: int, sentence: Sentence) -> ClaimSentence:

@@ -16,9 +16,10 @@ costs about 0.3 s to parse and 0.6 s to embed. Many texts are parsed in worker p
 No text stops a parse: `parse` reads at most `MAX_TEXT_CHARS` of each (`parsable`), the length
 ingest cuts a text to, so a text stored before ingest cut them is read in part rather than
 refused (spaCy raises on a text over its `max_length`). The workers are spaCy's own
-(`Language.pipe(n_process=...)`), forked with no hook of spaCy's, so two things are set up
-around them here: a worker dies with this process (`_prepare_workers`: on Linux the kernel
-sends it SIGKILL, `PR_SET_PDEATHSIG`; elsewhere a thread in it watches the parent's pid), else
+(`Language.pipe(n_process=...)`), forked (or spawned, where spawn is the start method) with no
+hook of spaCy's, so two things are set up around them here: a worker dies with this process
+(`_prepare_workers`, or `_EndingWorkersFirst` in a spawned worker: on Linux the kernel sends it
+SIGKILL, `PR_SET_PDEATHSIG`; elsewhere a thread in it watches the parent's pid), else
 a `kill -9` of a run leaves its workers waiting for texts for ever, a few hundred MB each; and a
 worker's error ends the workers before it is raised here, else spaCy waits for ever for a
 worker blocked sending Docs into a pipe its siblings still hold open.
@@ -125,14 +126,9 @@ def parse(texts: Iterable[str], *, workers: bool = False) -> Generator[Doc, None
         yield from nlp.pipe(given, batch_size=BATCH)
         return
     _prepare_workers()
-    before = set(multiprocessing.active_children())
-
-    def end_workers() -> None:
-        for worker in set(multiprocessing.active_children()) - before:
-            worker.kill()
-
+    before = frozenset(child.pid for child in multiprocessing.active_children())
     handler = nlp.default_error_handler
-    nlp.default_error_handler = _ending_workers_first(end_workers, handler)
+    nlp.default_error_handler = _EndingWorkersFirst(handler, before)
     # spaCy's stubs say Iterator; it is a generator, whose close() stops the workers.
     docs = cast(
         "Generator[Doc, None, None]",
@@ -148,7 +144,7 @@ def parse(texts: Iterable[str], *, workers: bool = False) -> Generator[Doc, None
         if not finished:
             # Stopped early (an error, or the caller done): a worker may be blocked sending
             # Docs nobody reads, and spaCy's clean-up would wait for it for ever.
-            end_workers()
+            _end_workers(before)
         docs.close()  # the workers told to stop, and waited for
 
 
@@ -162,16 +158,50 @@ def parsable(text: str) -> str:
 ErrorHandler = Callable[[Any, Any, Any, Exception], None]
 
 
-def _ending_workers_first(end_workers: Callable[[], None], handler: ErrorHandler) -> ErrorHandler:
+@dataclass(frozen=True)
+class _EndingWorkersFirst:
     """spaCy's error handler, ending the workers first when the error is a worker's (spaCy
-    reports one with no component, `proc` None, and then waits for every worker)."""
+    reports one with no component, `proc` None, and then waits for every worker).
 
-    def on_error(name: Any, proc: Any, docs: Any, error: Exception) -> None:
+    spaCy hands the handler to each worker with the pipeline; a worker started by spawn (the
+    start method of a spawned process, and macOS's default) receives it pickled, so it is a
+    class of this module rather than a closure. There it is the plain `handler` (a worker's
+    errors go back to this process), and receiving it sets the worker up as `_prepare_workers`
+    sets up a forked one (see `_set_up_spawned`).
+    """
+
+    handler: ErrorHandler
+    before: frozenset[int]  # the pids of this process's children before the workers started
+
+    def __call__(self, name: Any, proc: Any, docs: Any, error: Exception) -> None:
         if proc is None:
-            end_workers()
-        handler(name, proc, docs, error)
+            _end_workers(self.before)
+        self.handler(name, proc, docs, error)
 
-    return on_error
+    def __reduce__(self) -> tuple[Callable[[ErrorHandler, int], ErrorHandler], tuple[Any, ...]]:
+        return _in_spawned_worker, (self.handler, os.getpid())
+
+
+def _end_workers(before: frozenset[int]) -> None:
+    """Kill this process's children that were not among `before` (the parse workers)."""
+    for child in multiprocessing.active_children():
+        if child.pid not in before:
+            child.kill()
+
+
+def _in_spawned_worker(handler: ErrorHandler, parent: int) -> ErrorHandler:
+    """`_EndingWorkersFirst` as a spawned worker receives it: the worker set up to die with
+    `parent`, and the handler it wrapped."""
+    _set_up_spawned(parent)
+    return handler
+
+
+@lru_cache(maxsize=1)
+def _set_up_spawned(parent: int) -> None:
+    """In a spawned worker (once, though spaCy sends the handler with every component): what a
+    forked one gets from `_prepare_workers`. A spawned process may load libraries, so prctl is
+    looked up here."""
+    _in_worker(parent, _prctl())
 
 
 @lru_cache(maxsize=1)
