@@ -126,7 +126,9 @@ def parse(texts: Iterable[str], *, workers: bool = False) -> Generator[Doc, None
         yield from nlp.pipe(given, batch_size=BATCH)
         return
     _prepare_workers()
-    before = frozenset(child.pid for child in multiprocessing.active_children())
+    before = frozenset(
+        child.pid for child in multiprocessing.active_children() if child.pid is not None
+    )
     handler = nlp.default_error_handler
     nlp.default_error_handler = _EndingWorkersFirst(handler, before)
     # spaCy's stubs say Iterator; it is a generator, whose close() stops the workers.
