@@ -11,14 +11,17 @@ says what was replaced, what was dropped and which figures changed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from difflib import SequenceMatcher
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import reports
+from conftest import body_brief, reports
 from newsweave.analysis.disagreements import Disagreement, Side
 from newsweave.briefs.assembly import headline_of
+from newsweave.briefs.model import BriefSentence, Section, SourceEntry
+from newsweave.briefs.render import render
 from newsweave.briefs.sections import matches
 from newsweave.briefs.stage import brief_from_articles, load_brief
 from newsweave.cli import main
@@ -164,3 +167,17 @@ def test_one_happening_is_told_once_whatever_details_each_report_adds(tmp_path):
     brief = brief_from_articles(reports(tmp_path, *told))
     rejected = [s.text for _, s in brief.sentences() if "rejected" in s.text]
     assert len(rejected) == 1, rejected
+
+
+def test_the_body_has_its_own_heading_only_after_why_it_matters() -> None:
+    source = SourceEntry(1, "a1", "Saltmere Post", "Bridge closed", None, None)
+    body = [BriefSentence("About 14,000 vehicles use the bridge each day.", (1,))]
+    story = body_brief(body, [source])
+    lead = Section("lead", ((BriefSentence("The Saltmere bridge closed on Monday.", (1,)),),))
+    why = Section("why", ((BriefSentence("The shops near the river lose trade.", (1,)),),))
+    plain = replace(story, sections=(lead, *story.sections))
+    stakes = replace(story, sections=(lead, why, *story.sections))
+    for fmt, mark in (("md", "## The details"), ("html", ">The details</h2>")):
+        assert mark not in render(plain, fmt)  # the lead and the body read on as one story
+        shown = render(stakes, fmt)
+        assert shown.index("Why it matters") < shown.index(mark) < shown.index("14,000")

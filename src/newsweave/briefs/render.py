@@ -51,7 +51,15 @@ from newsweave.briefs.model import (
 from newsweave.model import is_unnamed_source
 from newsweave.outward import safe_data, safe_link
 
-__all__ = ["FORMATS", "ArticleLink", "html_article", "render", "safe_brief", "safe_document"]
+__all__ = [
+    "FORMATS",
+    "ArticleLink",
+    "heading_of",
+    "html_article",
+    "render",
+    "safe_brief",
+    "safe_document",
+]
 
 ArticleLink = Callable[[Evidence], str]
 
@@ -66,6 +74,16 @@ HEADINGS = {
     "background": "Background",
     "analysis": "Analysis",
 }
+DETAILS = "The details"  # the body's heading, when "Why it matters" stands between it and the lead
+
+
+def heading_of(section: Section, brief: Brief) -> str | None:
+    """The heading a section is printed under, or None. The lead and the body read on as one
+    story; but after "Why it matters" the body needs its own heading, or a reader takes the
+    report's details for the stakes."""
+    if section.kind == "body":
+        return DETAILS if any(s.kind == "why" for s in brief.sections) else None
+    return HEADINGS.get(section.kind)
 
 
 def render(brief: Brief, fmt: str) -> str:
@@ -104,8 +122,8 @@ def _markdown(brief: Brief) -> str:
                 "",
             ]
             continue
-        if section.kind in HEADINGS:
-            lines += [f"## {HEADINGS[section.kind]}", ""]
+        if heading := heading_of(section, brief):
+            lines += [f"## {heading}", ""]
         for paragraph in section.paragraphs:
             if section.kind == "background":
                 lines += [f"- {_sentence_md(s)}" for s in paragraph]
@@ -222,8 +240,8 @@ def _article_html(brief: Brief, article_link: ArticleLink | None) -> str:
                 f"{cites(None, quote.citations)}</blockquote>"
             )
             continue
-        if section.kind in HEADINGS:
-            parts.append(f'<h2 id="{section.kind}">{HEADINGS[section.kind]}</h2>')
+        if heading := heading_of(section, brief):
+            parts.append(f'<h2 id="{section.kind}">{heading}</h2>')
         for paragraph in section.paragraphs:
             sentences = [
                 _sentence_html(s) + cites(s, s.citations) + _single_html(s) + "</span>"

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from feedgen.feed import FeedGenerator
 
 from newsweave.briefs.model import Brief, BriefSentence, Section
-from newsweave.briefs.render import HEADINGS, safe_brief
+from newsweave.briefs.render import heading_of, safe_brief
 from newsweave.model import Event
 from newsweave.outward import safe_text
 
@@ -106,14 +106,14 @@ def entry_html(brief: Brief, story_url: str) -> str:
         parts.append("<p><em>This brief rests on one source.</em></p>")
     story = [s for s in brief.sections if s.kind in ("lead", "why", "body")]
     rest = [s for s in brief.sections if s.kind not in ("lead", "why", "body")]
-    parts += [_section_html(section) for section in story]
+    parts += [_section_html(section, brief) for section in story]
     if brief.pull_quote is not None:
         quote = brief.pull_quote
         parts.append(
             f"<blockquote><p>“{escape(quote.text)}” — {escape(quote.speaker)}"
             f"{_cites(quote.citations)}</p></blockquote>"
         )
-    parts += [_section_html(section) for section in rest]
+    parts += [_section_html(section, brief) for section in rest]
     parts.append("<h3>Sources</h3><ol>")
     for source in brief.sources:
         title = escape(source.title)
@@ -128,8 +128,9 @@ def entry_html(brief: Brief, story_url: str) -> str:
     return "\n".join(parts)
 
 
-def _section_html(section: Section) -> str:
-    heading = f"<h3>{HEADINGS[section.kind]}</h3>" if section.kind in HEADINGS else ""
+def _section_html(section: Section, brief: Brief) -> str:
+    title = heading_of(section, brief)
+    heading = f"<h3>{title}</h3>" if title else ""
     if section.kind == "background":
         items = "".join(f"<li>{_sentence(s)}</li>" for p in section.paragraphs for s in p)
         return f"{heading}<ul>{items}</ul>"
