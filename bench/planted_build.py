@@ -24,6 +24,13 @@ another new value; the very same edit is left out), any other of the "new" half.
 few shared values the first build left: most of the set is "again". Its cases were read before
 any change to the analysis; those no disagreement are in `EXCLUDED`.
 
+`build --unseen` builds the unseen set (issue 25, fifth pass) from the ECB+ events again
+(`build_unseen`): seed `UNSEEN_SEED`, no cap, and only the values (event, kind, value) the fresh
+set's planting did not choose, its excluded cases included, so no case edits a value an earlier
+pass planted, read or tuned on. Its events fall in "unseen-tune" and "unseen-held-out" by a
+salted hash (`planted_plant.unseen_half`). Every case was read before any change to the
+analysis; those no disagreement are in `EXCLUDED`.
+
 The built file is JSON lines: a "build" line (seed, cases kept per kind and half, rejections per
 rule), an "event" line per event of two or more articles (its articles as the file has them),
 and a "case" line per planted value (event, kind, edited article, old and new value and key, the
