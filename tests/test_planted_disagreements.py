@@ -146,6 +146,7 @@ def test_the_halves_are_stable_and_both_used():
     assert unseen == {"unseen-tune", "unseen-held-out"}
 
 
+@pytest.mark.slow
 def test_the_unseen_set_plants_in_its_half_under_its_own_ids():
     articles = [planted.Article("a1", FIRST), planted.Article("a2", SECOND)]
     mentions = [reading.find_mentions(doc) for doc in parse([FIRST, SECOND])]
