@@ -24,6 +24,13 @@ another new value; the very same edit is left out), any other of the "new" half.
 few shared values the first build left: most of the set is "again". Its cases were read before
 any change to the analysis; those no disagreement are in `EXCLUDED`.
 
+`build --unseen` builds the unseen set (issue 25, fifth pass) from the ECB+ events again
+(`build_unseen`): seed `UNSEEN_SEED`, no cap, and only the values (event, kind, value) the fresh
+set's planting did not choose, its excluded cases included, so no case edits a value an earlier
+pass planted, read or tuned on. Its events fall in "unseen-tune" and "unseen-held-out" by a
+salted hash (`planted_plant.unseen_half`). Every case was read before any change to the
+analysis; those no disagreement are in `EXCLUDED`.
+
 The built file is JSON lines: a "build" line (seed, cases kept per kind and half, rejections per
 rule), an "event" line per event of two or more articles (its articles as the file has them),
 and a "case" line per planted value (event, kind, edited article, old and new value and key, the
@@ -44,7 +51,18 @@ from typing import TYPE_CHECKING, Any
 
 from cluster_data import dev_dir
 from newsweave.analysis.nlp import load_nlp, parse
-from planted_plant import FRESH_FILE, SEED, Article, Plan, build_pools, half_of, plant_event
+from planted_plant import (
+    FRESH_FILE,
+    SEED,
+    UNSEEN_SEED,
+    Article,
+    Case,
+    Plan,
+    build_pools,
+    half_of,
+    plant_event,
+    unseen_half,
+)
 from planted_read import Similarity, find_mentions
 
 if TYPE_CHECKING:
@@ -61,6 +79,8 @@ FRESH_SEED = 2026
 # without the values the first build planted, read case by case and frozen before the fourth
 # pass changed the analysis.
 NEW_OUT = Path("/tmp/nw_cache/planted-new.jsonl")
+# The unseen set (`build --unseen`): values of the ECB+ events no earlier build planted.
+UNSEEN_OUT = Path("/tmp/nw_cache/planted-unseen.jsonl")
 
 # Cases that passed the rules and that a careful reading did not call a disagreement (read
 # 2026-12-07: every count, place and person case, and 45 of the dates), with the reason each.
@@ -96,7 +116,7 @@ EXCLUDED = {
     "count-7ca8a07953-3": "a time of day",
     "count-af74cb6a86-3": "targeted and wounded are two things",
     "count-fc6b746915-1": "a bound ('14 or more') with no noun",
-    "count-851f075ebb-3": "printed split ('1, 300'): the edit changes a part of the number",
+    "count-851f075ebb-3": "printed split ('1, 300'): the edit changes a part of it",
     "count-7816ed9d3f-2": "the other article's 4 names a cable",
     "count-fc6b746915-2": "a rank ('No. 5 seed')",
     "count-50143ff051-2": "the sentence's own total (three) contradicts the edit",
@@ -186,6 +206,48 @@ EXCLUDED = {
     "new-date-c9f8c29b0c-1": "the mockery and the ousting are two happenings of one day",
     "new-place-55b1c658ad-1": "the other article does not place the pile-up",
     "new-person-afed109b9a-1": "'Own' is no name: the new value is garbled",
+    # The unseen set (`build --unseen`), every case read 2026-12-07 before any change to the
+    # analysis and before any of its cases was scored:
+    "unseen-count-50143ff051-6": "printed split ('40, 000'); the other's 20 are others",
+    "unseen-count-50143ff051-7": "the sentence's own list (a man, two women) contradicts it",
+    "unseen-count-851f075ebb-3": "printed split ('1, 300'): the edit changes a part of it",
+    "unseen-count-912f7cf035-2": "the sentence names its two countries",
+    "unseen-count-7ca8a07953-5": "a distance (feet), not a count",
+    "unseen-count-381779e688-1": "the other's 6 is a version's label",
+    "unseen-count-9d9dc752b7-6": "a rank ('No. 5 seed')",
+    "unseen-count-9d9dc752b7-8": "a score",
+    "unseen-count-fc6b746915-10": "printed split ('4, 051'): the edit changes a part of it",
+    "unseen-count-fc6b746915-12": "a score",
+    "unseen-count-fc6b746915-16": "printed split ('13, 000'): the edit changes a part of it",
+    "unseen-count-7816ed9d3f-4": "the sentence names its twelve countries",
+    "unseen-count-c0ab739bdc-2": "the injured and the dead: two things",
+    "unseen-count-309d24ee1c-5": "printed split ('20, 000'): the edit changes a part of the number",
+    "unseen-place-4cbef6c421-4": "'Santa' is no place's name (a Santa hat)",
+    "unseen-place-4cbef6c421-6": "where she modelled and the office she worked in: two things",
+    "unseen-place-1e5ce584a2-1": "the father's move and the son's return: two people",
+    "unseen-place-7816ed9d3f-3": "the other's Alexandria is of January's cut: another happening",
+    "unseen-place-a0ab7a8c6c-4": "the effect in one country and services in another: two things",
+    "unseen-place-309d24ee1c-4": "where the team arrived and the camp attacked: two things",
+    "unseen-person-a5e82eb6d3-4": "another remark of the same speaker",
+    "unseen-person-e63ffe5185-2": "another remark of the same speaker",
+    "unseen-person-c0ab739bdc-1": "another remark of the same speaker",
+    "unseen-date-68dab3c706-3": "a dateline",
+    "unseen-date-68dab3c706-4": "a date of publishing",
+    "unseen-date-3f04a61409-1": "the other article's date is a dateline",
+    "unseen-date-3f04a61409-2": "the capture and the escape: two happenings",
+    "unseen-date-50143ff051-2": "a dateline",
+    "unseen-date-851f075ebb-2": "a dateline",
+    "unseen-date-42fea23462-1": "the flight and the e-mail: two happenings",
+    "unseen-date-28a7f237cb-1": "a dateline",
+    "unseen-date-af74cb6a86-5": "a date of publishing",
+    "unseen-date-7ca8a07953-2": "a dateline",
+    "unseen-date-e3a3a5640c-2": "a dateline",
+    "unseen-date-381779e688-1": "'Patch Tuesday' is a name",
+    "unseen-date-829aa72ab7-1": "the release and the blog post: two happenings",
+    "unseen-date-1e5ce584a2-3": "a date of publishing",
+    "unseen-date-1e5ce584a2-5": "a date of publishing",
+    "unseen-date-fc6b746915-1": "a dateline",
+    "unseen-date-e63ffe5185-1": "the other article's date is a dateline",
 }
 
 
@@ -249,6 +311,9 @@ def sentence_similarity(sentences: Iterable[str]) -> Similarity:
     return lambda a, b: float(vectors[index[a]] @ vectors[index[b]])
 
 
+Event = tuple[str, str, list[Article], list[dict[str, Any]]]
+
+
 def build(
     eval_dir: Path | str | None,
     out: Path,
@@ -271,6 +336,47 @@ def build(
             for r in rows
             if r["type"] == "case"
         }
+    events, plans = _planted(eval_dir, files, seed)
+    cases = [case for plan in plans for case in plan.cases if case.case_id not in EXCLUDED]
+    again = Counter(c.kind for c in cases if (c.event_id, c.kind, c.key) in planted)
+    cases = [
+        c if (c.event_id, c.kind, c.key) not in planted else replace(c, half="again")
+        for c in cases
+        if planted.get((c.event_id, c.kind, c.key)) != (c.article_id, c.new)
+    ]
+    halves = {(name, event_id): half_of(name, event_id) for name, event_id, _, _ in events}
+    return _write(out, seed, events, halves, cases, plans, {"planted before": dict(again)})
+
+
+def build_unseen(eval_dir: Path | str | None, out: Path) -> dict[str, Any]:
+    """The unseen set (`build --unseen`, issue 25's fifth pass): the ECB+ events planted with
+    `UNSEEN_SEED` and no cap, keeping only values (event, kind, value) that the fresh set's
+    planting (`FRESH_SEED`, capped, its excluded cases included) did not choose, so no case
+    edits a value any earlier pass planted, read or tuned on. Its events fall in two halves by
+    `unseen_half`'s salted hash: "unseen-tune" and "unseen-held-out"."""
+    files = (FRESH_FILE,)
+    events, fresh = _planted(eval_dir, files, FRESH_SEED)
+    used = {(c.event_id, c.kind, c.key) for plan in fresh for c in plan.cases}
+    halves = {(name, event_id): unseen_half(event_id) for name, event_id, _, _ in events}
+    _, plans = _planted(eval_dir, files, UNSEEN_SEED, halves)
+    cases = [
+        case
+        for plan in plans
+        for case in plan.cases
+        if case.case_id not in EXCLUDED and (case.event_id, case.kind, case.key) not in used
+    ]
+    extra = {"planted before": len(used), "fresh seed": FRESH_SEED}
+    return _write(out, UNSEEN_SEED, events, halves, cases, plans, extra)
+
+
+def _planted(
+    eval_dir: Path | str | None,
+    files: Sequence[str],
+    seed: int,
+    halves: dict[tuple[str, str], str] | None = None,
+) -> tuple[list[Event], list[Plan]]:
+    """The events of `files` and each file's planting with `seed`; with `halves` (each event's
+    half), the cases are of that half and every shared value is planted."""
     events = read_events(eval_dir, files)
     docs = parsed([a.text for _, _, articles, _ in events for a in articles])
     at = 0
@@ -282,36 +388,44 @@ def build(
     similarity = sentence_similarity(
         m.sentence for event in mentions for ms in event for m in ms if m.rejected is None
     )
-    plans: dict[str, Plan] = {}
+    plans = []
     for name in files:
         of_file = [i for i, event in enumerate(events) if event[0] == name]
         pools = build_pools(
             (doc, ms) for i in of_file for doc, ms in zip(event_docs[i], mentions[i], strict=True)
         )
-        plan = plans[name] = Plan()
+        plan = Plan()
+        plans.append(plan)
         for i in of_file:
             _, event_id, articles, _ = events[i]
             if len(articles) >= 2:
-                one = plant_event(name, event_id, articles, mentions[i], pools, similarity, seed)
+                half = halves[(name, event_id)] if halves else None
+                one = plant_event(
+                    name, event_id, articles, mentions[i], pools, similarity, seed, half
+                )
                 plan.cases += one.cases
                 plan.rejected += one.rejected
-    cases = [case for plan in plans.values() for case in plan.cases if case.case_id not in EXCLUDED]
-    again = Counter(c.kind for c in cases if (c.event_id, c.kind, c.key) in planted)
-    cases = [
-        c if (c.event_id, c.kind, c.key) not in planted else replace(c, half="again")
-        for c in cases
-        if planted.get((c.event_id, c.kind, c.key)) != (c.article_id, c.new)
-    ]
-    rejected = [
-        (event_id, rule, m) for plan in plans.values() for event_id, rule, m in plan.rejected
-    ]
+    return events, plans
+
+
+def _write(
+    out: Path,
+    seed: int,
+    events: Sequence[Event],
+    halves: dict[tuple[str, str], str],
+    cases: Sequence[Case],
+    plans: Sequence[Plan],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """Write the built file (see the module doc); its summary line."""
+    rejected = [(event_id, rule, m) for plan in plans for event_id, rule, m in plan.rejected]
     summary = {
         "type": "build",
         "seed": seed,
         "kept": dict(Counter(f"{c.kind} {c.half}" for c in cases)),
         "rejected": dict(Counter(f"{m.kind} {rule}" for _, rule, m in rejected)),
         "hand-read": sorted(EXCLUDED),
-        "planted before": dict(again),
+        **extra,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
@@ -319,7 +433,7 @@ def build(
         for name, event_id, articles, raw in events:
             if len(articles) >= 2:
                 line = {"type": "event", "file": name, "event_id": event_id}
-                line |= {"half": half_of(name, event_id), "articles": raw}
+                line |= {"half": halves[(name, event_id)], "articles": raw}
                 fh.write(json.dumps(line) + "\n")
         for case in cases:
             fh.write(json.dumps({"type": "case", **asdict(case)}) + "\n")

@@ -6,11 +6,15 @@ those changes the analysis finds.
     .venv/bin/python bench/planted_disagreements.py score [--half held-out] [--limit N] [--json F]
     .venv/bin/python bench/planted_disagreements.py build --fresh     # then show / score --fresh
     .venv/bin/python bench/planted_disagreements.py build --new       # then show / score --new
+    .venv/bin/python bench/planted_disagreements.py build --unseen    # then show / score --unseen
 
 `--fresh` works on the fresh held-out set: the ECB+ clustering dev file's events, planted with a
 seed of their own into their own built file (`planted_build.FRESH_OUT`). `--new` works on the
 new held-out set: the summarization events planted again with another seed (`NEW_SEED`), the
 values the first build planted left out (`planted_build.NEW_OUT`, all of the "new" half).
+`--unseen` works on the unseen set: the ECB+ events' values that the fresh set did not plant,
+planted with `UNSEEN_SEED` (`planted_build.UNSEEN_OUT`, halves "unseen-tune" and
+"unseen-held-out").
 
 The benchmark plants one outlet's error into dev events and scores how many the analysis finds;
 its parts: `planted_read` (the values an article states, and the rules that keep a value out),
@@ -29,7 +33,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from planted_build import DEFAULT_OUT, FRESH_OUT, FRESH_SEED, NEW_OUT, build
+from planted_build import (
+    DEFAULT_OUT,
+    FRESH_OUT,
+    FRESH_SEED,
+    NEW_OUT,
+    UNSEEN_OUT,
+    build,
+    build_unseen,
+)
 from planted_plant import FRESH_FILE, HALVES, NEW_SEED, SEED
 from planted_quick import score_quick
 from planted_read import KINDS
@@ -58,11 +70,17 @@ def main() -> None:
         command.add_argument("--out", type=Path, help=f"the built file ({DEFAULT_OUT})")
         command.add_argument("--fresh", action="store_true", help=f"the fresh set ({FRESH_OUT})")
         command.add_argument("--new", action="store_true", help=f"the new set ({NEW_OUT})")
+        command.add_argument("--unseen", action="store_true", help=f"the unseen set ({UNSEEN_OUT})")
     args = parser.parse_args()
-    args.out = args.out or (FRESH_OUT if args.fresh else NEW_OUT if args.new else DEFAULT_OUT)
+    args.out = args.out or (
+        FRESH_OUT if args.fresh else NEW_OUT if args.new else UNSEEN_OUT if args.unseen else None
+    )
+    args.out = args.out or DEFAULT_OUT
     if args.command == "build":
         start = time.perf_counter()
-        if args.fresh:
+        if args.unseen:
+            summary = build_unseen(args.eval_dir, args.out)
+        elif args.fresh:
             summary = build(args.eval_dir, args.out, args.seed or FRESH_SEED, (FRESH_FILE,))
         elif args.new:
             summary = build(args.eval_dir, args.out, NEW_SEED, before=DEFAULT_OUT)

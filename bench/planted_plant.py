@@ -40,12 +40,20 @@ from planted_read import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-HALVES = ("tune", "held-out", "fresh", "new", "again")
+HALVES = ("tune", "held-out", "fresh", "new", "again", "unseen-tune", "unseen-held-out")
 FRESH_FILE = "cluster-ecbplus.jsonl"  # events no one tuned on: the fresh held-out set
 SEED = 25
 # The new held-out set (`build --new`): the summarization events planted again with this seed,
 # its cases of the "new" half, or "again" for a value the seed-25 set planted (`build`).
 NEW_SEED = 2512
+# The unseen set (`build --unseen`): the ECB+ events planted again with this seed and no cap,
+# keeping only the values the fresh set (FRESH_SEED, `PER_EVENT`) did not plant; its events fall
+# in "unseen-tune" and "unseen-held-out" by `unseen_half`.
+UNSEEN_SEED = 4125
+# The salt of the unseen set's halves: of 0-199, the one that splits each kind's cases most
+# evenly (every kind within 3% of half), chosen from the built cases' counts alone before any
+# case was scored.
+UNSEEN_SALT = 12
 
 # When two mentions of one value are of one happening: (sentence cosine enough alone, shared
 # clause words, cosine enough with them). Read on the dev pairs (see the module doc): a count's
@@ -102,19 +110,22 @@ def plant_event(
     pools: Pools,
     similarity: Similarity,
     seed: int = SEED,
+    half: str | None = None,
 ) -> Plan:
     """The planted cases of one event (see the module doc): for each kind, up to `PER_EVENT`
     values its articles share that the rules let through, each changed in one article;
     `mentions` are each article's (`find_mentions`), `pools` the file's places and speakers
     (`build_pools`), to take a new value from; `similarity` the cosine of two sentences
-    (MiniLM's, in `build`)."""
+    (MiniLM's, in `build`); `half`, when given, is the cases' half and their ids' prefix, and
+    every shared value is planted (no cap)."""
     plan = Plan()
     texts = [article.text for article in articles]
     digest = hashlib.sha1(f"{file}:{event_id}".encode()).hexdigest()[:10]
+    prefix = "unseen-" if half else "new-" if seed == NEW_SEED else ""
     for kind in KINDS:
         rng = random.Random(f"{seed}:{file}:{event_id}:{kind}")
         of_kind = [[m for m in ms if m.kind == kind] for ms in mentions]
-        most = (PER_EVENT_NEW if seed == NEW_SEED else PER_EVENT)[kind]
+        most = (PER_EVENT_NEW if seed == NEW_SEED or half else PER_EVENT)[kind]
         chosen = _choose(kind, of_kind, event_id, plan, rng, similarity, most)
         for number, (index, mention, partners) in enumerate(chosen, start=1):
             new = _new_value(mention, texts, of_kind, pools, rng)
@@ -125,10 +136,10 @@ def plant_event(
             at = mention.start - mention.sentence_start
             plan.cases.append(
                 Case(
-                    case_id=("new-" if seed == NEW_SEED else "") + f"{kind}-{digest}-{number}",
+                    case_id=f"{prefix}{kind}-{digest}-{number}",
                     file=file,
                     event_id=event_id,
-                    half="new" if seed == NEW_SEED else half_of(file, event_id),
+                    half=half or ("new" if seed == NEW_SEED else half_of(file, event_id)),
                     kind=kind,
                     article_id=articles[index].article_id,
                     old=mention.text,
@@ -305,6 +316,12 @@ def half_of(file: str, event_id: str) -> str:
     if file == FRESH_FILE:
         return "fresh"
     return HALVES[hashlib.sha256(event_id.encode()).digest()[0] % 2]
+
+
+def unseen_half(event_id: str) -> str:
+    """The unseen set's half of an event, by a salted hash of its id (`UNSEEN_SALT`)."""
+    digest = hashlib.sha256(f"{UNSEEN_SALT}:{event_id}".encode()).digest()
+    return ("unseen-tune", "unseen-held-out")[digest[0] % 2]
 
 
 @dataclass(frozen=True)

@@ -252,3 +252,35 @@ def test_two_speakers_named_in_one_sentence_are_no_disagreement(tmp_path):
         )
     )
     assert [d for d in found if d.kind == "person"] == []
+
+
+# --- the happening a date tells, additions (issue 25, fifth pass) -----------------------------
+
+
+def test_a_date_of_a_when_clause_dates_the_main_happening(tmp_path):
+    """'were killed when rioters threw a firebomb on Wednesday' dates the killing: another
+    outlet's killing on Thursday is a disagreement (a clause after it, another moment, is
+    rule `date.together`'s no_match)."""
+    killed = "A firebomb attack on a bank in Veldra killed three clerks on Thursday."
+    when = (
+        "Three clerks were killed when rioters threw a firebomb into a bank in Veldra on Wednesday."
+    )
+    found = only(found_of(tmp_path, "date", killed, when), "date")
+    assert {s.value for s in found.sides} == {"Thursday", "Wednesday"}
+
+
+def test_two_outlets_additions_of_one_thing_compare_and_an_addition_is_no_total(tmp_path):
+    """'lost two more players' and 'lost four more players' differ; 'four more' beside a total
+    of four does not, and a toll that rose ('two more workers died') is an update."""
+    two = (
+        "The Rams lost two more players for the season on Sunday, placing both on injured reserve."
+    )
+    four = (
+        "The Rams lost four more players for the season on Sunday, placing both on injured reserve."
+    )
+    total = "The Rams have lost four players for the season, placing both on injured reserve."
+    found = only(found_of(tmp_path, "count", two, four), "count")
+    assert {s.value for s in found.sides} == {"2", "4"}
+    assert not found_of(tmp_path, "count", two, total)
+    died = "Two more workers died in hospital in Veldra overnight, the ministry said."
+    assert not found_of(tmp_path, "count", died, died.replace("Two", "Five"))

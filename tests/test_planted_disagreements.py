@@ -142,6 +142,19 @@ def test_the_halves_are_stable_and_both_used():
     assert halves == {"tune", "held-out"}
     assert planted.half_of("x.jsonl", "val-3") == planted.half_of("x.jsonl", "val-3")
     assert planted.half_of(planted.FRESH_FILE, "val-3") == "fresh"
+    unseen = {planted.unseen_half(f"{n}_ecb") for n in range(20)}
+    assert unseen == {"unseen-tune", "unseen-held-out"}
+
+
+@pytest.mark.slow
+def test_the_unseen_set_plants_in_its_half_under_its_own_ids():
+    articles = [planted.Article("a1", FIRST), planted.Article("a2", SECOND)]
+    mentions = [reading.find_mentions(doc) for doc in parse([FIRST, SECOND])]
+    plan = planted.plant_event(
+        "t.jsonl", "e1", articles, mentions, POOLS, lambda a, b: 1.0, 7, "unseen-tune"
+    )
+    assert plan.cases
+    assert all(c.half == "unseen-tune" and c.case_id.startswith("unseen-") for c in plan.cases)
 
 
 def side(value: str, *article_ids: str) -> SimpleNamespace:

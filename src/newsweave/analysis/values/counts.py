@@ -18,7 +18,8 @@ The value is the number as a whole number: digits, number words ("twenty-three")
 with its scale ("3 million" is 3000000); "157 of 338 seats" is 157. Not read: dates, times,
 percentages, money and measures (spaCy's entities), units of time and measure (rule
 `count.units`: "14 days", "five years"), a number joined by a hyphen ("54-year-old", "six-person
-crew"), years, ranges ("9 to 11"), increments (rule `count.increments`: "two more workers"),
+crew"), years, ranges ("9 to 11"), increments of a toll (rule `count.increments`: "two more workers
+died": the toll rose) and others beside a group named ("injuring five others"),
 counts in a condition ("if one animal tests positive"), "one" counting anything but casualties
 (rule `count.one-is-an-article`: "one man approached" says "a man"), and every count of a
 sentence that says a figure changed or tells of an earlier year (rule `count.updates`: "rose
@@ -27,7 +28,9 @@ so far lost seven soldiers"), a number after its noun (a label: "a Category 2
 storm", "Section 7"), and a forecast (rule `count.forecasts`: "economists expected 845,000
 jobs", "are projected to win 157 seats"). An approximate figure (rule `count.approximate`:
 "nearly 260,000 patients") agrees with any figure within half the unit it is rounded to
-(`within_rounding`: "about 258,000").
+(`within_rounding`: "about 258,000"). Any other addition ("lost two more players", "three
+further explosions") is read as one (its `what` is the noun with `ADDED`): two outlets'
+additions of one thing compare, an addition and a total do not.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ SCALES = {
 }
 YEAR = re.compile(r"\b(1\d{3}|20\d{2})\b")
 NOT = "not"  # in a count's `what` beside the noun: the count of those who did not
+ADDED = "added"  # after the noun in a count's `what`: an addition ("two more players")
 WHERE = frozenset({"GPE", "LOC", "FAC"})  # entities that say where a count's things are
 
 
@@ -189,6 +193,10 @@ def _counts(span: Span) -> Iterable[tuple[str, Token, str, str, str | None]]:
         what = _counted(noun)
         if what is None or (value == 1 and what not in victim_classes()):
             continue  # "one man approached": an article, not a count (`count.one-is-an-article`)
+        if any(_is_increment(c) for c in (*token.children, *noun.children)):
+            if what in victim_classes():
+                continue  # "two more workers died": a toll that rose, an update
+            what = f"{what} {ADDED}"  # "two more players": compared only with additions
         attackers = _attackers_among(token) if what in victim_classes() else 0
         if value >= attackers:
             also = str(value) if attackers else None
@@ -242,7 +250,6 @@ def _is_not_a_count(token: Token, noun: Token) -> bool:
         lemma in words("count.units")
         or noun.lower_ in words("count.units")
         or _is_range(token)
-        or any(_is_increment(c) for c in (*token.children, *noun.children))
         or lemma in words("count.increments")  # "killing one and injuring five others"
         or is_under(token, words("count.conditions"))
         or lemma in words("count.addresses")

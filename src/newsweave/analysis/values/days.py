@@ -310,9 +310,28 @@ def date_words(verb: Token | None, at: int) -> frozenset[str]:
     ]
     return frozenset(
         meeting.get(t.lemma_.lower(), t.lemma_.lower())
-        for t in (*clause_tokens(verb), *after)
+        for t in (*clause_tokens(verb), *after, *_told_together(verb))
         if t.pos_ == "VERB" and t.dep_ not in ("amod", "compound")
     )
+
+
+def _told_together(verb: Token) -> list[Token]:
+    """The verbs of the happening a date's verb tells with it (rule `date.together`): the verb
+    its clause is at the same time as ("three people were killed when rioters threw a firebomb
+    on Wednesday" dates the killing), and the verbs of its infinitive or participle complements
+    ("tried to storm parliament on Wednesday" dates the storming). Not a clause before or after
+    another ("arrested after he fired on Friday"), nor a clause said or announced ("announced
+    on Tuesday that he had died"): that may be another moment."""
+    found, stack = [], [verb]
+    while stack:  # "tried to force his way to storm ...": the chain of complements
+        stack = [c for t in stack for c in t.children if c.dep_ == "xcomp"]
+        found += stack
+    marks = {c.lower_ for c in verb.children if c.dep_ == "mark"} | {
+        c.lower_ for c in verb.children if c.dep_ == "advmod" and c.tag_ == "WRB"
+    }
+    if verb.dep_ == "advcl" and marks & words("date.together"):
+        found.append(verb.head)
+    return [t for t in found if t.pos_ == "VERB"]
 
 
 def _participle_noun(verb: Token) -> Token | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from newsweave.analysis.nlp import sentences_of
 from newsweave.analysis.values import Mention, read_article
-from newsweave.analysis.values.counts import is_update_or_history, victim_classes
+from newsweave.analysis.values.counts import ADDED, is_update_or_history, victim_classes
 from newsweave.analysis.values.days import days_apart, days_of
 from newsweave.analysis.values.grammar import is_plan, is_under
 from newsweave.analysis.values.people import same_person
@@ -121,7 +121,8 @@ def _increments(doc: Doc) -> bool:
             for c in (*t.children, *t.head.children)
         )
     }
-    return _not_read(doc, cued)
+    plain = {m.value for m in _read(doc, "count") if not any(ADDED in w.split() for w in m.what)}
+    return any(i in cued and value not in plain for i, value in _numbers(doc))
 
 
 @probe("count.conditions")
@@ -220,6 +221,13 @@ def _phases(doc: Doc) -> bool:
     """A date is of a phase verb and of its object both."""
     phases = words("date.phases")
     return any(m.what & phases and len(m.what) > 1 for m in _read(doc, "date"))
+
+
+@probe("date.together")
+def _together(doc: Doc) -> bool:
+    """A date of a clause dates its sentence's main verb too."""
+    main = {s.root.lemma_.lower() for s in doc.sents}
+    return any(m.words & main and not m.what & main for m in _read(doc, "date"))
 
 
 # --- places -----------------------------------------------------------------------------------
