@@ -8,13 +8,11 @@ were written: 177 of the 181 gold direct quotes found (0.98), 149 with the gold 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from conftest import GOLD
+from conftest import GOLD, newsweave_in_process
 from newsweave.analysis.nlp import parse, sentences_of
 from newsweave.analysis.people import name_key, opening_referents
 from newsweave.analysis.quotes import Quote, extract_quotes
@@ -314,15 +312,6 @@ def test_a_remark_one_outlet_quotes_is_never_flagged():
     assert statements == []
 
 
-def newsweave(*args: object) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "newsweave", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.mark.slow  # the quote extractor parses with spaCy
 def test_eval_attribution_prints_the_json_keys(tmp_path):
     text = "\u201cWe will win,\u201d she said."
@@ -333,7 +322,7 @@ def test_eval_attribution_prints_the_json_keys(tmp_path):
     }
     path = tmp_path / "attrib.jsonl"
     path.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    result = newsweave("eval", "attribution", path, "--json")
+    result = newsweave_in_process("eval", "attribution", path, "--json")
     assert result.returncode == 0, result.stderr
     scores = json.loads(result.stdout)
     assert set(scores) == {"source_f1", "cue_f1", "content_f1", "attribution_f1", "articles"}
@@ -352,13 +341,13 @@ def test_eval_attribution_prints_the_json_keys(tmp_path):
 def test_eval_attribution_names_the_bad_line(tmp_path, line, says):
     path = tmp_path / "bad.jsonl"
     path.write_text(line + "\n", encoding="utf-8")
-    result = newsweave("eval", "attribution", path)
+    result = newsweave_in_process("eval", "attribution", path)
     assert result.returncode == 1
     assert f"{path}:1" in result.stderr and says in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_eval_attribution_on_a_missing_file(tmp_path):
-    result = newsweave("eval", "attribution", tmp_path / "nope.jsonl")
+    result = newsweave_in_process("eval", "attribution", tmp_path / "nope.jsonl")
     assert result.returncode == 1 and "no such file" in result.stderr
     assert "Traceback" not in result.stderr

@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from conftest import newsweave_in_process
 from newsweave.analysis.nli import NliModel, OnnxNli, load_nli
 from newsweave.analysis.support import check_support
 from newsweave.errors import SettingsError
@@ -191,9 +191,7 @@ def test_an_onnx_cross_encoder_folder_loads_and_decides(tmp_path):
 
 
 def newsweave(*args: object) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NEWSWEAVE_CONFIG": os.devnull}
-    command = [sys.executable, "-m", "newsweave", *map(str, args)]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+    return newsweave_in_process(*args, env={"NEWSWEAVE_CONFIG": os.devnull})
 
 
 def _write_pairs(path: Path, pairs: list[tuple[str, str]]) -> Path:

@@ -420,6 +420,9 @@ def test_ctrl_c_that_reaches_another_thread_still_stops_the_watch_at_once(tmp_pa
     that does not interrupt the main thread's wait between cycles: the watch must still stop
     then, not sleep out the interval."""
     stop, fired = threading.Event(), []
+    # the safety timer: a daemon, and cancelled at the end, so no run waits half a minute for it
+    safety = threading.Timer(30, lambda: (fired.append(True), stop.set()))
+    safety.daemon = True
 
     def ctrl_c_to_another_thread_while_waiting(cycle: Cycle) -> None:
         def later() -> None:
@@ -427,7 +430,7 @@ def test_ctrl_c_that_reaches_another_thread_still_stops_the_watch_at_once(tmp_pa
             signal.pthread_kill(threading.get_ident(), signal.SIGINT)
 
         threading.Thread(target=later, daemon=True).start()
-        threading.Timer(30, lambda: (fired.append(True), stop.set())).start()
+        safety.start()
 
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -440,6 +443,7 @@ def test_ctrl_c_that_reaches_another_thread_still_stops_the_watch_at_once(tmp_pa
         )
     finally:
         signal.signal(signal.SIGINT, previous)
+        safety.cancel()
         stop.set()
     assert report.interrupted and report.cycles == 1
     assert not fired  # stopped by Ctrl-C, not by the safety timer half a minute later
