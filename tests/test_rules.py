@@ -180,13 +180,17 @@ def test_the_stories_the_writer_and_cleaning_keep_their_word_lists_in_one_file_e
 def test_a_vocabulary_example_holds_one_of_its_words_as_its_rule_says(
     rule: Rule, example: Example, expected: bool
 ):
-    words = set(re.findall(r"[a-z]+(?:'[a-z]+)?", example.sentence.lower()))
+    text = example.sentence.lower()
+    words = set(re.findall(r"[a-z]+(?:'[a-z]+)?", text))
     listed = (
         rule.words
         | set(rule.table or {})
         | {word for others in (rule.table or {}).values() for word in others.split()}
     )
-    assert bool(words & listed) is expected, f"{rule.id}: {example} {sorted(words & listed)}"
+    # a phrase of the list ("per cent", "at least") is held as a whole phrase
+    phrases = {p for p in listed if " " in p and re.search(rf"\b{re.escape(p)}\b", text)}
+    held = (words & listed) | phrases
+    assert bool(held) is expected, f"{rule.id}: {example} {sorted(held)}"
 
 
 @pytest.mark.parametrize("rule, example, expected", examples_of(CLEAN_PATTERN_RULES))
@@ -223,8 +227,8 @@ def test_an_edit_example_matches_at_its_start_as_its_rule_says(
 # or a string split into words) of at least MIN_WORDS lowercase words, or a string holding an
 # alternation of at least MIN_ALTERNATIVES plain words (`said|says|told`). Docstrings are prose.
 
-MIN_WORDS = 4
-MIN_ALTERNATIVES = 3
+MIN_WORDS = 2
+MIN_ALTERNATIVES = 2
 _LOWER_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*(?: [a-z]+(?:['’-][a-z]+)*)*")
 _ALTERNATION = re.compile(
     rf"(?<![\\\w])[a-z]{{2,}}(?:\|[a-z]{{2,}}){{{MIN_ALTERNATIVES - 1},}}(?!\w)"
@@ -312,6 +316,45 @@ NOT_LANGUAGE = {
     ("newsweave.analysis.stage", "STEPS"): "the analysis steps' names",
     ("newsweave.analysis.disagreements", "KINDS"): "the kinds of value the analysis reads",
     ("newsweave.analysis.dates", "_parse_with_dateparser"): "dateparser's names for periods",
+    ("newsweave.analysis.dates", "_date_parser"): "the language codes dateparser is given",
+    ("newsweave.analysis.disagreements", "_disagreement"): "the kinds of value the analysis reads",
+    ("newsweave.analysis.facts", "FEATURES"): "the same-fact score's feature names",
+    ("newsweave.analysis.nli", "LABELS"): "an NLI model's label names",
+    ("newsweave.analysis.nli", "CROSS_ENCODER_ORDER"): "an NLI model's label names",
+    ("newsweave.analysis.values.days", "same_form"): "the forms a date value takes",
+    ("newsweave.analysis.values.days", "_parties"): "spaCy's dependency labels",
+    ("newsweave.analysis.values.grammar", "name_words"): "spaCy's dependency labels",
+    ("newsweave.analysis.values.probes", "_apart"): "the forms a date value takes",
+    ("newsweave.briefs.render", "FORMATS"): "the output formats",
+    ("newsweave.briefs.render", "_with_pull_quote"): "the brief's section names",
+    ("newsweave.cli.evaluation", "eval_summarize_command"): "the writers' names (CLI choices)",
+    ("newsweave.cli.run", "_engine_option"): "the engines' names (CLI choices)",
+    ("newsweave.cli.settings", "settings_command"): "the columns `settings` prints",
+    ("newsweave.evaluate.attribution", "ROLES"): "the gold file's span roles",
+    ("newsweave.evaluate.attribution", "_gold_article"): "the gold file's JSON fields",
+    ("newsweave.evaluate.support", "_support_pair"): "the gold file's JSON fields and labels",
+    ("newsweave.ingest.body", "_decoded"): "HTTP content codings",
+    ("newsweave.ingest.clean", "_repair_unicode"): "Python's codec method names",
+    ("newsweave.ingest.feeds", "FEED_ROOTS"): "XML root element names of feeds",
+    ("newsweave.ingest.feeds", "_entry_time"): "feedparser's field names",
+    ("newsweave.ingest.web", "check_url"): "URL schemes",
+    ("newsweave.ingest.web", "_canonical_url"): "URL schemes",
+    ("newsweave.outward", "LINK_SCHEMES"): "URL schemes",
+    ("newsweave.settings", "_apply"): "the settings' allowed values",
+    ("newsweave.settings", "_coerce"): "the spellings a setting's true or false may take",
+    ("newsweave.store.postgres_schema", "SEARCH"): "table names",
+    ("newsweave.store.postgres_schema", "COUNT"): "table names",
+    ("newsweave.store.rows", "FEED_POLL_COLUMNS"): "column names",
+    ("newsweave.stories.embed", "EMBEDDER_NAMES"): "the embedders' names (a setting's values)",
+    ("newsweave.stories.embed", "POOLINGS"): "pooling names (a setting's values)",
+    ("newsweave.stories.events", "_PARTIAL_TEXT"): "quality flags' names",
+    ("newsweave.stories.stage", ""): "the stage's steps, as its progress bar names them",
+    ("newsweave.web.feeds", "entry_html"): "the brief's section names",
+    ("newsweave.web.http", "conditional_get"): "ASGI message fields",
+    ("newsweave.web.http", "head_as_get"): "ASGI message fields",
+    ("newsweave.rulebook", "_example"): "a rule example's own field names",
+    ("newsweave.briefs.assembly", "_report"): "the brief's own wording, not a rule that reads text",
+    ("newsweave.briefs.assembly", "_judgement_attributed"): "the brief's own wording",
 }
 
 
@@ -446,7 +489,7 @@ def test_the_rule_check_finds_word_lists_and_alternations_however_written(tmp_pa
                 "MORE = frozenset(_TEXT.split())\n"
                 'LABELS = ("nsubj", "dobj", "amod", "advcl")\n'
                 'UPPER = ("GPE", "LOC", "FAC", "ORG")\n'
-                'THREE = ("he", "she", "it")\n'
+                'ONE = ("he",)\n'
                 "import re\n"
                 "def said(text):\n"
                 '    return re.search(r"\\b(?:said|says|told)\\b", text) '

@@ -146,6 +146,7 @@ INVITING_LEMMAS = vocabulary("dates.inviting-lemmas").words  # "invited both sid
 VERB_TAGS = ("VERB", "AUX")
 FUTURE_AUX = vocabulary("dates.future-auxiliaries").words
 PERFECT_OR_PAST_AUX = vocabulary("dates.perfect-or-past-auxiliaries").words
+PRESENT_BE = vocabulary("dates.present-be").words  # "is meeting on Thursday": to come
 
 _WEEKDAY_WORDS = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 _MONTH_WORDS = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -167,16 +168,22 @@ WEEKDAY_PHRASE = re.compile(
 PERIOD_PHRASE = re.compile(
     rf"(?P<cue>{_either(PERIOD_CUES)}) (?P<unit>{_units('week', 'weekend', 'month', 'year')})"
 )
+SO_FAR = _table("dates.so-far")  # "earlier" this week: "before" the article's day
 PERIOD_SO_FAR = re.compile(
-    rf"(?P<side>earlier|later) this (?P<unit>{_units('week', 'month', 'year')})"
+    rf"(?P<side>{_either(SO_FAR)}) this (?P<unit>{_units('week', 'month', 'year')})"
 )
+_THIS = _either(vocabulary("dates.this-period").words)  # "the month", "this year"
 PART_OF_MONTH = re.compile(
-    rf"(?P<part>{_PARTS})[ -](?P<month>{_MONTH_WORDS}|the month|this month)(?: (?P<year>\d{{4}}))?"
+    rf"(?P<part>{_PARTS})[ -](?P<month>{_MONTH_WORDS}|(?:{_THIS}) month)(?: (?P<year>\d{{4}}))?"
 )
-_FIRST_TWO = _either(word for word, index in ORDINALS.items() if index < 2)
+# a half or a quarter of a year, and how many months it spans ("the second half of")
+FRACTIONS = {word: int(months) for word, months in _table("dates.fractions").items()}
+_FRACTION_OF = "|".join(
+    rf"the (?:{_either(w for w, index in ORDINALS.items() if index < 12 // months)}) {fraction} of"
+    for fraction, months in FRACTIONS.items()
+)
 PART_OF_YEAR = re.compile(
-    rf"(?P<part>{_PARTS}|the (?:{_FIRST_TWO}) half of|the (?:{_either(ORDINALS)}) quarter of)"
-    r"[ -](?P<year>\d{4}|the year|this year)"
+    rf"(?P<part>{_PARTS}|{_FRACTION_OF})[ -](?P<year>\d{{4}}|(?:{_THIS}) year)"
 )
 SEASON_PHRASE = re.compile(
     rf"(?:(?P<cue>{_either(PERIOD_CUES)}) )?(?P<season>{_either(SEASONS)})"
@@ -186,9 +193,13 @@ DECADE = re.compile(r"(?:the )?(?P<decade>\d{3}0)s")
 TRAILING_TIME_OF_DAY = re.compile(rf" {TIME_OF_DAY}$")
 TODAY_WORDS = re.compile(rf"{_either(DAYS_BACK)}|this {TIME_OF_DAY}")
 # what dateparser is given: simple relative days, then named months, years and numeric dates
+COUNTED_FROM = _table("dates.counted-from")  # "three days ago": "back"; "in three days": "ahead"
+_BACK = _either(word for word, way in COUNTED_FROM.items() if way == "back")
+_AHEAD = _either(word for word, way in COUNTED_FROM.items() if way == "ahead")
 RELATIVE_SHAPE = re.compile(
-    rf"yesterday|tomorrow|{_NUMBER} (?:{_units('day', 'week', 'month', 'year')})s? ago"
-    rf"|in {_NUMBER} days?"
+    rf"{_either(vocabulary('dates.next-days').words)}"
+    rf"|{_NUMBER} (?:{_units('day', 'week', 'month', 'year')})s? (?:{_BACK})"
+    rf"|(?:{_AHEAD}) {_NUMBER} days?"
 )
 ABSOLUTE_SHAPE = re.compile(
     rf".*\b(?:{_MONTH_WORDS}|{'|'.join(SPANISH_MONTHS)})\b.*"
@@ -412,7 +423,7 @@ def _period_so_far(match: re.Match[str], today: date) -> tuple[date, date] | Non
         first, last = _month(today.year, today.month)
     else:
         first, last = _year(today.year)
-    if match["side"] == "earlier":
+    if SO_FAR[match["side"]] == "before":
         last = today - timedelta(days=1)
     else:
         first = today + timedelta(days=1)
@@ -422,7 +433,7 @@ def _period_so_far(match: re.Match[str], today: date) -> tuple[date, date] | Non
 def _part_of_month(match: re.Match[str], today: date, tense: Tense | None) -> tuple[date, date]:
     """Early, mid or late in a month: the 1st-10th, 11th-20th or 21st-last."""
     third, name = PARTS[match["part"]], match["month"]
-    if name in ("the month", "this month"):
+    if name.endswith(" month"):  # the article's own month
         return _third_of_month(today.year, today.month, third)
     years = [int(match["year"])] if match["year"] else [today.year + shift for shift in (-1, 0, 1)]
     spans = [_third_of_month(year, MONTHS[name], third) for year in years]
@@ -437,12 +448,12 @@ def _third_of_month(year: int, month: int, third: int) -> tuple[date, date]:
 def _part_of_year(match: re.Match[str], today: date) -> tuple[date, date]:
     """Early, mid or late in a year (January-April, May-August, September-December), or one
     of its halves or quarters."""
-    year = today.year if match["year"] in ("the year", "this year") else int(match["year"])
+    year = today.year if match["year"].endswith(" year") else int(match["year"])
     part = match["part"]
     if part in PARTS:
         months, index = 4, PARTS[part]
     else:  # "the first half of", "the third quarter of"
-        months = 6 if "half" in part else 3
+        months = next(n for fraction, n in FRACTIONS.items() if f" {fraction} of" in part)
         index = ORDINALS[part.split()[1]]
     first_month = 1 + index * months
     return date(year, first_month, 1), _month(year, first_month + months - 1)[1]
@@ -637,7 +648,7 @@ def _tense_of(verb: Token) -> Tense | None:
             return "future"
     elif auxiliaries & PERFECT_OR_PAST_AUX or "Past" in verb.morph.get("Tense", []):
         return "past"
-    elif verb.tag_ == "VBG" and auxiliaries & {"is", "are", "am"}:
+    elif verb.tag_ == "VBG" and auxiliaries & PRESENT_BE:
         return "future"  # "is meeting on Thursday"
     elif verb.tag_ in ("VBZ", "VBP"):
         return None  # the present says nothing about which way

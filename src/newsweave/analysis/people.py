@@ -53,6 +53,8 @@ GENDERED = {
 FEMALE = vocabulary("people.female-titles").words
 TITLES = value_words("person.titles")  # "Chief", "Executive": printed before a name, not in it
 MALE = vocabulary("people.male-titles").words
+GENDER_OF = dict(vocabulary("people.pronoun-genders").table or {})  # "she": "female"
+POINTING = vocabulary("people.pointing").words  # "the student said": one the article has met
 NO_ONE = vocabulary("people.no-one").words  # a source that names no one: "they said"
 INTRODUCING = vocabulary("people.introducing").words  # "a student": one more of them
 
@@ -85,7 +87,7 @@ def opening_referents(doc: Doc, sentences: Sequence[Sentence]) -> dict[int, str]
         if len(names) != 1 or not subject:
             continue
         (name,) = names
-        gender = "female" if pronoun in ("she", "her") else "male"
+        gender = GENDER_OF.get(pronoun, "male")
         if people.is_shared(name) or people.gender_of(name, gender) != gender:
             continue
         words = doc.char_span(previous.start, previous.end, alignment_mode="expand") or ()
@@ -215,10 +217,10 @@ class People:
         head = source.root
         word = head.lower_
         if word in PRONOUNS:
-            person = self._latest(at, gender="female" if word == "she" else "male")
+            person = self._latest(at, gender=GENDER_OF.get(word, "male"))
         elif word in NO_ONE:
             return None
-        elif head.pos_ == "NOUN" and any(c.lower_ in ("the", "this") for c in head.children):
+        elif head.pos_ == "NOUN" and any(c.lower_ in POINTING for c in head.children):
             person = self._titled(at, source)
             if person is None and self._introduced(head) > 1:
                 return None  # "the student": which of the students the article has met?

@@ -55,6 +55,7 @@ INFINITIVE_VERBS = vocabulary("quotes.infinitive-verbs").words  # `urged Rellik 
 OBJECT_VERBS = vocabulary("quotes.object-verbs").words  # `accused Trump of lying`
 OBJECT_PREPOSITIONS = vocabulary("quotes.object-prepositions").words  # `described it as`
 AS_VERBS = vocabulary("quotes.as-verbs").words  # `described the letter as "…"`
+COMPLEMENTIZERS = tuple(vocabulary("quotes.complementizers").words)  # said `that` …
 OPENING = "“„«"
 CLOSING = "”»"
 STRAIGHT = ('"', "''")  # the second: two apostrophes, as some archives print a quote mark
@@ -440,7 +441,7 @@ def _indirect(doc: Doc, inside: list[int | None]) -> list[_Found]:
             continue
         for part in _reported(token):
             part = _nearest_sentence(part, token, inside)
-            start, end = _trimmed(part, leading=("that", "whether", "if"))
+            start, end = _trimmed(part, leading=COMPLEMENTIZERS)
             words = [t for t in part if not t.is_punct]
             quoted = sum(inside[t.i] is not None for t in words)
             if start >= end or quoted >= 0.8 * len(words):  # a direct quote covers it

@@ -65,6 +65,7 @@ _NUMBER_WORDS = {
 }
 _SCALES = {word: float(value) for word, value in (vocabulary("words.scales").table or {}).items()}
 ORDINAL_SUFFIXES = vocabulary("words.ordinal-suffixes").words
+PERCENT_WORDS = vocabulary("words.percent").words  # "percent", "per cent", "percentage points"
 _NUMBER = re.compile(r"^[$€£]?(\d+(?:[.,]\d+)*)([a-z]*)$")
 
 
@@ -138,9 +139,9 @@ def _unit(token: Token) -> str:
     sign = token.text[:1] if token.text[:1] in _CURRENCIES else before[-1:]
     if sign in _CURRENCIES:
         return sign
-    if token.text.endswith("%") or after[:1] in (["%"], ["percent"], ["pct"]):
+    if token.text.endswith("%") or after[:1] == ["%"]:
         return "%"
-    if after[:2] in (["per", "cent"], ["percentage", "points"]):
+    if " ".join(after[:1]) in PERCENT_WORDS or " ".join(after[:2]) in PERCENT_WORDS:
         return "%"
     return ""
 

@@ -72,6 +72,7 @@ DISPUTED_COUNTS = dict(rule_in(RULES_FOLDER, "briefs.disputed-counts").table or 
 _WORD = re.compile(r"[^\W_]+")
 # numbers in words, in order from zero (rules/words.toml)
 _SPELLED = list(rule_in(RULES_FOLDER, "briefs.spelled-numbers").table or {})
+HEDGES = rule_in(RULES_FOLDER, "briefs.hedges").words  # "at least" nine: already hedged
 
 
 def assemble(
@@ -172,7 +173,7 @@ def _is_number(value: str) -> bool:
 
 
 def _hedged(before: Sequence[str]) -> bool:
-    return " ".join(before[-2:]).lower() in ("at least", "more than", "as many")
+    return " ".join(before[-2:]).lower() in HEDGES
 
 
 def _count_as(value: float, word: str) -> str:

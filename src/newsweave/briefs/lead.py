@@ -294,7 +294,7 @@ def _is_history(root: Token, placing: frozenset[str]) -> bool:
     lemma = root.lemma_.lower()
     if lemma not in placing:
         return False
-    if lemma in {"follow", "precede"}:
+    if lemma in _options("lead.history", "by_themselves"):
         return True
     linking = [child for child in root.children if child.dep_ == "prep"]
     linking += [

@@ -320,7 +320,7 @@ def _value(token: Token) -> float | None:
 def _is_range(token: Token) -> bool:
     near = [token.nbor(step) for step in (-2, -1, 1, 2) if 0 <= token.i + step < len(token.doc)]
     return any(t.like_num and t.i != token.i for t in near) and any(
-        t.lower_ in ("to", "and", "-", "–", "or") for t in near
+        t.lower_ in vocabulary("words.range-joins").words or t.text in ("-", "–") for t in near
     )
 
 

@@ -38,6 +38,7 @@ from newsweave.analysis.nlp import Sentence, named_by
 from newsweave.analysis.values.grammar import clause_tokens, verb_above
 from newsweave.analysis.values.mention import Mention
 from newsweave.analysis.values.rules import number, table, words
+from newsweave.analysis.vocabularies import vocabulary
 from newsweave.analysis.words import WEEKDAYS
 
 if TYPE_CHECKING:
@@ -145,7 +146,8 @@ def _is_said_on(doc: Doc, start: int) -> bool:
     Tuesday"), which the parser may hang the date from the clause said: the day of saying
     (rule `date.saying`)."""
     at = _token_at(doc, start)
-    before = [t for t in doc[max(0, at - 3) : at] if t.lower_ not in ("on", "late", "early")]
+    between = vocabulary("dates.saying-between").words  # "said late on Tuesday"
+    before = [t for t in doc[max(0, at - 3) : at] if t.lower_ not in between]
     return (
         bool(before)
         and before[-1].pos_ == "VERB"

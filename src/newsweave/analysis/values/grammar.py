@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newsweave.analysis.values.rules import words
+from newsweave.analysis.vocabularies import vocabulary
 from newsweave.analysis.words import NEGATIONS
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def is_plan(token: Token) -> bool:
     future = words("grammar.plan")
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in future for c in token.children):
         return True
-    return is_under(token, ("whether", "if"))
+    return is_under(token, vocabulary("words.open-question").words)
 
 
 def is_under(token: Token, marks: tuple[str, ...] | frozenset[str]) -> bool:
