@@ -181,7 +181,7 @@ def test_a_vocabulary_example_holds_one_of_its_words_as_its_rule_says(
     rule: Rule, example: Example, expected: bool
 ):
     text = example.sentence.lower()
-    words = set(re.findall(r"[a-z]+(?:'[a-z]+)?", text))
+    words = set(re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", text))  # accented letters too
     listed = (
         rule.words
         | set(rule.table or {})
@@ -229,9 +229,12 @@ def test_an_edit_example_matches_at_its_start_as_its_rule_says(
 
 MIN_WORDS = 2
 MIN_ALTERNATIVES = 2
-_LOWER_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*(?: [a-z]+(?:['’-][a-z]+)*)*")
+_LETTER = "a-zß-öø-ÿ"  # a lower-case letter, accented ones too ("próximo")
+_LOWER_WORD = re.compile(
+    rf"[{_LETTER}]+(?:['’-][{_LETTER}]+)*(?: [{_LETTER}]+(?:['’-][{_LETTER}]+)*)*"
+)
 _ALTERNATION = re.compile(
-    rf"(?<![\\\w])[a-z]{{2,}}(?:\|[a-z]{{2,}}){{{MIN_ALTERNATIVES - 1},}}(?!\w)"
+    rf"(?<![\\\w])[{_LETTER}]{{2,}}(?:\|[{_LETTER}]{{2,}}){{{MIN_ALTERNATIVES - 1},}}(?!\w)"
 )
 
 # The dependency labels of spaCy's English parser: the parse's own vocabulary, not English.

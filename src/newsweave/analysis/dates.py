@@ -161,9 +161,10 @@ def _units(*kinds: str) -> str:
     return _either(word for word, unit in UNITS.items() if unit in kinds)
 
 
+_CUES_AFTER = _either(vocabulary("dates.cues-after").words)  # "el lunes pasado"
 WEEKDAY_PHRASE = re.compile(
     rf"(?:(?:{_either(vocabulary('dates.around').words)}) (?:on )?)?(?:(?P<cue>{_CUE_WORDS}) )?"
-    rf"(?P<day>{_WEEKDAY_WORDS})(?: (?P<after>pasado|próximo))?"
+    rf"(?P<day>{_WEEKDAY_WORDS})(?: (?P<after>{_CUES_AFTER}))?"
 )
 PERIOD_PHRASE = re.compile(
     rf"(?P<cue>{_either(PERIOD_CUES)}) (?P<unit>{_units('week', 'weekend', 'month', 'year')})"
@@ -217,7 +218,7 @@ POSSESSIVE = re.compile(r"['’]s\b")
 # candidates the English NER tends to miss, found in the raw text
 CANDIDATE_PATTERNS = (
     re.compile(
-        rf"\b(?:(?:{_CUE_WORDS}|el) )?(?:{_WEEKDAY_WORDS})\b(?: (?:pasado|próximo)\b)?"
+        rf"\b(?:(?:{_CUE_WORDS}|el) )?(?:{_WEEKDAY_WORDS})\b(?: (?:{_CUES_AFTER})\b)?"
         rf"(?: {TIME_OF_DAY}\b)?",
         re.IGNORECASE,
     ),
