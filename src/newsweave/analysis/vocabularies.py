@@ -10,6 +10,7 @@ saying, one list for the disagreements, the writer's content words and the LLM w
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from newsweave.rulebook import Rule, rule_in
@@ -32,8 +33,9 @@ def words_for(rule_id: str, *uses: str) -> frozenset[str]:
     return frozenset(word for word, use in table.items() if use in uses)
 
 
+@cache
 def value_words(rule_id: str) -> frozenset[str]:
-    """The words of a value rule of `VALUE_RULES` (`analysis.values.rules` reads the same
-    files), for a reader the value readers import and so cannot import back: the people of an
-    article read a person's titles ("Chief Executive Claudia Reinholt" is Claudia Reinholt)."""
+    """The words of a value rule of `VALUE_RULES`: `analysis.values.rules.words` for the value
+    readers, and here for a module they import and so cannot import back (the people of an
+    article read a person's titles: "Chief Executive Claudia Reinholt" is Claudia Reinholt)."""
     return rule_in(VALUE_RULES, rule_id).words

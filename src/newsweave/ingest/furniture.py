@@ -57,9 +57,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from newsweave.ingest.clean import is_boilerplate_line
+from newsweave.ingest.clean import RULES, is_boilerplate_line
 from newsweave.rulebook import Example, Rule, rules_in
 
 __all__ = [
@@ -77,7 +76,7 @@ __all__ = [
     "without_dateline",
 ]
 
-FOLDER = Path(__file__).with_name("rules")  # ingest's rule files, read by `newsweave.rulebook`
+FOLDER = RULES  # ingest's rule files (named once, in clean), read by `newsweave.rulebook`
 FILE = "furniture.toml"
 KINDS = (
     *("caption", "credit", "media", "share", "link", "prompt", "promo", "byline"),

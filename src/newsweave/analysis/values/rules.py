@@ -13,17 +13,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsweave.analysis.vocabularies import VALUE_RULES as FOLDER
+from newsweave.analysis.vocabularies import value_words as words
 from newsweave.rulebook import Rule, RuleFileError, compiled, rule_in, rules_in
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = ["FOLDER", "all_rules", "number", "pattern", "probe", "probes", "rule", "table", "words"]
-
-FOLDER = Path(__file__).parents[1] / "rules"
 
 
 def all_rules() -> dict[str, Rule]:
@@ -33,11 +32,6 @@ def all_rules() -> dict[str, Rule]:
 
 def rule(rule_id: str) -> Rule:
     return rule_in(FOLDER, rule_id)
-
-
-@cache
-def words(rule_id: str) -> frozenset[str]:
-    return rule(rule_id).words
 
 
 @cache
