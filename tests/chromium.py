@@ -36,7 +36,7 @@ def chromium() -> Iterator:
     """A headless Chromium (Playwright's Browser), closed afterwards."""
     from playwright.sync_api import sync_playwright
 
-    path = debian_tool("chromium", "NEWSWEAVE_CHROMIUM", "scripts/install-chromium")
+    path = debian_tool("chromium", "TEST_CHROMIUM", "scripts/install-chromium")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
         try:

@@ -29,7 +29,7 @@ SESSION_TIMEOUT_S = 10.0
 
 
 def newsboat_path() -> str:
-    return debian_tool("newsboat", "NEWSWEAVE_NEWSBOAT", "scripts/install-newsboat")
+    return debian_tool("newsboat", "TEST_NEWSBOAT", "scripts/install-newsboat")
 
 
 def newsboat_read(feed_url: str, folder: Path, count: int) -> list[str]:

@@ -1,6 +1,6 @@
 """The Debian programs the tests run (Chromium, newsboat), found as `make test` installs them:
 
-    debian_tool("chromium", "NEWSWEAVE_CHROMIUM", "scripts/install-chromium")
+    debian_tool("chromium", "TEST_CHROMIUM", "scripts/install-chromium")
 
 gives the program's path, from the environment variable when set, else from PATH, and fails the
 test with what to run when neither has it.
