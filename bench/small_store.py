@@ -35,8 +35,13 @@ tells a report's own event from the others near it in the mixed store (items fro
 cache): for every report, its nearest reports by the embedder's cosine (as many as the
 clusterer links), and for each pair the embedder's cosine, the TF-IDF cosine (the clusterer's
 terms and news prior), the rare names and numbers both hold, and the predicate-argument pairs
-of both leads. It prints each signal's ROC AUC for "the same gold event", and that of logistic
-fits of signals together (5 folds, grouped by event, so no event is both fitted and scored).
+of both leads, and whether the two reports date their happenings alike: the days each report's
+title and first three sentences say something happened (the analysis' date reader, without a
+publication date: a weekday, a month and day, or a full date; no plans, no dates of saying),
++1 when two of them fall within a day of each other, -1 when every pair that compares is two
+days or more apart, 0 when none compares. It prints each signal's ROC AUC for "the same gold
+event", and that of logistic fits of signals together (5 folds, grouped by event, so no event is
+both fitted and scored).
 
 `--seeds FOLDER` runs a folder of plain files (the seeds) through the real path and prints each
 file's event with the cosines of the files to one another, of the whole text and of the lead.
@@ -334,8 +339,12 @@ def predicates(doc: Any) -> set[tuple[str, str]]:
     return pairs
 
 
-SIGNALS = ("embedding", "tfidf", "names", "predicates")
-SIGNAL_FITS = (("embedding", "tfidf"), ("embedding", "tfidf", "names", "predicates"))
+SIGNALS = ("embedding", "tfidf", "names", "predicates", "dates")
+SIGNAL_FITS = (
+    ("embedding", "tfidf"),
+    ("embedding", "tfidf", "names", "predicates"),
+    ("embedding", "tfidf", "dates"),
+)
 
 
 def signals(args: argparse.Namespace, embedder: CachedEmbedder) -> None:
@@ -373,6 +382,7 @@ def pair_signals(items: list[ClusterItem]) -> tuple[dict[str, list[float]], list
         names.append(unit({t: rarity(t) for t in counts if t[0] in "@#"}))
     leads = parse(split_lead(i.title, i.text, 1) for i in items)
     verbs = [unit({p: rarity(p[0]) + rarity(p[1]) for p in predicates(d)}) for d in leads]
+    days = happening_days(items)
     columns: dict[str, list[float]] = {k: [] for k in SIGNALS}
     nearest = []
     for row in range(len(items)):
@@ -386,7 +396,46 @@ def pair_signals(items: list[ClusterItem]) -> tuple[dict[str, list[float]], list
             columns[key] += [
                 sum(w * vecs[o].get(t, 0.0) for t, w in vecs[row].items()) for o in near
             ]
+        columns["dates"] += [float(dated_alike(days[row], days[o])) for o in near]
     return columns, nearest
+
+
+def happening_days(items: list[ClusterItem]) -> list[list[Any]]:
+    """The dates of what happened (analysis `Mention`s) in each report's title and first three
+    sentences, read without a publication date."""
+    from newsweave.analysis.dates import find_days
+    from newsweave.analysis.nlp import parse, sentences_of
+    from newsweave.analysis.values.days import read_days
+
+    texts = [split_lead(i.title, i.text, 3) for i in items]
+    out = []
+    for text, doc in zip(texts, parse(texts), strict=True):
+        days = find_days(text, None, doc)
+        out.append([m for s in sentences_of(doc) if days for m in read_days(doc, days, 0, s)])
+    return out
+
+
+def days_between(a: Any, b: Any) -> int | None:
+    """Days between two dates in the most precise form both give (weekdays the nearer way
+    round the week); None when they share no form."""
+    from newsweave.analysis.values.days import days_apart, in_form
+    from newsweave.analysis.words import WEEKDAYS
+
+    theirs = {form for form, _ in b.forms}
+    form = next((form for form, _ in a.forms if form in theirs), None)
+    if form != "weekday":
+        return None if form is None else days_apart(a, b, form)
+    step = abs(WEEKDAYS.index(in_form(a, form)) - WEEKDAYS.index(in_form(b, form))) % 7
+    return min(step, 7 - step)
+
+
+def dated_alike(a: list[Any], b: list[Any]) -> int:
+    """+1 when two reports date a happening within a day of each other, -1 when every pair of
+    their dates that compares is two days or more apart, 0 when none compares."""
+    gaps = [gap for x in a for y in b if (gap := days_between(x, y)) is not None]
+    if not gaps:
+        return 0
+    return 1 if min(gaps) <= 1 else -1
 
 
 def signal_aucs(items: list[ClusterItem], gold: list[str]) -> dict:
