@@ -99,6 +99,7 @@ __all__ = [
     "same_fact",
     "same_happening",
     "stated_in",
+    "told_in",
     "value_conflict",
 ]
 
@@ -115,6 +116,7 @@ class FactRules:
     bias: float
     threshold: float  # two sentences compared
     search_threshold: float  # the best of an article's sentences (`stated_in`): a citation
+    single_threshold: float  # another source tells the fact, for the † alone (`told_in`)
     tolerance: float
     smallest: float
     years: tuple[int, int]
@@ -149,6 +151,7 @@ def load_fact_rules(path: Path = RULES_FILE) -> FactRules:
         bias=float(score["bias"]),
         threshold=float(score["threshold"]),
         search_threshold=float(score["search_threshold"]),
+        single_threshold=float(score["single_threshold"]),
         tolerance=float(numbers["tolerance"]),
         smallest=float(numbers["smallest"]),
         years=(int(low), int(high)),
@@ -271,6 +274,33 @@ def stated_in(sentence: str | Fact, text: str) -> Sentence | None:
         if score < rules.search_threshold:
             break
         if value_conflict(fact, other, rules) is None:
+            return where
+    return None
+
+
+def told_in(sentence: str | Fact, text: str, own: str) -> Sentence | None:
+    """The sentence of `text` (another source's article) that tells the fact of `sentence`, a
+    sentence of `own` (the one article that states it), in any wording, or None. What the †
+    asks ("no other source states it"), never what a citation rests on: the bar is
+    `single_threshold`, far under a citation's, so a paraphrase sharing few words counts; and
+    since the best of an article's sentences at that bar is often another fact of the event, a
+    sentence counts only when no other sentence of `own` is closer to it: the reports agree on
+    which of their sentences tell one fact (a match both ways), and a sentence of `text` that
+    tells a neighbouring fact of `own` is that fact's."""
+    fact = _fact(sentence)
+    rules = load_fact_rules()
+    mine = [other for _, other in facts_of(own)]
+    if mine:  # the sentence's own rendering in `own` is the sentence: leave it out
+        rendering = max(mine, key=lambda other: pair_score(fact, other, rules))
+        mine = [other for other in mine if other is not rendering]
+    found = [(pair_score(fact, other, rules), s, other) for s, other in facts_of(text)]
+    found.sort(key=lambda item: -item[0])
+    for score, where, other in found:
+        if score < rules.single_threshold:
+            break
+        if value_conflict(fact, other, rules) is not None:
+            continue
+        if all(pair_score(other, neighbour, rules) < score for neighbour in mine):
             return where
     return None
 
