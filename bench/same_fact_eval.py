@@ -88,7 +88,8 @@ def read_pairs(eval_dir: Path, labels_path: Path) -> list[Pair]:
     with labels_path.open(encoding="utf-8") as lines:
         labels = [json.loads(line) for line in lines if line.strip()]
     wanted = {(x["file"], x[side]["article"]) for x in labels for side in ("a", "b")}
-    units = {unit.key: unit for unit in read_units(eval_dir, articles=wanted)}
+    files = sorted({x["file"] for x in labels})  # the summary files, or ECB+ (the fourth set)
+    units = {unit.key: unit for unit in read_units(eval_dir, files, articles=wanted)}
     pairs = []
     for label in labels:
         found = []
