@@ -117,6 +117,7 @@ class FactRules:
     threshold: float  # two sentences compared
     search_threshold: float  # the best of an article's sentences (`stated_in`): a citation
     single_threshold: float  # another source tells the fact, for the † alone (`told_in`)
+    retell_threshold: float  # the same, for the writer's repeat test (`selection.retells`)
     tolerance: float
     smallest: float
     years: tuple[int, int]
@@ -152,6 +153,7 @@ def load_fact_rules(path: Path = RULES_FILE) -> FactRules:
         threshold=float(score["threshold"]),
         search_threshold=float(score["search_threshold"]),
         single_threshold=float(score["single_threshold"]),
+        retell_threshold=float(score["retell_threshold"]),
         tolerance=float(numbers["tolerance"]),
         smallest=float(numbers["smallest"]),
         years=(int(low), int(high)),
@@ -278,7 +280,7 @@ def stated_in(sentence: str | Fact, text: str) -> Sentence | None:
     return None
 
 
-def told_in(sentence: str | Fact, text: str, own: str) -> Sentence | None:
+def told_in(sentence: str | Fact, text: str, own: str, bar: float | None = None) -> Sentence | None:
     """The sentence of `text` (another source's article) that tells the fact of `sentence`, a
     sentence of `own` (the one article that states it), in any wording, or None. What the †
     asks ("no other source states it"), never what a citation rests on: the bar is
@@ -286,7 +288,8 @@ def told_in(sentence: str | Fact, text: str, own: str) -> Sentence | None:
     since the best of an article's sentences at that bar is often another fact of the event, a
     sentence counts only when no other sentence of `own` is closer to it: the reports agree on
     which of their sentences tell one fact (a match both ways), and a sentence of `text` that
-    tells a neighbouring fact of `own` is that fact's."""
+    tells a neighbouring fact of `own` is that fact's. `bar` replaces the threshold (the
+    writer's repeat test asks `retell_threshold`)."""
     fact = _fact(sentence)
     rules = load_fact_rules()
     mine = [other for _, other in facts_of(own)]
@@ -296,7 +299,7 @@ def told_in(sentence: str | Fact, text: str, own: str) -> Sentence | None:
     found = [(pair_score(fact, other, rules), s, other) for s, other in facts_of(text)]
     found.sort(key=lambda item: -item[0])
     for score, where, other in found:
-        if score < rules.single_threshold:
+        if score < (rules.single_threshold if bar is None else bar):
             break
         if value_conflict(fact, other, rules) is not None:
             continue

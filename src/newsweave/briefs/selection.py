@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from newsweave.analysis.claims import Claim, ClaimSentence
-from newsweave.analysis.facts import same_fact, same_happening, told_in
+from newsweave.analysis.facts import load_fact_rules, same_fact, same_happening, told_in
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.quotes import Quote
 from newsweave.analysis.vocabularies import words_for
@@ -272,15 +272,17 @@ def repeats(
 
 def retells(sentence: ClaimSentence, chosen: Candidate, texts: Mapping[str, str]) -> bool:
     """Whether `sentence`, of another report than the chosen sentence's, is the one by which
-    that report tells the chosen sentence's fact (`facts.told_in`: the closest match both ways
-    at the †'s looser bar: "is offering a new deal: promise not to pursue this case" and "said
-    it would waive its attempt to recover legal costs if she agrees not to pursue an appeal").
+    that report tells the chosen sentence's fact (`facts.told_in`: the closest match both ways,
+    at `retell_threshold`, under a pair's bar: "is offering a new deal: promise not to pursue
+    this case" and "said it would waive its attempt to recover legal costs if she agrees not to
+    pursue an appeal").
     A report seldom tells one fact twice, so a sentence of the chosen one's own report, or one
     its report has a closer sentence for, is another fact."""
     own = chosen.sentence.article_id
     if sentence.article_id == own or sentence.article_id not in texts or own not in texts:
         return False
-    found = told_in(chosen.text, texts[sentence.article_id], texts[own])
+    bar = load_fact_rules().retell_threshold
+    found = told_in(chosen.text, texts[sentence.article_id], texts[own], bar)
     return found is not None and found.start == sentence.start
 
 
