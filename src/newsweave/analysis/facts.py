@@ -41,8 +41,18 @@ held-out set at the citation's precision, but cited the seeds' lead ("Putin reje
 ... for a meeting") to a report of "his readiness for direct talks ... but firmly rejected" a
 ceasefire: a shared verb and actor are not a shared fact. A lower bar for the writer's repeat
 test (0.3 to 0.45) dropped the sample's Rellik remark about the letter, a fact of its own, as a
-repeat of the lead. A lower bar for the † alone (no † where another source scores 0.3 or more,
-without citing it) withheld, in dev briefs, 10 † of which 7 were facts no other source states.
+repeat of the lead. The support checker, asked whether one sentence supports the other, finds
+fewer same facts at any precision than the score (issue 24, sixth session).
+
+The † asks another question than a citation: whether any other source tells the fact in any
+wording, without that source being cited for it. `told_in` asks it at a lower bar
+(`single_threshold`), which alone withheld, in dev briefs, 10 † of which 7 were facts no other
+source states: the best of an article's sentences at that bar is often another fact of the
+event. So a sentence of the other report counts only when it matches back: no other sentence
+of the cited report is closer to it (reports agree on which of their sentences tell one fact;
+a sentence that tells a neighbouring fact of the cited report is that fact's). The writer asks
+the same search, at `retell_threshold`, before telling a fact another report's sentence
+already told (`briefs.selection.retells`).
 
 `same_happening` is looser than `same_fact` and for the writer alone: two sentences sharing a
 main predicate (`Fact.heads`: the root verb and the verbs joined to it, or those of the clause
