@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/same_fact_eval.py [--eval-dir DIR] [--labels FILE] [--fit]
                                              [--show-errors] [--held-out] [--fresh] [--third]
+                                             [--fourth]
 
 The labels (`bench/data/same-fact-labels.jsonl`, one pair a line) hold no text of the evaluation
 data, whose licence keeps it out of the repository: each names two sentences of two different
@@ -21,11 +22,14 @@ labelled and committed before the scoring): `--fresh`. The fresh set looked at i
 (`same-fact-labels-third.jsonl`, events neither file's pairs come from, drawn by
 `same_fact_sample.py --half third`, labelled and committed before any scoring) is scored with
 `--third`, once, after the decision was fitted on the other sets (`--fit --fresh --held-out`
-fits on all three of them, the folds by event).
+fits on all three of them, the folds by event). The third scored twice, a fourth
+(`same-fact-labels-fourth.jsonl`, `same_fact_sample.py --half fourth`: the summary files' few
+events left and ECB+'s reports of one event, labelled and committed before any scoring) is scored
+with `--fourth`.
 
 Printed per half, at the threshold of a pair (the writer's repeat test), at that of a search
 through an article (`facts.stated_in`, which verification cites by and marks † by) and at
-LOWER_BAR (a bar for the † alone, tried and left out): precision
+the † alone (`single_threshold`, what `facts.told_in` asks before a †): precision
 and recall of "same", and of †: a sentence is marked † when the
 decision finds no other source stating it, so on a pair, † is the decision "different", right
 when the pair is labelled different. `--fit` fits the logistic score on the tune half
@@ -59,7 +63,7 @@ from newsweave.analysis.facts import (
 LABELS = Path(__file__).resolve().parent / "data" / "same-fact-labels.jsonl"
 FRESH = LABELS.with_name("same-fact-labels-fresh.jsonl")
 THIRD = LABELS.with_name("same-fact-labels-third.jsonl")
-LOWER_BAR = 0.3  # a bar for the † alone, tried and left out (BENCHMARKS.md, issue 24)
+FOURTH = LABELS.with_name("same-fact-labels-fourth.jsonl")
 THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7)
 
 
@@ -84,7 +88,8 @@ def read_pairs(eval_dir: Path, labels_path: Path) -> list[Pair]:
     with labels_path.open(encoding="utf-8") as lines:
         labels = [json.loads(line) for line in lines if line.strip()]
     wanted = {(x["file"], x[side]["article"]) for x in labels for side in ("a", "b")}
-    units = {unit.key: unit for unit in read_units(eval_dir, articles=wanted)}
+    files = sorted({x["file"] for x in labels})  # the summary files, or ECB+ (the fourth set)
+    units = {unit.key: unit for unit in read_units(eval_dir, files, articles=wanted)}
     pairs = []
     for label in labels:
         found = []
@@ -164,6 +169,7 @@ def main() -> None:
     parser.add_argument("--held-out", action="store_true", help="score the held-out half too")
     parser.add_argument("--fresh", action="store_true", help="score the fresh held-out set too")
     parser.add_argument("--third", action="store_true", help="score the third held-out set too")
+    parser.add_argument("--fourth", action="store_true", help="score the fourth held-out set too")
     args = parser.parse_args()
     pairs = read_pairs(args.eval_dir, args.labels)
     halves = HALVES if args.held_out else ("tune",)
@@ -173,16 +179,19 @@ def main() -> None:
     if args.third:
         pairs += read_pairs(args.eval_dir, THIRD)
         halves = (*halves, "third")
+    if args.fourth:
+        pairs += read_pairs(args.eval_dir, FOURTH)
+        halves = (*halves, "fourth")
     pairs = [pair for pair in pairs if pair.half in halves]
     facts = {text: fact_of(text) for pair in pairs for text in (pair.a.text, pair.b.text)}
     if args.fit:
-        print(fit([pair for pair in pairs if pair.half != "third"], facts))
+        print(fit([pair for pair in pairs if pair.half not in ("third", "fourth")], facts))
         return
     rules = load_fact_rules()
     bars = (
         ("pair", rules.threshold),
         ("search", rules.search_threshold),
-        ("lower † bar (tried, not used)", LOWER_BAR),
+        ("† alone", rules.single_threshold),
     )
     for name, threshold in bars:
         bar = replace(rules, threshold=threshold)

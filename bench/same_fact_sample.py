@@ -3,6 +3,7 @@
     .venv/bin/python bench/same_fact_sample.py --half tune --out /tmp/same-fact-tune.jsonl
     .venv/bin/python bench/same_fact_sample.py --half fresh --out /tmp/same-fact-fresh.jsonl
     .venv/bin/python bench/same_fact_sample.py --half third --out /tmp/same-fact-third.jsonl
+    .venv/bin/python bench/same_fact_sample.py --half fourth --out /tmp/same-fact-fourth.jsonl
 
 Writes, for one half of the dev events (`furniture_eval.half_of`), pairs of sentences from two
 different articles of one event, with their text so a person can label them "same" (one fact,
@@ -20,7 +21,10 @@ Label the tune half, build the decision, then sample and label the held-out half
 half was spent, `--half fresh` draws a new held-out set, with its own seed, from the events of
 either half that no pair of `same_fact_eval.LABELS` comes from. The fresh set looked at in turn,
 `--half third` draws another, with a seed of its own, from the events no pair of either file
-(`LABELS`, `FRESH`) comes from.
+(`LABELS`, `FRESH`) comes from. The third scored twice, `--half fourth` draws one more from the
+events no pair of the three files comes from: of the summary files' events only a few are left,
+with no pairs close or with numbers, so it draws from ECB+'s reports of one event too
+(`furniture_eval.ECBPLUS`, no set before used that file), at most FOURTH_COUNTS.
 """
 
 from __future__ import annotations
@@ -34,17 +38,19 @@ from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-from furniture_eval import DEV, FILES, Unit, half_of, read_labels, read_units
+from furniture_eval import DEV, ECBPLUS, FILES, Unit, half_of, read_labels, read_units
 from newsweave.analysis.nlp import minilm
 from newsweave.ingest.furniture import furniture_kind
 
 BANDS = {"close": (0.7, 1.01), "middle": (0.5, 0.7), "numbers": (0.4, 1.01)}
 COUNTS = {"close": 55, "middle": 60, "numbers": 45}
+FOURTH_COUNTS = {"close": 45, "middle": 50, "numbers": 40}
 PER_EVENT = 2
 MIN_WORDS = 6
 SEED = 24
 LABELS = Path(__file__).resolve().parent / "data" / "same-fact-labels.jsonl"
 FRESH = LABELS.with_name("same-fact-labels-fresh.jsonl")
+THIRD = LABELS.with_name("same-fact-labels-third.jsonl")
 _DIGIT = re.compile(r"\d")
 
 
@@ -77,11 +83,13 @@ def candidate_pairs(units: list[Unit]) -> dict[str, list[tuple[Unit, Unit]]]:
 def in_set(unit: Unit, name: str) -> bool:
     """Whether the sentence's event belongs to the set: a half of the first labels; "fresh",
     an event none of them comes from; "third", an event no pair of the first labels or of the
-    fresh set comes from."""
+    fresh set comes from; "fourth", an event no pair of those or of the third comes from."""
     if name == "fresh":
         return (unit.file, unit.event_id) not in _labelled_events((LABELS,))
     if name == "third":
         return (unit.file, unit.event_id) not in _labelled_events((LABELS, FRESH))
+    if name == "fourth":
+        return (unit.file, unit.event_id) not in _labelled_events((LABELS, FRESH, THIRD))
     return half_of(unit.event_id) == name
 
 
@@ -94,16 +102,20 @@ def _labelled_events(paths: tuple[Path, ...]) -> frozenset[tuple[str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("tune", "held-out", "fresh", "third"), required=True)
+    parser.add_argument(
+        "--half", choices=("tune", "held-out", "fresh", "third", "fourth"), required=True
+    )
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--eval-dir", type=Path, default=DEV)
     args = parser.parse_args()
-    units = [u for u in read_units(args.eval_dir, FILES) if in_set(u, args.half)]
+    files = (*FILES, ECBPLUS) if args.half == "fourth" else FILES
+    counts = FOURTH_COUNTS if args.half == "fourth" else COUNTS
+    units = [u for u in read_units(args.eval_dir, files) if in_set(u, args.half)]
     bands = candidate_pairs(units)
     chance = random.Random(f"{SEED} {args.half}")
     picked: list[tuple[Unit, Unit, str]] = []
     seen: set[tuple] = set()
-    for band, count in COUNTS.items():
+    for band, count in counts.items():
         pool = sorted(bands[band], key=lambda pair: (pair[0].key, pair[1].key))
         chance.shuffle(pool)
         per_event: dict[str, int] = defaultdict(int)

@@ -14,6 +14,7 @@ from newsweave.analysis.facts import (
     same_fact,
     same_happening,
     stated_in,
+    told_in,
     value_conflict,
 )
 
@@ -81,3 +82,25 @@ def test_the_sentence_of_an_article_that_states_a_fact_is_found_with_its_offsets
     assert found is not None and article[found.start : found.end] == found.text
     assert found.text.startswith("The memoir goes on sale Tuesday")
     assert stated_in("The author will tour four cities.", article) is None
+
+
+@pytest.mark.slow
+def test_another_source_telling_a_fact_in_few_shared_words_lifts_the_dagger_alone():
+    """`told_in` (the † alone) finds a paraphrase a citation's bar does not; a sentence of the
+    other report that is closer to another sentence of the cited one tells that fact instead."""
+    own = (
+        "Lena Vass appeared at Saltmere Crown Court on Monday. "
+        "Her lawyer said she would plead not guilty. The trial is set for March."
+    )
+    other = (
+        "The former minister was in court on Monday. "
+        "Her lawyer told reporters she denies the charges. "
+        "Prosecutors said the trial would open in March."
+    )
+    sentence = "Her lawyer said she would plead not guilty."
+    assert stated_in(sentence, other) is None
+    found = told_in(sentence, other, own)
+    assert found is not None and found.text == "Her lawyer told reporters she denies the charges."
+    # the same sentence of the other report, but the cited one tells that denial itself
+    own_with_denial = own + " Her lawyer told reporters she denies the charges."
+    assert told_in(sentence, other, own_with_denial) is None

@@ -41,8 +41,18 @@ held-out set at the citation's precision, but cited the seeds' lead ("Putin reje
 ... for a meeting") to a report of "his readiness for direct talks ... but firmly rejected" a
 ceasefire: a shared verb and actor are not a shared fact. A lower bar for the writer's repeat
 test (0.3 to 0.45) dropped the sample's Rellik remark about the letter, a fact of its own, as a
-repeat of the lead. A lower bar for the † alone (no † where another source scores 0.3 or more,
-without citing it) withheld, in dev briefs, 10 † of which 7 were facts no other source states.
+repeat of the lead. The support checker, asked whether one sentence supports the other, finds
+fewer same facts at any precision than the score (issue 24, sixth session).
+
+The † asks another question than a citation: whether any other source tells the fact in any
+wording, without that source being cited for it. `told_in` asks it at a lower bar
+(`single_threshold`), which alone withheld, in dev briefs, 10 † of which 7 were facts no other
+source states: the best of an article's sentences at that bar is often another fact of the
+event. So a sentence of the other report counts only when it matches back: no other sentence
+of the cited report is closer to it (reports agree on which of their sentences tell one fact;
+a sentence that tells a neighbouring fact of the cited report is that fact's). The writer asks
+the same search, at `retell_threshold`, before telling a fact another report's sentence
+already told (`briefs.selection.retells`).
 
 `same_happening` is looser than `same_fact` and for the writer alone: two sentences sharing a
 main predicate (`Fact.heads`: the root verb and the verbs joined to it, or those of the clause
@@ -99,6 +109,7 @@ __all__ = [
     "same_fact",
     "same_happening",
     "stated_in",
+    "told_in",
     "value_conflict",
 ]
 
@@ -115,6 +126,8 @@ class FactRules:
     bias: float
     threshold: float  # two sentences compared
     search_threshold: float  # the best of an article's sentences (`stated_in`): a citation
+    single_threshold: float  # another source tells the fact, for the † alone (`told_in`)
+    retell_threshold: float  # the same, for the writer's repeat test (`selection.retells`)
     tolerance: float
     smallest: float
     years: tuple[int, int]
@@ -149,6 +162,8 @@ def load_fact_rules(path: Path = RULES_FILE) -> FactRules:
         bias=float(score["bias"]),
         threshold=float(score["threshold"]),
         search_threshold=float(score["search_threshold"]),
+        single_threshold=float(score["single_threshold"]),
+        retell_threshold=float(score["retell_threshold"]),
         tolerance=float(numbers["tolerance"]),
         smallest=float(numbers["smallest"]),
         years=(int(low), int(high)),
@@ -271,6 +286,34 @@ def stated_in(sentence: str | Fact, text: str) -> Sentence | None:
         if score < rules.search_threshold:
             break
         if value_conflict(fact, other, rules) is None:
+            return where
+    return None
+
+
+def told_in(sentence: str | Fact, text: str, own: str, bar: float | None = None) -> Sentence | None:
+    """The sentence of `text` (another source's article) that tells the fact of `sentence`, a
+    sentence of `own` (the one article that states it), in any wording, or None. What the †
+    asks ("no other source states it"), never what a citation rests on: the bar is
+    `single_threshold`, far under a citation's, so a paraphrase sharing few words counts; and
+    since the best of an article's sentences at that bar is often another fact of the event, a
+    sentence counts only when no other sentence of `own` is closer to it: the reports agree on
+    which of their sentences tell one fact (a match both ways), and a sentence of `text` that
+    tells a neighbouring fact of `own` is that fact's. `bar` replaces the threshold (the
+    writer's repeat test asks `retell_threshold`)."""
+    fact = _fact(sentence)
+    rules = load_fact_rules()
+    mine = [other for _, other in facts_of(own)]
+    if mine:  # the sentence's own rendering in `own` is the sentence: leave it out
+        rendering = max(mine, key=lambda other: pair_score(fact, other, rules))
+        mine = [other for other in mine if other is not rendering]
+    found = [(pair_score(fact, other, rules), s, other) for s, other in facts_of(text)]
+    found.sort(key=lambda item: -item[0])
+    for score, where, other in found:
+        if score < (rules.single_threshold if bar is None else bar):
+            break
+        if value_conflict(fact, other, rules) is not None:
+            continue
+        if all(pair_score(other, neighbour, rules) < score for neighbour in mine):
             return where
     return None
 

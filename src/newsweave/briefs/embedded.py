@@ -23,11 +23,12 @@ sentences of the reports, in which a report says what the event weighs or will b
 (`sections.states_stakes`: "the first time since 1987", "could cost the region 4,000 jobs", "a
 ruling is expected in the spring"): reports say why a story matters near their top, and such
 words further down are mostly details; the **body** is the best of the rest, skipping any that
-repeats a chosen sentence in any section (the same claim, the same fact in other words or the
-same happening: `selection.repeats`) or renders again a remark already quoted, in paragraphs of
-three: facts and reported statements ("the ministry said ...") in the order the sources tell
-them, then direct quotes (when a length is asked for and the distinct facts run out before it,
-other renderings of the chosen claims follow, each adding at least NEW_WORDS content words, and
+repeats a chosen sentence in any section (the same claim, the same fact in other words, the
+same happening, or another report's sentence that tells a chosen one's fact:
+`selection.repeats`) or renders again a remark already quoted, in paragraphs of three: facts
+and reported statements ("the ministry said ...") in the order the sources tell them, then
+direct quotes (when a length is asked for and the distinct facts run out before it, other
+renderings of the chosen claims follow, each adding at least NEW_WORDS content words, and
 a third of its words, that the brief has not said: one outlet's "disbanded two councils" after
 another's "disbanded two councils after chief executives quit in protest"; such a sentence cites
 its own report); **where sources differ** states each side of each stored disagreement in a
@@ -107,6 +108,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
     number = source_numbers(material, sources)
     one_source = material.event.independent_sources <= 1
     candidates = candidates_of(material.analysis, material.articles)
+    texts = {article.article_id: article.text for article in material.articles}
     chosen: list[Candidate] = []
     used_statements: set[int] = set()
 
@@ -123,7 +125,7 @@ def write_brief(material: Material, *, max_words: int | None = None) -> Brief:
         retold = elaboration and candidate.quote is not None and candidate.quote.kind == "indirect"
         if statement is not None and statement in used_statements and not retold:
             return None
-        if not elaboration and repeats(candidate, chosen):
+        if not elaboration and repeats(candidate, chosen, texts):
             return None
         chosen.append(candidate)
         if statement is not None:

@@ -16,7 +16,9 @@ article flagged non-English.
 
 The tests the writer chooses by are here too: the lead (`lead_among`), a sentence that repeats
 a chosen one (`repeats`: a rendering of the same claim, a sentence stating the same fact in any
-wording, `facts.same_fact`, or telling the same happening, `facts.same_happening`), one that
+wording, `facts.same_fact`, telling the same happening, `facts.same_happening`, or the sentence
+of another report that tells a chosen one's fact as the two reports' closest match both ways,
+`facts.told_in`), one that
 reads the event (`is_analysis`, by the rules of `sections`), and the other renderings of a
 chosen claim that add details of their own (`elaborations`).
 """
@@ -25,12 +27,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from newsweave.analysis.claims import Claim, ClaimSentence
-from newsweave.analysis.facts import same_fact, same_happening
+from newsweave.analysis.facts import load_fact_rules, same_fact, same_happening, told_in
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.quotes import Quote
 from newsweave.analysis.vocabularies import words_for
@@ -53,6 +55,7 @@ __all__ = [
     "lead_of",
     "quotes_directly",
     "repeats",
+    "retells",
     "statement_of",
 ]
 
@@ -249,18 +252,38 @@ def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float
     return sum(len(words & other) / math.sqrt(len(words) * len(other)) for other in event if other)
 
 
-def repeats(candidate: Candidate, chosen: Sequence[Candidate]) -> bool:
+def repeats(
+    candidate: Candidate, chosen: Sequence[Candidate], texts: Mapping[str, str] | None = None
+) -> bool:
     """Whether the candidate says again what a chosen sentence says, in whatever section that
     one stands (the lead, why it matters, the body, analysis): it renders the same claim,
-    states the same fact in other words (`facts.same_fact`), or tells the same happening with
+    states the same fact in other words (`facts.same_fact`), tells the same happening with
     details of its own (`facts.same_happening`: "shareholders rejected the pay package" after
-    "59% of investors rejected Dudley's 20% rise")."""
+    "59% of investors rejected Dudley's 20% rise"), or, with the articles' `texts` by id, is
+    the sentence by which its report tells a chosen sentence's fact (`retells`)."""
     return any(
         candidate.claim is other.claim
         or same_fact(candidate.text, other.text)
         or same_happening(candidate.text, other.text)
+        or (texts is not None and retells(candidate.sentence, other, texts))
         for other in chosen
     )
+
+
+def retells(sentence: ClaimSentence, chosen: Candidate, texts: Mapping[str, str]) -> bool:
+    """Whether `sentence`, of another report than the chosen sentence's, is the one by which
+    that report tells the chosen sentence's fact (`facts.told_in`: the closest match both ways,
+    at `retell_threshold`, under a pair's bar: "is offering a new deal: promise not to pursue
+    this case" and "said it would waive its attempt to recover legal costs if she agrees not to
+    pursue an appeal").
+    A report seldom tells one fact twice, so a sentence of the chosen one's own report, or one
+    its report has a closer sentence for, is another fact."""
+    own = chosen.sentence.article_id
+    if sentence.article_id == own or sentence.article_id not in texts or own not in texts:
+        return False
+    bar = load_fact_rules().retell_threshold
+    found = told_in(chosen.text, texts[sentence.article_id], texts[own], bar)
+    return found is not None and found.start == sentence.start
 
 
 def statement_of(analysis: EventAnalysis, candidate: Candidate) -> int | None:

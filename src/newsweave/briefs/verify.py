@@ -22,8 +22,13 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
 4. a bare fact (`attributed` False: no "X said" of its own) that one source alone is left
    stating, in an event with several, is marked `single_source` (shown as † after its
    citation, "reported by one source only"): no other source of the event states it in any
-   wording. The mark, not words in the sentence, says so: the sentence stays the source's own
-   words, and a reader sees at once which facts stand on one report;
+   wording. Whether one does is asked with a looser bar than a citation's (`facts.told_in`: a
+   paraphrase sharing few words, "her lawyer told reporters she denies the charges" for "her
+   lawyer said she would plead not guilty", counts when it matches back to this sentence rather
+   than to another of the cited article), and such a source lifts the † without being cited: a
+   citation must be right, while a † too many tells a reader that facts several reports agree
+   on stand on one. The mark, not words in the sentence, says so: the sentence stays the
+   source's own words, and a reader sees at once which facts stand on one report;
 5. a sentence left with no supporting citation is removed, or, with `keep_unsupported` (for
    debugging a writer), kept and marked `unsupported`.
 
@@ -47,7 +52,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 
-from newsweave.analysis.facts import stated_in
+from newsweave.analysis.facts import stated_in, told_in
 from newsweave.analysis.nli import NliModel
 from newsweave.analysis.quotes import quoted_stretches
 from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
@@ -138,7 +143,10 @@ def verify_brief(
                 report["added"] += len(citations) - supported
             sentence = replace(sentence, citations=citations, evidence=evidence)
             single = (
-                len(citations) == 1 and not sentence.attributed and brief.independent_sources > 1
+                len(citations) == 1
+                and not sentence.attributed
+                and brief.independent_sources > 1
+                and not _told_elsewhere(sentence.text, citations[0], brief, articles)
             )
             sentence = replace(sentence, single_source=single)
         elif not fails:
@@ -275,6 +283,21 @@ def _confirmed(
             added.append(entry.number)
             found.append(_evidence(article, (where.start, where.end)))
     return tuple(sorted(citations + tuple(added))), tuple(found)
+
+
+def _told_elsewhere(
+    text: str, citation: int, brief: Brief, articles: Mapping[str, Article]
+) -> bool:
+    """Whether another article of the cited event tells the sentence's fact in its own words
+    (`facts.told_in`, a looser bar than a citation's): then the sentence is not marked †,
+    though that article is not cited for it (step 4)."""
+    cited = brief.source(citation)
+    own = articles[cited.article_id].text
+    return any(
+        told_in(text, articles[entry.article_id].text, own) is not None
+        for entry in brief.sources
+        if entry.number != citation and entry.event_id == cited.event_id
+    )
 
 
 def _evidence(article: Article, span: tuple[int, int]) -> Evidence:
