@@ -43,7 +43,9 @@ fitted on the labelled sentences (`ingest.furniture_model`, its weights data bes
 `bench/furniture_fit.py`), at a threshold where its own cross-validated precision is 0.9, and is
 `FITTED` ("other") when the model says so. Precision and recall are measured on sentences
 labelled by hand from the dev files (bench/furniture_eval.py, BENCHMARKS.md, "Non-news
-sentences"), on sets held out from both the rules and the model.
+sentences"), on sets held out from both the rules and the model: on the fifth, 280 sentences of
+PolNeAR and SummEdits pages, precision 1.00 and recall 0.51 (0.47 without this round's rules and
+model); short of the 0.9 the issue asks for, most of all on embedded social posts and headings.
 """
 
 from __future__ import annotations
