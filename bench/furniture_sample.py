@@ -19,6 +19,11 @@ output holds the dev files' text, so write it outside the repository. Two sets w
   sentences is in a set before, and PolNeAR's political reports (`attrib-polnear.jsonl`, which
   no set drew from; POLNEAR_ARTICLES of them at random, so parsing stays short), labelled and
   committed before the detector's fifth round was written, and scored once at the end.
+- `--set fifth` (`bench/data/furniture-labels-fifth.jsonl`): PolNeAR reports the fourth set's
+  draw did not read (POLNEAR_ARTICLES others at random) and SummEdits' twelve articles
+  (`support-summedits.jsonl`, which no set drew from: web pages with their chrome, "Send this
+  page to someone via email"), labelled and committed before the detector's sixth round was
+  scored, and scored once, before and after it.
 
 Per set, drawn with a fixed seed from the sentences as the brief writer meets them
 (`furniture_eval.read_units`):
@@ -44,9 +49,11 @@ from furniture_eval import (
     DEV,
     ECBPLUS,
     FILES,
+    FOURTH,
     FRESH,
     LABELS,
     POLNEAR,
+    SUMMEDITS,
     THIRD,
     Unit,
     half_of,
@@ -61,6 +68,7 @@ RANDOM = {
     "fresh": {MULTINEWS: 200, ALLSIDES: 50},
     "third": {MULTINEWS: 30, ECBPLUS: 200},
     "fourth": {ECBPLUS: 150, POLNEAR: 70},
+    "fifth": {POLNEAR: 150, SUMMEDITS: 35},
 }
 SUSPECT = {
     "tune": {MULTINEWS: 100, ALLSIDES: 15},
@@ -68,8 +76,14 @@ SUSPECT = {
     "fresh": {MULTINEWS: 130, ALLSIDES: 20},
     "third": {MULTINEWS: 0, ECBPLUS: 70},
     "fourth": {ECBPLUS: 80, POLNEAR: 50},
+    "fifth": {POLNEAR: 60, SUMMEDITS: 35},
 }
-EARLIER = {"fresh": [LABELS], "third": [LABELS, FRESH], "fourth": [LABELS, FRESH, THIRD]}
+EARLIER = {
+    "fresh": [LABELS],
+    "third": [LABELS, FRESH],
+    "fourth": [LABELS, FRESH, THIRD],
+    "fifth": [LABELS, FRESH, THIRD, FOURTH],
+}
 POLNEAR_ARTICLES = 150
 SEED = 24
 _WORDS = re.compile(
@@ -109,7 +123,8 @@ def draw(units: Iterable[Unit], name: str, labelled: set[tuple[str, str]]) -> li
         taken = {u.key for u in at_random}
         suspects = [u for u in pool if u.key not in taken and is_suspect(u.text, u.paragraph)]
         picked += [(u, "random") for u in at_random]
-        picked += [(u, "suspect") for u in chance.sample(suspects, SUSPECT[name][file])]
+        suspects = chance.sample(suspects, min(SUSPECT[name][file], len(suspects)))
+        picked += [(u, "suspect") for u in suspects]
     chance.shuffle(picked)
     return [
         {
@@ -135,10 +150,21 @@ def _articles(args: argparse.Namespace, files: tuple[str, ...]) -> set[tuple[str
     for name in files:
         with (args.eval_dir / name).open(encoding="utf-8") as lines:
             ids = [json.loads(line)["id"] for line in lines if line.strip()]
+        if name == SUMMEDITS:  # a claim pair a line: its article's id before "_"
+            ids = [pair.split("_")[0] for pair in ids]
         if name == POLNEAR:
-            ids = random.Random(f"{SEED} {args.name} articles").sample(ids, POLNEAR_ARTICLES)
+            ids = _polnear_draw(ids, args.name)
         chosen |= {(name, article) for article in ids}
     return chosen
+
+
+def _polnear_draw(ids: list[str], name: str) -> list[str]:
+    """The PolNeAR articles set `name` reads: POLNEAR_ARTICLES at random, seeded by the set's
+    name, from those no earlier set's draw read (the fourth's, for the fifth)."""
+    if name == "fifth":
+        read = set(_polnear_draw(ids, "fourth"))
+        ids = [article for article in ids if article not in read]
+    return random.Random(f"{SEED} {name} articles").sample(ids, POLNEAR_ARTICLES)
 
 
 def main() -> None:

@@ -93,6 +93,10 @@ def test_a_broken_rule_names_the_rule_and_its_fault() -> None:
         ("North Haven, Vt. (WVLD) The ferry sailed.", "The ferry sailed."),
         ("(CPA Health) - Ferry crews slept less.", "Ferry crews slept less."),
         ("MONDAY, March 5, 2026 (CPA News) -- Ferry fares rose.", "Ferry fares rose."),
+        ("Saltmere, TK - Monday, a judge heard evidence.", "Monday, a judge heard evidence."),
+        ("SALTMERE Ferry fares are rising again.", "Ferry fares are rising again."),
+        ("PORT CASIMIR Ferries sailed again.", "Ferries sailed again."),
+        ("SUMMARY THE HARBOUR Ferries sailed again.", "Ferries sailed again."),
     ],
 )
 def test_a_dateline_opening_a_sentence_is_dropped_glued_or_not(sentence: str, news: str) -> None:
@@ -109,6 +113,10 @@ def test_a_dateline_opening_a_sentence_is_dropped_glued_or_not(sentence: str, ne
         "The port reopened on Monday.",
         "Senator Ana Vilk (R-Veldra) Thursday called for a vote.",  # a party, not an agency
         "Saltmere Ports (SLP) shares fell on Monday.",  # a ticker, then lower case
+        "NATO Secretary General Ana Vilk said the port would reopen.",  # an acronym
+        "CPA Director Ana Vilk said the port would reopen.",
+        "FERRY STRIKE ENDS IN SALTMERE",  # capitals alone: no sentence after them
+        "Vilk, MD, said the port would reopen.",  # a comma and capitals, but no dash
     ],
 )
 def test_a_sentence_without_a_dateline_is_left_as_it_is(sentence: str) -> None:
