@@ -18,8 +18,8 @@ article's first 3,000 characters). Labels:
 The tests aim at D, W, R and H. Printed per half (an event's half is fixed by its id's MD5,
 odd = kept back: the rules were written without reading those): precision (of the sentences the
 tests flag, the share labelled anything but L), recall (of the D/W/R/H sentences, the share
-flagged) and false alarms (of the L sentences, the share flagged, which the writer would then
-not lead with).
+flagged), their F1, how many of the D sentences are flagged, and false alarms (of the L
+sentences, the share flagged, which the writer would then not lead with).
 """
 
 from __future__ import annotations
@@ -62,8 +62,11 @@ def main() -> None:
         faults = lead_faults(text)
         half = "kept back" if kept_back(row["event"]) else "written on"
         halves[half].append((row["label"], bool(faults), text, faults))
-    print("| half | sentences | L | D/W/R/H | precision | recall | false alarms on L |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| half | sentences | L | D/W/R/H | precision | recall | F1 | false alarms on L "
+        "| D flagged |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for half, rows in halves.items():
         flagged = [r for r in rows if r[1]]
         faulty = [r for r in rows if r[0] in FAULTS]
@@ -71,9 +74,12 @@ def main() -> None:
         precision = sum(r[0] != "L" for r in flagged) / len(flagged) if flagged else 1.0
         recall = sum(r[1] for r in faulty) / len(faulty) if faulty else 1.0
         alarms = sum(r[1] for r in leads) / len(leads) if leads else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        dangling = [r for r in rows if r[0] == "D"]
         print(
             f"| {half} | {len(rows)} | {len(leads)} | {len(faulty)} | {precision:.2f} | "
-            f"{recall:.2f} | {alarms:.2f} |"
+            f"{recall:.2f} | {f1:.2f} | {alarms:.2f} | "
+            f"{sum(r[1] for r in dangling)} of {len(dangling)} |"
         )
         if args.show:
             for label, flagged_, text, faults in rows:

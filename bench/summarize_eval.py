@@ -25,7 +25,8 @@ there, since those figures are only as good as the checker. Last, where each bri
 budget (the reference's length) goes: the share of the words ROUGE reads from each section, from
 newsweave's own framing words (a background entry's date, "Other outlets report the same remark
 as ") and left unfilled. `--leads OUT.jsonl` writes each event's id, lead, the first article's
-first sentence, the reference's opening and the whole brief, for reading by hand.
+first sentence, the reference, the brief's ROUGE and the whole brief, for reading by hand and
+for comparing two runs event by event.
 """
 
 from __future__ import annotations
@@ -235,9 +236,12 @@ class Budget:
         return [f"{100 * self.words[part] / self.total:.1f}" for part in BUDGET_PARTS]
 
 
-def _lead_record(cluster: SummaryCluster, brief: Brief | None) -> dict[str, str | None]:
+def _lead_record(cluster: SummaryCluster, brief: Brief | None) -> dict[str, object]:
     return {
         "id": cluster.cluster_id,
+        "rouge": [round(score, 4) for score in score_rouge(brief.prose(), cluster.reference)]
+        if brief
+        else None,
         "lead": brief_lead(brief),
         "first_sentence": split_sentences([cluster.articles[0].text[:3000]])[0][0].text,
         "reference": cluster.reference,

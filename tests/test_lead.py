@@ -114,3 +114,24 @@ def test_a_definite_description_of_an_act_the_brief_has_not_told_of_dangles():
 def test_a_description_the_brief_resolves_does_not_dangle(text):
     told = "Korvania's president rejected a request from Veldra's leader for a meeting in Saltmere."
     assert unresolved_description(text, told) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("text", "points_back"),
+    [
+        ("The letter, signed by forty mayors, asks the minister to resign.", True),
+        ("The shooting happened outside a school in Saltmere on Monday.", True),
+        ("The company said on Monday that it would close the plant.", True),
+        ("The government's lending program for small businesses is on hold.", False),
+        ("The letter the forty mayors signed asks the minister to resign.", False),
+        ("The Korvanian government rejected the proposal on Tuesday.", False),
+    ],
+)
+def test_a_lead_and_a_later_sentence_are_read_by_one_test_of_a_pointing_description(
+    text, points_back
+):
+    """A lead is a sentence before which nothing is told: the lead's test of a pointing
+    description and the later sentences' test are one."""
+    assert (dangling_reference(text) is not None) is points_back
+    assert (unresolved_description(text, "") is not None) is points_back

@@ -10,9 +10,9 @@ already carries, in whole or in part), gives a sentence of "why it matters", the
 "analysis" that weighs the event in its report's own voice as that report's view ("The
 Harbour Herald writes: ...", rule `why.judgement`: the brief's voice stays neutral), names
 people in full where the brief first mentions them (`edits.named_in_full`), gives the headline
-(`headline_of`: the event's title, with a count the sources dispute in the form every side
-agrees on, "at least nine") and cuts the
-brief to a length (`trim`).
+(`headline_of`: the event's title, whole as `material.headline_text` gives it, with a count
+the sources dispute in the form every side agrees on, "at least nine") and cuts the brief to a
+length (`trim`).
 `variant_notes` says how other outlets render a remark the body quotes; `in_paragraphs` puts
 body sentences in paragraphs of PARAGRAPH.
 """
@@ -33,7 +33,7 @@ from newsweave.analysis.statements import wordings_agree
 from newsweave.analysis.words import number_value
 from newsweave.briefs.edits import named_in_full, tidied
 from newsweave.briefs.lead import RULES_FOLDER
-from newsweave.briefs.material import Material, cite, source_list, source_numbers
+from newsweave.briefs.material import Material, cite, headline_text, source_list, source_numbers
 from newsweave.briefs.model import (
     SECTION_KINDS,
     Brief,
@@ -42,7 +42,7 @@ from newsweave.briefs.model import (
     Section,
     SectionKind,
 )
-from newsweave.briefs.sections import matches
+from newsweave.briefs.sections import matches, weighs_unattributed
 from newsweave.briefs.selection import Candidate, lead_of, statement_of
 from newsweave.model import is_unnamed_source
 from newsweave.rulebook import rule_in
@@ -92,7 +92,7 @@ def assemble(
     sections = named_in_full(sections, _people_by_number(material, number))
     brief = Brief(
         event_id=material.event.event_id,
-        headline=headline_of(material.event.title, material.analysis.disagreements),
+        headline=headline_of(headline_text(material), material.analysis.disagreements),
         sections=(),
         pull_quote=_pull_quote(material, number, sections),
         sources=sources,
@@ -119,9 +119,7 @@ def _judgement_attributed(
     texts = {a.article_id: " ".join(a.text.split()) for a in material.articles}
 
     def attributed(sentence: BriefSentence) -> BriefSentence:
-        if sentence.frame or not matches("why.judgement", sentence.text):
-            return sentence
-        if matches("analysis.attributed", sentence.text):
+        if sentence.frame or not weighs_unattributed(sentence.text):
             return sentence
         words = " ".join(sentence.text.split())[:60]
         cited = [a for n in sentence.citations for a in by_number.get(n, ()) if a in texts]

@@ -7,10 +7,12 @@ outlets' sentences), then by how close each is to what the reports say together
 put the news first) and that does none of what `lead_faults` finds:
 
 - a **dangling reference**: it opens on a pronoun ("He told reporters ...", "This comes a week
-  after ...") or has one as its main verb's subject ("On Monday, it ..."), or opens on "the"/
-  "this" and a noun that points back ("The refusal marks ...", "This move ...") with nothing
-  after the noun saying whose or which ("The refusal of the harbour master to ..." says it): a
-  reader of the lead has not been told what it points to;
+  after ...") or has one as its main verb's subject ("On Monday, it ..."), or opens with
+  "the"/"this" and a noun that points back ("The refusal marks ...", "This move ...", "After
+  the refusal, ...") with nothing after the noun saying whose or which ("The refusal of the
+  harbour master to ..." says it): a reader of the lead has not been told what it points to.
+  The description is read by the one test every sentence of the brief passes
+  (`unresolved_description`): before a lead nothing is told, so nothing resolves it;
 - **weighing**: it says what the event signals, marks or suggests (commentary);
 - a **reaction**: its main verb is how someone took the event (condemned, welcomed, slammed);
 - **history**: its main verb is pluperfect ("had agreed"), places it after something else
@@ -19,7 +21,8 @@ put the news first) and that does none of what `lead_faults` finds:
 The words each test reads are data, in `rules/lead.toml`, with sentences each must and must not
 match (tests/test_lead.py); `bench/lead_eval.py` judges the tests on report openings labelled by
 hand, half of them kept back while the rules were written. `dangling_reference` alone is also
-what the evaluation counts as a lead defect (`evaluate.defects`).
+what the evaluation counts as a lead defect, and `unresolved_description` a later sentence's
+(`evaluate.defects`).
 
 A reaction is passed over only for a faultless opening at least as widely reported: measured
 end to end on the dev files (the first 40 Multi-News and 100 AllSides events), each of the three
@@ -51,7 +54,7 @@ from newsweave.rulebook import Rule, compiled, rules_of_file
 from newsweave.stories.cluster_features import STOP_WORDS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc, Span, Token
 
 __all__ = [
     "FAULTS",
@@ -90,18 +93,6 @@ def _either(words: Sequence[str]) -> str:
 
 
 @cache
-def _resolving() -> re.Pattern[str]:
-    """What may follow a pointing noun and say whose or which it is: a comma opening an
-    apposition (unless a connective follows it: "The court, though, ..."), a bracket or a dash,
-    or one of the rule's `resolving` words. The shape is here, the words in the rule."""
-    connectives = _either(_options("lead.pointing-nouns", "connectives"))
-    resolving = _either(_options("lead.pointing-nouns", "resolving"))
-    return re.compile(
-        rf"\s*(?:,(?!\s*(?:{connectives})\b)|[(—–:]|\b(?:{resolving})\b)", re.IGNORECASE
-    )
-
-
-@cache
 def _nominal() -> re.Pattern[str]:
     """An ending that makes a noun of a verb (refus-al, reject-ion, announce-ment, fail-ure,
     rul-ing): the rule's `nominal_endings`."""
@@ -132,24 +123,25 @@ def lead_rules() -> dict[str, Rule]:
 
 
 def dangling_reference(text: str, doc: Doc | None = None) -> str | None:
-    """The id of the rule by which the sentence leaves a reference unresolved (it opens on a
-    pronoun, its main verb's subject is one, or it opens on a pointing noun with nothing saying
-    whose or which), or None. `doc` is its spaCy parse, made here unless given."""
+    """The id of the rule by which the sentence, opening a brief, leaves a reference
+    unresolved, or None: it opens on a pronoun, its main verb's subject is one, or it opens on a
+    description that points back (`unresolved_description` with nothing told before it: "The
+    refusal marks ...", "The company said ..."). `doc` is its spaCy parse, made here unless
+    given."""
     words = _WORD.findall(text[:200])
     if not words:
         return None
     first = words[0].lower()
     pronouns = lead_rules()["lead.pointing-pronouns"].words
-    determiners = _options("lead.pointing-nouns", "determiners")
     if first in pronouns:
-        if first not in determiners:
+        if first not in _options("lead.pointing-nouns", "determiners"):
             return "lead.pointing-pronouns"
         rest = text[text.lower().find(first) + len(first) :].lstrip()
         if _verbish().match(rest):
             return "lead.pointing-pronouns"
-    if first in determiners and (noun := _points_back(text, words)):
-        return noun
     doc = doc if doc is not None else load_nlp()(text)
+    if described := _pointing_description(doc, told=""):
+        return described[1]
     root = _root(doc)
     if root is not None and any(
         child.dep_ in {"nsubj", "nsubjpass"} and child.tag_ == "PRP" and child.lower_ in pronouns
@@ -159,54 +151,86 @@ def dangling_reference(text: str, doc: Doc | None = None) -> str | None:
     return None
 
 
-def _points_back(text: str, words: Sequence[str]) -> str | None:
-    """The rule by which the noun after the opening determiner is left unresolved (a pointing
-    noun or an actor's noun, the first word after the determiner or after one or two
-    modifiers, with nothing after it saying whose or which), or None."""
-    rules = lead_rules()
-    for at, word in enumerate(words[1:4], start=1):
-        if word[:1].isupper():
-            return None  # a name: "The Veldra council", "The State Department" is resolved
-        for rule_id in ("lead.pointing-nouns", "lead.actor-nouns"):
-            if word.lower() in rules[rule_id].words:
-                resolved = _resolving().match(text[_end_of(text, words, at) :])
-                return None if resolved else rule_id
-    return None
-
-
 def unresolved_description(text: str, told: str, doc: Doc | None = None) -> str | None:
-    """The definite description a sentence opens on ("The proposal", "This move") when it
-    points back to an act, an utterance or a happening that `told` (what a reader has read
-    before it: the headline and the brief's sentences so far) does not name, else None.
+    """The definite description a sentence opens with ("The proposal", "This move") when it
+    points back to what `told` (what a reader has read before it: the headline and the brief's
+    sentences so far) does not name, else None. The one test of a pointing description: a lead,
+    before which nothing is told, is tested by it too (`dangling_reference`).
 
-    Read from the parse: the sentence's first word is a determiner ("the", "this", "these",
-    "such") of a common noun (no proper noun among them: "The Veldra council" is resolved)
+    Read from the parse: a determiner ("the", "this", "these", "such") opening the sentence or
+    standing before its main clause ("Because of the tone of the correspondence, Putin said
+    ...") of a common noun (no proper noun among them: "The Veldra council" is resolved)
     with nothing after it saying which (no "of", no clause or apposition without a comma
     before it: "The proposal, made amid ..." still points back). The noun points back when it
     names an act or a happening: a verb made noun (refus-al, reject-ion, announce-ment, fail-ure,
     rul-ing, by spaCy's list of English verbs) or a word of rule `lead.pointing-nouns` ("letter",
-    "move", "deal"); a standing actor's noun (rule `lead.actor-nouns`: "the company") is left to
-    the lead's test. It is resolved when `told` holds a word of its stem ("refused", "the
-    refusal") or a word MiniLM puts at SAME_REFERENT or closer ("rejected" for "refusal", "fire"
-    for "blaze")."""
-    first = _WORD.match(text)
-    if first is None or first[0].lower() not in _options("lead.pointing-nouns", "determiners"):
+    "move", "deal"); or, when nothing is told, a standing actor's noun (rule
+    `lead.actor-nouns`: "the company", which later in a brief names the actor told of before).
+    It is resolved when `told` holds a word of its stem ("refused", "the refusal") or a word
+    MiniLM puts at SAME_REFERENT or closer ("rejected" for "refusal", "fire" for "blaze")."""
+    determiners = _options("lead.pointing-nouns", "determiners")
+    if not any(word.lower() in determiners for word in _WORD.findall(text)):
         return None
-    doc = doc if doc is not None else load_nlp()(text)
-    noun = doc[0].head if doc[0].dep_ == "det" else None
-    if noun is None or noun.pos_ != "NOUN" or noun.i > 3:
+    described = _pointing_description(doc if doc is not None else load_nlp()(text), told)
+    return described[0] if described else None
+
+
+def _pointing_description(doc: Doc, told: str) -> tuple[str, str] | None:
+    """The words of the first description before the sentence's main clause that points back
+    unresolved (`unresolved_description`), with the rule by which it does, or None."""
+    determiners = _options("lead.pointing-nouns", "determiners")
+    for word in _before_main_clause(doc):
+        if word.lower_ in determiners and (found := _description_of(word, told)):
+            return found
+    return None
+
+
+def _before_main_clause(doc: Doc) -> Doc | Span:
+    """The sentence's words before its main clause's subject ("Because of the tone of the
+    correspondence, | Putin said ..."), at least its first word ("The proposal | came ...")."""
+    root = _root(doc)
+    if root is None:
+        return doc[:1]
+    subject = next((c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"}), None)
+    end = subject.left_edge.i if subject is not None else root.i
+    return doc[: max(end, 1)]
+
+
+def _description_of(determiner: Token, told: str) -> tuple[str, str] | None:
+    """The description the determiner opens and its rule, when it points back to what `told`
+    does not name (see `unresolved_description`), else None."""
+    noun = determiner.head
+    if noun.i <= determiner.i or noun.i - determiner.i > 3 or noun.pos_ != "NOUN":
         return None
-    if any(t.pos_ == "PROPN" for t in doc[: noun.i]) or _identified(noun):
+    if _possessor(noun):
+        return None  # "The government's lending program" says whose
+    between = determiner.doc[determiner.i + 1 : noun.i]
+    if any(t.pos_ == "PROPN" or t.text[:1].isupper() for t in between):
+        return None  # a name: "The Veldra council", "The Korvanian government"
+    if _identified(noun):
         return None
     lemma = noun.lemma_.lower()
     rules = lead_rules()
-    if lemma in rules["lead.actor-nouns"].words:
+    if lemma in rules["lead.actor-nouns"].words or noun.lower_ in rules["lead.actor-nouns"].words:
+        rule = "lead.actor-nouns"
+        if told:
+            return None
+    elif (
+        lemma in rules["lead.pointing-nouns"].words
+        or noun.lower_ in rules["lead.pointing-nouns"].words
+        or _verb_made_noun(lemma)
+    ):
+        rule = "lead.pointing-nouns"
+    else:
         return None
-    if lemma not in rules["lead.pointing-nouns"].words and not _verb_made_noun(lemma):
+    if told and _named_before(lemma, told):
         return None
-    if _named_before(lemma, told):
-        return None
-    return doc[: noun.i + 1].text
+    return determiner.doc[determiner.i : noun.i + 1].text, rule
+
+
+def _possessor(noun: Token) -> bool:
+    """Whether the noun owns the noun after it ("the government's program")."""
+    return noun.dep_ == "poss" or any(child.dep_ == "case" for child in noun.children)
 
 
 def _identified(noun: Token) -> bool:
@@ -251,14 +275,6 @@ def _named_before(lemma: str, told: str) -> bool:
         return False
     vectors = minilm().embed([lemma, *sorted(words)])
     return bool((vectors[1:] @ vectors[0]).max() >= SAME_REFERENT)
-
-
-def _end_of(text: str, words: Sequence[str], index: int) -> int:
-    """The offset in `text` just after its `index`th word."""
-    at = 0
-    for word in words[: index + 1]:
-        at = text.find(word, at) + len(word)
-    return at
 
 
 def lead_faults(text: str, doc: Doc | None = None) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 `Material` is an event with its articles, its stored analysis, its copy groups and, as
 `Background`, the earlier events of its storyline. `material_for` gathers it from the store;
 `material_from_articles` from articles given as one event, outside any store (the evaluation).
+`headline_text` is the event's title as a brief heads it, whole.
 `source_list` numbers the brief's sources, one per independent report (wire copies together,
 crediting every outlet that ran them), and `source_numbers` and `cite` turn article ids into
 those numbers: every writer cites by them.
@@ -17,19 +18,24 @@ from newsweave.analysis.claims import copy_groups_of
 from newsweave.analysis.model import EventAnalysis
 from newsweave.analysis.stage import analyse_event, load_analysis
 from newsweave.briefs.model import SourceEntry
+from newsweave.ingest.titles import derive_title
 from newsweave.model import Article, Event, publication_order
 from newsweave.store import Store
 from newsweave.stories import event_of
 
 __all__ = [
+    "HEADLINE_WORDS",
     "Background",
     "Material",
     "cite",
+    "headline_text",
     "material_for",
     "material_from_articles",
     "source_list",
     "source_numbers",
 ]
+
+HEADLINE_WORDS = 25  # a brief's headline at the longest (the evaluation counts longer ones)
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,19 @@ class Material:
     @property
     def article_by_id(self) -> dict[str, Article]:
         return {a.article_id: a for a in self.articles}
+
+
+def headline_text(material: Material) -> str:
+    """The event's title as the brief's headline: the title its report came with, else, when
+    ingest made it of the report's first sentence of news and cut it short for a listing ("...
+    rejected a request from Ukrainian President Volodymyr Zelenskyy", before "for an in-person
+    meeting"), that sentence whole when it has HEADLINE_WORDS words or fewer, else cut where a
+    clause or phrase ends within them (`ingest.titles.derive_title`)."""
+    title = material.event.title
+    for article in material.articles:
+        if article.title == title and derive_title(article.text) == title:
+            return derive_title(article.text, HEADLINE_WORDS)
+    return title
 
 
 def source_list(material: Material) -> tuple[SourceEntry, ...]:

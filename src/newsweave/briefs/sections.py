@@ -4,10 +4,12 @@ A brief's sections after the lead are kept for what a reader cannot get from the
 and a section with no such material is left out rather than filled with another fact:
 
 - **why it matters** (`states_stakes`): a sentence in which a report itself (not someone it
-  quotes) says what the event weighs (a first, a record, the worst since a year, a setback;
-  rule `why.significance`) or what it will bring (what is expected or at stake, what happens
-  next, rule `why.consequence`; what it could cause, `why.could`, unless a reporting verb
-  before the modal makes it what somebody said they would do, `why.reported`);
+  quotes) says what the event weighs (a first, a record, the worst since a year; rule
+  `why.significance`), as a fact rather than its own assessment (not "marks a significant
+  setback", "is seen as a test": rule `why.judgement`, `weighs_unattributed`), or what it will
+  bring (what is expected or at stake, what happens next, rule `why.consequence`; what it
+  could cause, `why.could`, unless a reporting verb before the modal makes it what somebody
+  said they would do, `why.reported`);
 - **analysis** (`reads_the_event`): what somebody who reads events for a living says of it (an
   analyst, an expert, a scholar; rule `analysis.experts`), or an official's judgement of what
   it means (rule `analysis.officials`, and it shows, signals or suggests something, it is
@@ -51,6 +53,7 @@ __all__ = [
     "section_rules",
     "speakers_in",
     "states_stakes",
+    "weighs_unattributed",
 ]
 
 # someone's words in quotation marks, three words or more: theirs, not the report's own
@@ -78,16 +81,25 @@ def leans_back(text: str) -> bool:
 
 
 def states_stakes(text: str) -> bool:
-    """Whether the sentence says why the event matters: what it weighs or what it will bring."""
+    """Whether the sentence says why the event matters: what it weighs or what it will bring,
+    as a fact the report states, not its own view of the event (`weighs_unattributed`)."""
     return (
         not leans_back(text)
         and not _QUOTATION.search(text)
+        and not weighs_unattributed(text)
         and (
             matches("why.significance", text)
             or matches("why.consequence", text)
             or (matches("why.could", text) and not matches("why.reported", text))
         )
     )
+
+
+def weighs_unattributed(text: str) -> bool:
+    """Whether the sentence weighs the event in its report's own voice ("The refusal marks a
+    significant setback ...", rule `why.judgement`) and says nobody's view (no reporting verb,
+    rule `analysis.attributed`): an assessment, which no section states as the brief's own."""
+    return matches("why.judgement", text) and not matches("analysis.attributed", text)
 
 
 def reads_the_event(text: str, speaker: str | None = None, *, quoted: bool = False) -> bool:

@@ -159,14 +159,20 @@ def _candidate(
 def elaborations(candidates: Sequence[Candidate], chosen: Sequence[Candidate]) -> list[Candidate]:
     """The renderings of the chosen claims, other than the chosen one, that add details of
     their own: at least NEW_WORDS content words, and a third of their words, not yet in the
-    brief or in an elaboration before them. Their claims' order, each claim's best first."""
+    brief or in an elaboration before them. Their claims' order; of a claim's renderings, the
+    one adding the most such words first (the details it adds are why it is there: a rendering
+    that mostly says again what the brief told, with a few words more, comes last or not at
+    all)."""
     chosen_claims = {id(c.claim) for c in chosen}
     said = frozenset().union(*(c.words for c in chosen))
     picked: list[tuple[Candidate, Rendering]] = []
     for candidate in candidates:
         if id(candidate.claim) not in chosen_claims:
             continue
-        for rendering in candidate.renderings:
+        left = list(candidate.renderings)
+        while left:
+            rendering = max(left, key=lambda r: len(content_words(r.text) - said))
+            left.remove(rendering)
             words = content_words(rendering.text)
             new = words - said
             if len(new) >= NEW_WORDS and 3 * len(new) >= len(words):

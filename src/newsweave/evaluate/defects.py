@@ -38,8 +38,9 @@ from itertools import combinations
 
 from newsweave.analysis.nlp import minilm
 from newsweave.briefs.lead import dangling_reference, unresolved_description
+from newsweave.briefs.material import HEADLINE_WORDS
 from newsweave.briefs.model import Brief
-from newsweave.briefs.sections import matches
+from newsweave.briefs.sections import weighs_unattributed
 from newsweave.briefs.selection import content_words
 from newsweave.ingest.furniture import furniture_at, furniture_kind
 from newsweave.model import Article
@@ -55,7 +56,6 @@ __all__ = [
     "same_fact_pairs",
 ]
 
-HEADLINE_WORDS = 25
 TWICE_OVERLAP = 0.7
 TWICE_MIN_WORDS = 4
 TWICE_COSINE = 0.85
@@ -104,10 +104,7 @@ def defects_of(brief: Brief, articles: Mapping[str, Article]) -> Defects:
         dangling_leads=int(lead is not None and dangling_reference(lead.text) is not None),
         dangling_descriptions=_dangling_descriptions(brief),
         unattributed_judgements=sum(
-            kind != "lead"
-            and not sentence.frame
-            and matches("why.judgement", sentence.text)
-            and not matches("analysis.attributed", sentence.text)
+            kind != "lead" and not sentence.frame and weighs_unattributed(sentence.text)
             for kind, sentence in brief.sentences()
         ),
     )

@@ -57,25 +57,26 @@ def reads_as_title(line: str) -> bool:
     )
 
 
-def derive_title(text: str) -> str:
+def derive_title(text: str, most: int = HEADLINE_WORDS) -> str:
     """A headline for an article that came without one: the headline its text opens with, else
     its first sentence of news (not page furniture), without a dateline; no longer than about
-    `HEADLINE_WORDS` words, cut where a clause or phrase ends ("… rejected a request for a
-    direct meeting"), with an ellipsis where no such place is found; "" when the text holds no
-    sentence of news."""
+    `most` words, cut where a clause or phrase ends ("… rejected a request for a direct
+    meeting"), with an ellipsis where no such place is found; "" when the text holds no
+    sentence of news. A listing's title keeps to HEADLINE_WORDS; a brief, which heads one event
+    with it, asks for more (`briefs.material.headline_text`)."""
     text = strip_citation_marks(text)
     sentence = _opening_headline(text) or next(_news_sentences(text), "")
     words = sentence.split()
-    if len(words) <= HEADLINE_WORDS:
+    if len(words) <= most:
         return sentence.removesuffix(".")
     cuts = [
         match.start()
         for match in _HEADLINE_CUT.finditer(sentence)
-        if 6 <= len(sentence[: match.start()].split()) <= HEADLINE_WORDS
+        if 6 <= len(sentence[: match.start()].split()) <= most
     ]
     if cuts:
         return sentence[: cuts[-1]].rstrip(" ,;:")
-    return " ".join(words[:HEADLINE_WORDS]).rstrip(" ,;:") + "…"
+    return " ".join(words[:most]).rstrip(" ,;:") + "…"
 
 
 def _opening_headline(text: str) -> str:
