@@ -17,29 +17,29 @@ the larger sum of the cosines of its content words with those of each sentence o
 (the reports' common ground before one outlet's angle), then the earlier report's.
 
 Then, in order: the **lead** is the best candidate among the first two sentences of the articles
-that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it
-matters** is up to two candidates, not direct quotations, among the first WHY_POSITIONS
-sentences of the reports, in which a report says what the event weighs or will bring
-(`sections.states_stakes`: "the first time since 1987", "could cost the region 4,000 jobs", "a
-ruling is expected in the spring"; not the report's own assessment, "marks a significant
-setback", which the body gives as that report's view): reports say why a story matters near
-their top, and such words further down are mostly details; the **body** is the best of the rest,
-skipping any that repeats a chosen sentence in any section (the same claim, the same fact in
-other words, the same happening, or another report's sentence that tells a chosen one's
-fact: `selection.repeats`) or renders again a remark already quoted, in paragraphs of three:
-facts and reported statements ("the ministry said ...") in the order the sources tell them, then direct quotes (when a length is asked for and the distinct
+that is not a direct quotation ("..., officials said" is fine: leads attribute); **why it matters**
+is up to two candidates, not direct quotations, among the first WHY_POSITIONS sentences of the
+reports, in which a report says what the event weighs or will bring (`sections.states_stakes`: "the
+first time since 1987", "could cost the region 4,000 jobs", "a ruling is expected in the spring";
+not the report's own assessment, "marks a significant setback", which the body gives as that
+report's view): reports say why a story matters near their top, and such words further down are
+mostly details; the **body** is the best of the rest, skipping any that repeats a chosen sentence
+in any section (the same claim, the same fact in other words, the same happening, or another
+report's sentence that tells a chosen one's fact: `selection.repeats`) or renders again a remark
+already quoted, in paragraphs of three: facts and reported statements ("the ministry said ...") in
+the order the sources tell them, then direct quotes (when a length is asked for and the distinct
 facts run out before it, other renderings of the chosen claims follow, each adding at least
 NEW_WORDS content words, and a third of its words, that the brief has not said: one outlet's
 "disbanded two councils" after another's "disbanded two councils after chief executives quit in
-protest"; such a sentence cites its own report); **where sources differ** states each side of
-each stored disagreement in a sentence of its own sources, after saying what the sides give
-("Sources differ on the number of dead: 9 or 11.", for a count, a date, a place or a person; a
-yes/no one's sentences say it themselves); **background** is the lead of each earlier event of
-the storyline, dated by the report it comes from; **analysis** is up to two sentences in which
-those who read events (analysts, experts, scholars) say what it means, or officials judge it
+protest"; such a sentence cites its own report); **where sources differ** states each side of each
+stored disagreement in a sentence of its own sources, after saying what the sides give ("Sources
+differ on the number of dead: 9 or 11.", for a count, a date, a place or a person; a yes/no one's
+sentences say it themselves); **background** is the lead of each earlier event of the storyline,
+dated by the report it comes from; **analysis** is up to two sentences in which those who read
+events (analysts, experts, scholars) say what it means, or officials judge it
 (`selection.is_analysis`: who speaks, not whom the sentence mentions); the **pull quote** is a
-direct quote about the event, by a speaker named or given a role, that the brief does not
-already carry (`assembly`). A section with no such material is left out.
+direct quote about the event, by a speaker named or given a role, that the brief does not already
+carry (`assembly`). A section with no such material is left out.
 
 Editing, and only this: a dateline ("PORT CASIMIR — "), a page's label ("Update: ") and a
 leading connective ("But", "However,") are dropped; a quote's speaker given as a pronoun or a
