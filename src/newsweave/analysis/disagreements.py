@@ -307,6 +307,8 @@ def _same_count(
 def _same_date(
     evidence: _Evidence, a: Mention, b: Mention, claimed: bool, cosine: float
 ) -> float | None:
+    if _told_apart(a, b) or _told_apart(b, a):
+        return None  # "charged on Thursday following the shootings": the shooting's another day
     if a.what & b.what and (claimed or cosine >= DATE_SHARED):
         return NAMED + cosine  # one named happening: merged before the rest
     if _dated_alike(evidence, a, b, claimed, cosine):
@@ -315,6 +317,16 @@ def _same_date(
         alike = evidence.similarity.of_texts(a.clause, b.clause) >= DATE_CLAUSES
         return cosine if alike else None
     return None
+
+
+def _told_apart(a: Mention, b: Mention) -> bool:
+    """Whether a date's sentence tells the other date's happening at another moment ("charged
+    following the shootings" and "shot on Tuesday"), a verb and its noun counting as one word."""
+    return any(
+        x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)))
+        for x in a.apart
+        for y in b.what
+    )
 
 
 def _dated_alike(evidence: _Evidence, a: Mention, b: Mention, claimed: bool, cosine: float) -> bool:
