@@ -322,11 +322,14 @@ def _same_date(
 def _told_apart(a: Mention, b: Mention) -> bool:
     """Whether a date's sentence tells the other date's happening at another moment ("charged
     following the shootings" and "shot on Tuesday"), a verb and its noun counting as one word."""
-    return any(
-        x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)))
-        for x in a.apart
-        for y in b.what
-    )
+    return any(_one_word(x, y) for x in a.apart for y in b.what)
+
+
+def _one_word(x: str, y: str) -> bool:
+    """Whether two lemmas are one word's noun and verb ("shooting" / "shoot", "striking" /
+    "strike")."""
+    x, y = (w.removesuffix("e") if len(w) > 4 else w for w in (x, y))
+    return x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)))
 
 
 def _dated_alike(evidence: _Evidence, a: Mention, b: Mention, claimed: bool, cosine: float) -> bool:
