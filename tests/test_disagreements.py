@@ -289,26 +289,27 @@ def test_two_outlets_additions_of_one_thing_compare_and_an_addition_is_no_total(
 # --- possibilities, happenings of another moment, titled names (issue 25, sixth pass) ---------
 
 
-def test_a_date_in_an_infinitive_under_a_modal_is_no_day_of_what_happened(tmp_path):
-    """'a deal that could clear the way for the council to approve the levy on Saturday' dates
-    no approval (rule `grammar.modal`): another outlet's approval on Monday is no dispute."""
-    approved = "The Saltmere harbour council approved the new port levy on Monday, officials said."
-    possible = (
-        "Harbour officials struck a deal that could clear the way for the Saltmere council "
-        "to approve the new port levy on Saturday."
-    )
-    assert not found_of(tmp_path, "date", approved, possible)
-
-
-def test_a_happening_named_after_following_is_of_another_moment(tmp_path):
-    """'charged on Thursday following the collision' does not date the shooting (rule
-    `date.sequence`): the shooting on Tuesday is no other day for the charge."""
-    shot = "Deckhand Tomas Brenner shot two crewmen aboard a ferry in Saltmere on Tuesday night."
-    charged = (
-        "Deckhand Tomas Brenner was charged on Thursday with murder following the shooting "
-        "of two crewmen aboard a ferry in Saltmere."
-    )
-    assert not found_of(tmp_path, "date", shot, charged)
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # 'could clear the way for the council to approve the levy on Saturday' dates no
+        # approval (rule `grammar.modal`): another outlet's approval on Monday is no dispute
+        (
+            "The Saltmere harbour council approved the new port levy on Monday, officials said.",
+            "Harbour officials struck a deal that could clear the way for the Saltmere council "
+            "to approve the new port levy on Saturday.",
+        ),
+        # 'charged on Thursday following the shooting' does not date the shooting (rule
+        # `date.sequence`): the shooting on Tuesday is no other day for the charge
+        (
+            "Deckhand Tomas Brenner shot two crewmen aboard a ferry in Saltmere on Tuesday night.",
+            "Deckhand Tomas Brenner was charged on Thursday with murder following the shooting "
+            "of two crewmen aboard a ferry in Saltmere.",
+        ),
+    ],
+)
+def test_a_possible_day_or_one_of_another_moment_is_no_other_day(tmp_path, first, second):
+    assert not found_of(tmp_path, "date", first, second)
 
 
 def test_a_speaker_named_after_a_title_is_read_whatever_the_small_model_types_the_name(tmp_path):

@@ -30,7 +30,8 @@ claim (`claims.align_claims`) and their MiniLM cosine, with what the values are 
             or object) and the two clauses alike (>= 0.55 and the clauses' cosine >= 0.45); two
             ledes' only days (the first two sentences of reports of one publication day, or
             undated, >= 0.6, neither report giving the other's day anywhere: a follow-up knows
-            both); or cosine >= 0.85
+            both); or cosine >= 0.85; never when one's sentence names the other's
+            happening after "following" or "after" (another moment)
     place   the same word placed (>= 0.3, or one claim), or cosine >= 0.85
     person  a speaker: one claim and cosine >= 0.7, cosine >= 0.8, or the two remarks (the
             quotation, or the clause of saying) >= 0.75; never when one's sentence names the

@@ -1,19 +1,20 @@
 """Dates: the day a happening is dated to, read with or without a publication date.
 
 Each expression naming one day (`dates.find_days`) is read in every form its article can give
-it: the day itself when the article's publication day (or a year) resolves it, its weekday,
-its month and day. Two dates are compared in the most precise form both have (`same_form`):
-two articles without publication dates saying "on Tuesday" and "on Thursday" of one happening
-differ as weekdays; a dated article's "Thursday" (March 5) and an undated one's "Wednesday"
-differ too; two dates a month or more apart are of two happenings (rule `date.apart`), and "late
-Tuesday" and "early Wednesday" are one night (rule `date.night`, `is_same_night`). Not read: a
-date in a future or modal clause (a plan, "due to meet on Wednesday", "may vote on Friday":
-rule `grammar.modal`), the date of saying (rule `date.saying`: "officials said on Tuesday";
-every outlet dates its quotes its own way; "said Monday the bill ..." too, which the parser
-may hang from the clause said), a date that names something (rule `date.names`: "the Sept. 11
-attacks", "the Friday deadline"), a date under a verb of planning (rule `date.plans`: "intends
-to sign on Friday"). "Morning", "overnight" and "early" make a day's first hours (rule
-`date.early`), "night" and "late" its last (rule `date.night`).
+it: the day itself when the article's publication day (or a year) resolves it, its weekday, its
+month and day. Two dates are compared in the most precise form both have (`same_form`): two
+articles without publication dates saying "on Tuesday" and "on Thursday" of one happening differ
+as weekdays; a dated article's "Thursday" (March 5) and an undated one's "Wednesday" differ too;
+two dates a month or more apart are of two happenings (rule `date.apart`), and "late Tuesday"
+and "early Wednesday" are one night (rule `date.night`, `is_same_night`). Not read: a date in a
+future or modal clause (a plan, "due to meet on Wednesday", "may vote on Friday", "could clear
+the way for the council to vote on Friday": rule `grammar.modal`), the date of saying (rule
+`date.saying`: "officials said on Tuesday"; every outlet dates its quotes its own way; "said
+Monday the bill ..." too, which the parser may hang from the clause said), a date that names
+something (rule `date.names`: "the Sept. 11 attacks", "the Friday deadline"), a date under a
+verb of planning (rule `date.plans`: "intends to sign on Friday"). "Morning", "overnight" and
+"early" make a day's first hours (rule `date.early`), "night" and "late" its last (rule
+`date.night`).
 
 What the date is of (`what`) is the happening it dates: the noun it gives the day of
 ("Thursday's talks", "at a Tuesday summit", "the shooting on Sunday"), or the verb it hangs
@@ -24,7 +25,9 @@ meeting read as one word (rule `date.meeting`: "talks", "met", "sat at a table")
 verbs of its clause (`words`, those joined to it by "and" after the date included), who took
 part (`parties`: the subject and object of its verb, a dateline the parser takes for the
 subject left out) and its clause as printed (`clause`), which the core compares when two dates'
-sentences name the same people.
+sentences name the same people; and what its sentence names as a happening of another moment
+(`apart`: "charged on Thursday following the shootings", rule `date.sequence`), which another
+outlet's date of that happening is not compared with.
 """
 
 from __future__ import annotations

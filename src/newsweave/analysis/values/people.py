@@ -15,7 +15,9 @@ The value is the person's surname (the side shows the fullest name): spaCy's PER
 a proper noun of two or more capitalised words that is no place, nationality or body (rule
 `person.institutions`: "the Foreign Ministry" is no person). A title is never the name (rule
 `person.titles`: "Former Vice President Joe Biden said" is Biden, not "President"; nor is a
-title the small model takes into the name: "Sgt. Ilse Varga" is Varga).
+title the small model takes into the name: "Sgt. Ilse Varga" is Varga), and a proper name after
+a title is a person's whatever type the small model gives it ("said Harbour Watch Founder Ilse
+Varga", typed a body).
 
 Two names are one person's (`same_person`) when their surnames are one, when one name is a
 single word that is the other's first or last ("Ilse" and "Ilse Varga": a first name on second
