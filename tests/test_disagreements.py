@@ -284,3 +284,42 @@ def test_two_outlets_additions_of_one_thing_compare_and_an_addition_is_no_total(
     assert not found_of(tmp_path, "count", two, total)
     died = "Two more workers died in hospital in Veldra overnight, the ministry said."
     assert not found_of(tmp_path, "count", died, died.replace("Two", "Five"))
+
+
+# --- possibilities, happenings of another moment, titled names (issue 25, sixth pass) ---------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # 'could clear the way for the council to approve the levy on Saturday' dates no
+        # approval (rule `grammar.modal`): another outlet's approval on Monday is no dispute
+        (
+            "The Saltmere harbour council approved the new port levy on Monday, officials said.",
+            "Harbour officials struck a deal that could clear the way for the Saltmere council "
+            "to approve the new port levy on Saturday.",
+        ),
+        # 'charged on Thursday following the shooting' does not date the shooting (rule
+        # `date.sequence`): the shooting on Tuesday is no other day for the charge
+        (
+            "Deckhand Tomas Brenner shot two crewmen aboard a ferry in Saltmere on Tuesday night.",
+            "Deckhand Tomas Brenner was charged on Thursday with murder following the shooting "
+            "of two crewmen aboard a ferry in Saltmere.",
+        ),
+    ],
+)
+def test_a_possible_day_or_one_of_another_moment_is_no_other_day(tmp_path, first, second):
+    assert not found_of(tmp_path, "date", first, second)
+
+
+def test_a_speaker_named_after_a_title_is_read_whatever_the_small_model_types_the_name(tmp_path):
+    """'said Harbour Watch Founder Ilse Varga' is a person (rule `person.titles`), so another
+    outlet's other founder for the same remark is a disagreement of who said it."""
+    said = "“We will rebuild the harbour within a year,” said Harbour Watch Founder"
+    found = found_of(
+        tmp_path,
+        "person",
+        f"{said} Ilse Varga, quoted by the Saltmere Courier.",
+        f"{said} Tomas Brenner, quoted by the Saltmere Courier.",
+    )
+    assert {s.value for s in only(found, "person").sides} == {"Ilse Varga", "Tomas Brenner"}

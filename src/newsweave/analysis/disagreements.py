@@ -30,7 +30,8 @@ claim (`claims.align_claims`) and their MiniLM cosine, with what the values are 
             or object) and the two clauses alike (>= 0.55 and the clauses' cosine >= 0.45); two
             ledes' only days (the first two sentences of reports of one publication day, or
             undated, >= 0.6, neither report giving the other's day anywhere: a follow-up knows
-            both); or cosine >= 0.85
+            both); or cosine >= 0.85; never when one's sentence names the other's
+            happening after "following" or "after" (another moment)
     place   the same word placed (>= 0.3, or one claim), or cosine >= 0.85
     person  a speaker: one claim and cosine >= 0.7, cosine >= 0.8, or the two remarks (the
             quotation, or the clause of saying) >= 0.75; never when one's sentence names the
@@ -307,6 +308,8 @@ def _same_count(
 def _same_date(
     evidence: _Evidence, a: Mention, b: Mention, claimed: bool, cosine: float
 ) -> float | None:
+    if _told_apart(a, b) or _told_apart(b, a):
+        return None  # "charged on Thursday following the shootings": the shooting's another day
     if a.what & b.what and (claimed or cosine >= DATE_SHARED):
         return NAMED + cosine  # one named happening: merged before the rest
     if _dated_alike(evidence, a, b, claimed, cosine):
@@ -315,6 +318,19 @@ def _same_date(
         alike = evidence.similarity.of_texts(a.clause, b.clause) >= DATE_CLAUSES
         return cosine if alike else None
     return None
+
+
+def _told_apart(a: Mention, b: Mention) -> bool:
+    """Whether a date's sentence tells the other date's happening at another moment ("charged
+    following the shootings" and "shot on Tuesday"), a verb and its noun counting as one word."""
+    return any(_one_word(x, y) for x in a.apart for y in b.what)
+
+
+def _one_word(x: str, y: str) -> bool:
+    """Whether two lemmas are one word's noun and verb ("shooting" / "shoot", "striking" /
+    "strike")."""
+    x, y = (w.removesuffix("e") if len(w) > 4 else w for w in (x, y))
+    return x == y or (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x)))
 
 
 def _dated_alike(evidence: _Evidence, a: Mention, b: Mention, claimed: bool, cosine: float) -> bool:

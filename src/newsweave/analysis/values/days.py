@@ -1,19 +1,20 @@
 """Dates: the day a happening is dated to, read with or without a publication date.
 
 Each expression naming one day (`dates.find_days`) is read in every form its article can give
-it: the day itself when the article's publication day (or a year) resolves it, its weekday,
-its month and day. Two dates are compared in the most precise form both have (`same_form`):
-two articles without publication dates saying "on Tuesday" and "on Thursday" of one happening
-differ as weekdays; a dated article's "Thursday" (March 5) and an undated one's "Wednesday"
-differ too; two dates a month or more apart are of two happenings (rule `date.apart`), and "late
-Tuesday" and "early Wednesday" are one night (rule `date.night`, `is_same_night`). Not read: a
-date in a future or modal clause (a plan, "due to meet on Wednesday", "may vote on Friday":
-rule `grammar.modal`), the date of saying (rule `date.saying`: "officials said on Tuesday";
-every outlet dates its quotes its own way; "said Monday the bill ..." too, which the parser
-may hang from the clause said), a date that names something (rule `date.names`: "the Sept. 11
-attacks", "the Friday deadline"), a date under a verb of planning (rule `date.plans`: "intends
-to sign on Friday"). "Morning", "overnight" and "early" make a day's first hours (rule
-`date.early`), "night" and "late" its last (rule `date.night`).
+it: the day itself when the article's publication day (or a year) resolves it, its weekday, its
+month and day. Two dates are compared in the most precise form both have (`same_form`): two
+articles without publication dates saying "on Tuesday" and "on Thursday" of one happening differ
+as weekdays; a dated article's "Thursday" (March 5) and an undated one's "Wednesday" differ too;
+two dates a month or more apart are of two happenings (rule `date.apart`), and "late Tuesday"
+and "early Wednesday" are one night (rule `date.night`, `is_same_night`). Not read: a date in a
+future or modal clause (a plan, "due to meet on Wednesday", "may vote on Friday", "could clear
+the way for the council to vote on Friday": rule `grammar.modal`), the date of saying (rule
+`date.saying`: "officials said on Tuesday"; every outlet dates its quotes its own way; "said
+Monday the bill ..." too, which the parser may hang from the clause said), a date that names
+something (rule `date.names`: "the Sept. 11 attacks", "the Friday deadline"), a date under a
+verb of planning (rule `date.plans`: "intends to sign on Friday"). "Morning", "overnight" and
+"early" make a day's first hours (rule `date.early`), "night" and "late" its last (rule
+`date.night`).
 
 What the date is of (`what`) is the happening it dates: the noun it gives the day of
 ("Thursday's talks", "at a Tuesday summit", "the shooting on Sunday"), or the verb it hangs
@@ -24,7 +25,9 @@ meeting read as one word (rule `date.meeting`: "talks", "met", "sat at a table")
 verbs of its clause (`words`, those joined to it by "and" after the date included), who took
 part (`parties`: the subject and object of its verb, a dateline the parser takes for the
 subject left out) and its clause as printed (`clause`), which the core compares when two dates'
-sentences name the same people.
+sentences name the same people; and what its sentence names as a happening of another moment
+(`apart`: "charged on Thursday following the shootings", rule `date.sequence`), which another
+outlet's date of that happening is not compared with.
 """
 
 from __future__ import annotations
@@ -83,6 +86,7 @@ def read_days(
             edge=_edge(doc, day),
             parties=_parties(verb),
             clause=_clause_text(verb, day),
+            apart=_told_apart(doc, day),
         )
 
 
@@ -108,6 +112,26 @@ def _parties(verb: Token | None) -> frozenset[str]:
     return frozenset(found - words("grammar.generic"))
 
 
+def _told_apart(doc: Doc, day: DayMention) -> frozenset[str]:
+    """What the date's sentence names as a happening of another moment than the date's: the
+    noun a word of sequence takes (rule `date.sequence`: "was charged on Thursday following
+    the shootings"), each a lemma, unless the date is in it ("after the shooting on Sunday"
+    dates the shooting). A happening named by a noun so is one the report takes as known, an
+    earlier one; a clause ("became law on Tuesday after the governor signed it") may tell
+    the same moment, and is not read. A date of the other outlet's happening named so is of
+    another moment, not a different day for one."""
+    at = _token_at(doc, day.start)
+    return frozenset(
+        told.lemma_.lower()
+        for word in doc[at].sent
+        if word.lower_ in words("date.sequence")
+        for told in word.children
+        if told.dep_ in ("pobj", "dobj")
+        and told.pos_ == "NOUN"
+        and not any(t.i == at for t in told.subtree)
+    )
+
+
 def _clause_text(verb: Token | None, day: DayMention) -> str:
     """The date's clause as printed, in text order, without the date and its preposition:
     what two dates' clauses say is compared when their sentences name the same people."""
@@ -127,18 +151,26 @@ def _token_at(doc: Doc, offset: int) -> int:
 def _is_possible(verb: Token) -> bool:
     """A modal predicate (rule `grammar.modal`: "may vote on Wednesday"), or one under a verb
     of planning (rule `date.plans`: "the union intends to sign the agreement on Friday"), the
-    verbs it is the infinitive complement of included: it dates nothing that happened. (Plans
-    told in the future tense are the dates module's.)"""
+    verbs it is the infinitive of included, up to the first verb that is none: "a deal that
+    could clear the way for the council to approve the levy on Friday" dates no approval, "went
+    to Saltmere to open the port on Friday" dates the opening. It dates nothing that happened.
+    (Plans told in the future tense are the dates module's.)"""
     modal, plans = words("grammar.modal"), words("date.plans")
     for word in (verb, *verb.ancestors):
-        if word.pos_ in ("VERB", "AUX") and (
-            word.lemma_.lower() in plans
-            or any(c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in word.children)
+        if word.pos_ not in ("VERB", "AUX"):
+            continue  # "the way for the council to approve": up to the verb of the noun
+        if word.lemma_.lower() in plans or any(
+            c.dep_ in ("aux", "auxpass") and c.lower_ in modal for c in word.children
         ):
             return True
-        if word.dep_ != "xcomp":
+        if not _is_infinitive(word):
             return False
     return False
+
+
+def _is_infinitive(verb: Token) -> bool:
+    """An infinitive complement, or a verb after "to" ("to approve the levy")."""
+    return verb.dep_ == "xcomp" or any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)
 
 
 def _is_said_on(doc: Doc, start: int) -> bool:

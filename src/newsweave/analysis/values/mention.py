@@ -33,3 +33,5 @@ class Mention:
     context: frozenset[str] = frozenset()  # content lemmas of its whole sentence
     parties: frozenset[str] = frozenset()  # a date's: the subject and object of its verb
     clause: str = ""  # a date's: its clause as printed, the date left out ("Rellik rejected ...")
+    # a date's: what its sentence tells happened before or after ("following the shootings")
+    apart: frozenset[str] = frozenset()

@@ -15,7 +15,9 @@ The value is the person's surname (the side shows the fullest name): spaCy's PER
 a proper noun of two or more capitalised words that is no place, nationality or body (rule
 `person.institutions`: "the Foreign Ministry" is no person). A title is never the name (rule
 `person.titles`: "Former Vice President Joe Biden said" is Biden, not "President"; nor is a
-title the small model takes into the name: "Sgt. Ilse Varga" is Varga).
+title the small model takes into the name: "Sgt. Ilse Varga" is Varga), and a proper name after
+a title is a person's whatever type the small model gives it ("said Harbour Watch Founder Ilse
+Varga", typed a body).
 
 Two names are one person's (`same_person`) when their surnames are one, when one name is a
 single word that is the other's first or last ("Ilse" and "Ilse Varga": a first name on second
@@ -167,6 +169,9 @@ def person(noun: Token, *, named: bool = False) -> Span | None:
             return None
         if word.lower_.rstrip(".") in words("person.titles"):
             continue  # "Former Vice President Joe Biden said": a title, not the name
+        titled = _after_title(word) if named else None
+        if titled is not None:  # "Enough Project Co-Founder Noah Greenwald said": a body's title
+            return titled
         if named and word.tag_ == "NNP" and not word.ent_type_ and word.is_title:
             # "Brooks said": a surname the small model left untyped (not the capital of a
             # sentence's first word, "Anthropologists said")
@@ -180,6 +185,22 @@ def person(noun: Token, *, named: bool = False) -> Span | None:
             if len(name) > 1 and capitalised and not institution:
                 return name
     return None
+
+
+def _after_title(word: Token) -> Span | None:
+    """The name after the last title among a proper noun's compounds, two capitalised words
+    or more, whatever type the small model gives it ("Harbour Council Chairman Ilse Varga
+    said" is Ilse Varga, typed a body or not; rule `person.titles`)."""
+    if word.pos_ != "PROPN" or word.ent_type_ == "PERSON":
+        return None
+    titles = words("person.titles")
+    before = [c for c in word.children if c.dep_ == "compound" and c.i < word.i]
+    marks = [c.i for c in before if c.lower_.rstrip(".") in titles]
+    if not marks:
+        return None
+    name = word.doc[max(marks) + 1 : word.i + 1]
+    named = len(name) >= 2 and all(w.pos_ == "PROPN" and w.is_title for w in name)
+    return name if named else None
 
 
 def _untitled(name: Span | None) -> Span | None:

@@ -205,6 +205,12 @@ def _plans(doc: Doc) -> bool:
     return _undated(doc)
 
 
+@probe("date.sequence")
+def _sequence(doc: Doc) -> bool:
+    """A date is read with a happening its sentence tells at another moment."""
+    return any(m.apart for m in _read(doc, "date"))
+
+
 @probe("date.apart")
 def _apart(doc: Doc) -> bool:
     """Two dates of one form, a month or more apart."""
