@@ -43,7 +43,8 @@ above kept; the sentences fall into the connected parts of those pairs (scipy's
 `connected_components`), and each part is merged on its own score matrix. The claims are the
 whole matrix's (the merges within a part are those the whole matrix makes, in the same order),
 and the memory is a block of BLOCK rows and the largest part's matrix, not n² for the event's
-n sentences (an 800 MB matrix at 10,000 sentences).
+n sentences (an 800 MB matrix at 10,000 sentences). An event of BLOCK sentences or fewer (most
+events) is one block, merged on its whole matrix at once.
 """
 
 from __future__ import annotations
@@ -224,6 +225,9 @@ def linkage_in_parts(articles: Sequence[int], scores: Scores) -> list[list[int]]
     scores `scores` gives for any rows and columns, part by part (see "In blocks" in the
     module doc): the groups of the whole matrix, in its order (by first member)."""
     positions = np.asarray(articles)
+    if len(positions) <= BLOCK:  # the whole matrix is one block: no parts to look for
+        every = np.arange(len(positions))
+        return average_linkage(articles, scores(every, every))
     groups: list[list[int]] = []
     for part in _parts(len(positions), scores):
         if len(part) == 1:
