@@ -40,11 +40,12 @@ In blocks. A merge needs a mean pair score of THRESHOLD between two groups, so o
 them at least scores THRESHOLD: sentences that no chain of such pairs links never meet in a
 group. The pair scores are computed BLOCK rows at a time and only the pairs near THRESHOLD or
 above kept; the sentences fall into the connected parts of those pairs (scipy's
-`connected_components`), and each part is merged on its own score matrix. The claims are the
-whole matrix's (the merges within a part are those the whole matrix makes, in the same order),
-and the memory is a block of BLOCK rows and the largest part's matrix, not n² for the event's
-n sentences (an 800 MB matrix at 10,000 sentences). An event of BLOCK sentences or fewer (most
-events) is one block, merged on its whole matrix at once.
+`connected_components`), and each part is merged on its own score matrix (small parts a bin of
+them at a time). The claims are the whole matrix's (the merges within a part are those the
+whole matrix makes, in the same order), and the memory is a block of BLOCK rows and the
+largest part's matrix, not n² for the event's n sentences (an 800 MB matrix at 10,000
+sentences). An event of BLOCK sentences or fewer (most events) is one block, merged on its
+whole matrix at once.
 """
 
 from __future__ import annotations
@@ -229,13 +230,26 @@ def linkage_in_parts(articles: Sequence[int], scores: Scores) -> list[list[int]]
         every = np.arange(len(positions))
         return average_linkage(articles, scores(every, every))
     groups: list[list[int]] = []
-    for part in _parts(len(positions), scores):
-        if len(part) == 1:
-            groups.append([int(part[0])])
-            continue
-        merged = average_linkage(positions[part].tolist(), scores(part, part))
-        groups += [[int(part[i]) for i in group] for group in merged]
+    for members in _bins(_parts(len(positions), scores)):
+        merged = average_linkage(positions[members].tolist(), scores(members, members))
+        groups += [[int(members[i]) for i in group] for group in merged]
     return sorted(groups, key=lambda group: group[0])
+
+
+def _bins(parts: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The parts gathered into bins of up to BLOCK sentences (a larger part alone), each in
+    ascending order: merging a bin merges each of its parts as alone, since no pair across
+    two parts reaches THRESHOLD, and one matrix per bin costs less than one per part."""
+    bins: list[np.ndarray] = []
+    held: list[np.ndarray] = []
+    for part in parts:
+        if held and sum(map(len, held)) + len(part) > BLOCK:
+            bins.append(np.sort(np.concatenate(held)))
+            held = []
+        held.append(part)
+    if held:
+        bins.append(np.sort(np.concatenate(held)))
+    return bins
 
 
 def _parts(count: int, scores: Scores) -> list[np.ndarray]:
