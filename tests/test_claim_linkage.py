@@ -1,12 +1,15 @@
 """Claim alignment's average linkage: keeping each row's best pair gives the groups a search of
-the whole score matrix at every merge gives, ties and refused merges included."""
+the whole score matrix at every merge gives, ties and refused merges included; and merging part
+by part (the sentences no chain of pairs at THRESHOLD links kept apart) gives the whole
+matrix's groups, in its order."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from newsweave.analysis.claims import THRESHOLD, average_linkage
+from newsweave.analysis import claims
+from newsweave.analysis.claims import THRESHOLD, average_linkage, linkage_in_parts
 
 
 def whole_matrix_linkage(articles: list[int], scores: np.ndarray) -> list[list[int]]:
@@ -47,3 +50,25 @@ def test_keeping_each_rows_best_pair_merges_as_searching_the_whole_matrix(seed):
     same = np.array(articles)[:, None] == np.array(articles)[None, :]
     scores[same] = -1.0
     assert average_linkage(articles, scores) == whole_matrix_linkage(articles, scores)
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_merging_part_by_part_gives_the_whole_matrixs_groups(seed, monkeypatch):
+    rng = np.random.default_rng(seed)
+    count = int(rng.integers(2, 80))
+    articles = sorted(int(a) for a in rng.integers(0, max(2, count // 3), count))
+    # mostly below THRESHOLD, so the sentences fall into several parts; ties common
+    values = np.array([0.1, 0.3, 0.45, 0.5, 0.6, 0.8], dtype=np.float32)
+    scores = rng.choice(values, (count, count), p=[0.3, 0.3, 0.25, 0.05, 0.05, 0.05])
+    scores = np.minimum(scores, scores.T)  # as symmetric as a product of vectors
+    same = np.array(articles)[:, None] == np.array(articles)[None, :]
+    scores[same] = -1.0
+    monkeypatch.setattr(claims, "BLOCK", int(rng.integers(1, 20)))  # rows read in several blocks
+    read: list[tuple[int, int]] = []
+
+    def scores_of(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        read.append((len(rows), len(columns)))
+        return scores[np.ix_(rows, columns)]
+
+    assert linkage_in_parts(articles, scores_of) == average_linkage(articles, scores)
+    assert all(rows <= claims.BLOCK or rows == columns for rows, columns in read)

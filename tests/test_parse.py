@@ -66,10 +66,11 @@ def test_a_reader_that_stops_early_leaves_no_worker_behind():
 
 
 # A process whose start method is spawn (a spawned process's own, as a benchmark's child has;
-# macOS's default): the parse workers are spawned too, and get their handler pickled.
+# macOS's default) or forkserver (a fork server's children are not the process's own): the
+# parse workers are started so too, and get their handler pickled.
 SPAWNED = """
 import multiprocessing, sys, time, warnings
-multiprocessing.set_start_method("spawn")
+multiprocessing.set_start_method(sys.argv[2])
 from newsweave.analysis.nlp import parse, sentences_of
 texts = [f"Report {n}: the council met on Monday. It voted {n} to one, officials said." * 4
          for n in range(24)]
@@ -87,10 +88,17 @@ print(workers == [sentences_of(doc) for doc in parse(texts)], flush=True)
 MULTI_CORE = pytest.mark.skipif(default_threads() == 1, reason="one core: no parse workers")
 
 
+START_METHODS = pytest.mark.parametrize("method", ["spawn", "forkserver"])
+
+
 @MULTI_CORE
-def test_the_workers_start_under_spawn_and_give_the_docs_of_one_process():
+@START_METHODS
+def test_the_workers_start_under_spawn_and_give_the_docs_of_one_process(method):
     result = subprocess.run(
-        [sys.executable, "-c", SPAWNED, "read"], capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", SPAWNED, "read", method],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     workers, same = result.stdout.splitlines()
@@ -99,9 +107,10 @@ def test_the_workers_start_under_spawn_and_give_the_docs_of_one_process():
 
 
 @MULTI_CORE
-def test_spawned_workers_die_with_a_process_killed_by_sigkill():
+@START_METHODS
+def test_spawned_workers_die_with_a_process_killed_by_sigkill(method):
     process = subprocess.Popen(
-        [sys.executable, "-c", SPAWNED, "wait"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", SPAWNED, "wait", method], stdout=subprocess.PIPE, text=True
     )
     assert process.stdout is not None
     workers = [int(pid) for pid in process.stdout.readline().split()]

@@ -13,9 +13,10 @@ from html import escape
 import pytest
 
 from conftest import body_brief
+from newsweave.briefs import verify
 from newsweave.briefs.model import Brief, BriefSentence, PullQuote, Section, SourceEntry
 from newsweave.briefs.render import SINGLE_NOTE, render
-from newsweave.briefs.verify import named_extract, quoted_spans, verify_brief
+from newsweave.briefs.verify import LikelySources, named_extract, quoted_spans, verify_brief
 from newsweave.model import Article, Source, article_id
 
 FIRE = (
@@ -211,6 +212,55 @@ def test_a_fact_another_source_states_in_its_own_words_is_cited_to_it_and_not_ma
     confirming = next(e for e in survivor.evidence if e.article_id == ARTICLES[1].article_id)
     assert confirming.text.startswith("Nine workers died when fire swept")
     assert FIRE_AGAIN[confirming.start : confirming.end] == confirming.text
+
+
+OFF_TOPIC = [
+    RATES,
+    "The city council approved a new bus route to the airport, which opens in June.",
+    "Striking dock workers in Saltmere returned to work after a pay deal was agreed.",
+    "A court in Veldra jailed a former minister for four years for taking bribes.",
+    "The national football team lost two goals to one in a friendly match on Sunday.",
+    "Heavy snow closed the mountain pass between Arnholt and Kesk for a second day.",
+]
+
+
+@pytest.mark.slow
+def test_an_event_of_many_reports_checks_a_few_sources_but_none_that_states_the_sentence(
+    monkeypatch,
+):
+    """Of the uncited reports, a sentence is checked against those that print it, those that
+    state its fact in their own words, and the few others that come closest: not every one."""
+    fact = BriefSentence(
+        "A fire at the Brennick Polymers chemical plant in Port Casimir killed nine workers on "
+        "Monday night, the city's fire service said.",
+        (1,),
+        attributed=False,
+    )
+    printing = article(f"Officials gave the toll on Tuesday. {fact.text}", "Harbour Herald")
+    others = [article(text, f"Outlet {n}") for n, text in enumerate(OFF_TOPIC)]
+    event = [ARTICLES[0], *others[:3], ARTICLES[1], *others[3:], printing]
+    sources = [
+        SourceEntry(n, a.article_id, a.source.name, a.title, a.url, None)
+        for n, a in enumerate(event, start=1)
+    ]
+    by_id = {a.article_id: a for a in event}
+    brief = body_brief((fact,), sources, None)
+    uncited = list(range(2, len(event) + 1))
+    stating, printed = 5, len(event)  # the Brask Tribune's own words; the Harbour Herald's print
+    assert LikelySources(brief, by_id, limit=0).among(fact.text, uncited) == {stating, printed}
+    closest = LikelySources(brief, by_id, limit=3).among(fact.text, uncited)
+    assert {stating, printed} < closest and len(closest) == 3  # the two rank first
+    everything = LikelySources(brief, by_id, limit=len(uncited)).among(fact.text, uncited)
+    assert everything == set(uncited)
+    monkeypatch.setattr(verify, "CANDIDATES", 0)
+    verified = verify_brief(brief, by_id)
+    (survivor,) = kept(verified)
+    assert outlets_cited(verified, survivor) == {
+        "Northern Dispatch",
+        "Brask Tribune",
+        "Harbour Herald",
+    }
+    assert not survivor.single_source
 
 
 @pytest.mark.slow

@@ -35,16 +35,28 @@ Why by hand: clustering libraries (scikit-learn's AgglomerativeClustering, scipy
 cannot express "never two sentences of one article in a group", so the merge is a loop over a
 numpy score matrix (`average_linkage`), keeping each row's best pair so that an event of a few
 hundred reports (thousands of sentences) costs about n² steps, not n³.
+
+In blocks. A merge needs a mean pair score of THRESHOLD between two groups, so one pair of
+them at least scores THRESHOLD: sentences that no chain of such pairs links never meet in a
+group. The pair scores are computed BLOCK rows at a time and only the pairs near THRESHOLD or
+above kept; the sentences fall into the connected parts of those pairs (scipy's
+`connected_components`), and each part is merged on its own score matrix (small parts a bin of
+them at a time). The claims are the whole matrix's (the merges within a part are those the
+whole matrix makes, in the same order), and the memory is a block of BLOCK rows and the
+largest part's matrix, not n² for the event's n sentences (an 800 MB matrix at 10,000
+sentences). An event of BLOCK sentences or fewer (most events) is one block, merged on its
+whole matrix at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from newsweave.analysis.nlp import Sentence, minilm, parsable, parse, sentences_of
 from newsweave.analysis.people import opening_referents
@@ -66,12 +78,17 @@ __all__ = [
     "claim_sentence",
     "copy_groups_of",
     "count_sources",
+    "linkage_in_parts",
+    "pair_scores",
     "read_event",
 ]
 
 SIMILARITY_WEIGHT, LEMMA_WEIGHT, ENTITY_WEIGHT = 0.6, 0.25, 0.15
 THRESHOLD = 0.5
 MIN_CONTENT_WORDS = 3
+BLOCK = 512  # rows of pair scores computed at once, when finding the parts that may merge
+# below THRESHOLD by more than a float32 dot product's rounding: a pair kept for the parts
+MARGIN = 1e-3
 
 
 @dataclass(frozen=True)
@@ -170,9 +187,8 @@ def align_claims(
     if len({item.article for item in items}) == 1:  # nothing to align: no sentence is embedded
         groups = [[i] for i in range(len(items))]
     else:
-        groups = average_linkage(
-            [item.article for item in items], pair_scores(event, items, embedder)
-        )
+        vectors = (embedder or minilm()).embed([item.sentence.text for item in items])
+        groups = linkage_in_parts([item.article for item in items], pair_scores(items, vectors))
     claims = [_claim(event, [items[i] for i in group]) for group in groups]
     return sorted(claims, key=lambda c: (-c.independent_sources, -len(c.sentences)))
 
@@ -202,45 +218,100 @@ def _claim_sentences(event: EventText) -> list[_Item]:
     return items
 
 
-def pair_scores(
-    event: EventText, items: Sequence[_Item], embedder: Embedder | None = None
-) -> np.ndarray:
-    """The pair score of every two sentences (see the module doc); -1 within one article.
-    The Jaccard indexes of every pair come from two sparse products (shared lemmas, shared
-    entities), not a loop over the pairs: an event of a few hundred reports has thousands of
-    sentences."""
-    embedder = embedder or minilm()
-    vectors = embedder.embed([item.sentence.text for item in items])
-    scores = SIMILARITY_WEIGHT * (vectors @ vectors.T)
-    lemmas = _jaccards([item.lemmas for item in items])
-    entities = _jaccards([item.entities for item in items])
+Scores = Callable[[np.ndarray, np.ndarray], np.ndarray]  # rows, columns -> their pair scores
+
+
+def linkage_in_parts(articles: Sequence[int], scores: Scores) -> list[list[int]]:
+    """`average_linkage` of sentences (by the position of each one's article) whose pair
+    scores `scores` gives for any rows and columns, part by part (see "In blocks" in the
+    module doc): the groups of the whole matrix, in its order (by first member)."""
+    positions = np.asarray(articles)
+    if len(positions) <= BLOCK:  # the whole matrix is one block: no parts to look for
+        every = np.arange(len(positions))
+        return average_linkage(articles, scores(every, every))
+    groups: list[list[int]] = []
+    for members in _bins(_parts(len(positions), scores)):
+        merged = average_linkage(positions[members].tolist(), scores(members, members))
+        groups += [[int(members[i]) for i in group] for group in merged]
+    return sorted(groups, key=lambda group: group[0])
+
+
+def _bins(parts: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The parts gathered into bins of up to BLOCK sentences (a larger part alone), each in
+    ascending order: merging a bin merges each of its parts as alone, since no pair across
+    two parts reaches THRESHOLD, and one matrix per bin costs less than one per part."""
+    bins: list[np.ndarray] = []
+    held: list[np.ndarray] = []
+    for part in parts:
+        if held and sum(map(len, held)) + len(part) > BLOCK:
+            bins.append(np.sort(np.concatenate(held)))
+            held = []
+        held.append(part)
+    if held:
+        bins.append(np.sort(np.concatenate(held)))
+    return bins
+
+
+def _parts(count: int, scores: Scores) -> list[np.ndarray]:
+    """The sentences (by position, ascending) in parts that no chain of pairs scoring
+    THRESHOLD or more links, the pair scores read BLOCK rows at a time."""
+    every = np.arange(count)
+    rows, columns = [], []
+    for start in range(0, count, BLOCK):
+        found = np.nonzero(scores(every[start : start + BLOCK], every) >= THRESHOLD - MARGIN)
+        rows.append(found[0] + start)
+        columns.append(found[1])
+    linked = np.concatenate(rows), np.concatenate(columns)
+    graph = sparse.coo_matrix((np.ones(len(linked[0]), dtype=np.int8), linked), (count, count))
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels, kind="stable")
+    return np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+
+
+def pair_scores(items: Sequence[_Item], vectors: np.ndarray) -> Scores:
+    """The pair scores of `items` (see the module doc), from their MiniLM `vectors`, for any
+    rows and columns (positions); -1 within one article. The Jaccard indexes of the pairs come
+    from two sparse products (shared lemmas, shared entities), not a loop over the pairs; what
+    they are computed from is gathered once."""
+    lemmas = _Members([item.lemmas for item in items])
+    entities = _Members([item.entities for item in items])
     named = np.array([bool(item.entities) for item in items])
-    either_named = named[:, None] | named[None, :]
-    lexical = np.where(
-        either_named,
-        LEMMA_WEIGHT * lemmas + ENTITY_WEIGHT * entities,
-        (LEMMA_WEIGHT + ENTITY_WEIGHT) * lemmas,
-    )
-    np.fill_diagonal(lexical, 0.0)
-    scores += lexical.astype(np.float32)
     article = np.array([item.article for item in items])
-    scores[article[:, None] == article[None, :]] = -1.0
+
+    def scores(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        found = SIMILARITY_WEIGHT * (vectors[rows] @ vectors[columns].T)
+        shared_lemmas = lemmas.jaccards(rows, columns)
+        lexical = np.where(
+            named[rows, None] | named[None, columns],
+            LEMMA_WEIGHT * shared_lemmas + ENTITY_WEIGHT * entities.jaccards(rows, columns),
+            (LEMMA_WEIGHT + ENTITY_WEIGHT) * shared_lemmas,
+        )
+        found += lexical.astype(np.float32)
+        found[article[rows, None] == article[None, columns]] = -1.0
+        return found
+
     return scores
 
 
-def _jaccards(sets: Sequence[frozenset[str]]) -> np.ndarray:
-    """|a ∩ b| / |a ∪ b| of every two of `sets` (0 when both are empty), as `words.jaccard`
-    gives it for one pair."""
-    index: dict[str, int] = {}
-    rows = [i for i, words in enumerate(sets) for _ in words]
-    columns = [index.setdefault(word, len(index)) for words in sets for word in words]
-    members = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int32), (rows, columns)), shape=(len(sets), len(index))
-    )
-    shared = (members @ members.T).toarray()
-    sizes = np.array([len(words) for words in sets])
-    union = sizes[:, None] + sizes[None, :] - shared
-    return np.divide(shared, union, out=np.zeros(shared.shape), where=union > 0)
+class _Members:
+    """Which sets hold which words, as a sparse matrix, for the Jaccard indexes of pairs."""
+
+    def __init__(self, sets: Sequence[frozenset[str]]) -> None:
+        index: dict[str, int] = {}
+        holders = [i for i, words in enumerate(sets) for _ in words]
+        words = [index.setdefault(word, len(index)) for words in sets for word in words]
+        self.matrix = sparse.csr_matrix(
+            (np.ones(len(holders), dtype=np.int32), (holders, words)),
+            shape=(len(sets), len(index)),
+        )
+        self.sizes = np.array([len(words) for words in sets])
+
+    def jaccards(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """|a ∩ b| / |a ∪ b| of each of the `rows` with each of the `columns` (0 when both are
+        empty), as `words.jaccard` gives it for one pair."""
+        shared = (self.matrix[rows] @ self.matrix[columns].T).toarray()
+        union = self.sizes[rows, None] + self.sizes[None, columns] - shared
+        return np.divide(shared, union, out=np.zeros(shared.shape), where=union > 0)
 
 
 def average_linkage(articles: Sequence[int], scores: np.ndarray) -> list[list[int]]:

@@ -15,8 +15,8 @@ its month and day: two undated reports' "Tuesday" and "Thursday" for one happeni
 place, the word it is attached to in any construction ("a judge in Maryland", "a Maryland
 judge", "the university in Murfreesboro") and its level (country, state, city); a person, the
 remark they are the speaker of, or what they led. Two values are comparable when they are
-values of the same sort of thing (`happenings.comparable`: one noun of one kind, two dates with a form in
-common, two places of one level, two speakers).
+values of the same sort of thing (`happenings.comparable`: one noun of one kind, two dates with a
+form in common, two places of one level, two speakers).
 
 Same happening. Two comparable values of different articles are linked when they tell of one
 happening (`analysis.happenings`: their claim, their MiniLM cosine, and what the values are of).

@@ -16,10 +16,13 @@ costs about 0.3 s to parse and 0.6 s to embed. Many texts are parsed in worker p
 No text stops a parse: `parse` reads at most `MAX_TEXT_CHARS` of each (`parsable`), the length
 ingest cuts a text to, so a text stored before ingest cut them is read in part rather than
 refused (spaCy raises on a text over its `max_length`). The workers are spaCy's own
-(`Language.pipe(n_process=...)`), forked (or spawned, where spawn is the start method) with no
-hook of spaCy's, so two things are set up around them here: a worker dies with this process
-(`_prepare_workers`, or `_EndingWorkersFirst` in a spawned worker: on Linux the kernel sends it
-SIGKILL, `PR_SET_PDEATHSIG`; elsewhere a thread in it watches the parent's pid), else
+(`Language.pipe(n_process=...)`), started by the start method in force (fork; spawn, a spawned
+process's own and macOS's default; forkserver) with no hook of spaCy's, so two things are set
+up around them here: a worker dies with this process (`_prepare_workers`, or
+`_EndingWorkersFirst` in a spawned worker: on Linux the kernel sends it SIGKILL,
+`PR_SET_PDEATHSIG`; elsewhere a thread in it watches the parent's pid; under forkserver a
+worker's parent is the fork server, which ends with this process, and a thread watches this
+process's pid besides), else
 a `kill -9` of a run leaves its workers waiting for texts for ever, a few hundred MB each; and a
 worker's error ends the workers before it is raised here, else spaCy waits for ever for a
 worker blocked sending Docs into a pipe its siblings still hold open.
@@ -166,10 +169,10 @@ class _EndingWorkersFirst:
     reports one with no component, `proc` None, and then waits for every worker).
 
     spaCy hands the handler to each worker with the pipeline; a worker started by spawn (the
-    start method of a spawned process, and macOS's default) receives it pickled, so it is a
-    class of this module rather than a closure. There it is the plain `handler` (a worker's
-    errors go back to this process), and receiving it sets the worker up as `_prepare_workers`
-    sets up a forked one (see `_set_up_spawned`).
+    start method of a spawned process, and macOS's default) or by a fork server receives it
+    pickled, so it is a class of this module rather than a closure. There it is the plain
+    `handler` (a worker's errors go back to this process), and receiving it sets the worker up
+    as `_prepare_workers` sets up a forked one (see `_set_up_spawned`).
     """
 
     handler: ErrorHandler
@@ -180,8 +183,11 @@ class _EndingWorkersFirst:
             _end_workers(self.before)
         self.handler(name, proc, docs, error)
 
-    def __reduce__(self) -> tuple[Callable[[ErrorHandler, int], ErrorHandler], tuple[Any, ...]]:
-        return _in_spawned_worker, (self.handler, os.getpid())
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[[ErrorHandler, int, bool], ErrorHandler], tuple[Any, ...]]:
+        served = multiprocessing.get_start_method() == "forkserver"
+        return _in_spawned_worker, (self.handler, os.getpid(), served)
 
 
 def _end_workers(before: frozenset[int]) -> None:
@@ -191,19 +197,30 @@ def _end_workers(before: frozenset[int]) -> None:
             child.kill()
 
 
-def _in_spawned_worker(handler: ErrorHandler, parent: int) -> ErrorHandler:
+def _in_spawned_worker(handler: ErrorHandler, parent: int, served: bool) -> ErrorHandler:
     """`_EndingWorkersFirst` as a spawned worker receives it: the worker set up to die with
-    `parent`, and the handler it wrapped."""
-    _set_up_spawned(parent)
+    `parent` (which is not its own parent when a fork server, `served`, started it), and the
+    handler it wrapped."""
+    _set_up_spawned(parent, served)
     return handler
 
 
 @lru_cache(maxsize=1)
-def _set_up_spawned(parent: int) -> None:
+def _set_up_spawned(parent: int, served: bool) -> None:
     """In a spawned worker (once, though spaCy sends the handler with every component): what a
     forked one gets from `_prepare_workers`. A spawned process may load libraries, so prctl is
-    looked up here."""
-    _in_worker(parent, _prctl())
+    looked up here. A fork server's worker dies with the server (which ends when `parent` does,
+    its last client) and, watched by a thread, with `parent` itself."""
+    if not served:
+        _in_worker(parent, _prctl())
+        return
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    prctl = _prctl()
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    threading.Thread(target=_watch_pid, args=(parent,), daemon=True).start()
+    if not _exists(parent):
+        os._exit(1)
 
 
 @lru_cache(maxsize=1)
@@ -245,6 +262,23 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         threading.Event().wait(PARENT_CHECK_SECONDS)
     os._exit(1)
+
+
+def _watch_pid(pid: int) -> None:
+    """End this process when process `pid` (not its parent) is gone."""
+    while _exists(pid):
+        threading.Event().wait(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process took the pid
+        return False
+    return True
 
 
 def sentences_of(doc: Doc) -> list[Sentence]:

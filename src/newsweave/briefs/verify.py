@@ -18,7 +18,14 @@ Whichever writer drafted it, a brief goes through `verify_brief` before it is st
    is added to its citations, and so is every one that states the same fact in its own words
    (`facts.stated_in`: "goes on sale Tuesday" for "goes on sale to the general public
    Tuesday", its numbers and dates agreeing), with that sentence of it as the evidence; a
-   sentence holding a quotation is cited only where the quoted words are;
+   sentence holding a quotation is cited only where the quoted words are. Which of the
+   event's other articles are looked at is bounded (`LikelySources`): those that print the
+   sentence (word for word, or with a name for a pronoun), those with a sentence that
+   `facts.stated_in` would take (its score at the search bar or above: none of those is
+   passed over), and the CANDIDATES others whose sentences come closest to it by that score.
+   The support checker reads each article it is given afresh, so checking every article of
+   an event of a few hundred reports for every sentence costs sentences × reports checks;
+   this way it costs sentences × CANDIDATES, and each article's sentences are read once;
 4. a bare fact (`attributed` False: no "X said" of its own) that one source alone is left
    stating, in an event with several, is marked `single_source` (shown as † after its
    citation, "reported by one source only"): no other source of the event states it in any
@@ -48,11 +55,19 @@ was done.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cache
 
-from newsweave.analysis.facts import stated_in, told_in
+from newsweave.analysis.facts import (
+    Fact,
+    fact_of,
+    facts_of,
+    load_fact_rules,
+    pair_score,
+    stated_in,
+    told_in,
+)
 from newsweave.analysis.nli import NliModel
 from newsweave.analysis.quotes import quoted_stretches
 from newsweave.analysis.support import check_support, verbatim_pattern, verbatim_span
@@ -68,13 +83,55 @@ from newsweave.briefs.model import (
 from newsweave.model import Article
 from newsweave.rulebook import rule_in
 
-__all__ = ["named_extract", "quoted_spans", "verify_brief"]
+__all__ = ["CANDIDATES", "LikelySources", "named_extract", "quoted_spans", "verify_brief"]
+
+# Of the event's uncited articles, how many a sentence's support is checked against beyond
+# those that print it or state it by `facts.stated_in` (measured: BENCHMARKS.md, issue 27,
+# sixth session)
+CANDIDATES = 8
 
 
 def quoted_spans(text: str) -> list[str]:
     """The words inside quotation marks in `text`, found as the quote extractor finds them
     (`quotes.quoted_stretches`)."""
     return [text[start:end] for start, end in (m.inner for m in quoted_stretches(text))]
+
+
+class LikelySources:
+    """Which of a brief's sources may state a sentence its citations leave out (step 3 of the
+    module doc): the sources to check, not a verdict. Each source's sentences are read
+    (`facts.facts_of`) once, when a sentence first asks about it, and kept for the brief."""
+
+    def __init__(
+        self, brief: Brief, articles: Mapping[str, Article], limit: int | None = None
+    ) -> None:
+        self._text = {entry.number: articles[entry.article_id].text for entry in brief.sources}
+        self._facts: dict[int, tuple[Fact, ...]] = {}
+        self._limit = CANDIDATES if limit is None else limit
+
+    def among(self, text: str, numbers: Sequence[int]) -> frozenset[int]:
+        """Those of `numbers` to check for `text`: every one that prints it (word for word, or
+        with a name for a pronoun), every one with a sentence at `stated_in`'s bar, and the
+        `limit` others whose closest sentence scores highest."""
+        bar = load_fact_rules().search_threshold
+        fact = fact_of(text)
+        closest = {n: self._closest(fact, n) for n in numbers}
+        ranked = sorted(numbers, key=lambda n: (-closest[n], n))
+        return frozenset(
+            n
+            for rank, n in enumerate(ranked)
+            if rank < self._limit or closest[n] >= bar or _prints(text, self._text[n])
+        )
+
+    def _closest(self, fact: Fact, number: int) -> float:
+        """The highest `facts.pair_score` of `fact` against a sentence of source `number`."""
+        if number not in self._facts:
+            self._facts[number] = tuple(other for _, other in facts_of(self._text[number]))
+        return max((pair_score(fact, other) for other in self._facts[number]), default=0.0)
+
+
+def _prints(text: str, article: str) -> bool:
+    return verbatim_span(text, article) is not None or named_extract(text, article) is not None
 
 
 def verify_brief(
@@ -87,6 +144,7 @@ def verify_brief(
     """The brief with what its sources do not support removed (see the module doc).
     `articles` holds at least every article its source list names, by id."""
     sources = {entry.number: entry for entry in brief.sources}
+    likely = LikelySources(brief, articles)
 
     @cache
     def supports(text: str, numbers: tuple[int, ...]) -> tuple[Evidence, ...]:
@@ -133,12 +191,12 @@ def verify_brief(
         report["verbatim"] += good
         fails = good < len(spans) or (sentence.check == "quotes" and not spans)
         if not fails and sentence.check == "support":
-            citations, evidence = _checked_citations(sentence, brief, supports, report)
+            citations, evidence = _checked_citations(sentence, brief, supports, likely, report)
             fails = not citations
             if citations and not spans:
                 supported = len(citations)
                 citations, evidence = _confirmed(
-                    sentence.text, citations, evidence, brief, articles
+                    sentence.text, citations, evidence, brief, articles, likely
                 )
                 report["added"] += len(citations) - supported
             sentence = replace(sentence, citations=citations, evidence=evidence)
@@ -146,7 +204,7 @@ def verify_brief(
                 len(citations) == 1
                 and not sentence.attributed
                 and brief.independent_sources > 1
-                and not _told_elsewhere(sentence.text, citations[0], brief, articles)
+                and not _told_elsewhere(sentence.text, citations[0], brief, articles, likely)
             )
             sentence = replace(sentence, single_source=single)
         elif not fails:
@@ -241,9 +299,9 @@ def _checked_paragraph(paragraph, kind, check) -> tuple[BriefSentence, ...]:
     return tuple(kept)
 
 
-def _checked_citations(sentence, brief, supports, report):
+def _checked_citations(sentence, brief, supports, likely, report):
     """The sentence's citations after steps 2 and 3 (none when it failed), with the evidence
-    of each supporting article."""
+    of each supporting article; of the uncited, those `likely` names are checked."""
     cited = sentence.citations
     report["citations"] += len(cited)
     evidence = {n: supports(sentence.text, (n,)) for n in cited}
@@ -253,9 +311,9 @@ def _checked_citations(sentence, brief, supports, report):
         kept = cited
     report["dropped"] += len(cited) - len(kept)
     events = {brief.source(n).event_id for n in cited} or {None}  # uncited: the event's own
-    for entry in brief.sources:
-        if entry.number not in cited and entry.event_id in events:
-            evidence[entry.number] = supports(sentence.text, (entry.number,))
+    uncited = [e.number for e in brief.sources if e.number not in cited and e.event_id in events]
+    for number in sorted(likely.among(sentence.text, uncited)):
+        evidence[number] = supports(sentence.text, (number,))
     added = tuple(n for n in evidence if n not in cited and evidence[n])
     report["added"] += len(added)
     found = joint + tuple(span for n in sorted(kept + added) for span in evidence[n])
@@ -268,35 +326,47 @@ def _confirmed(
     evidence: tuple[Evidence, ...],
     brief: Brief,
     articles: Mapping[str, Article],
+    likely: LikelySources,
 ) -> tuple[tuple[int, ...], tuple[Evidence, ...]]:
     """The citations and evidence with every other article of the cited event(s) that states
-    the same fact in its own words added (step 3), each with the sentence that states it."""
+    the same fact in its own words added (step 3), each with the sentence that states it; of
+    the uncited, those `likely` names are looked at."""
     events = {brief.source(n).event_id for n in citations}
     added: list[int] = []
     found = list(evidence)
-    for entry in brief.sources:
-        if entry.number in citations or entry.event_id not in events:
-            continue
-        article = articles[entry.article_id]
+    uncited = [
+        e.number for e in brief.sources if e.number not in citations and e.event_id in events
+    ]
+    for number in sorted(likely.among(text, uncited)):
+        article = articles[brief.source(number).article_id]
         where = stated_in(text, article.text)
         if where is not None:
-            added.append(entry.number)
+            added.append(number)
             found.append(_evidence(article, (where.start, where.end)))
     return tuple(sorted(citations + tuple(added))), tuple(found)
 
 
 def _told_elsewhere(
-    text: str, citation: int, brief: Brief, articles: Mapping[str, Article]
+    text: str,
+    citation: int,
+    brief: Brief,
+    articles: Mapping[str, Article],
+    likely: LikelySources,
 ) -> bool:
     """Whether another article of the cited event tells the sentence's fact in its own words
     (`facts.told_in`, a looser bar than a citation's): then the sentence is not marked †,
-    though that article is not cited for it (step 4)."""
+    though that article is not cited for it (step 4). Of a large event, the articles `likely`
+    names are asked: those whose closest sentence scores highest by the same score."""
     cited = brief.source(citation)
     own = articles[cited.article_id].text
-    return any(
-        told_in(text, articles[entry.article_id].text, own) is not None
+    others = [
+        entry.number
         for entry in brief.sources
         if entry.number != citation and entry.event_id == cited.event_id
+    ]
+    return any(
+        told_in(text, articles[brief.source(number).article_id].text, own) is not None
+        for number in sorted(likely.among(text, others))
     )
 
 
