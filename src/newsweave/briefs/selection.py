@@ -18,9 +18,8 @@ The tests the writer chooses by are here too: the lead (`lead_among`), a sentenc
 a chosen one (`repeats`: a rendering of the same claim, a sentence stating the same fact in any
 wording, `facts.same_fact`, telling the same happening, `facts.same_happening`, or the sentence
 of another report that tells a chosen one's fact as the two reports' closest match both ways,
-`facts.told_in`), one that
-reads the event (`is_analysis`, by the rules of `sections`), and the other renderings of a
-chosen claim that add details of their own (`elaborations`).
+`facts.told_in`), one that reads the event (`is_analysis`, by the rules of `sections`), and the
+other renderings of a chosen claim that add details of their own (`elaborations`).
 """
 
 from __future__ import annotations
@@ -258,20 +257,18 @@ def _centrality(words: frozenset[str], event: Sequence[frozenset[str]]) -> float
     return sum(len(words & other) / math.sqrt(len(words) * len(other)) for other in event if other)
 
 
-def repeats(
-    candidate: Candidate, chosen: Sequence[Candidate], texts: Mapping[str, str] | None = None
-) -> bool:
+def repeats(candidate: Candidate, chosen: Sequence[Candidate], texts: Mapping[str, str]) -> bool:
     """Whether the candidate says again what a chosen sentence says, in whatever section that
     one stands (the lead, why it matters, the body, analysis): it renders the same claim,
     states the same fact in other words (`facts.same_fact`), tells the same happening with
     details of its own (`facts.same_happening`: "shareholders rejected the pay package" after
-    "59% of investors rejected Dudley's 20% rise"), or, with the articles' `texts` by id, is
-    the sentence by which its report tells a chosen sentence's fact (`retells`)."""
+    "59% of investors rejected Dudley's 20% rise"), or is the sentence by which its report
+    tells a chosen sentence's fact (`retells`; `texts` holds the event's articles by id)."""
     return any(
         candidate.claim is other.claim
         or same_fact(candidate.text, other.text)
         or same_happening(candidate.text, other.text)
-        or (texts is not None and retells(candidate.sentence, other, texts))
+        or retells(candidate.sentence, other, texts)
         for other in chosen
     )
 
